@@ -1,0 +1,438 @@
+"""dxgk's layout engine against an independent engine: libclang's MSVC record layout.
+
+Issue #2, item 6 (a) and (b): for every ABI, every record of the header subset and of the
+torture header (tests/layout/torture.h) must come out of `dxgk.layout.compute_layouts`
+exactly as clang lays it out for `-target {i686,x86_64,aarch64}-pc-windows-msvc`: same
+set of names, same size and alignment, same flattened field list (names, bit offsets,
+bit sizes, bitfields included).  The oracle (clang_oracle.py) shares no code with the
+engine; the spot checks below pin the oracle itself to hand-computed MSVC layouts so that
+it cannot silently agree with a wrong engine.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import clang_oracle as co  # tests/layout/ is on sys.path (conftest.py)
+import pytest
+
+if co.ci is None:
+    pytest.skip("libclang is not installed (pip install libclang; it is in dxgk's [test] "
+                f"extras) - the independent layout oracle needs it: {co.IMPORT_ERROR}",
+                allow_module_level=True)
+
+ABIS = co.ABIS
+Layouts = dict[str, dict[str, Any]]
+
+
+# ---- the two engines, each run once per (header set, ABI) ---------------------------
+
+def _sources(kind: str) -> dict[str, Any]:
+    if kind == "subset":
+        return {"headers": co.subset_header_paths(), "include_dirs": [co.HEADERS_DIR]}
+    if kind == "torture":
+        return {"headers": [co.TORTURE_HEADER], "include_dirs": [co.HEADERS_DIR]}
+    raise ValueError(kind)
+
+
+@functools.cache
+def oracle(kind: str, abi: str) -> Layouts:
+    return co.clang_layouts(abi, **_sources(kind))
+
+
+@functools.cache
+def engine(kind: str, abi: str) -> Layouts:
+    from dxgk.layout import compute_layouts
+
+    if kind == "subset":
+        recs = compute_layouts(abi)  # the engine's own defaults must be the subset
+    else:
+        recs = compute_layouts(abi, **_sources(kind))
+    return {name: rec.to_json() for name, rec in recs.items()}
+
+
+def _params(kind: str) -> list[Any]:
+    """(abi, name) for every record the oracle finds; a failing placeholder otherwise."""
+    out = []
+    for abi in ABIS:
+        try:
+            names = list(oracle(kind, abi))
+        except (co.OracleError, OSError) as e:  # reported by the test, with the message
+            out.append(pytest.param(abi, None, id=f"{abi}-ORACLE-FAILED:{type(e).__name__}"))
+            continue
+        out += [pytest.param(abi, n, id=f"{abi}-{n}") for n in names]
+    return out
+
+
+# ---- a readable comparison ----------------------------------------------------------
+
+def _fmt_field(f: dict[str, Any]) -> str:
+    off, size = f["offset_bits"], f["size_bits"]
+    return f"{f['name']} @bit {off} (byte {off // 8}+{off % 8}) size {size} bits"
+
+
+def mismatch_report(abi: str, name: str, eng: dict[str, Any], ref: dict[str, Any]) -> str:
+    """What differs between the engine's and clang's layout of one record, or ''."""
+    if eng == ref:
+        return ""
+    lines = [f"{name} ({abi}): engine != clang"]
+    for k in ("size", "align"):
+        if eng[k] != ref[k]:
+            lines.append(f"  {k}: engine {eng[k]}, clang {ref[k]}")
+    ef = {f["name"]: f for f in eng["fields"]}
+    rf = {f["name"]: f for f in ref["fields"]}
+    for n, f in rf.items():
+        if n not in ef:
+            lines.append(f"  field {n}: missing from the engine (clang: {_fmt_field(f)})")
+        elif ef[n] != f:
+            lines.append(f"  field {n}: engine offset_bits={ef[n]['offset_bits']} "
+                         f"size_bits={ef[n]['size_bits']}, clang offset_bits="
+                         f"{f['offset_bits']} size_bits={f['size_bits']}")
+    for n, f in ef.items():
+        if n not in rf:
+            lines.append(f"  field {n}: only in the engine ({_fmt_field(f)})")
+    if [f["name"] for f in eng["fields"]] != [f["name"] for f in ref["fields"]]:
+        lines.append("  field order differs")
+    lines.append("  full diff (- clang, + engine):")
+    lines += ["    " + d.rstrip("\n") for d in difflib.unified_diff(
+        co.format_layout(name, ref).splitlines(), co.format_layout(name, eng).splitlines(),
+        "clang", "engine", n=2, lineterm="")]
+    return "\n".join(lines)
+
+
+def _key_report(abi: str, eng: Layouts, ref: Layouts) -> str:
+    only_e, only_r = sorted(set(eng) - set(ref)), sorted(set(ref) - set(eng))
+    if not only_e and not only_r:
+        return ""
+    return (f"record names differ ({abi}):\n  only in the engine: {only_e}\n"
+            f"  only in clang: {only_r}")
+
+
+# ---- (a) the header subset, (b) the torture header ----------------------------------
+
+@pytest.mark.parametrize("kind", ["subset", "torture"])
+@pytest.mark.parametrize("abi", ABIS)
+def test_same_record_names_as_clang(kind: str, abi: str) -> None:
+    ref = oracle(kind, abi)
+    assert ref, f"clang found no records in the {kind} headers"
+    msg = _key_report(abi, engine(kind, abi), ref)
+    assert not msg, msg
+
+
+@pytest.mark.parametrize("abi, name", _params("subset"))
+def test_subset_record_matches_clang(abi: str, name: str | None) -> None:
+    ref = oracle("subset", abi)  # re-raises the oracle's error for a placeholder param
+    eng = engine("subset", abi)
+    if name not in eng:
+        pytest.fail(f"{name} ({abi}): laid out by clang but missing from the engine")
+    msg = mismatch_report(abi, name, eng[name], ref[name])
+    assert not msg, msg
+
+
+@pytest.mark.parametrize("abi, name", _params("torture"))
+def test_torture_record_matches_clang(abi: str, name: str | None) -> None:
+    ref = oracle("torture", abi)
+    eng = engine("torture", abi)
+    if name not in eng:
+        pytest.fail(f"{name} ({abi}): laid out by clang but missing from the engine")
+    msg = mismatch_report(abi, name, eng[name], ref[name])
+    assert not msg, msg
+
+
+OLDER_VERSIONS = ("DXGKDDI_INTERFACE_VERSION_WIN7", "DXGKDDI_INTERFACE_VERSION_WIN8",
+                  "DXGKDDI_INTERFACE_VERSION_WDDM2_0", "DXGKDDI_INTERFACE_VERSION_WDDM2_6")
+
+
+@pytest.mark.parametrize("version", OLDER_VERSIONS)
+@pytest.mark.parametrize("abi", ABIS)
+def test_subset_at_older_interface_versions_matches_clang(abi: str, version: str) -> None:
+    """The `#if DXGKDDI_INTERFACE_VERSION` guards: -D reaches both engines alike."""
+    from dxgk.layout import compute_layouts
+
+    defines = {"DXGKDDI_INTERFACE_VERSION": version}
+    ref = co.clang_layouts(abi, defines=defines, **_sources("subset"))
+    eng = {n: r.to_json() for n, r in compute_layouts(abi, defines=defines).items()}
+    problems = [_key_report(abi, eng, ref)]
+    problems += [mismatch_report(abi, n, eng[n], ref[n]) for n in ref if n in eng]
+    msg = "\n".join(p for p in problems if p)
+    assert not msg, f"DXGKDDI_INTERFACE_VERSION={version}:\n{msg}"
+    # the define took effect: the callback table is shorter than at the newest version
+    assert ref["DXGKRNL_INTERFACE"]["size"] < oracle("subset", abi)["DXGKRNL_INTERFACE"]["size"]
+
+
+def test_engine_default_headers_are_the_subset() -> None:
+    """(a) compares `compute_layouts(abi)` with its defaults: they must be the subset."""
+    from dxgk import layout
+
+    assert Path(layout.HEADERS_DIR).resolve() == co.HEADERS_DIR
+    assert [Path(h).resolve() for h in layout.subset_headers()] == co.subset_header_paths()
+
+
+def test_mismatch_report_names_the_difference() -> None:
+    ref = {"size": 16, "align": 8, "fields": [
+        {"name": "a", "offset_bits": 0, "size_bits": 32},
+        {"name": "b", "offset_bits": 64, "size_bits": 64}]}
+    eng = {"size": 12, "align": 4, "fields": [
+        {"name": "a", "offset_bits": 0, "size_bits": 32},
+        {"name": "b", "offset_bits": 32, "size_bits": 64}]}
+    msg = mismatch_report("x86", "S", eng, ref)
+    assert "size: engine 12, clang 16" in msg
+    assert "field b: engine offset_bits=32 size_bits=64, clang offset_bits=64" in msg
+    assert mismatch_report("x86", "S", ref, ref) == ""
+
+
+# ---- the oracle itself: hand-computed MSVC layouts ----------------------------------
+
+def _field(layout: dict[str, Any], name: str) -> tuple[int, int]:
+    for f in layout["fields"]:
+        if f["name"] == name:
+            return f["offset_bits"], f["size_bits"]
+    raise AssertionError(f"no field {name!r} in {[f['name'] for f in layout['fields']]}")
+
+
+def test_oracle_mapcontextallocation_x86() -> None:
+    """Issue #2's done-when: x86 size 64, hAllocation at byte 24 (32 bits), OffsetInPages at 32."""
+    m = oracle("subset", "x86")["DXGKARGCB_MAPCONTEXTALLOCATION"]
+    assert (m["size"], m["align"]) == (64, 8)
+    assert _field(m, "BaseAddress") == (0, 64)
+    assert _field(m, "MaximumAddress") == (16 * 8, 64)
+    assert _field(m, "hAllocation") == (24 * 8, 32)
+    assert _field(m, "OffsetInPages") == (32 * 8, 64)
+    assert _field(m, "SizeInPages") == (40 * 8, 64)
+    assert _field(m, "Protection") == (48 * 8, 64)
+    assert _field(m, "Protection.Write") == (48 * 8, 1)
+    assert _field(m, "Protection.Execute") == (48 * 8 + 1, 1)
+    assert _field(m, "DriverProtection") == (56 * 8, 64)
+
+
+@pytest.mark.parametrize("abi", ["x64", "arm64"])
+def test_oracle_mapcontextallocation_64bit(abi: str) -> None:
+    m = oracle("subset", abi)["DXGKARGCB_MAPCONTEXTALLOCATION"]
+    assert (m["size"], m["align"]) == (64, 8)
+    assert _field(m, "hAllocation") == (24 * 8, 64)
+    assert _field(m, "OffsetInPages") == (32 * 8, 64)
+
+
+@pytest.mark.parametrize("abi, hallocation, size", [("x86", 48, 56), ("x64", 72, 88),
+                                                    ("arm64", 72, 88)])
+def test_oracle_createcontextallocation(abi: str, hallocation: int, size: int) -> None:
+    """SPEC §2: UINT flags, 4 HANDLEs, SIZE_T, 3 UINTs, 3 UINT unions, HANDLE, UINT."""
+    c = oracle("subset", abi)["DXGKARGCB_CREATECONTEXTALLOCATION"]
+    ptr = 4 if abi == "x86" else 8
+    assert c["size"] == size
+    assert _field(c, "hAdapter") == (ptr * 8, ptr * 8)
+    assert _field(c, "Size") == (5 * ptr * 8, ptr * 8)
+    assert _field(c, "hAllocation") == (hallocation * 8, ptr * 8)
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_oracle_pte_and_segment_preference(abi: str) -> None:
+    recs = oracle("subset", abi)
+    pte = recs["DXGK_PTE"]
+    assert (pte["size"], pte["align"]) == (16, 8)
+    assert _field(pte, "Valid") == (0, 1)
+    assert _field(pte, "Segment") == (5, 5)
+    assert _field(pte, "PhysicalAdapterIndex") == (11, 6)
+    assert _field(pte, "Reserved") == (20, 44)
+    assert _field(pte, "PageAddress") == (64, 64)
+    pref = recs["D3DDDI_SEGMENTPREFERENCE"]
+    assert pref["size"] == 4
+    assert _field(pref, "SegmentId1") == (6, 5)
+    assert _field(pref, "Direction4") == (29, 1)
+    # an alias typedef is a key of its own, with the same layout
+    assert recs["DXGK_SEGMENTPREFERENCE"] == pref
+
+
+def test_oracle_torture_bitfield_units() -> None:
+    """MSVC: a new unit when the declared size changes or the unit is full; signedness
+    does not matter; a bitfield never shares a non-bitfield's storage."""
+    m = oracle("torture", "x64")["T_BITS_MIXED"]
+    assert (m["size"], m["align"]) == (32, 8)
+    assert [(f["name"], f["offset_bits"], f["size_bits"]) for f in m["fields"]] == [
+        ("a", 0, 3), ("b", 3, 29), ("c", 32, 5), ("d", 64, 7), ("e", 128, 60),
+        ("f", 192, 2), ("g", 200, 7), ("h", 224, 4), ("i", 228, 4), ("j", 232, 24)]
+    p = oracle("torture", "x86")["T_BITS_AFTER_PLAIN"]
+    assert (p["size"], p["align"]) == (16, 4)
+    assert _field(p, "x") == (32, 3)
+    assert _field(p, "next") == (64, 8)
+    assert _field(p, "t") == (112, 3)
+
+
+def test_oracle_torture_zero_width_bitfields() -> None:
+    z = oracle("torture", "x86")["T_BITS_ZERO"]
+    assert (z["size"], z["align"]) == (24, 8)  # the UINT64 :0 after a bitfield aligns to 8
+    assert [f["name"] for f in z["fields"]] == ["first", "a", "b", "c", "d", "e", "f"]
+    assert _field(z, "first") == (0, 8)        # the leading :0 is ignored
+    assert _field(z, "b") == (64, 3)
+    assert _field(z, "d") == (128, 1)
+    assert _field(z, "e") == (136, 1)
+    assert _field(z, "f") == (165, 4)          # after the unnamed 5-bit padding field
+    t = oracle("torture", "x64")
+    # in a union, bitfields and :0 give their storage size but not their alignment
+    assert (t["T_UNION_DIRECT_BITS"]["size"], t["T_UNION_DIRECT_BITS"]["align"]) == (8, 1)
+    assert (t["T_UNION_ZERO"]["size"], t["T_UNION_ZERO"]["align"]) == (8, 1)
+    assert (t["T_ZERO_FIRST"]["size"], t["T_ZERO_FIRST"]["align"]) == (16, 8)
+    assert _field(t["T_ZERO_FIRST"], "b") == (64, 1)
+    e = t["T_ENUM_BITS"]  # an enum is a 4-byte unit, shared with a UINT
+    assert [(f["name"], f["offset_bits"], f["size_bits"]) for f in e["fields"]] == [
+        ("a", 0, 8), ("Shade", 32, 2), ("b", 34, 3), ("c", 64, 1)]
+
+
+def test_oracle_torture_pack_and_align() -> None:
+    t = oracle("torture", "x86")
+    assert (t["T_PACK1"]["size"], t["T_PACK1"]["align"]) == (15, 1)
+    assert _field(t["T_PACK1"], "d") == (11 * 8, 32)
+    assert (t["T_PACK2"]["size"], t["T_PACK2"]["align"]) == (16, 2)
+    assert (t["T_PACK4"]["size"], t["T_PACK4"]["align"]) == (20, 4)
+    assert _field(t["T_PACK1_BITS"], "c") == (5 * 8, 30)
+    assert _field(t["T_PACK1_AGAIN"], "c.b") == (9 * 8, 64)
+    assert (t["T_AFTER_PACKS"]["size"], t["T_AFTER_PACKS"]["align"]) == (16, 8)
+    assert (t["T_ALIGN16"]["size"], t["T_ALIGN16"]["align"]) == (16, 16)
+    assert (t["T_ALIGN64"]["size"], t["T_ALIGN64"]["align"]) == (64, 64)
+    m = t["T_MEMBER_ALIGN"]
+    assert (m["size"], m["align"]) == (128, 64)
+    assert _field(m, "x") == (64 * 8, 64)
+    assert _field(m, "y") == (80 * 8, 32)
+    h = t["T_PACKED_HOLDS_ALIGNED"]  # declspec alignment survives #pragma pack(1)
+    assert (h["size"], h["align"]) == (48, 16)
+    assert _field(h, "b") == (16 * 8, 128)
+    assert _field(h, "d") == (40 * 8, 32)
+    assert _field(h, "e") == (44 * 8, 16)
+    assert (t["T_PACKED_ALIGNED_TAG"]["size"], t["T_PACKED_ALIGNED_TAG"]["align"]) == (8, 8)
+    s = t["T_PACK1_SMALL_ALIGN"]  # declspec(align(2)) on a UINT64 under pack(1): 2
+    assert (s["size"], s["align"]) == (96, 16)
+    assert _field(s, "x") == (2 * 8, 64)
+    assert _field(s, "arr") == (16 * 8, 256)
+    assert _field(s, "p") == (49 * 8, 36 * 8)     # packed to byte 49 ...
+    assert _field(s, "p.pData") == (53 * 8, 32)  # ... but its inner layout is its own
+    assert (t["T_PACK16"]["size"], t["T_PACK16"]["align"]) == (24, 8)
+
+
+def test_oracle_torture_names_and_keys() -> None:
+    t = oracle("torture", "x64")
+    n = t["T_NEST"]
+    names = [f["name"] for f in n["fields"]]
+    # anonymous members vanish, named ones (even of unnamed type) are paths
+    assert names[:5] == ["Kind", "Inner", "Inner.Value", "Inner.Lo", "Inner.Mid"]
+    assert "Inner.Bits.Write" in names and "Segment.To.y" in names
+    assert "Outer.Deep.Split.Last" in names and "Packed" in names
+    assert _field(n, "Outer.Deep.Split.Last") == (42 * 8, 5)
+    assert t["T_NEST_ALIAS"] == n
+    assert [f["name"] for f in t["T_ARRAYS"]["fields"]] == [
+        "Points", "Mixed", "Items", "Name", "Handles", "Grid"]  # arrays are one entry
+    assert _field(t["T_ARRAYS"], "Grid") == (176 * 8, 6 * 32)
+    assert "T_TAG_ONLY" in t                    # a tag nobody typedefs
+    assert "T_LATE" in t and "_T_LATE" not in t  # a tag typedef'd later: the typedef only
+    assert "PT_LATE" not in t                   # pointer typedefs are not records
+    assert "T_FWD" in t and "_T_FWD" not in t    # typedef'd before its definition
+    assert t["T_FWD"]["size"] == 16
+    assert t["T_TWO"] == t["T_TWO_ALSO"] and "_T_TWO" not in t
+    assert t["T_ANON_TD"] == t["T_ANON_TD2"] and t["T_ANON_TD"]["size"] == 16
+    assert "LARGE_INTEGER" in t                 # windows_base.h records are processed too
+    assert not [k for k in t if not k.isidentifier()]  # no anonymous records as keys
+
+
+def test_torture_differs_between_abis() -> None:
+    """The torture header must exercise ABI differences, not just agree everywhere."""
+    x86, x64, arm64 = (oracle("torture", a) for a in ABIS)
+    assert x86["T_HANDLE_U64"]["size"] == 24 and x64["T_HANDLE_U64"]["size"] == 32
+    assert _field(x86["T_HANDLE_U64"], "Value") == (64, 64)    # MSVC x86: 8-aligned
+    assert _field(x64["T_HANDLE_U64"], "Value") == (128, 64)
+    assert (x86["T_POINTERS"]["size"], x86["T_POINTERS"]["align"]) == (36, 4)
+    assert (x64["T_POINTERS"]["size"], x64["T_POINTERS"]["align"]) == (64, 8)
+    differ = sorted(k for k in x64 if x86[k] != x64[k])
+    assert {"T_HANDLE_U64", "T_POINTERS", "T_ARRAYS", "T_NEST", "UNICODE_STRING"} <= set(differ)
+    assert x64 == arm64  # the two LLP64 ABIs agree on every torture record
+
+
+@pytest.mark.parametrize("abi, size, by_sizeof", [("x86", 80, 12), ("x64", 88, 16)])
+def test_oracle_torture_c_spellings(abi: str, size: int, by_sizeof: int) -> None:
+    """`long` is 4 bytes (LLP64); array sizes and widths from constant expressions."""
+    m = oracle("torture", abi)["T_MISC"]
+    assert m["size"] == size
+    assert _field(m, "l") == (32, 32) and _field(m, "ul") == (64, 32)
+    assert _field(m, "ByEnum")[1] == 6 * 8
+    assert _field(m, "BySizeof")[1] == by_sizeof * 8
+    assert _field(m, "ByShift")[1] == 16 * 8
+    assert _field(m, "Tail")[1] == 5
+
+
+def test_torture_pack_changes_layout() -> None:
+    t = oracle("torture", "x86")
+    sizes = {k: t[k]["size"] for k in ("T_NATURAL", "T_PACK1", "T_PACK2", "T_PACK4")}
+    assert sizes == {"T_NATURAL": 24, "T_PACK1": 15, "T_PACK2": 16, "T_PACK4": 20}
+    for k in ("T_PACK1", "T_PACK2", "T_PACK4"):
+        assert [f["name"] for f in t[k]["fields"]] == [f["name"] for f in t["T_NATURAL"]["fields"]]
+        assert t[k]["align"] < t["T_NATURAL"]["align"]
+
+
+# ---- the oracle's machinery ---------------------------------------------------------
+
+def test_oracle_anonymity_two_ways() -> None:
+    """Both anonymity tests run and agree; an unnamed *type* with a member name is listed."""
+    import clang.cindex as ci
+
+    assert co._is_anonymous_record_decl_fn() is not None, \
+        "libclang lacks clang_Cursor_isAnonymousRecordDecl"
+    tu = co.parse("x64", [co.TORTURE_HEADER], [co.HEADERS_DIR])
+    seen = {"anonymous": 0, "named-unnamed-type": 0}
+
+    def visit(t: ci.Type) -> None:
+        for f in t.get_fields():
+            canon = f.type.get_canonical()
+            if canon.kind != ci.TypeKind.RECORD:
+                continue
+            decl = canon.get_declaration()
+            by_clang = co._anon_record_decl(decl)
+            assert by_clang is not None, "libclang lacks clang_Cursor_isAnonymousRecordDecl"
+            anon = co.is_anonymous_member(f)  # raises if the two tests disagree
+            assert anon == by_clang
+            if anon:
+                seen["anonymous"] += 1
+            elif decl.is_anonymous():
+                seen["named-unnamed-type"] += 1
+                assert f.spelling.isidentifier()
+            visit(canon)
+
+    for c in tu.cursor.get_children():
+        if c.kind in (ci.CursorKind.STRUCT_DECL, ci.CursorKind.UNION_DECL) and c.is_definition():
+            visit(c.type)
+    assert seen["anonymous"] >= 8 and seen["named-unnamed-type"] >= 5, seen
+
+
+def test_oracle_fails_loudly_on_parse_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.h"
+    bad.write_text('#include "windows_base.h"\ntypedef struct _B { UINT a; NOSUCHTYPE b; } B;\n')
+    with pytest.raises(co.OracleError, match="NOSUCHTYPE"):
+        co.clang_layouts("x64", headers=[bad], include_dirs=[co.HEADERS_DIR])
+    with pytest.raises(co.OracleError, match="does not exist"):
+        co.clang_layouts("x64", headers=[tmp_path / "missing.h"])
+
+
+def test_oracle_defines_and_file_scope(tmp_path: Path) -> None:
+    """-D reaches the headers; records of files outside the processed set are not keys."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "outside.h").write_text("typedef struct _OUT { int a; } OUTSIDE_REC;\n")
+    h = tmp_path / "d.h"
+    h.write_text('#include "windows_base.h"\n#include "other/outside.h"\n'
+                 "typedef struct _D { UCHAR a[WIDTH]; } D;\n")
+    recs = co.clang_layouts("x86", headers=[h], include_dirs=[co.HEADERS_DIR],
+                            defines={"WIDTH": "7"})
+    assert recs["D"]["size"] == 7
+    assert "OUTSIDE_REC" not in recs and "LUID" in recs
+
+
+def test_torture_header_compiles_with_gcc() -> None:
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        pytest.skip("no C compiler on PATH")
+    r = subprocess.run([cc, "-fsyntax-only", "-std=gnu11", "-Wall", "-I", str(co.HEADERS_DIR),
+                        "-x", "c", str(co.TORTURE_HEADER)],
+                       check=False, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
