@@ -1,15 +1,108 @@
 """dxgk — a byte-exact model of the Windows display kernel's GPU virtual address services.
 
     import dxgk
+    a = dxgk.Adapter()                                  # SPEC.md's default adapter
+    p = a.create_process(); d = p.create_device()
+    args = dxgk.structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=16)
+    va = dxgk.DxgkCbMapContextAllocation(a.handle, args)   # 0 on failure, then:
+    dxgk.status_name(dxgk.last_status())
     dxgk.layout_of("DXGKARGCB_MAPCONTEXTALLOCATION", abi="x86")
-    from dxgk import structs
 """
 
 from __future__ import annotations
 
+import os
+from typing import IO, TYPE_CHECKING, Any
+
 from . import structs
+from .ddi import (
+    STATUS_CONFLICTING_ADDRESSES,
+    STATUS_INVALID_HANDLE,
+    STATUS_INVALID_PARAMETER,
+    STATUS_NO_MEMORY,
+    STATUS_SUCCESS,
+    DdiError,
+    DxgkCbCreateContextAllocation,
+    DxgkCbDestroyContextAllocation,
+    DxgkCbMapContextAllocation,
+    DxgkCbReserveGpuVirtualAddressRange,
+    DxgkCbUpdateContextAllocation,
+    host_handle,
+    last_status,
+    live_handles,
+    status_name,
+    x86_handle,
+)
 from .layout import FieldInfo, StructLayout, layout_of
+from .model import (
+    Adapter,
+    AdapterStats,
+    AllocationInfo,
+    ClosedError,
+    Context,
+    Device,
+    Mapping,
+    PageTableStats,
+    PagingRecord,
+    Process,
+    Reservation,
+    Segment,
+    SegmentInfo,
+    Translation,
+    WalkLevel,
+)
+
+if TYPE_CHECKING:
+    from .trace import Recorder
 
 __version__ = "0.1.0"
 
-__all__ = ["FieldInfo", "StructLayout", "layout_of", "structs", "__version__"]
+
+def record(target: str | os.PathLike[str] | IO[str], *,
+           meta: dict[str, Any] | None = None) -> Recorder:
+    """``with dxgk.record("run.jsonl"):`` records every DDI call made through the facade
+    (and every object created or destroyed) as a trace; see :func:`dxgk.trace.record`.
+    (Imported on first use: ``import dxgk`` stays free of numpy.)"""
+    from .trace import record as _record
+    return _record(target, meta=meta)
+
+
+__all__ = [
+    "STATUS_CONFLICTING_ADDRESSES",
+    "STATUS_INVALID_HANDLE",
+    "STATUS_INVALID_PARAMETER",
+    "STATUS_NO_MEMORY",
+    "STATUS_SUCCESS",
+    "Adapter",
+    "AdapterStats",
+    "AllocationInfo",
+    "ClosedError",
+    "Context",
+    "DdiError",
+    "Device",
+    "DxgkCbCreateContextAllocation",
+    "DxgkCbDestroyContextAllocation",
+    "DxgkCbMapContextAllocation",
+    "DxgkCbReserveGpuVirtualAddressRange",
+    "DxgkCbUpdateContextAllocation",
+    "FieldInfo",
+    "Mapping",
+    "PageTableStats",
+    "PagingRecord",
+    "Process",
+    "Reservation",
+    "Segment",
+    "SegmentInfo",
+    "StructLayout",
+    "Translation",
+    "WalkLevel",
+    "__version__",
+    "host_handle",
+    "last_status",
+    "layout_of",
+    "live_handles",
+    "record",
+    "status_name",
+    "structs",
+    "x86_handle",
+]

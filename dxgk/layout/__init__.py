@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from typing import TYPE_CHECKING
+
 from .abi import ABI_NAMES, ABIS, get_abi, host_abi
-from .engine import LayoutEngine, LayoutError, RecordLayout
+
+if TYPE_CHECKING:  # the engine (and pycparser) load only when headers are laid out
+    from .engine import LayoutError, RecordLayout
 
 __all__ = [
     "ABI_NAMES", "ABIS", "HEADERS_DIR", "FieldInfo", "LayoutError", "RecordLayout",
@@ -60,6 +64,7 @@ def _compute(abi: str, headers: tuple[str, ...], defines: tuple[tuple[str, str],
              include_dirs: tuple[str, ...]) -> dict[str, RecordLayout]:
     from pycparser import c_parser
 
+    from .engine import LayoutEngine
     from .preprocess import preprocess
 
     a = get_abi(abi)
@@ -75,6 +80,13 @@ def _compute(abi: str, headers: tuple[str, ...], defines: tuple[tuple[str, str],
 def layouts_json(abi: str = "x64", **kw: Any) -> dict[str, dict[str, Any]]:
     """DESIGN.md's JSON for every record: {name: {size, align, fields: [...]}}."""
     return {name: rec.to_json() for name, rec in compute_layouts(abi, **kw).items()}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("LayoutError", "RecordLayout", "LayoutEngine"):
+        from . import engine
+        return getattr(engine, name)
+    raise AttributeError(f"module 'dxgk.layout' has no attribute {name!r}")
 
 
 # ---- the precomputed cache ----------------------------------------------------------

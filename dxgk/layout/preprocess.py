@@ -58,7 +58,7 @@ _REC_ALIGN = re.compile(
     r"\b(struct|union)\s+__declspec\s*\(\s*align\s*\(\s*(\d+)\s*\)\s*\)\s*(\w*)\s*\{")
 _ALIGN = re.compile(r"__declspec\s*\(\s*align\s*\(\s*(\d+)\s*\)\s*\)")
 _DECLSPEC = re.compile(r"__declspec\s*\(\s*\w+(\s*\([^()]*\))?\s*\)")
-_ATTRIBUTE = re.compile(r"__attribute__\s*\(\(.*?\)\)")
+_ATTRIBUTE = re.compile(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)")
 
 
 def _msvc_rewrite(text: str) -> str:

@@ -1,0 +1,454 @@
+"""The benchmark harness: ``python -m dxgk bench [--json] [--quick]`` (and
+``tools/bench.py``).
+
+What it measures, each figure the median of repeated runs with their min and max:
+
+* **allocator** -- every workload of the range-allocator benchmark driver
+  (``dxgk/core/bench_ra.c``: (a) random free + lowest-fit alloc, (b) free + fixed-address
+  alloc, (c) free + alloc in a random 5 % window), ns per operation at 1k, 100k and (full
+  run) 1M live ranges; timed inside C.
+* **page tables** -- every workload of the page-table benchmark driver
+  (``dxgk/core/bench_pt.c``): map/unmap of 1, 16, 512 pages packed and one-new-leaf-per-
+  call, 1 GiB in 4 KB and in 64 KB leaves (with PTE GB/s next to memset of the same
+  bytes), and hot/cold translation; timed inside C.
+* **facade** -- the per-call cost of ``DxgkCbMapContextAllocation`` through the Python
+  facade with a ctypes struct and with a bytearray, next to the raw cffi call of the same
+  C function and a no-op cffi call (``dxgk_py_noop``), measured interleaved in the same
+  run; the ratio facade ÷ no-op is the figure of merit (target <= 4). The map is one the
+  core rejects after its handle checks (SizeInPages = 0), so the C work is minimal and
+  the figure is the facade's own cost; a successful 1-page map is shown for scale.
+* **replay** -- calls per second of the C replay engine (``--check`` on) for each
+  synthetic trace kind of :mod:`dxgk.gentrace`, and the decoder's lines per second.
+* **page-table memory** per mapped GiB (bytes of page tables / GiB mapped) for packed
+  4 KB and 64 KB mappings, sparse 64 KB mappings (one per leaf table), and the end state
+  of the churn trace. These are exact counts, not timings.
+
+The report starts with the machine (CPU model, cores, load) and the versions.
+``--quick`` uses smaller sizes and fewer repeats (well under a minute).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._core import ffi, lib
+
+__all__ = ["main", "report", "run"]
+
+GiB = 1 << 30
+
+RA_WORKLOADS = [(int(lib.DXGK_BENCH_RA_RANDOM), "random", "(a) free random, alloc lowest fit"),
+                (int(lib.DXGK_BENCH_RA_FIXED), "fixed", "(b) free random, alloc fixed slot"),
+                (int(lib.DXGK_BENCH_RA_WINDOW), "window", "(c) free random, alloc in 5 % window")]
+
+PT_MAP_CASES = [  # (pages, spread, eligible64k, label) -- the page-table issue's cases
+    (1, 0, 0, "1 page, packed"),
+    (1, 1, 0, "1 page, new leaf"),
+    (16, 0, 0, "16 pages, packed"),
+    (16, 1, 0, "16 pages, new leaf"),
+    (512, 0, 0, "512 pages, packed"),
+    (512, 1, 0, "512 pages, new leaf"),
+    (262144, 0, 0, "1 GiB (262144 pages)"),
+    (262144, 0, 1, "1 GiB, 64 KB leaves"),
+]
+
+
+class _Plan:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.ra_live = (1000, 100_000) if quick else (1000, 100_000, 1_000_000)
+        self.ra_pairs = 20_000 if quick else 200_000
+        self.ra_runs = 5 if quick else 7
+        self.pt_repeats = 3 if quick else 5
+        self.pt_min_seconds = 0.02 if quick else 0.2
+        self.xl_vas = 100_000 if quick else 1_000_000
+        self.xl_chunks = 4096 if quick else 65536
+        self.xl_repeats = 3
+        self.facade_calls = 20_000 if quick else 100_000
+        self.facade_repeats = 7 if quick else 11
+        self.trace_calls = 20_000 if quick else 100_000
+        self.replay_repeats = 5
+        self.decode_repeats = 3
+        self.sparse_maps = 4096 if quick else 16384
+
+
+def stat(values: Sequence[float]) -> dict[str, float]:
+    """{"median", "min", "max", "n"} of repeated measurements."""
+    v = [float(x) for x in values]
+    return {"median": statistics.median(v), "min": min(v), "max": max(v), "n": len(v)}
+
+
+# ---- machine ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    mem = None
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem = int(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable,
+            "memory_bytes": mem, "load_average": load, "os": platform.platform(),
+            "arch": platform.machine()}
+
+
+def versions() -> dict[str, Any]:
+    import sysconfig
+
+    import cffi
+    import numpy
+
+    from . import __version__
+    cc = (sysconfig.get_config_var("CC") or "").split()
+    return {"dxgk": __version__, "python": platform.python_version(),
+            "implementation": platform.python_implementation(), "numpy": numpy.__version__,
+            "cffi": cffi.__version__, "cc": cc[0] if cc else None,
+            "python_compiler": platform.python_compiler()}
+
+
+# ---- sections -----------------------------------------------------------------------------------
+
+
+def bench_allocator(plan: _Plan) -> list[dict[str, Any]]:
+    rows = []
+    r = ffi.new("dxgk_bench_ra_result *")
+    for wl, name, desc in RA_WORKLOADS:
+        for live in plan.ra_live:
+            rc = lib.dxgk_bench_ra_run(wl, live, plan.ra_pairs, plan.ra_runs, 12345, r)
+            if rc != 0:
+                raise RuntimeError(f"allocator benchmark {name} at {live} live failed ({rc})")
+            runs = int(r.runs)
+            rows.append({"workload": name, "description": desc, "live": live,
+                         "ns_per_op": stat([r.ns_per_op[i] for i in range(runs)]),
+                         "ops_per_run": int(r.ops_per_run), "failures": int(r.failures),
+                         "tree_height": int(r.height), "holes": int(r.holes),
+                         "pool_bytes": int(r.pool_bytes), "setup_s": r.setup_ns / 1e9,
+                         "consistent": int(r.validate) == 0})
+    return rows
+
+
+def bench_pagetables(plan: _Plan) -> dict[str, Any]:
+    rows = []
+    r = ffi.new("dxgk_ptbench_map_result *")
+    for pages, spread, e64, label in PT_MAP_CASES:
+        got: dict[str, list[float]] = {k: [] for k in ("map_ns", "unmap_ns", "map_gbps",
+                                                       "memset_gbps", "ratio")}
+        for _ in range(plan.pt_repeats):
+            rc = lib.dxgk_ptbench_map(pages, spread, e64, plan.pt_min_seconds, r)
+            if rc != 0:
+                raise RuntimeError(f"page-table benchmark {label!r} failed ({rc})")
+            got["map_ns"].append(r.map_ns)
+            got["unmap_ns"].append(r.unmap_ns)
+            got["map_gbps"].append(r.map_gbps)
+            got["memset_gbps"].append(r.memset_gbps)
+            got["ratio"].append(r.map_ratio)
+        rows.append({"case": label, "pages": pages, "spread": bool(spread),
+                     "eligible64k": bool(e64), "pte_bytes": r.pte_bytes,
+                     "new_tables_per_call": r.tables_per_call_x1000 / 1000,
+                     **{k: stat(v) for k, v in got.items()}})
+    x = ffi.new("dxgk_ptbench_xlate_result *")
+    xs: dict[str, list[float]] = {k: [] for k in ("hot_batch_ns", "hot_single_ns",
+                                                  "cold_batch_ns", "cold_single_ns",
+                                                  "walk_cold_ns")}
+    for i in range(plan.xl_repeats):
+        rc = lib.dxgk_ptbench_translate(plan.xl_vas, plan.xl_chunks, 1, 12345 + i, x)
+        if rc != 0:
+            raise RuntimeError(f"translate benchmark failed ({rc})")
+        for k, values in xs.items():
+            values.append(getattr(x, k))
+    translate = {"vas": int(x.vas), "hot_pages": int(x.hot_pages),
+                 "cold_pages": int(x.cold_pages), "cold_span_bytes": int(x.cold_span),
+                 "cold_leaf_tables": int(x.cold_leaf_tables),
+                 **{k: stat(v) for k, v in xs.items()}}
+    return {"map": rows, "translate": translate}
+
+
+def bench_facade(plan: _Plan) -> dict[str, Any]:
+    import ctypes
+
+    from . import structs
+    from .ddi import DxgkCbMapContextAllocation, last_status
+    from .model import Adapter
+
+    with Adapter() as a:
+        p = a.create_process()
+        d = p.create_device()
+        h = a.create_allocation(1 << 20, d)
+        ah = a.handle
+        rejected = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=0)
+        ba = bytearray(bytes(rejected))
+        addr = ctypes.addressof(rejected)
+        if DxgkCbMapContextAllocation(ah, rejected) != 0 or last_status() == 0:
+            raise RuntimeError("the rejected map was accepted")
+        # statements run in timeit's own loop: nothing but the call is in the figure
+        stmts = {"noop_cffi": "noop(ah, addr)", "raw_cffi_map": "raw(ah, addr)",
+                 "facade_ctypes": "facade(ah, rejected)", "facade_bytearray": "facade(ah, ba)"}
+        env = {"noop": lib.dxgk_py_noop, "raw": lib.dxgk_py_map,
+               "facade": DxgkCbMapContextAllocation, "ah": ah, "addr": addr,
+               "rejected": rejected, "ba": ba}
+        for s in stmts.values():                    # warm up
+            timeit.timeit(s, number=2000, globals=env)
+        n = plan.facade_calls
+        times: dict[str, list[float]] = {k: [] for k in stmts}
+        for _ in range(plan.facade_repeats):        # interleaved: same load for each
+            for k, s in stmts.items():
+                times[k].append(timeit.timeit(s, number=n, globals=env) / n * 1e9)
+        # a successful 1-page map (lowest fit), through the facade and raw, for scale
+        ok = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=1)
+        ok.Protection.Write = 1
+        ok_addr = ctypes.addressof(ok)
+        m = max(n // 4, 1000)
+        ok_times: dict[str, list[float]] = {"facade_ctypes_map_ok": [], "raw_cffi_map_ok": []}
+        for _ in range(max(plan.facade_repeats // 2, 3)):
+            for k, s in (("facade_ctypes_map_ok", "facade(ah, ok)"),
+                         ("raw_cffi_map_ok", "raw(ah, ok_addr)")):
+                h2 = a.create_allocation(1 << 20, d)
+                ok.hAllocation = h2
+                env.update(ok=ok, ok_addr=ok_addr)
+                ok_times[k].append(timeit.timeit(s, number=m, globals=env) / m * 1e9)
+                a.destroy_allocation(h2)
+    out: dict[str, Any] = {k: stat(v) for k, v in {**times, **ok_times}.items()}
+    out["calls_per_repeat"] = n
+    # ratios per repeat (each pair measured back to back), then their median [min..max]
+    for key, num in (("ratio_ctypes_vs_noop", "facade_ctypes"),
+                     ("ratio_bytearray_vs_noop", "facade_bytearray"),
+                     ("ratio_raw_map_vs_noop", "raw_cffi_map")):
+        ratios = [f / z for f, z in zip(times[num], times["noop_cffi"])]
+        out[key + "_runs"] = stat(ratios)
+        out[key] = out[key + "_runs"]["median"]
+    return out
+
+
+def bench_replay(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
+    from . import gentrace, trace
+
+    rows = []
+    for kind, (_, desc) in gentrace.KINDS.items():
+        path = os.path.join(workdir, f"{kind}.jsonl")
+        t0 = time.perf_counter()
+        info = gentrace.generate(kind, plan.trace_calls, 1, path)
+        gen_s = time.perf_counter() - t0
+        decode_rates = []
+        tr = None
+        for _ in range(plan.decode_repeats):
+            t0 = time.perf_counter()
+            tr = trace.decode(path, progress=False)
+            decode_rates.append(tr.lines / (time.perf_counter() - t0))
+        assert tr is not None
+        rates = []
+        mism = 0
+        for _ in range(plan.replay_repeats):
+            r = trace.replay(tr, check=True, progress=False)
+            rates.append(r.calls_per_second)
+            mism = max(mism, r.mismatch_total)
+        rows.append({"workload": kind, "description": desc, "calls": tr.calls,
+                     "lines": tr.lines, "bytes": os.path.getsize(path),
+                     "calls_per_second": stat(rates),
+                     "decode_lines_per_second": stat(decode_rates),
+                     "generate_calls_per_second": info.calls / gen_s,
+                     "mismatches": mism})
+    return rows
+
+
+def bench_pt_memory(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
+    from . import trace
+    from .model import Adapter, Segment
+
+    rows = []
+
+    def row(case: str, process: Any) -> None:
+        st = process.page_table_stats()
+        mapped = sum(m.size for m in process.mappings() if m.kind != "noaccess")
+        rows.append({"case": case, "mapped_bytes": mapped, "table_bytes": st.table_bytes,
+                     "tables_per_level": list(st.tables), "leaf64k_tables": st.leaf64k_tables,
+                     "table_bytes_per_mapped_gib": st.table_bytes * GiB / mapped
+                     if mapped else None})
+
+    segs = [Segment(64 * GiB, 65536, "local"), Segment(64 * GiB, 4096, "aperture")]
+    with Adapter(segments=segs) as a:
+        # at a 1 GiB-aligned VA, so the figure is tables per GiB and not an edge effect
+        p = a.create_process()
+        a.map(a.create_allocation(GiB, p.create_device(), segments=[2]), base=1 << 40)
+        row("1 GiB packed, 4 KB pages", p)
+        p = a.create_process()
+        a.map(a.create_allocation(GiB, p.create_device(), segments=[1]), base=1 << 40)
+        row("1 GiB packed, 64 KB pages (64 KB leaves)", p)
+        p = a.create_process()
+        d = p.create_device()
+        n = plan.sparse_maps
+        for i in range(n):
+            h = a.create_allocation(65536, d, segments=[1])
+            a.map(h, base=(1 << 40) + i * (2 << 20))
+        row(f"{n} x 64 KB, one per 2 MB leaf (sparse)", p)
+    churn = os.path.join(workdir, "churn.jsonl")
+    if os.path.exists(churn):
+        with trace.replay(churn, check=False, keep=True, progress=False) as r:
+            st = r.page_table_stats("P1")
+            maps = r.mappings("P1")
+            mapped = sum(m.size for m in maps if m.kind != "noaccess")
+            rows.append({"case": "churn trace, end state (P1)", "mapped_bytes": mapped,
+                         "table_bytes": st.table_bytes, "tables_per_level": list(st.tables),
+                         "leaf64k_tables": st.leaf64k_tables,
+                         "table_bytes_per_mapped_gib": st.table_bytes * GiB / mapped
+                         if mapped else None})
+    return rows
+
+
+# ---- the whole run ------------------------------------------------------------------------------
+
+
+def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Runs every section; returns the JSON-able result."""
+    plan = _Plan(quick)
+    say = log or (lambda s: None)
+    t0 = time.perf_counter()
+    res: dict[str, Any] = {"quick": quick, "machine": machine(), "versions": versions()}
+    with tempfile.TemporaryDirectory(prefix="dxgk-bench-") as workdir:
+        say("allocator workloads ...")
+        res["allocator"] = bench_allocator(plan)
+        say("page-table workloads ...")
+        res["page_tables"] = bench_pagetables(plan)
+        say("facade per-call cost ...")
+        res["facade"] = bench_facade(plan)
+        say("synthetic traces and replay ...")
+        res["replay"] = bench_replay(plan, workdir)
+        say("page-table memory ...")
+        res["pt_memory"] = bench_pt_memory(plan, workdir)
+    res["seconds"] = time.perf_counter() - t0
+    ra = {(r["workload"], r["live"]): r["ns_per_op"]["median"] for r in res["allocator"]}
+    res["summary"] = {
+        "facade_ctypes_vs_noop": res["facade"]["ratio_ctypes_vs_noop"],
+        "facade_bytearray_vs_noop": res["facade"]["ratio_bytearray_vs_noop"],
+        "replay_calls_per_second": {r["workload"]: r["calls_per_second"]["median"]
+                                    for r in res["replay"]},
+        "allocator_ns_per_op": {f"{w}@{live}": v for (w, live), v in ra.items()},
+        "pt_bytes_per_mapped_gib": {r["case"]: r["table_bytes_per_mapped_gib"]
+                                    for r in res["pt_memory"]},
+    }
+    return res
+
+
+def _s(st: dict[str, float], fmt: str | None = None) -> str:
+    """median [min..max]; by default one decimal below 1000 and none above."""
+    if fmt is None:
+        fmt = "{:,.1f}" if st["median"] < 1000 else "{:,.0f}"
+    return f"{fmt.format(st['median'])} [{fmt.format(st['min'])}..{fmt.format(st['max'])}]"
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return str(n)
+
+
+def report(res: dict[str, Any]) -> str:
+    m, v = res["machine"], res["versions"]
+    out = [(f"dxgk benchmark{' (quick)' if res['quick'] else ''} -- "
+            f"figures: median [min..max] of repeated runs"),
+           (f"machine: {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); "
+            f"load {m['load_average']}; {m['os']}"),
+           (f"versions: dxgk {v['dxgk']}, Python {v['python']} ({v['implementation']}), "
+            f"numpy {v['numpy']}, cffi {v['cffi']}, cc {v['cc']}"),
+           ""]
+    out.append("allocator (bench_ra.c, 1 TiB space, timed in C)      ns/op")
+    for r in res["allocator"]:
+        out.append(f"  {r['description']:40s} {r['live']:>9,} live  "
+                   f"{_s(r['ns_per_op'])}")
+    out.append("")
+    out.append("page tables (bench_pt.c, SPEC default GpuMmu, timed in C)")
+    out.append(f"  {'map/unmap':24s} {'map ns':>28s} {'unmap ns':>28s} {'PTE/memset':>18s}")
+    for r in res["page_tables"]["map"]:
+        out.append(f"  {r['case']:24s} {_s(r['map_ns']):>28s} {_s(r['unmap_ns']):>28s} "
+                   f"{_s(r['ratio'], '{:.2f}'):>18s}")
+    t = res["page_tables"]["translate"]
+    out.append(f"  translate {t['vas']:,} random mapped VAs, ns/VA: "
+               f"hot batch {_s(t['hot_batch_ns'], '{:.2f}')}, "
+               f"hot single {_s(t['hot_single_ns'], '{:.2f}')}")
+    out.append(f"    cold ({t['cold_leaf_tables']:,} leaves over 1 TiB): batch "
+               f"{_s(t['cold_batch_ns'], '{:.2f}')}, single "
+               f"{_s(t['cold_single_ns'], '{:.2f}')}, walk {_s(t['walk_cold_ns'], '{:.2f}')}")
+    out.append("")
+    f = res["facade"]
+    out.append(f"facade per call (DxgkCbMapContextAllocation, {f['calls_per_repeat']:,} calls "
+               f"per repeat, interleaved), ns")
+    out.append(f"  no-op cffi call (dxgk_py_noop)             {_s(f['noop_cffi'])}")
+    out.append(f"  raw cffi call of the map shim              {_s(f['raw_cffi_map'])}")
+    out.append(f"  facade, ctypes struct                      {_s(f['facade_ctypes'])}")
+    out.append(f"  facade, bytearray                          {_s(f['facade_bytearray'])}")
+    out.append(f"  facade / no-op (per repeat): ctypes "
+               f"{_s(f['ratio_ctypes_vs_noop_runs'], '{:.2f}')}, bytearray "
+               f"{_s(f['ratio_bytearray_vs_noop_runs'], '{:.2f}')} (target <= 4)")
+    out.append(f"  for scale, a successful 1-page map: facade {_s(f['facade_ctypes_map_ok'])}, "
+               f"raw {_s(f['raw_cffi_map_ok'])}")
+    out.append("")
+    out.append("replay (C engine, --check on; traces from gen-trace --seed 1)")
+    for r in res["replay"]:
+        out.append(f"  {r['workload']:12s} {r['calls']:>8,} calls  "
+                   f"{_s(r['calls_per_second'], '{:,.0f}')} calls/s   decode "
+                   f"{_s(r['decode_lines_per_second'], '{:,.0f}')} lines/s"
+                   + (f"  MISMATCHES {r['mismatches']}" if r["mismatches"] else ""))
+    out.append("")
+    out.append("page-table memory per mapped GiB (exact)")
+    for r in res["pt_memory"]:
+        per = r["table_bytes_per_mapped_gib"]
+        out.append(f"  {r['case']:44s} {_size(per) if per is not None else '-':>12s} "
+                   f"(tables {r['tables_per_level']}, {_size(r['table_bytes'])} for "
+                   f"{_size(r['mapped_bytes'])})")
+    out.append("")
+    out.append(f"total {res['seconds']:.1f} s")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m dxgk bench", description=__doc__.split("\n")[0])
+    add_arguments(ap)
+    return run_cli(ap.parse_args(argv))
+
+
+def add_arguments(ap: Any) -> None:
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats (< 1 min)")
+    ap.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def run_cli(args: Any) -> int:
+    log = None if args.json else (lambda s: print(s, file=sys.stderr, flush=True))
+    res = run(args.quick, log=log)
+    print(json.dumps(res, indent=2) if args.json else report(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1429 @@
+/*
+ * range_alloc.c -- the range allocator: the live ranges of [lo, hi) in a B+ tree
+ * whose nodes cache, per subtree, the largest hole and the largest aligned block.
+ *
+ * What it owns: the ranges handed out from one address space or segment, the holes
+ * between them, and the node pools the tree lives in.
+ *
+ * Representation. Every live range is an entry (start, size, tag, gap) where `gap` is
+ * the size of the hole that ends at `start`: the free bytes between the previous
+ * range's end (or lo) and start. A sentinel entry (start = hi, size = 0) closes the
+ * space and carries the last hole, so every hole belongs to exactly one entry, the
+ * one right after it. Entries are self-contained: moving one between nodes never
+ * changes a hole, which keeps splits, merges and borrows local.
+ *
+ * Why a B+ tree (inner fan-out RA_INNER_CAP, leaves of RA_LEAF_CAP entries) rather
+ * than a red-black or AVL tree: at a million ranges a binary tree is 20-40 levels of
+ * dependent pointer loads, most of them cache misses, so the cost per operation grows
+ * ~10x from 1k to 1M ranges (drm_mm's curve). A wide tree has 3-5 levels, its inner
+ * levels (~1/20 of the memory) stay in cache, a node is read as a few contiguous
+ * arrays, nodes come from 2 MB huge-page chunks, and the one leaf an operation needs
+ * is prefetched whole as soon as its address is known.
+ *
+ * Fits. For a hole [a, b) and an alignment class c (2^shift[c]: 1, 64 KB, 2 MB) the
+ * class fit is the longest block of the hole that starts on a 2^shift[c] boundary;
+ * class 0 is the hole's length. Every node keeps `fits`, the per-class maxima over
+ * its subtree, and an inner node also keeps a copy of each child's fits in column
+ * arrays fit[c][i] so that a search reads one contiguous array per node.
+ *
+ * Invariants (all checked by dxgk_ra_validate):
+ *   I1 entries are in strictly increasing start order along the leaf chain, and the
+ *      last one is the sentinel (start = hi, size = 0);
+ *   I2 every live range has size > 0 and start + size <= hi;
+ *   I3 for every entry, start - gap = end of the previous range (lo for the first):
+ *      ranges never overlap and the holes are exactly the gaps between them;
+ *   I4 inner node: key[i] (i >= 1) is a lower bound of every start in child i and a
+ *      strict upper bound of every start in children 0..i-1 (lower-bound
+ *      separators: a key may lag behind the child's true minimum after a deletion);
+ *   I5 every node's `fits` are the exact per-class maxima over its holes, and
+ *      fit[c][i] of an inner node equals child i's fits.v[c];
+ *   I6 all leaves at depth `height`; non-root nodes hold at least half their
+ *      capacity; an inner root has at least two children;
+ *   I7 live / holes / free_bytes equal the counts over the entries.
+ *
+ * Searching. A request is (size, align, phase, window [wmin, wmax)), lowest- or
+ * highest-first. Let c be the largest cached class with 2^shift[c] dividing both
+ * align and phase: every start the request accepts is 2^shift[c] aligned, so a
+ * subtree whose class-c fit is below size cannot hold an answer. The search walks
+ * children in address order and enters a child only if its class-c fit is >= size
+ * and its key bounds let its holes reach the window; in a leaf each hole is tested
+ * exactly (clip to the window, round to the congruence, check the room).
+ * A subtree that is entered but yields nothing is either
+ *   - on the boundary of the window (the hole straddling wmin or wmax, or one of the
+ *     O(1) children per level whose key bounds are loose): O(height) nodes; or
+ *   - holds a "near miss": a hole inside the window whose class-c fit is >= size but
+ *     which has no start with the requested congruence and room. Each near miss
+ *     costs at most one root-to-leaf path.
+ * So a search visits O((1 + k) log n) nodes for k near misses before the answer,
+ * and k = 0 -- every search O(log n) -- whenever the request is exactly a cached
+ * class (align = 2^shift[c], phase = 0: the 64 KB and 2 MB alignments dxgk uses),
+ * or align is no coarser than the granularity of every address in the allocator
+ * (everything 4 KB aligned and align = 4 KB). Near misses remain possible for other
+ * requests, e.g. 64 KB alignment with a nonzero phase: no bounded set of cached
+ * maxima can answer every (align, phase) pair, since whether a hole fits depends on
+ * its address modulo align. Pruning on size + align - 1 instead would be O(log n)
+ * but could miss the lowest fit, which the contract (lowest start) forbids.
+ * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
+ * O(height) work; updates of the cached fits are O(1) per level except where the
+ * changed child held its parent's maximum and shrank (one rescan of that node);
+ * splits and merges touch O(height) nodes.
+ *
+ * Memory: nodes come from two pools (leaves, inner nodes) that grow by chunks and
+ * keep freed nodes on free lists, so steady-state operations never call malloc. An
+ * insertion reserves every node it could need before changing anything, so
+ * DXGK_RA_ENOMEM leaves the allocator as it was.
+ *
+ * Thread safety: none; the caller holds its adapter lock.
+ */
+#include "range_alloc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Capacities may be lowered by a test build (-DRA_LEAF_CAP=4 -DRA_INNER_CAP=4) to
+ * exercise deep trees with few ranges. */
+#ifndef RA_LEAF_CAP
+#define RA_LEAF_CAP 32
+#endif
+#ifndef RA_INNER_CAP
+#define RA_INNER_CAP 32
+#endif
+#define RA_LEAF_MIN (RA_LEAF_CAP / 2)
+#define RA_INNER_MIN (RA_INNER_CAP / 2)
+#define RA_MAX_HEIGHT 48
+#define RA_NODE_ALIGN 64
+#define RA_FIRST_CHUNK ((size_t)16 << 10)
+#define RA_HUGE_CHUNK ((size_t)2 << 20)
+/* Below this much leaf memory the whole tree sits in a core's L2 and software
+ * prefetching would only cost instructions. */
+#define RA_PREFETCH_MIN ((uint64_t)1 << 20)
+
+_Static_assert(RA_LEAF_CAP >= 4 && RA_INNER_CAP >= 4, "node capacities must be >= 4");
+
+/* The cached alignment classes, as log2 of the alignment. Class 0 is the plain hole
+ * length; the others are the alignments dxgk asks for: 64 KB (64 KB pages and the
+ * VA congruence, SPEC 5.3) and 2 MB (a leaf page table's coverage, SPEC 6). */
+#define RA_NCLASS 3
+static const unsigned ra_class_shift[RA_NCLASS] = { 0, 16, 21 };
+
+typedef struct ra_fits {
+    uint64_t v[RA_NCLASS];
+} ra_fits;
+
+typedef struct ra_leaf {
+    uint32_t n;
+    struct ra_leaf *prev, *next;
+    ra_fits fits;
+    uint64_t start[RA_LEAF_CAP];
+    uint64_t gap[RA_LEAF_CAP];
+    uint64_t size[RA_LEAF_CAP];
+    uint64_t tag[RA_LEAF_CAP];
+} ra_leaf;
+
+typedef struct ra_inner {
+    uint32_t n;
+    uint64_t key[RA_INNER_CAP];     /* key[i], i >= 1: separator (I4); key[0] unused */
+    void *child[RA_INNER_CAP];
+    ra_fits fits;
+    uint64_t fit[RA_NCLASS][RA_INNER_CAP];  /* fit[c][i] = child i's fits.v[c] */
+} ra_inner;
+
+/* A pool of equal-sized nodes carved from chunks; free nodes are linked through
+ * their first word. */
+typedef struct ra_pool {
+    void *free;
+    void *chunks;               /* linked through the first word of each chunk */
+    size_t node_size;
+    size_t nfree;
+    size_t next_chunk_bytes;
+    uint64_t bytes;
+} ra_pool;
+
+struct dxgk_ra {
+    uint64_t lo, hi;
+    void *root;
+    uint32_t height;            /* 0: the root is a leaf */
+    uint64_t live, holes, free_bytes;
+    ra_pool leaves, inners;
+};
+
+/* A root-to-leaf path: node[d] is the inner node at depth d, idx[d] the child taken;
+ * the leaf is at depth `height`. */
+typedef struct ra_path {
+    ra_inner *node[RA_MAX_HEIGHT];
+    uint32_t idx[RA_MAX_HEIGHT];
+    ra_leaf *leaf;
+    uint32_t pos;
+} ra_path;
+
+_Static_assert(sizeof(ra_leaf) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK &&
+               sizeof(ra_inner) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK,
+               "a node must fit in the first pool chunk");
+
+/* ---------------------------------------------------------------- pools */
+
+static void pool_init(ra_pool *pl, size_t node_size)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->node_size = (node_size + RA_NODE_ALIGN - 1) / RA_NODE_ALIGN * RA_NODE_ALIGN;
+    pl->next_chunk_bytes = RA_FIRST_CHUNK;
+}
+
+/* Adds one chunk of nodes. Chunks double from 16 KB up to 2 MB; 2 MB chunks are
+ * 2 MB aligned and offered to the kernel as transparent huge pages, since a big tree
+ * is touched at random and would otherwise miss the TLB on most leaves. */
+static int pool_grow(ra_pool *pl)
+{
+    size_t bytes = pl->next_chunk_bytes;
+    size_t align = bytes >= RA_HUGE_CHUNK ? RA_HUGE_CHUNK : RA_NODE_ALIGN;
+    size_t k = (bytes - RA_NODE_ALIGN) / pl->node_size;
+    char *c = aligned_alloc(align, bytes);
+    if (c == NULL)
+        return -1;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (bytes >= RA_HUGE_CHUNK)
+        (void)madvise(c, bytes, MADV_HUGEPAGE);     /* a hint: failure is harmless */
+#endif
+    *(void **)c = pl->chunks;
+    pl->chunks = c;
+    char *base = c + RA_NODE_ALIGN;
+    for (size_t i = k; i-- > 0;) {
+        void *nd = base + i * pl->node_size;
+        *(void **)nd = pl->free;
+        pl->free = nd;
+    }
+    pl->nfree += k;
+    pl->bytes += bytes;
+    if (bytes < RA_HUGE_CHUNK)
+        pl->next_chunk_bytes = bytes * 2;
+    return 0;
+}
+
+/* Ensures k nodes can be taken without failing; extra nodes stay in the pool. */
+static int pool_reserve(ra_pool *pl, size_t k)
+{
+    while (pl->nfree < k)
+        if (pool_grow(pl) != 0)
+            return -1;
+    return 0;
+}
+
+/* Takes a node; the caller reserved it. */
+static void *pool_get(ra_pool *pl)
+{
+    void *nd = pl->free;
+    pl->free = *(void **)nd;
+    pl->nfree--;
+    return nd;
+}
+
+static void pool_put(ra_pool *pl, void *nd)
+{
+    *(void **)nd = pl->free;
+    pl->free = nd;
+    pl->nfree++;
+}
+
+static void pool_destroy(ra_pool *pl)
+{
+    void *c = pl->chunks;
+    while (c != NULL) {
+        void *next = *(void **)c;
+        free(c);
+        c = next;
+    }
+    memset(pl, 0, sizeof *pl);
+}
+
+/* ---------------------------------------------------------------- fits */
+
+static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static inline uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* Longest block of [a, b) that starts on a 2^shift boundary (0 if none). */
+static inline uint64_t hole_fit(uint64_t a, uint64_t b, unsigned shift)
+{
+    uint64_t mask = (UINT64_C(1) << shift) - 1;
+    if (a > UINT64_MAX - mask)
+        return 0;                   /* the next boundary is 2^64: out of range */
+    uint64_t r = (a + mask) & ~mask;
+    return r < b ? b - r : 0;
+}
+
+/* f = max(f, fits of the hole [a, b)). */
+static inline void fits_add_hole(ra_fits *f, uint64_t a, uint64_t b)
+{
+    uint64_t g = b - a;
+    if (g > f->v[0])
+        f->v[0] = g;
+    for (unsigned c = 1; c < RA_NCLASS; c++) {
+        if (g <= f->v[c])
+            continue;               /* a class fit never exceeds the hole */
+        uint64_t x = hole_fit(a, b, ra_class_shift[c]);
+        if (x > f->v[c])
+            f->v[c] = x;
+    }
+}
+
+static inline bool fits_equal(const ra_fits *x, const ra_fits *y)
+{
+    bool same = true;
+    for (unsigned c = 0; c < RA_NCLASS; c++)
+        same &= x->v[c] == y->v[c];
+    return same;
+}
+
+/* The classes (bit c) whose maximum in f the hole [a, b) attains: shrinking or
+ * removing the hole can lower exactly those. */
+static inline unsigned hole_attains(const ra_fits *f, uint64_t a, uint64_t b)
+{
+    ra_fits h = { { 0 } };
+    fits_add_hole(&h, a, b);
+    unsigned mask = 0;
+    for (unsigned c = 0; c < RA_NCLASS; c++)
+        if (h.v[c] != 0 && h.v[c] >= f->v[c])
+            mask |= 1u << c;
+    return mask;
+}
+
+/* Recomputes the classes in `mask` of a leaf's fits from its entries; the other
+ * classes are taken from f. */
+static ra_fits leaf_rescan(const ra_leaf *lf, ra_fits f, unsigned mask)
+{
+    if (mask & 1u) {
+        uint64_t m = 0;
+        for (uint32_t j = 0; j < lf->n; j++)
+            m = max64(m, lf->gap[j]);
+        f.v[0] = m;
+    }
+    for (unsigned c = 1; c < RA_NCLASS; c++) {
+        if (!(mask & (1u << c)))
+            continue;
+        uint64_t m = 0;
+        for (uint32_t j = 0; j < lf->n; j++) {
+            uint64_t g = lf->gap[j];
+            if (g > m) {
+                uint64_t x = hole_fit(lf->start[j] - g, lf->start[j], ra_class_shift[c]);
+                m = max64(m, x);
+            }
+        }
+        f.v[c] = m;
+    }
+    return f;
+}
+
+/* Recomputes a leaf's fits from its entries. */
+static ra_fits leaf_scan(const ra_leaf *lf)
+{
+    ra_fits zero = { { 0 } };
+    return leaf_rescan(lf, zero, (1u << RA_NCLASS) - 1);
+}
+
+/* Recomputes an inner node's fits from its child columns. */
+static ra_fits inner_scan(const ra_inner *in)
+{
+    ra_fits f = { { 0 } };
+    for (unsigned c = 0; c < RA_NCLASS; c++)
+        for (uint32_t i = 0; i < in->n; i++)
+            f.v[c] = max64(f.v[c], in->fit[c][i]);
+    return f;
+}
+
+static inline void column_set(ra_inner *in, uint32_t i, const ra_fits *f)
+{
+    for (unsigned c = 0; c < RA_NCLASS; c++)
+        in->fit[c][i] = f->v[c];
+}
+
+/* Recomputes a child's fits and stores them in the child and in its parent's column
+ * (after a structural change to the child). */
+static void leaf_refresh(ra_inner *par, uint32_t i, ra_leaf *lf)
+{
+    lf->fits = leaf_scan(lf);
+    column_set(par, i, &lf->fits);
+}
+
+static void inner_refresh(ra_inner *par, uint32_t i, ra_inner *in)
+{
+    in->fits = inner_scan(in);
+    column_set(par, i, &in->fits);
+}
+
+/* ---------------------------------------------------------------- node helpers */
+
+/* Index of the child whose key range holds x: the number of separators <= x. */
+static inline uint32_t inner_child_for(const ra_inner *in, uint64_t x)
+{
+    uint32_t c = 0;
+    for (uint32_t i = 1; i < in->n; i++)
+        c += in->key[i] <= x;
+    return c;
+}
+
+/* Number of entries with start <= x (index of the first start > x). */
+static inline uint32_t leaf_upper(const ra_leaf *lf, uint64_t x)
+{
+    uint32_t c = 0;
+    for (uint32_t j = 0; j < lf->n; j++)
+        c += lf->start[j] <= x;
+    return c;
+}
+
+/* Number of entries with start < x (index of the first start >= x). */
+static inline uint32_t leaf_lower(const ra_leaf *lf, uint64_t x)
+{
+    uint32_t c = 0;
+    for (uint32_t j = 0; j < lf->n; j++)
+        c += lf->start[j] < x;
+    return c;
+}
+
+static inline void leaf_set(ra_leaf *lf, uint32_t j, uint64_t start, uint64_t size,
+                            uint64_t tag, uint64_t gap)
+{
+    lf->start[j] = start;
+    lf->size[j] = size;
+    lf->tag[j] = tag;
+    lf->gap[j] = gap;
+}
+
+/* Moves entries [from, from + cnt) of src to [to, to + cnt) of dst (may overlap). */
+static inline void leaf_move(ra_leaf *dst, uint32_t to, const ra_leaf *src, uint32_t from,
+                             uint32_t cnt)
+{
+    if (cnt == 0)
+        return;
+    memmove(&dst->start[to], &src->start[from], cnt * sizeof(uint64_t));
+    memmove(&dst->gap[to], &src->gap[from], cnt * sizeof(uint64_t));
+    memmove(&dst->size[to], &src->size[from], cnt * sizeof(uint64_t));
+    memmove(&dst->tag[to], &src->tag[from], cnt * sizeof(uint64_t));
+}
+
+/* Opens a free entry at j (shifting j..n-1 up by one) / closes entry j. Short
+ * inline loops: these run on every insertion and removal, for at most
+ * RA_LEAF_CAP entries, where a library memmove's setup dominates. */
+static inline void leaf_open(ra_leaf *lf, uint32_t j)
+{
+    for (uint32_t k = lf->n; k > j; k--) {
+        lf->start[k] = lf->start[k - 1];
+        lf->gap[k] = lf->gap[k - 1];
+        lf->size[k] = lf->size[k - 1];
+        lf->tag[k] = lf->tag[k - 1];
+    }
+    lf->n++;
+}
+
+static inline void leaf_close(ra_leaf *lf, uint32_t j)
+{
+    lf->n--;
+    for (uint32_t k = j; k < lf->n; k++) {
+        lf->start[k] = lf->start[k + 1];
+        lf->gap[k] = lf->gap[k + 1];
+        lf->size[k] = lf->size[k + 1];
+        lf->tag[k] = lf->tag[k + 1];
+    }
+}
+
+/* Moves children [from, from + cnt) of src (keys, pointers, fit columns). */
+static inline void inner_move(ra_inner *dst, uint32_t to, const ra_inner *src, uint32_t from,
+                              uint32_t cnt)
+{
+    if (cnt == 0)
+        return;
+    memmove(&dst->key[to], &src->key[from], cnt * sizeof(uint64_t));
+    memmove(&dst->child[to], &src->child[from], cnt * sizeof(void *));
+    for (unsigned c = 0; c < RA_NCLASS; c++)
+        memmove(&dst->fit[c][to], &src->fit[c][from], cnt * sizeof(uint64_t));
+}
+
+/* Asks for every cache line of a node the caller is about to use. */
+static inline void prefetch_node(const void *nd, size_t bytes)
+{
+    for (size_t k = 0; k < bytes; k += 64)
+        __builtin_prefetch((const char *)nd + k);
+}
+
+/* A search is about to scan node nd: an inner node's keys, child pointers and the
+ * fit column of class cls, or a whole leaf. All those lines are requested at once
+ * instead of one dependent miss after another. */
+static inline void prefetch_child(const void *nd, bool inner, unsigned cls)
+{
+    if (!inner) {
+        prefetch_node(nd, sizeof(ra_leaf));
+        return;
+    }
+    const ra_inner *in = nd;
+    prefetch_node(in, offsetof(ra_inner, fits));
+    prefetch_node(in->fit[cls], sizeof in->fit[cls]);
+}
+
+static const ra_leaf *leftmost_leaf(const dxgk_ra *ra)
+{
+    const void *nd = ra->root;
+    for (uint32_t d = 0; d < ra->height; d++)
+        nd = ((const ra_inner *)nd)->child[0];
+    return nd;
+}
+
+static const ra_fits *root_fits(const dxgk_ra *ra)
+{
+    return ra->height ? &((const ra_inner *)ra->root)->fits : &((const ra_leaf *)ra->root)->fits;
+}
+
+/* ---------------------------------------------------------------- paths */
+
+/* Descends to the leaf whose key range holds x, recording the path. */
+static void descend(const dxgk_ra *ra, uint64_t x, ra_path *p)
+{
+    void *nd = ra->root;
+    bool prefetch = ra->leaves.bytes >= RA_PREFETCH_MIN;
+    for (uint32_t d = 0; d < ra->height; d++) {
+        ra_inner *in = nd;
+        uint32_t i = inner_child_for(in, x);
+        p->node[d] = in;
+        p->idx[d] = i;
+        nd = in->child[i];
+        /* the keys and child pointers (inner) or the whole leaf are next */
+        if (prefetch)
+            prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, fits) : sizeof(ra_leaf));
+    }
+    p->leaf = nd;
+    p->pos = 0;
+}
+
+/* Moves p to the next leaf in address order; false (p unchanged) at the last leaf. */
+static bool path_next_leaf(const dxgk_ra *ra, ra_path *p)
+{
+    int d = (int)ra->height - 1;
+    while (d >= 0 && p->idx[d] + 1 >= p->node[d]->n)
+        d--;
+    if (d < 0)
+        return false;
+    p->idx[d]++;
+    void *nd = p->node[d]->child[p->idx[d]];
+    for (uint32_t k = (uint32_t)d + 1; k < ra->height; k++) {
+        p->node[k] = nd;
+        p->idx[k] = 0;
+        nd = ((ra_inner *)nd)->child[0];
+    }
+    p->leaf = nd;
+    p->pos = 0;
+    return true;
+}
+
+static void path_copy(ra_path *dst, const ra_path *src, uint32_t height)
+{
+    memcpy(dst->node, src->node, height * sizeof src->node[0]);
+    memcpy(dst->idx, src->idx, height * sizeof src->idx[0]);
+    dst->leaf = src->leaf;
+    dst->pos = src->pos;
+}
+
+/* The node at depth d of path p (d = height: the leaf) now has fits m: stores them
+ * in the node and its parent's column and carries the change upward, stopping where
+ * nothing changes. Each level is O(1) unless the node held its parent's maximum of
+ * some class and shrank: only then is that class of the parent rescanned. */
+static void refit(const dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits m)
+{
+    for (;;) {
+        ra_fits *self = d == ra->height ? &p->leaf->fits : &p->node[d]->fits;
+        if (fits_equal(self, &m))
+            return;
+        ra_fits old = *self;
+        *self = m;
+        if (d == 0)
+            return;
+        ra_inner *par = p->node[d - 1];
+        column_set(par, p->idx[d - 1], &m);
+        ra_fits tot = par->fits;
+        for (unsigned c = 0; c < RA_NCLASS; c++) {
+            if (m.v[c] >= tot.v[c]) {
+                tot.v[c] = m.v[c];
+            } else if (old.v[c] == tot.v[c]) {
+                uint64_t x = 0;
+                for (uint32_t k = 0; k < par->n; k++)
+                    x = max64(x, par->fit[c][k]);
+                tot.v[c] = x;
+            }
+        }
+        m = tot;
+        d--;
+    }
+}
+
+/* ---------------------------------------------------------------- search */
+
+typedef struct ra_req {
+    uint64_t size, mask, phase;
+    uint64_t wmin, wmax;        /* the window, already clipped to [lo, hi) */
+    uint64_t amax;              /* a hole starting above wmax - size cannot fit */
+    uint64_t bmin;              /* a hole ending below wmin + size cannot fit */
+    unsigned cls;               /* the alignment class whose cached fits prune */
+    bool highest;
+    bool prefetch;              /* the tree is larger than a core's cache */
+} ra_req;
+
+static int req_init(const dxgk_ra *ra, ra_req *q, uint64_t size, uint64_t align,
+                    uint64_t phase, uint64_t min, uint64_t max, uint32_t flags)
+{
+    if (ra == NULL || size == 0)
+        return DXGK_RA_EINVAL;
+    if (align == 0)
+        align = 1;
+    if ((align & (align - 1)) != 0 || phase >= align || (flags & ~(uint32_t)DXGK_RA_HIGHEST))
+        return DXGK_RA_EINVAL;
+    q->size = size;
+    q->mask = align - 1;
+    q->phase = phase;
+    q->highest = (flags & DXGK_RA_HIGHEST) != 0;
+    q->prefetch = ra->leaves.bytes >= RA_PREFETCH_MIN;
+    /* The largest cached class 2^e with 2^e | align and 2^e | phase: every start
+     * the request accepts is then 2^e aligned (see the file-top comment). */
+    q->cls = 0;
+    for (unsigned c = 1; c < RA_NCLASS; c++) {
+        uint64_t m = (UINT64_C(1) << ra_class_shift[c]) - 1;
+        if (align > m && (phase & m) == 0)
+            q->cls = c;
+    }
+    q->wmin = max64(min, ra->lo);
+    q->wmax = min64(max, ra->hi);
+    if (q->wmax < q->wmin || q->wmax - q->wmin < size)
+        return DXGK_RA_ENOSPC;
+    q->amax = q->wmax - size;
+    q->bmin = q->wmin + size;
+    return DXGK_RA_OK;
+}
+
+/* Exact test of the hole [a, b) against the request; stores the start on success.
+ * No expression here can overflow: all differences are of ordered values. */
+static inline bool fit(const ra_req *q, uint64_t a, uint64_t b, uint64_t *s)
+{
+    uint64_t a2 = max64(a, q->wmin), b2 = min64(b, q->wmax);
+    if (b2 < a2 || b2 - a2 < q->size)
+        return false;
+    uint64_t room = b2 - a2 - q->size;
+    if (!q->highest) {
+        uint64_t d = (q->phase - a2) & q->mask;     /* up to the next congruent address */
+        if (d > room)
+            return false;
+        *s = a2 + d;
+    } else {
+        uint64_t t = b2 - q->size;
+        uint64_t d = (t - q->phase) & q->mask;      /* down to the previous one */
+        if (d > room)
+            return false;
+        *s = t - d;
+    }
+    return true;
+}
+
+enum { S_NONE = 0, S_FOUND = 1, S_STOP = -1 };
+
+/* Lowest-first search of one subtree. klo/khi bound the starts in the subtree
+ * (inclusive); alo bounds the start of every hole in it from below. Returns
+ * S_FOUND (path and *s set), S_NONE, or S_STOP when no later hole can fit. */
+static int search_low(const ra_req *q, const void *nd, uint32_t depth, uint32_t height,
+                      uint64_t klo, uint64_t khi, uint64_t alo, ra_path *p, uint64_t *s)
+{
+    if (depth == height) {
+        const ra_leaf *lf = nd;
+        for (uint32_t j = 0; j < lf->n; j++) {
+            uint64_t g = lf->gap[j];
+            if (g < q->size)
+                continue;
+            uint64_t b = lf->start[j], a = b - g;
+            if (a > q->amax)
+                return S_STOP;      /* hole starts only grow from here on */
+            if (b < q->bmin)
+                continue;
+            if (fit(q, a, b, s)) {
+                p->leaf = (ra_leaf *)lf;
+                p->pos = j;
+                return S_FOUND;
+            }
+        }
+        return S_NONE;
+    }
+    const ra_inner *in = nd;
+    const uint64_t *fits = in->fit[q->cls];
+    uint32_t n = in->n;
+    for (uint32_t i = 0; i < n; i++) {
+        if (fits[i] < q->size)
+            continue;
+        uint64_t cklo = i ? in->key[i] : klo;
+        uint64_t ckhi = i + 1 < n ? in->key[i + 1] - 1 : khi;
+        /* holes of child i start at or after the previous child's first start */
+        uint64_t calo = i == 0 ? alo : (i == 1 ? klo : in->key[i - 1]);
+        if (calo > q->amax)
+            return S_STOP;
+        if (ckhi < q->bmin)
+            continue;
+        p->node[depth] = (ra_inner *)in;
+        p->idx[depth] = i;
+        if (q->prefetch)
+            prefetch_child(in->child[i], depth + 1 < height, q->cls);
+        int r = search_low(q, in->child[i], depth + 1, height, cklo, ckhi, calo, p, s);
+        if (r != S_NONE)
+            return r;
+    }
+    return S_NONE;
+}
+
+/* Highest-first mirror of search_low. */
+static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t height,
+                       uint64_t klo, uint64_t khi, uint64_t alo, ra_path *p, uint64_t *s)
+{
+    if (depth == height) {
+        const ra_leaf *lf = nd;
+        for (uint32_t j = lf->n; j-- > 0;) {
+            uint64_t g = lf->gap[j];
+            if (g < q->size)
+                continue;
+            uint64_t b = lf->start[j], a = b - g;
+            if (b < q->bmin)
+                return S_STOP;      /* hole ends only shrink from here on */
+            if (a > q->amax)
+                continue;
+            if (fit(q, a, b, s)) {
+                p->leaf = (ra_leaf *)lf;
+                p->pos = j;
+                return S_FOUND;
+            }
+        }
+        return S_NONE;
+    }
+    const ra_inner *in = nd;
+    const uint64_t *fits = in->fit[q->cls];
+    uint32_t n = in->n;
+    for (uint32_t i = n; i-- > 0;) {
+        if (fits[i] < q->size)
+            continue;
+        uint64_t cklo = i ? in->key[i] : klo;
+        uint64_t ckhi = i + 1 < n ? in->key[i + 1] - 1 : khi;
+        uint64_t calo = i == 0 ? alo : (i == 1 ? klo : in->key[i - 1]);
+        if (ckhi < q->bmin)
+            return S_STOP;
+        if (calo > q->amax)
+            continue;
+        p->node[depth] = (ra_inner *)in;
+        p->idx[depth] = i;
+        if (q->prefetch)
+            prefetch_child(in->child[i], depth + 1 < height, q->cls);
+        int r = search_high(q, in->child[i], depth + 1, height, cklo, ckhi, calo, p, s);
+        if (r != S_NONE)
+            return r;
+    }
+    return S_NONE;
+}
+
+static int search(const dxgk_ra *ra, const ra_req *q, ra_path *p, uint64_t *s)
+{
+    if (root_fits(ra)->v[q->cls] < q->size)
+        return DXGK_RA_ENOSPC;
+    int r = q->highest
+        ? search_high(q, ra->root, 0, ra->height, ra->lo, ra->hi, ra->lo, p, s)
+        : search_low(q, ra->root, 0, ra->height, ra->lo, ra->hi, ra->lo, p, s);
+    return r == S_FOUND ? DXGK_RA_OK : DXGK_RA_ENOSPC;
+}
+
+/* ---------------------------------------------------------------- insertion */
+
+/* Reserves every node an insertion into p->leaf can consume (a split of the leaf
+ * and of each full ancestor, plus a new root), so the insertion cannot fail. */
+static int reserve_for_insert(dxgk_ra *ra, const ra_path *p)
+{
+    if (p->leaf->n < RA_LEAF_CAP)
+        return DXGK_RA_OK;
+    size_t inner = 0;
+    int d = (int)ra->height - 1;
+    while (d >= 0 && p->node[d]->n == RA_INNER_CAP) {
+        inner++;
+        d--;
+    }
+    if (d < 0) {
+        inner++;
+        if (ra->height + 1 >= RA_MAX_HEIGHT)
+            return DXGK_RA_ENOMEM;
+    }
+    if (pool_reserve(&ra->leaves, 1) != 0 || pool_reserve(&ra->inners, inner) != 0)
+        return DXGK_RA_ENOMEM;
+    return DXGK_RA_OK;
+}
+
+/* The leaf of p split into left (p->leaf) and right (a new node whose smallest start
+ * is rkey), both with fresh fits. Inserts right next to left in each ancestor,
+ * splitting full ones, and grows a new root when the old root split. */
+static void insert_up(dxgk_ra *ra, ra_path *p, void *left, void *right, uint64_t rkey,
+                      ra_fits mleft, ra_fits mright)
+{
+    for (int d = (int)ra->height - 1; d >= 0; d--) {
+        ra_inner *in = p->node[d];
+        uint32_t q = p->idx[d] + 1;
+        column_set(in, q - 1, &mleft);
+        if (in->n < RA_INNER_CAP) {
+            inner_move(in, q + 1, in, q, in->n - q);
+            in->key[q] = rkey;
+            column_set(in, q, &mright);
+            in->child[q] = right;
+            in->n++;
+            /* the insertion that caused the split may have shrunk a maximum */
+            refit(ra, p, (uint32_t)d, inner_scan(in));
+            return;
+        }
+        /* Split a full node: RA_INNER_CAP + 1 children, the upper half moves to r.
+         * Make room at q in place when q stays left, else fill r around q. */
+        uint32_t n = in->n, total = n + 1, nl = total / 2, nr = total - nl;
+        ra_inner *r = pool_get(&ra->inners);
+        if (q < nl) {
+            inner_move(r, 0, in, nl - 1, n - (nl - 1));
+            inner_move(in, q + 1, in, q, nl - 1 - q);
+            in->key[q] = rkey;
+            column_set(in, q, &mright);
+            in->child[q] = right;
+        } else {
+            uint32_t qr = q - nl;
+            inner_move(r, 0, in, nl, qr);
+            r->key[qr] = rkey;
+            column_set(r, qr, &mright);
+            r->child[qr] = right;
+            inner_move(r, qr + 1, in, q, n - q);
+        }
+        in->n = nl;
+        r->n = nr;
+        in->fits = inner_scan(in);
+        r->fits = inner_scan(r);
+        left = in;
+        right = r;
+        rkey = r->key[0];
+        mleft = in->fits;
+        mright = r->fits;
+    }
+    ra_inner *root = pool_get(&ra->inners);
+    root->n = 2;
+    root->key[0] = ra->lo;
+    root->key[1] = rkey;
+    root->child[0] = left;
+    root->child[1] = right;
+    column_set(root, 0, &mleft);
+    column_set(root, 1, &mright);
+    root->fits = inner_scan(root);
+    ra->root = root;
+    ra->height++;
+}
+
+/* Puts a new entry at index j of p->leaf (before the entry whose hole it came
+ * from), splitting the leaf when full; `after` are the leaf's fits once the entry
+ * is in (used when it does not split). Nodes were reserved. */
+static void leaf_insert(dxgk_ra *ra, ra_path *p, uint32_t j, uint64_t start, uint64_t size,
+                        uint64_t tag, uint64_t gap, unsigned rescan)
+{
+    ra_leaf *lf = p->leaf;
+    if (lf->n < RA_LEAF_CAP) {
+        leaf_open(lf, j);
+        leaf_set(lf, j, start, size, tag, gap);
+        if (rescan)
+            refit(ra, p, ra->height, leaf_rescan(lf, lf->fits, rescan));
+        return;
+    }
+    /* Split: RA_LEAF_CAP + 1 entries, the lower half stays in lf. */
+    ra_leaf *r = pool_get(&ra->leaves);
+    uint32_t total = RA_LEAF_CAP + 1, nl = total / 2, nr = total - nl;
+    if (j < nl) {
+        leaf_move(r, 0, lf, nl - 1, RA_LEAF_CAP - (nl - 1));
+        leaf_move(lf, j + 1, lf, j, nl - 1 - j);
+        leaf_set(lf, j, start, size, tag, gap);
+    } else {
+        uint32_t jr = j - nl;
+        leaf_move(r, 0, lf, nl, jr);
+        leaf_set(r, jr, start, size, tag, gap);
+        leaf_move(r, jr + 1, lf, j, RA_LEAF_CAP - j);
+    }
+    lf->n = nl;
+    r->n = nr;
+    r->prev = lf;
+    r->next = lf->next;
+    if (lf->next)
+        lf->next->prev = r;
+    lf->next = r;
+    lf->fits = leaf_scan(lf);
+    r->fits = leaf_scan(r);
+    insert_up(ra, p, lf, r, r->start[0], lf->fits, r->fits);
+}
+
+/* Allocates [s, s + size) out of the hole of entry p->pos of p->leaf, which the
+ * caller has checked holds it; nodes were reserved. */
+static void commit(dxgk_ra *ra, ra_path *p, uint64_t s, uint64_t size, uint64_t tag)
+{
+    ra_leaf *lf = p->leaf;
+    uint32_t j = p->pos;
+    uint64_t b = lf->start[j], a = b - lf->gap[j];
+    uint64_t gnew = s - a, gold = b - (s + size);
+    /* Both pieces of [a, b) fit less than [a, b) did: the leaf's fits change only
+     * if [a, b) attained one of its maxima. */
+    unsigned rescan = hole_attains(&lf->fits, a, b);
+    /* the hole [a, b) (counted: it held size > 0 bytes) becomes up to two holes */
+    ra->holes = ra->holes - 1 + (gnew != 0) + (gold != 0);
+    ra->free_bytes -= size;
+    ra->live++;
+    lf->gap[j] = gold;
+    if (j == 0) {
+        /* The new entry becomes the leaf's smallest start: lower the separator
+         * that bounds this leaf (valid: everything to its left ends below a). */
+        for (int d = (int)ra->height - 1; d >= 0; d--) {
+            if (p->idx[d] > 0) {
+                ra_inner *in = p->node[d];
+                if (in->key[p->idx[d]] > s)
+                    in->key[p->idx[d]] = s;
+                break;
+            }
+        }
+    }
+    leaf_insert(ra, p, j, s, size, tag, gnew, rescan);
+}
+
+/* ---------------------------------------------------------------- deletion */
+
+/* Removes child k (k >= 1) of in. */
+static void inner_remove(ra_inner *in, uint32_t k)
+{
+    inner_move(in, k, in, k + 1, in->n - k - 1);
+    in->n--;
+}
+
+/* Inner node p->node[d] changed structurally and may hold too few children:
+ * borrow from or merge with a sibling, then continue upward; shrinks the tree when
+ * the root is left with one child. */
+static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
+{
+    for (;;) {
+        ra_inner *in = p->node[d];
+        if (d == 0) {
+            if (in->n == 1) {
+                ra->root = in->child[0];
+                ra->height--;
+                pool_put(&ra->inners, in);
+            } else {
+                in->fits = inner_scan(in);
+            }
+            return;
+        }
+        if (in->n >= RA_INNER_MIN) {
+            refit(ra, p, (uint32_t)d, inner_scan(in));
+            return;
+        }
+        ra_inner *par = p->node[d - 1];
+        uint32_t i = p->idx[d - 1];
+        ra_inner *ls = i > 0 ? par->child[i - 1] : NULL;
+        ra_inner *rs = i + 1 < par->n ? par->child[i + 1] : NULL;
+        if (ls != NULL && ls->n > RA_INNER_MIN) {
+            /* Rotate ls's last child in: the old separator now bounds in's old
+             * first child, ls's last key becomes the separator. */
+            inner_move(in, 1, in, 0, in->n);
+            inner_move(in, 0, ls, ls->n - 1, 1);
+            in->key[1] = par->key[i];
+            par->key[i] = ls->key[ls->n - 1];
+            in->key[0] = par->key[i];
+            ls->n--;
+            in->n++;
+            inner_refresh(par, i - 1, ls);
+            inner_refresh(par, i, in);
+            refit(ra, p, (uint32_t)d - 1, inner_scan(par));
+            return;
+        }
+        if (rs != NULL && rs->n > RA_INNER_MIN) {
+            inner_move(in, in->n, rs, 0, 1);
+            in->key[in->n] = par->key[i + 1];
+            in->n++;
+            par->key[i + 1] = rs->key[1];
+            inner_move(rs, 0, rs, 1, rs->n - 1);
+            rs->n--;
+            rs->key[0] = par->key[i + 1];
+            inner_refresh(par, i, in);
+            inner_refresh(par, i + 1, rs);
+            refit(ra, p, (uint32_t)d - 1, inner_scan(par));
+            return;
+        }
+        /* Merge with a sibling (both at the minimum: the result fits). */
+        ra_inner *dst = ls ? ls : in, *src = ls ? in : rs;
+        uint32_t k = ls ? i : i + 1;       /* index of src in par */
+        uint32_t at = dst->n;
+        inner_move(dst, at, src, 0, src->n);
+        dst->key[at] = par->key[k];
+        dst->n += src->n;
+        inner_remove(par, k);
+        inner_refresh(par, k - 1, dst);
+        pool_put(&ra->inners, src);
+        d--;
+    }
+}
+
+/* Leaf p->leaf (not the root) holds too few entries: borrow or merge. */
+static void fix_leaf(dxgk_ra *ra, ra_path *p)
+{
+    int d = (int)ra->height - 1;
+    ra_inner *par = p->node[d];
+    uint32_t i = p->idx[d];
+    ra_leaf *lf = p->leaf;
+    ra_leaf *ls = i > 0 ? par->child[i - 1] : NULL;
+    ra_leaf *rs = i + 1 < par->n ? par->child[i + 1] : NULL;
+    if (ls != NULL && ls->n > RA_LEAF_MIN) {
+        leaf_move(lf, 1, lf, 0, lf->n);
+        leaf_move(lf, 0, ls, ls->n - 1, 1);
+        ls->n--;
+        lf->n++;
+        par->key[i] = lf->start[0];
+        leaf_refresh(par, i - 1, ls);
+        leaf_refresh(par, i, lf);
+        refit(ra, p, (uint32_t)d, inner_scan(par));
+        return;
+    }
+    if (rs != NULL && rs->n > RA_LEAF_MIN) {
+        leaf_move(lf, lf->n, rs, 0, 1);
+        lf->n++;
+        leaf_move(rs, 0, rs, 1, rs->n - 1);
+        rs->n--;
+        par->key[i + 1] = rs->start[0];
+        leaf_refresh(par, i, lf);
+        leaf_refresh(par, i + 1, rs);
+        refit(ra, p, (uint32_t)d, inner_scan(par));
+        return;
+    }
+    ra_leaf *dst = ls ? ls : lf, *src = ls ? lf : rs;
+    uint32_t k = ls ? i : i + 1;
+    leaf_move(dst, dst->n, src, 0, src->n);
+    dst->n += src->n;
+    dst->next = src->next;
+    if (src->next)
+        src->next->prev = dst;
+    inner_remove(par, k);
+    leaf_refresh(par, k - 1, dst);
+    pool_put(&ra->leaves, src);
+    fix_inner(ra, p, d);
+}
+
+/* ---------------------------------------------------------------- public API */
+
+/* Creates the allocator with one hole [lo, hi) held by the sentinel. */
+dxgk_ra *dxgk_ra_create(uint64_t lo, uint64_t hi)
+{
+    if (lo >= hi)
+        return NULL;
+    dxgk_ra *ra = calloc(1, sizeof *ra);
+    if (ra == NULL)
+        return NULL;
+    pool_init(&ra->leaves, sizeof(ra_leaf));
+    pool_init(&ra->inners, sizeof(ra_inner));
+    if (pool_reserve(&ra->leaves, 1) != 0) {
+        pool_destroy(&ra->leaves);
+        free(ra);
+        return NULL;
+    }
+    ra_leaf *lf = pool_get(&ra->leaves);
+    lf->prev = lf->next = NULL;
+    lf->n = 1;
+    leaf_set(lf, 0, hi, 0, 0, hi - lo);
+    lf->fits = leaf_scan(lf);
+    ra->lo = lo;
+    ra->hi = hi;
+    ra->root = lf;
+    ra->height = 0;
+    ra->live = 0;
+    ra->holes = 1;
+    ra->free_bytes = hi - lo;
+    return ra;
+}
+
+/* Releases every node and the allocator. */
+void dxgk_ra_destroy(dxgk_ra *ra)
+{
+    if (ra == NULL)
+        return;
+    pool_destroy(&ra->leaves);
+    pool_destroy(&ra->inners);
+    free(ra);
+}
+
+/* Search without committing (see the header). */
+int dxgk_ra_find_fit(const dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
+                     uint64_t min, uint64_t max, uint32_t flags, uint64_t *out_start)
+{
+    ra_req q;
+    int rc = req_init(ra, &q, size, align, phase, min, max, flags);
+    if (rc != DXGK_RA_OK)
+        return rc;
+    ra_path p;
+    uint64_t s = 0;
+    rc = search(ra, &q, &p, &s);
+    if (rc == DXGK_RA_OK && out_start)
+        *out_start = s;
+    return rc;
+}
+
+/* Constrained lowest/highest-fit allocation (see the header). */
+int dxgk_ra_alloc(dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
+                  uint64_t min, uint64_t max, uint32_t flags, uint64_t tag,
+                  uint64_t *out_start)
+{
+    ra_req q;
+    int rc = req_init(ra, &q, size, align, phase, min, max, flags);
+    if (rc != DXGK_RA_OK)
+        return rc;
+    ra_path p;
+    uint64_t s = 0;
+    rc = search(ra, &q, &p, &s);
+    if (rc != DXGK_RA_OK)
+        return rc;
+    rc = reserve_for_insert(ra, &p);
+    if (rc != DXGK_RA_OK)
+        return rc;
+    commit(ra, &p, s, size, tag);
+    if (out_start)
+        *out_start = s;
+    return DXGK_RA_OK;
+}
+
+/* Allocation at a fixed address (see the header). */
+int dxgk_ra_alloc_fixed(dxgk_ra *ra, uint64_t start, uint64_t size, uint64_t tag)
+{
+    if (ra == NULL || size == 0 || start < ra->lo || start >= ra->hi || size > ra->hi - start)
+        return DXGK_RA_EINVAL;
+    ra_path p;
+    descend(ra, start, &p);
+    uint32_t j = leaf_upper(p.leaf, start);
+    if (j == p.leaf->n) {
+        /* every start in this leaf is <= start; the sentinel (hi > start) follows */
+        if (!path_next_leaf(ra, &p))
+            return DXGK_RA_EINVAL;      /* unreachable while I1 holds */
+        j = 0;
+    }
+    p.pos = j;
+    uint64_t b = p.leaf->start[j], a = b - p.leaf->gap[j];
+    if (start < a || size > b - start)
+        return DXGK_RA_EBUSY;
+    int rc = reserve_for_insert(ra, &p);
+    if (rc != DXGK_RA_OK)
+        return rc;
+    commit(ra, &p, start, size, tag);
+    return DXGK_RA_OK;
+}
+
+/* Frees the range starting exactly at x; its bytes and the hole before it join the
+ * hole of the next entry (which may open the next leaf). */
+int dxgk_ra_free(dxgk_ra *ra, uint64_t x)
+{
+    if (ra == NULL || x < ra->lo || x >= ra->hi)
+        return DXGK_RA_ENOENT;
+    ra_path p;
+    descend(ra, x, &p);
+    ra_leaf *lf = p.leaf;
+    uint32_t j = leaf_lower(lf, x);
+    if (j >= lf->n || lf->start[j] != x)
+        return DXGK_RA_ENOENT;
+    uint64_t g = lf->gap[j], sz = lf->size[j];
+    uint64_t merged;
+    /* The leaf's fits after the removal, known without a rescan unless the hole
+     * before x leaves this leaf while attaining one of its maxima. */
+    ra_fits after = lf->fits;
+    unsigned rescan = 0;
+    if (j + 1 < lf->n) {
+        /* the merged hole contains the old one: the fits can only grow */
+        merged = lf->gap[j + 1];
+        lf->gap[j + 1] = merged + g + sz;
+        fits_add_hole(&after, lf->start[j + 1] - lf->gap[j + 1], lf->start[j + 1]);
+    } else {
+        /* x is its leaf's last entry; the successor opens the next leaf. x is not
+         * the sentinel, so the next leaf exists and the height is >= 1. */
+        ra_path q;
+        path_copy(&q, &p, ra->height);
+        if (!path_next_leaf(ra, &q))
+            return DXGK_RA_ENOENT;      /* unreachable while I1 holds */
+        ra_leaf *nl = q.leaf;
+        merged = nl->gap[0];
+        nl->gap[0] = merged + g + sz;
+        ra_fits f = nl->fits;
+        fits_add_hole(&f, nl->start[0] - nl->gap[0], nl->start[0]);    /* only grew */
+        refit(ra, &q, ra->height, f);
+        rescan = g != 0 ? hole_attains(&after, x - g, x) : 0;
+    }
+    ra->holes = ra->holes + 1 - (g != 0) - (merged != 0);
+    ra->free_bytes += sz;
+    ra->live--;
+    leaf_close(lf, j);
+    if (rescan)
+        after = leaf_rescan(lf, after, rescan);
+    if (ra->height == 0 || lf->n >= RA_LEAF_MIN) {
+        refit(ra, &p, ra->height, after);   /* a root leaf keeps at least the sentinel */
+        return DXGK_RA_OK;
+    }
+    lf->fits = after;           /* exact again; fix_leaf rescans what it moves */
+    fix_leaf(ra, &p);
+    return DXGK_RA_OK;
+}
+
+static void put_entry(const ra_leaf *lf, uint32_t j, uint64_t *start, uint64_t *size,
+                      uint64_t *tag)
+{
+    if (start)
+        *start = lf->start[j];
+    if (size)
+        *size = lf->size[j];
+    if (tag)
+        *tag = lf->tag[j];
+}
+
+/* The live range containing addr (see the header). */
+int dxgk_ra_find(const dxgk_ra *ra, uint64_t addr, uint64_t *start, uint64_t *size,
+                 uint64_t *tag)
+{
+    if (ra == NULL || addr < ra->lo || addr >= ra->hi)
+        return DXGK_RA_ENOENT;
+    ra_path p;
+    descend(ra, addr, &p);
+    const ra_leaf *lf = p.leaf;
+    uint32_t j = leaf_upper(lf, addr);
+    if (j == 0) {
+        /* the separator lags: the last start <= addr is in the previous leaf */
+        lf = lf->prev;
+        if (lf == NULL)
+            return DXGK_RA_ENOENT;
+        j = lf->n;
+    }
+    j--;
+    if (addr - lf->start[j] >= lf->size[j])
+        return DXGK_RA_ENOENT;
+    put_entry(lf, j, start, size, tag);
+    return DXGK_RA_OK;
+}
+
+/* First live range with start >= from. */
+int dxgk_ra_next(const dxgk_ra *ra, uint64_t from, uint64_t *start, uint64_t *size,
+                 uint64_t *tag)
+{
+    if (ra == NULL || from >= ra->hi)
+        return DXGK_RA_ENOENT;
+    ra_path p;
+    descend(ra, from, &p);
+    const ra_leaf *lf = p.leaf;
+    uint32_t j = leaf_lower(lf, from);
+    if (j == lf->n) {
+        lf = lf->next;
+        if (lf == NULL)
+            return DXGK_RA_ENOENT;
+        j = 0;
+    }
+    if (lf->start[j] == ra->hi)
+        return DXGK_RA_ENOENT;      /* the sentinel */
+    put_entry(lf, j, start, size, tag);
+    return DXGK_RA_OK;
+}
+
+/* Last live range with start < before. */
+int dxgk_ra_prev(const dxgk_ra *ra, uint64_t before, uint64_t *start, uint64_t *size,
+                 uint64_t *tag)
+{
+    if (ra == NULL || before <= ra->lo)
+        return DXGK_RA_ENOENT;
+    uint64_t x = min64(before, ra->hi) - 1;
+    ra_path p;
+    descend(ra, x, &p);
+    const ra_leaf *lf = p.leaf;
+    uint32_t j = leaf_upper(lf, x);
+    if (j == 0) {
+        lf = lf->prev;
+        if (lf == NULL)
+            return DXGK_RA_ENOENT;
+        j = lf->n;
+    }
+    put_entry(lf, j - 1, start, size, tag);
+    return DXGK_RA_OK;
+}
+
+/* Replaces the tag of the range starting at start. */
+int dxgk_ra_set_tag(dxgk_ra *ra, uint64_t start, uint64_t tag)
+{
+    if (ra == NULL || start < ra->lo || start >= ra->hi)
+        return DXGK_RA_ENOENT;
+    ra_path p;
+    descend(ra, start, &p);
+    uint32_t j = leaf_lower(p.leaf, start);
+    if (j >= p.leaf->n || p.leaf->start[j] != start)
+        return DXGK_RA_ENOENT;
+    p.leaf->tag[j] = tag;
+    return DXGK_RA_OK;
+}
+
+/* Live ranges in address order into caller arrays. */
+uint64_t dxgk_ra_dump(const dxgk_ra *ra, uint64_t *starts, uint64_t *sizes, uint64_t *tags,
+                      uint64_t cap)
+{
+    if (ra == NULL)
+        return 0;
+    uint64_t k = 0;
+    for (const ra_leaf *lf = leftmost_leaf(ra); lf != NULL; lf = lf->next) {
+        for (uint32_t j = 0; j < lf->n; j++) {
+            if (lf->start[j] == ra->hi)
+                continue;
+            if (k < cap) {
+                if (starts)
+                    starts[k] = lf->start[j];
+                if (sizes)
+                    sizes[k] = lf->size[j];
+                if (tags)
+                    tags[k] = lf->tag[j];
+            }
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Holes in address order into caller arrays. */
+uint64_t dxgk_ra_dump_holes(const dxgk_ra *ra, uint64_t *starts, uint64_t *sizes, uint64_t cap)
+{
+    if (ra == NULL)
+        return 0;
+    uint64_t k = 0;
+    for (const ra_leaf *lf = leftmost_leaf(ra); lf != NULL; lf = lf->next) {
+        for (uint32_t j = 0; j < lf->n; j++) {
+            if (lf->gap[j] == 0)
+                continue;
+            if (k < cap) {
+                if (starts)
+                    starts[k] = lf->start[j] - lf->gap[j];
+                if (sizes)
+                    sizes[k] = lf->gap[j];
+            }
+            k++;
+        }
+    }
+    return k;
+}
+
+uint64_t dxgk_ra_count(const dxgk_ra *ra) { return ra ? ra->live : 0; }
+uint64_t dxgk_ra_hole_count(const dxgk_ra *ra) { return ra ? ra->holes : 0; }
+uint64_t dxgk_ra_free_bytes(const dxgk_ra *ra) { return ra ? ra->free_bytes : 0; }
+uint64_t dxgk_ra_largest_hole(const dxgk_ra *ra) { return ra ? root_fits(ra)->v[0] : 0; }
+
+/* All counters at once. */
+void dxgk_ra_get_stats(const dxgk_ra *ra, dxgk_ra_stats *out)
+{
+    if (out == NULL)
+        return;
+    memset(out, 0, sizeof *out);
+    if (ra == NULL)
+        return;
+    out->lo = ra->lo;
+    out->hi = ra->hi;
+    out->live = ra->live;
+    out->holes = ra->holes;
+    out->free_bytes = ra->free_bytes;
+    out->largest_hole = root_fits(ra)->v[0];
+    out->height = ra->height;
+    out->pool_bytes = ra->leaves.bytes + ra->inners.bytes;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+typedef struct ra_vstate {
+    uint64_t end;               /* end of the previous range (lo at first) */
+    uint64_t live, holes, free_bytes;
+    const ra_leaf *prev_leaf;
+    bool sentinel;
+} ra_vstate;
+
+static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint64_t klo,
+                         uint64_t khi, ra_fits *out, ra_vstate *st)
+{
+    bool is_root = depth == 0;
+    if (nd == NULL)
+        return DXGK_RA_V_NULL;
+    ra_fits m = { { 0 } };
+    if (depth == ra->height) {
+        const ra_leaf *lf = nd;
+        if (lf->n > RA_LEAF_CAP || lf->n < (is_root ? 1u : (uint32_t)RA_LEAF_MIN))
+            return DXGK_RA_V_FILL;
+        if (lf->prev != st->prev_leaf || (st->prev_leaf && st->prev_leaf->next != lf))
+            return DXGK_RA_V_LINKS;
+        for (uint32_t j = 0; j < lf->n; j++) {
+            uint64_t s = lf->start[j], g = lf->gap[j], z = lf->size[j];
+            if (st->sentinel)
+                return DXGK_RA_V_SENTINEL;          /* entries after the sentinel */
+            if (s < klo || s > khi)
+                return DXGK_RA_V_KEYS;
+            if (s < st->end)
+                return DXGK_RA_V_ORDER;
+            if (s - st->end != g)
+                return DXGK_RA_V_HOLE;
+            if (s == ra->hi) {
+                if (z != 0)
+                    return DXGK_RA_V_SENTINEL;
+                st->sentinel = true;
+            } else {
+                if (z == 0 || z > ra->hi - s)
+                    return DXGK_RA_V_SIZE;
+                st->live++;
+                st->end = s + z;
+            }
+            st->holes += g != 0;
+            st->free_bytes += g;
+            /* by brute force, independently of fits_add_hole's shortcut */
+            m.v[0] = max64(m.v[0], g);
+            for (unsigned c = 1; c < RA_NCLASS; c++)
+                if (g != 0)
+                    m.v[c] = max64(m.v[c], hole_fit(s - g, s, ra_class_shift[c]));
+        }
+        st->prev_leaf = lf;
+        if (!fits_equal(&m, &lf->fits))
+            return DXGK_RA_V_MAXGAP;
+        *out = m;
+        return 0;
+    }
+    const ra_inner *in = nd;
+    if (in->n > RA_INNER_CAP || in->n < (is_root ? 2u : (uint32_t)RA_INNER_MIN))
+        return DXGK_RA_V_FILL;
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint64_t cklo = i ? in->key[i] : klo;
+        if (i > 0 && (in->key[i] <= (i == 1 ? klo : in->key[i - 1]) || in->key[i] > khi))
+            return DXGK_RA_V_KEYS;
+        uint64_t ckhi = i + 1 < in->n ? in->key[i + 1] - 1 : khi;
+        ra_fits cm;
+        int rc = validate_node(ra, in->child[i], depth + 1, cklo, ckhi, &cm, st);
+        if (rc != 0)
+            return rc;
+        for (unsigned c = 0; c < RA_NCLASS; c++) {
+            if (cm.v[c] != in->fit[c][i])
+                return DXGK_RA_V_MAXGAP;
+            m.v[c] = max64(m.v[c], cm.v[c]);
+        }
+    }
+    if (!fits_equal(&m, &in->fits))
+        return DXGK_RA_V_MAXGAP;
+    *out = m;
+    return 0;
+}
+
+/* Full walk; see the invariants at the top of the file. */
+int dxgk_ra_validate(const dxgk_ra *ra)
+{
+    if (ra == NULL || ra->root == NULL)
+        return DXGK_RA_V_NULL;
+    if (ra->height >= RA_MAX_HEIGHT)
+        return DXGK_RA_V_DEPTH;
+    ra_vstate st = { .end = ra->lo };
+    ra_fits m;
+    int rc = validate_node(ra, ra->root, 0, ra->lo, ra->hi, &m, &st);
+    if (rc != 0)
+        return rc;
+    if (!st.sentinel || st.end > ra->hi)
+        return DXGK_RA_V_SENTINEL;
+    if (st.prev_leaf == NULL || st.prev_leaf->next != NULL)
+        return DXGK_RA_V_LINKS;
+    if (st.live != ra->live || st.holes != ra->holes || st.free_bytes != ra->free_bytes)
+        return DXGK_RA_V_COUNT;
+    return 0;
+}

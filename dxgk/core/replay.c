@@ -1,0 +1,325 @@
+/*
+ * replay.c -- the trace replay engine: runs an array of decoded trace ops (replay.h)
+ * through the real DDI entry points (ddi.h, with their Windows structs) and the
+ * dxgk_vm_* object functions, in a tight loop with no Python in it.
+ *
+ * What it owns: nothing. The caller (dxgk/trace.py) owns the op array, the blob of
+ * struct bytes, the symbol table `handles` and the output arrays; this file only
+ * reads the ops and writes handles[], results[] and mismatches[].
+ *
+ * The invariant it keeps: an op is executed only after everything it reads has been
+ * checked -- its code and flags, every symbol index against handle_count, every blob
+ * range against blob_size -- so a malformed array stops the run cleanly at that op
+ * (run->next = its index) instead of reading or writing out of bounds. The engine
+ * never trusts the decoder for memory safety; it trusts it only for meaning.
+ *
+ * Struct arguments are copied from the blob into a properly aligned local of the
+ * Windows type, the symbolic handle members are patched in from handles[], and the
+ * DDI function is called with a pointer to that local -- exactly what a KMD does.
+ * A symbol that names no object yet holds 0 (the decoder rejects such traces, so this
+ * only happens for hand-built arrays): the DDI then sees a NULL handle.
+ */
+#include "replay.h"
+
+#include <string.h>
+
+#include "ddi.h"
+#include "vidmm.h"
+
+#define RP_MAX_LEVELS 6
+
+_Static_assert(sizeof(dxgk_rp_op) == 64, "dxgk_rp_op is mirrored by a numpy dtype");
+_Static_assert(sizeof(dxgk_rp_mismatch) == 32, "dxgk_rp_mismatch size");
+_Static_assert(sizeof(dxgk_rp_result) == 16, "dxgk_rp_result size");
+
+/* The callbacks as the header types them: the engine calls the DDI the way a driver
+ * does through its DXGKRNL_INTERFACE copy. */
+static const DXGKCB_CREATECONTEXTALLOCATION rp_create = DxgkCbCreateContextAllocation;
+static const DXGKCB_DESTROYCONTEXTALLOCATION rp_destroy = DxgkCbDestroyContextAllocation;
+static const DXGKCB_MAPCONTEXTALLOCATION rp_map = DxgkCbMapContextAllocation;
+static const DXGKCB_UPDATECONTEXTALLOCATION rp_update = DxgkCbUpdateContextAllocation;
+static const DXGKCB_RESERVEGPUVIRTUALADDRESSRANGE rp_reserve =
+    DxgkCbReserveGpuVirtualAddressRange;
+
+static uint64_t align8(uint64_t n)
+{
+    return (n + 7) & ~(uint64_t)7;
+}
+
+uint32_t dxgk_rp_struct_size(uint32_t code)
+{
+    switch (code) {
+    case DXGK_RP_ADAPTER_CREATE:
+        return (uint32_t)sizeof(DXGK_GPUMMUCAPS);
+    case DXGK_RP_CREATE:
+        return (uint32_t)sizeof(DXGKARGCB_CREATECONTEXTALLOCATION);
+    case DXGK_RP_MAP:
+        return (uint32_t)sizeof(DXGKARGCB_MAPCONTEXTALLOCATION);
+    case DXGK_RP_UPDATE:
+        return (uint32_t)sizeof(DXGKARGCB_UPDATECONTEXTALLOCATION);
+    case DXGK_RP_RESERVE:
+        return (uint32_t)sizeof(DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE);
+    default:
+        return 0;
+    }
+}
+
+/* Bytes of the blob op `o` reads (0 if none), or UINT64_MAX for a bad count. */
+static uint64_t blob_need(const dxgk_rp_op *o)
+{
+    switch (o->code) {
+    case DXGK_RP_ADAPTER_CREATE:
+        if (o->n0 > RP_MAX_LEVELS || o->n1 > DXGK_VM_MAX_SEGMENTS)
+            return UINT64_MAX;
+        return align8(sizeof(DXGK_GPUMMUCAPS)) +
+               align8((uint64_t)o->n0 * sizeof(DXGK_PAGE_TABLE_LEVEL_DESC)) +
+               (uint64_t)o->n1 * sizeof(dxgk_vm_segment_desc);
+    case DXGK_RP_CREATE:
+    case DXGK_RP_MAP:
+    case DXGK_RP_RESERVE:
+        return (o->flags & DXGK_RP_F_NULL_ARGS) ? 0 : dxgk_rp_struct_size(o->code);
+    case DXGK_RP_UPDATE:
+        if (o->flags & DXGK_RP_F_NULL_ARGS)
+            return 0;
+        return sizeof(DXGKARGCB_UPDATECONTEXTALLOCATION) +
+               ((o->flags & DXGK_RP_F_DATA) ? (uint64_t)o->n0 : 0);
+    default:
+        return 0;
+    }
+}
+
+/* Symbols an op reads (operands) -- how many of sym[] are meaningful. */
+static unsigned sym_operands(uint32_t code)
+{
+    switch (code) {
+    case DXGK_RP_CREATE:
+        return 4;
+    case DXGK_RP_DESTROY:
+    case DXGK_RP_MAP:
+    case DXGK_RP_UPDATE:
+    case DXGK_RP_RESERVE:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+/* Checks everything op `o` will touch; DXGK_RP_OK or the error. */
+static int validate_op(const dxgk_rp_run *r, const dxgk_rp_op *o)
+{
+    static const uint32_t allowed[DXGK_RP_CODE_MAX + 1] = {
+        [DXGK_RP_PROCESS_END] = DXGK_RP_F_KEEP,
+        [DXGK_RP_CREATE] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_MAP] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_UPDATE] = DXGK_RP_F_NULL_ARGS | DXGK_RP_F_DATA,
+        [DXGK_RP_RESERVE] = DXGK_RP_F_NULL_ARGS,
+    };
+    if (o->code < 1 || o->code > DXGK_RP_CODE_MAX ||
+        (o->flags & ~(allowed[o->code] | DXGK_RP_F_UNCHECKED)))
+        return DXGK_RP_E_CODE;
+    unsigned n = sym_operands(o->code);
+    for (unsigned i = 0; i < n; i++)
+        if (o->sym[i] != DXGK_RP_NULL && o->sym[i] >= r->handle_count)
+            return DXGK_RP_E_SYMBOL;
+    /* ADAPTER_CREATE's sym[0] is a definition (its system process): it must be real. */
+    if (o->code == DXGK_RP_ADAPTER_CREATE && o->sym[0] >= r->handle_count)
+        return DXGK_RP_E_SYMBOL;
+    if (o->out_sym != DXGK_RP_NULL && o->out_sym >= r->handle_count)
+        return DXGK_RP_E_SYMBOL;
+    uint64_t need = blob_need(o);
+    if (need == UINT64_MAX)
+        return DXGK_RP_E_COUNT;
+    if (need) {
+        if (o->blob % 8 || o->blob > r->blob_size || need > r->blob_size - o->blob)
+            return DXGK_RP_E_BLOB;
+    }
+    if (o->code == DXGK_RP_UPDATE && (o->flags & DXGK_RP_F_DATA) &&
+        !(o->flags & DXGK_RP_F_NULL_ARGS)) {
+        /* The core reads PrivateDriverDataSize bytes at the pointer: they must be ours. */
+        DXGKARGCB_UPDATECONTEXTALLOCATION a;
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        if (a.PrivateDriverDataSize > o->n0)
+            return DXGK_RP_E_BLOB;
+    }
+    return DXGK_RP_OK;
+}
+
+static inline uint64_t sym_handle(const dxgk_rp_run *r, uint32_t s)
+{
+    return s == DXGK_RP_NULL ? 0 : r->handles[s];
+}
+
+static inline HANDLE sym_H(const dxgk_rp_run *r, uint32_t s)
+{
+    return (HANDLE)(uintptr_t)sym_handle(r, s);
+}
+
+/* Binds the symbol an op defines: the new handle, or the poison value when the
+ * creation failed here (so later uses fail cleanly instead of meaning NULL). */
+static inline void define(dxgk_rp_run *r, uint32_t s, NTSTATUS st, uint64_t h)
+{
+    if (s != DXGK_RP_NULL)
+        r->handles[s] = (st == STATUS_SUCCESS && h) ? h : DXGK_RP_POISON;
+}
+
+static NTSTATUS op_adapter_create(dxgk_rp_run *r, const dxgk_rp_op *o)
+{
+    DXGK_GPUMMUCAPS caps;
+    DXGK_PAGE_TABLE_LEVEL_DESC levels[RP_MAX_LEVELS];
+    dxgk_vm_segment_desc segs[DXGK_VM_MAX_SEGMENTS];
+    const uint8_t *p = r->blob + o->blob;
+    uint64_t adapter = 0, system = 0;
+    char msg[8];
+
+    memcpy(&caps, p, sizeof caps);
+    p += align8(sizeof caps);
+    memset(levels, 0, sizeof levels);
+    memcpy(levels, p, (size_t)o->n0 * sizeof levels[0]);
+    p += align8((uint64_t)o->n0 * sizeof levels[0]);
+    memset(segs, 0, sizeof segs);
+    memcpy(segs, p, (size_t)o->n1 * sizeof segs[0]);
+    NTSTATUS st = dxgk_vm_adapter_create(&caps, levels, segs, o->n1, &adapter, &system, msg,
+                                         sizeof msg);
+    define(r, o->out_sym, st, adapter);
+    define(r, o->sym[0], st, system);
+    return st;
+}
+
+/* Executes op `o` (validated); returns its status and stores its value in *value. */
+static NTSTATUS execute_op(dxgk_rp_run *r, const dxgk_rp_op *o, uint64_t *value)
+{
+    NTSTATUS st;
+    uint64_t h = 0;
+    *value = 0;
+    switch (o->code) {
+    case DXGK_RP_ADAPTER_CREATE:
+        return op_adapter_create(r, o);
+    case DXGK_RP_ADAPTER_DESTROY:
+        return dxgk_vm_adapter_destroy(sym_handle(r, o->sym[0]));
+    case DXGK_RP_PROCESS_BEGIN:
+        st = dxgk_vm_process_begin(sym_handle(r, o->sym[0]), &h);
+        define(r, o->out_sym, st, h);
+        return st;
+    case DXGK_RP_PROCESS_END:
+        return dxgk_vm_process_end(sym_handle(r, o->sym[0]), (o->flags & DXGK_RP_F_KEEP) != 0);
+    case DXGK_RP_PROCESS_DESTROY:
+        return dxgk_vm_process_destroy(sym_handle(r, o->sym[0]));
+    case DXGK_RP_DEVICE_CREATE:
+        st = dxgk_vm_device_create(sym_handle(r, o->sym[0]), &h);
+        define(r, o->out_sym, st, h);
+        return st;
+    case DXGK_RP_DEVICE_DESTROY:
+        return dxgk_vm_device_destroy(sym_handle(r, o->sym[0]));
+    case DXGK_RP_CONTEXT_CREATE:
+        st = dxgk_vm_context_create(sym_handle(r, o->sym[0]), &h);
+        define(r, o->out_sym, st, h);
+        return st;
+    case DXGK_RP_CONTEXT_DESTROY:
+        return dxgk_vm_context_destroy(sym_handle(r, o->sym[0]));
+    case DXGK_RP_CREATE: {
+        DXGKARGCB_CREATECONTEXTALLOCATION a;
+        if (o->flags & DXGK_RP_F_NULL_ARGS) {
+            st = rp_create(NULL);
+            define(r, o->out_sym, st, 0);
+            return st;
+        }
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        a.hAdapter = sym_H(r, o->sym[0]);
+        a.hDevice = sym_H(r, o->sym[1]);
+        a.hContext = sym_H(r, o->sym[2]);
+        a.hAllocation = sym_H(r, o->sym[3]);
+        st = rp_create(&a);
+        if (st == STATUS_SUCCESS) {
+            dxgk_vm_alloc_info info;
+            h = (uint64_t)(uintptr_t)a.hAllocation;
+            if (dxgk_vm_allocation_info(h, &info) == STATUS_SUCCESS)
+                *value = info.va;
+        }
+        define(r, o->out_sym, st, h);
+        return st;
+    }
+    case DXGK_RP_DESTROY:
+        return rp_destroy(sym_H(r, o->sym[0]), sym_H(r, o->sym[1]));
+    case DXGK_RP_MAP: {
+        DXGKARGCB_MAPCONTEXTALLOCATION a;
+        if (o->flags & DXGK_RP_F_NULL_ARGS) {
+            *value = rp_map(sym_H(r, o->sym[0]), NULL);
+            return dxgk_last_status();
+        }
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        a.hAllocation = sym_H(r, o->sym[1]);
+        *value = rp_map(sym_H(r, o->sym[0]), &a);
+        return dxgk_last_status();
+    }
+    case DXGK_RP_UPDATE: {
+        DXGKARGCB_UPDATECONTEXTALLOCATION a;
+        if (o->flags & DXGK_RP_F_NULL_ARGS)
+            return rp_update(sym_H(r, o->sym[0]), NULL);
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        a.hAllocation = sym_H(r, o->sym[1]);
+        a.pPrivateDriverData = (o->flags & DXGK_RP_F_DATA)
+            ? (PVOID)(r->blob + o->blob + sizeof a) : NULL;
+        return rp_update(sym_H(r, o->sym[0]), &a);
+    }
+    case DXGK_RP_RESERVE: {
+        DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE a;
+        if (o->flags & DXGK_RP_F_NULL_ARGS)
+            return rp_reserve(sym_H(r, o->sym[0]), NULL);
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        a.hDxgkProcess = sym_H(r, o->sym[1]);
+        st = rp_reserve(sym_H(r, o->sym[0]), &a);
+        if (st == STATUS_SUCCESS)
+            *value = a.StartVirtualAddress;
+        return st;
+    }
+    default:
+        return STATUS_INVALID_PARAMETER;    /* unreachable: validate_op checked the code */
+    }
+}
+
+/* Whether the op's value is part of its recorded result. */
+static inline int has_value(uint32_t code)
+{
+    return code == DXGK_RP_MAP || code == DXGK_RP_CREATE || code == DXGK_RP_RESERVE;
+}
+
+int dxgk_rp_execute(dxgk_rp_run *r, uint64_t max_ops)
+{
+    if (r == NULL || (r->op_count && r->ops == NULL) || (r->handle_count && !r->handles) ||
+        (r->blob_size && r->blob == NULL) || (r->check && r->mismatch_cap && !r->mismatches))
+        return DXGK_RP_E_ARGS;
+    uint64_t end = r->op_count;
+    if (r->next > end)
+        return DXGK_RP_E_ARGS;
+    if (max_ops < end - r->next)
+        end = r->next + max_ops;
+    for (uint64_t i = r->next; i < end; i++) {
+        const dxgk_rp_op *o = &r->ops[i];
+        int rc = validate_op(r, o);
+        if (rc != DXGK_RP_OK) {
+            r->next = i;
+            return rc;
+        }
+        uint64_t value;
+        uint32_t st = (uint32_t)execute_op(r, o, &value);
+        if (r->results) {
+            r->results[i].value = value;
+            r->results[i].status = st;
+            r->results[i].reserved = 0;
+        }
+        if (r->check && !(o->flags & DXGK_RP_F_UNCHECKED) && (st != o->expect_status ||
+                         (has_value(o->code) && value != o->expect_value))) {
+            if (r->mismatch_count < r->mismatch_cap) {
+                dxgk_rp_mismatch *m = &r->mismatches[r->mismatch_count++];
+                m->op = i;
+                m->expected_value = has_value(o->code) ? o->expect_value : 0;
+                m->got_value = value;
+                m->expected_status = o->expect_status;
+                m->got_status = st;
+            }
+            r->mismatch_total++;
+        }
+    }
+    r->next = end;
+    return DXGK_RP_OK;
+}

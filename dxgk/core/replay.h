@@ -1,0 +1,130 @@
+/*
+ * replay.h -- the C trace replay engine: executes a decoded dxgk trace (dxgk/trace.py
+ * decodes the JSON Lines once into an array of dxgk_rp_op records plus a byte blob)
+ * against the real DDI entry points of ddi.h and the dxgk_vm_* object functions,
+ * with no Python work per call.
+ *
+ * Objects are named symbolically in a trace ("A0", "P3", "H5"); the decoder numbers
+ * the names 0, 1, 2, ... and the engine keeps the live handle of each in the caller's
+ * `handles` array. An op that creates an object stores its handle there; an op that
+ * uses one reads it. With `check` set every result is compared with the one recorded
+ * in the trace and each difference is appended to the caller's mismatch array.
+ */
+#ifndef DXGK_REPLAY_H
+#define DXGK_REPLAY_H
+
+#include <stdint.h>
+
+/* dxgk_rp_op.code */
+enum {
+    DXGK_RP_ADAPTER_CREATE = 1,   /* out_sym = adapter, sym[0] = its system process;
+                                     blob: DXGK_GPUMMUCAPS, n0 DXGK_PAGE_TABLE_LEVEL_DESC,
+                                     n1 dxgk_vm_segment_desc (each part 8-byte aligned) */
+    DXGK_RP_ADAPTER_DESTROY = 2,  /* sym[0] = adapter */
+    DXGK_RP_PROCESS_BEGIN = 3,    /* sym[0] = adapter, out_sym = process */
+    DXGK_RP_PROCESS_END = 4,      /* sym[0] = process, DXGK_RP_F_KEEP */
+    DXGK_RP_PROCESS_DESTROY = 5,  /* sym[0] = process */
+    DXGK_RP_DEVICE_CREATE = 6,    /* sym[0] = process, out_sym = device */
+    DXGK_RP_DEVICE_DESTROY = 7,   /* sym[0] = device */
+    DXGK_RP_CONTEXT_CREATE = 8,   /* sym[0] = device, out_sym = context */
+    DXGK_RP_CONTEXT_DESTROY = 9,  /* sym[0] = context */
+    DXGK_RP_CREATE = 10,          /* DxgkCbCreateContextAllocation; blob: the struct;
+                                     sym = hAdapter, hDevice, hContext, hAllocation (in);
+                                     out_sym = the allocation; expect_value = its VA
+                                     (MapGpuVirtualAddress, else 0) */
+    DXGK_RP_DESTROY = 11,         /* DxgkCbDestroyContextAllocation; sym = hAdapter,
+                                     hAllocation */
+    DXGK_RP_MAP = 12,             /* DxgkCbMapContextAllocation; blob: the struct;
+                                     sym = hAdapter, hAllocation; expect_value = the VA */
+    DXGK_RP_UPDATE = 13,          /* DxgkCbUpdateContextAllocation; blob: the struct, then
+                                     n0 bytes of private driver data; sym = hAdapter,
+                                     hAllocation */
+    DXGK_RP_RESERVE = 14,         /* DxgkCbReserveGpuVirtualAddressRange; blob: the
+                                     struct; sym = hAdapter, hDxgkProcess;
+                                     expect_value = StartVirtualAddress */
+    DXGK_RP_CODE_MAX = 14,
+};
+
+/* dxgk_rp_op.flags */
+enum {
+    DXGK_RP_F_NULL_ARGS = 1,      /* CREATE/MAP/UPDATE/RESERVE: pass a NULL struct pointer */
+    DXGK_RP_F_KEEP = 2,           /* PROCESS_END: finish (1) or abandon (0) the creation */
+    DXGK_RP_F_DATA = 4,           /* UPDATE: pPrivateDriverData = the n0 bytes in the blob
+                                     (else NULL) */
+    DXGK_RP_F_UNCHECKED = 8,      /* the trace records no result for this op: never a
+                                     mismatch */
+};
+
+/* A symbol operand that stands for a NULL handle. */
+#define DXGK_RP_NULL 0xFFFFFFFFu
+/* The handle given to a symbol whose creation failed in the replay although it
+ * succeeded in the trace: never a live handle (type byte 0), never 0. */
+#define DXGK_RP_POISON UINT64_C(0xFFFFFFFFFFFFFF00)
+
+/* Status codes of dxgk_rp_execute (a malformed op stops the run before it is executed). */
+enum {
+    DXGK_RP_OK = 0,
+    DXGK_RP_E_ARGS = 1,           /* NULL run / arrays */
+    DXGK_RP_E_CODE = 2,           /* unknown op code or flags */
+    DXGK_RP_E_SYMBOL = 3,         /* a symbol index beyond handle_count */
+    DXGK_RP_E_BLOB = 4,           /* blob bytes beyond blob_size, or misaligned */
+    DXGK_RP_E_COUNT = 5,          /* ADAPTER_CREATE: level / segment count out of range */
+};
+
+typedef struct dxgk_rp_op {
+    uint64_t line;                /* line in the trace (reports only) */
+    uint64_t blob;                /* byte offset of this op's bytes in the blob */
+    uint64_t expect_value;        /* see the codes */
+    uint32_t code;                /* DXGK_RP_* */
+    uint32_t flags;               /* DXGK_RP_F_* */
+    uint32_t expect_status;       /* NTSTATUS recorded in the trace */
+    uint32_t out_sym;             /* the symbol this op defines, DXGK_RP_NULL if none */
+    uint32_t sym[4];              /* handle operands, DXGK_RP_NULL = NULL */
+    uint32_t n0, n1;              /* counts (see the codes) */
+} dxgk_rp_op;
+
+/* One result that differs from the trace. */
+typedef struct dxgk_rp_mismatch {
+    uint64_t op;                  /* index of the op */
+    uint64_t expected_value;
+    uint64_t got_value;
+    uint32_t expected_status;
+    uint32_t got_status;
+} dxgk_rp_mismatch;
+
+/* What one op returned (optional output, one per op). */
+typedef struct dxgk_rp_result {
+    uint64_t value;               /* VA / StartVirtualAddress / the allocation's VA, else 0 */
+    uint32_t status;              /* NTSTATUS */
+    uint32_t reserved;
+} dxgk_rp_result;
+
+/* A run: the decoded trace, the symbol table and the outputs. The caller owns every
+ * array; dxgk_rp_execute advances `next` and fills the outputs. */
+typedef struct dxgk_rp_run {
+    const dxgk_rp_op *ops;
+    uint64_t op_count;
+    const uint8_t *blob;          /* 8-byte aligned */
+    uint64_t blob_size;
+    uint64_t *handles;            /* handles[symbol]; symbols not yet created hold 0 */
+    uint64_t handle_count;
+    dxgk_rp_mismatch *mismatches; /* with check: up to mismatch_cap records */
+    uint64_t mismatch_cap;
+    uint64_t mismatch_count;      /* records written */
+    uint64_t mismatch_total;      /* differences found (may exceed mismatch_cap) */
+    dxgk_rp_result *results;      /* NULL, or op_count records */
+    uint64_t next;                /* index of the next op to execute */
+    uint32_t check;               /* nonzero: compare results with the trace */
+    uint32_t reserved;
+} dxgk_rp_run;
+
+/* Executes up to max_ops ops from run->next (stopping at op_count) and advances next.
+ * Every op is validated before it is executed: a malformed one stops the run with
+ * next = its index and a DXGK_RP_E_* status, nothing of it done. DXGK_RP_OK otherwise
+ * (DDI failures are results, not errors). */
+int dxgk_rp_execute(dxgk_rp_run *run, uint64_t max_ops);
+
+/* Sizes the decoder must use for the blob parts (host layout). */
+uint32_t dxgk_rp_struct_size(uint32_t code);
+
+#endif /* DXGK_REPLAY_H */

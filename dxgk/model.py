@@ -1,0 +1,954 @@
+"""The Pythonic object layer over the VidMm model: Adapter, Process, Device, Context.
+
+Everything here is built on the DDI facade (:mod:`dxgk.ddi`) and the C core's inspection
+calls; nothing re-implements a SPEC rule.
+
+Lifetime
+--------
+An :class:`Adapter` owns everything created in it. It is destroyed (in C, with every
+process, device, context, allocation, mapping and reservation in it) by ``close()``, by
+leaving its ``with`` block, or when the garbage collector releases the last Python
+reference to it -- every Process, Device and Context object holds its adapter, so an
+adapter never disappears under one of them.
+
+Processes, devices and contexts are destroyed by their ``close()`` / ``with`` block, or
+with their parent -- never by the garbage collector alone. Their handles are plain
+integers that DDI structs and C drivers keep using after the Python object is gone
+(``create_allocation(a, p.create_device())`` is a normal thing to write), so their
+lifetime cannot follow the Python object's. ``close()`` is idempotent, and closing an
+object whose parent (or adapter) is already gone is a no-op.
+
+Using a closed object raises :class:`ClosedError`, a ``ValueError`` like the one Python
+raises for an operation on a closed file.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Mapping as _Dict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import ddi as _ddi
+from . import structs
+from ._core import ffi, lib
+from .ddi import (
+    STATUS_INVALID_HANDLE,
+    STATUS_INVALID_PARAMETER,
+    STATUS_NO_MEMORY,
+    STATUS_SUCCESS,
+    DdiError,
+    DxgkCbCreateContextAllocation,
+    DxgkCbDestroyContextAllocation,
+    DxgkCbMapContextAllocation,
+    DxgkCbReserveGpuVirtualAddressRange,
+    DxgkCbUpdateContextAllocation,
+    last_status,
+    status_name,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "PAGE_SIZE",
+    "Adapter",
+    "AdapterStats",
+    "AllocationInfo",
+    "ClosedError",
+    "Context",
+    "Device",
+    "Mapping",
+    "PageTableStats",
+    "PagingRecord",
+    "Process",
+    "Reservation",
+    "Segment",
+    "SegmentInfo",
+    "Translation",
+    "WalkLevel",
+]
+
+PAGE_SIZE = 4096
+_MSG = 512
+_KINDS = {"local": lib.DXGK_VM_SEG_LOCAL, "aperture": lib.DXGK_VM_SEG_APERTURE}
+_KIND_NAMES = {v: k for k, v in _KINDS.items()}
+_RANGE_KINDS = {lib.DXGK_VM_RANGE_MAP: "map", lib.DXGK_VM_RANGE_ZERO: "zero",
+                lib.DXGK_VM_RANGE_NOACCESS: "noaccess",
+                lib.DXGK_VM_RANGE_RESERVATION: "reservation"}
+_PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
+_MAX_LEVELS = 6
+# D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE bits
+_P_WRITE, _P_EXECUTE, _P_ZERO, _P_NOACCESS, _P_SYSTEM_USE_ONLY = 1, 2, 4, 8, 16
+
+
+class ClosedError(ValueError):
+    """An Adapter, Process, Device or Context was used after it was closed or destroyed
+    (directly, or with its parent)."""
+
+
+# ---- records ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A memory segment's description, as ``Adapter(segments=[...])`` takes it.
+    Segment ids are the 1-based positions in that list."""
+
+    size: int
+    page_size: int = 65536
+    kind: str = "local"          # "local" or "aperture"
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A segment's description and current usage (``Adapter.segment(id)``)."""
+
+    id: int
+    kind: str
+    size: int
+    page_size: int
+    used_bytes: int              # allocations + page tables
+    table_bytes: int             # of which page tables
+    largest_hole: int
+
+    @property
+    def free_bytes(self) -> int:
+        return self.size - self.used_bytes
+
+
+@dataclass(frozen=True)
+class AdapterStats:
+    processes: int               # including the system process
+    devices: int
+    contexts: int
+    allocations: int
+    mappings: int                # map + zero + noaccess ranges of every process
+    reservations: int
+    table_bytes: int             # page-table memory of every process
+    paging_records: int
+    segment_count: int
+    level_count: int
+    va_bits: int
+    interface_version: int
+
+
+@dataclass(frozen=True)
+class AllocationInfo:
+    """A context allocation (``Adapter.allocation(h)``)."""
+
+    handle: int
+    process: int                 # the process whose VA space it is mapped in
+    device: int                  # 0: the system device
+    context: int                 # 0: none (or shared across contexts)
+    driver_allocation: int       # hDriverAllocation as given
+    segment: int
+    segment_offset: int          # bytes
+    size: int                    # bytes, rounded up to the segment's page size
+    va: int                      # VA made by the MapGpuVirtualAddress create flag, else 0
+    mapping_count: int
+    flags: int                   # DXGK_ALLOCATIONINFOFLAGS.Value
+    context_flags: int           # DXGK_CREATECONTEXTALLOCATIONFLAGS.Value
+
+    @property
+    def pages(self) -> int:
+        """Size in 4 KB pages (the unit of OffsetInPages / SizeInPages)."""
+        return self.size // PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
+    "zero" or "noaccess" (no allocation)."""
+
+    va: int
+    size: int                    # bytes
+    kind: str
+    allocation: int
+    offset_pages: int
+    protection: int              # D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE.Value
+    driver_protection: int
+
+    @property
+    def end(self) -> int:
+        return self.va + self.size
+
+    @property
+    def write(self) -> bool:
+        return bool(self.protection & _P_WRITE)
+
+    @property
+    def execute(self) -> bool:
+        return bool(self.protection & _P_EXECUTE)
+
+    @property
+    def system_use_only(self) -> bool:
+        return bool(self.protection & _P_SYSTEM_USE_ONLY)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A VA range reserved by DxgkCbReserveGpuVirtualAddressRange."""
+
+    va: int
+    size: int                    # bytes
+    flags: int                   # the Flags word (bit 0: AllowUserModeMapping)
+    kind: str = "reservation"
+
+    @property
+    def end(self) -> int:
+        return self.va + self.size
+
+    @property
+    def allow_user_mode_mapping(self) -> bool:
+        return bool(self.flags & 1)
+
+
+@dataclass(frozen=True)
+class WalkLevel:
+    """One level of a page-table walk. Unpacks as ``(level, index, pte)``."""
+
+    level: int                   # 0 = leaf
+    index: int                   # entry index in this level's table
+    pte: Any                     # the entry read: a dxgk.structs.DXGK_PTE
+    table_segment: int           # where this level's table lives
+    table_address: int          # its offset in that segment
+    table_page_size: int         # leaf: bytes per entry (4096 / 65536); upper levels: 0
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.level, self.index, self.pte))
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, i: int) -> Any:
+        return (self.level, self.index, self.pte)[i]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What the GPU would see at ``va`` (SPEC 7): the walk, root first, ending at the leaf
+    or at the first invalid entry."""
+
+    va: int
+    valid: bool
+    zero: bool
+    segment: int
+    address: int                 # the byte's address in the segment (0 if invalid or zero)
+    read_only: bool
+    no_execute: bool
+    page_size: int               # 4096 or 65536 (0 if invalid)
+    levels: tuple[WalkLevel, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PageTableStats:
+    tables: tuple[int, ...]      # tables per level (index = level, 0 = leaf)
+    leaf64k_tables: int
+    table_bytes: int
+    valid_leaf_entries: int
+    mapped_pages: int
+    conversions: int             # 64 KB leaf tables converted to 4 KB entries
+
+
+@dataclass(frozen=True)
+class PagingRecord:
+    """An entry of the adapter's paging log."""
+
+    sequence: int
+    operation: str               # "UPDATE_CONTEXT_ALLOCATION"
+    allocation: int
+    data: bytes                  # a copy of the private driver data
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _handle_of(obj: Any, what: str) -> int:
+    if obj is None:
+        return 0
+    if isinstance(obj, int):
+        return obj
+    h = getattr(obj, "handle", None)
+    if isinstance(h, int):
+        return h
+    raise TypeError(f"{what} must be a handle (int), a dxgk object or None; "
+                    f"got {type(obj).__name__}")
+
+
+def _fill(target: Any, values: _Dict[str, Any], what: str) -> None:
+    for k, v in values.items():
+        try:
+            target._assign(k, v)
+        except TypeError as e:
+            raise TypeError(f"{what}: {e}") from None
+
+
+def _record(event: str, *args: Any) -> None:
+    """Tells an active trace recorder (``dxgk.record``) about an object event."""
+    rec = _ddi._recorder
+    if rec is not None:
+        rec.event(event, *args)
+
+
+def _destroy_adapter(handle: int) -> None:
+    # weakref.finalize callback: must never raise (the adapter may be gone already).
+    _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
+
+
+class _Object:
+    """Shared behaviour of Adapter / Process / Device / Context."""
+
+    _type: int = 0
+    _handle: int
+
+    @property
+    def handle(self) -> int:
+        """The object's HANDLE value (an int, never 0)."""
+        return self._handle
+
+    @property
+    def closed(self) -> bool:
+        return lib.dxgk_vm_handle_type(self._handle) != self._type
+
+    def _closed_error(self) -> ClosedError:
+        return ClosedError(f"{self!r} is closed (destroyed directly or with its parent)")
+
+    def _check(self, status: int) -> None:
+        """Raises for a failed inspection/creation call made with this object's handle."""
+        status &= 0xFFFFFFFF
+        if status == STATUS_SUCCESS:
+            return
+        if status == STATUS_INVALID_HANDLE and self.closed:
+            raise self._closed_error()
+        if status == STATUS_NO_MEMORY:
+            raise MemoryError(f"{status_name(status)} in {self!r}")
+        raise DdiError(status, repr(self))
+
+    def _require_open(self) -> None:
+        if self.closed:
+            raise self._closed_error()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Object):
+            return type(self) is type(other) and self._handle == other._handle
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._handle))
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<dxgk.{type(self).__name__} {self._handle:#018x}{state}>"
+
+
+# ---- Adapter -------------------------------------------------------------------------------
+
+
+SegmentSpec = Segment | _Dict[str, Any]
+
+
+class Adapter(_Object):
+    """A GPU with its GpuMmu caps, page-table level descriptions and memory segments.
+
+    ``caps``: a ``structs.DXGK_GPUMMUCAPS``, or a dict of its fields overriding SPEC 3's
+    defaults. ``levels``: a list (leaf first) of ``structs.DXGK_PAGE_TABLE_LEVEL_DESC`` or
+    dicts overriding the default level (9 index bits, tables of 4096 bytes in segment 1).
+    ``segments``: a list of :class:`Segment` (or dicts of its fields); ids are 1, 2, ...
+    in order. When ``levels`` is given and ``caps`` does not set them,
+    ``PageTableLevelCount`` and ``VirtualAddressBitCount`` follow from the levels.
+    A description the model rejects (SPEC 3) raises ``ValueError`` with the reason.
+    """
+
+    _type = lib.DXGK_VM_T_ADAPTER
+
+    def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
+                 segments: Sequence[SegmentSpec] | None = None) -> None:
+        dcaps = structs.DXGK_GPUMMUCAPS()
+        dlevels = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * _MAX_LEVELS)()
+        dsegs = ffi.new("dxgk_vm_segment_desc[]", lib.DXGK_VM_MAX_SEGMENTS)
+        nseg = ffi.new("uint32_t *")
+        lib.dxgk_vm_default_desc(ffi.from_buffer(dcaps), ffi.from_buffer(dlevels), dsegs, nseg)
+
+        c = self._caps_from(caps, dcaps, levels)
+        lv = self._levels_from(levels, dlevels, c.PageTableLevelCount)
+        segs = self._segments_from(segments, dsegs, nseg[0])
+
+        n = len(lv)
+        lbuf = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * max(n, _MAX_LEVELS))(*lv)
+        sbuf = ffi.new("dxgk_vm_segment_desc[]", max(len(segs), 1))
+        for i, s in enumerate(segs):
+            sbuf[i].id = i + 1
+            sbuf[i].kind = _KINDS[s.kind]
+            sbuf[i].size = s.size
+            sbuf[i].page_size = s.page_size
+        out_a = ffi.new("uint64_t *")
+        out_s = ffi.new("uint64_t *")
+        msg = ffi.new("char[]", _MSG)
+        st = lib.dxgk_vm_adapter_create(ffi.from_buffer(c), ffi.from_buffer(lbuf), sbuf,
+                                        len(segs), out_a, out_s, msg, _MSG) & 0xFFFFFFFF
+        if st != STATUS_SUCCESS:
+            text = ffi.string(msg).decode(errors="replace")
+            if st == STATUS_INVALID_PARAMETER:
+                raise ValueError(f"invalid adapter description: {text}")
+            if st == STATUS_NO_MEMORY:
+                raise MemoryError(text or "out of memory creating the adapter")
+            raise DdiError(st, text)
+        self._handle = int(out_a[0])
+        self._system = int(out_s[0])
+        self._caps = c
+        self._levels = tuple(type(x).from_buffer_copy(x) for x in lv)
+        self._segments = tuple(segs)
+        self._finalizer = weakref.finalize(self, _destroy_adapter, self._handle)
+        _record("adapter", self)
+
+    # -- description --
+
+    @staticmethod
+    def _caps_from(caps: Any, defaults: Any, levels: Sequence[Any] | None) -> Any:
+        cls = structs.DXGK_GPUMMUCAPS
+        if isinstance(caps, cls):
+            return cls.from_buffer_copy(caps)
+        if caps is not None and not isinstance(caps, _Dict):
+            raise TypeError(f"caps must be a dxgk.structs.DXGK_GPUMMUCAPS or a dict of its "
+                            f"fields; got {type(caps).__name__}")
+        c = cls.from_buffer_copy(defaults)
+        given = dict(caps or {})
+        if levels is not None:
+            bits = []
+            for lv in levels:
+                b = lv.get("PageTableIndexBitCount") if isinstance(lv, _Dict) \
+                    else getattr(lv, "PageTableIndexBitCount", None)
+                bits.append(9 if b is None else int(b))
+            given.setdefault("PageTableLevelCount", len(bits))
+            given.setdefault("VirtualAddressBitCount", 12 + sum(bits))
+        _fill(c, given, "caps")
+        return c
+
+    @staticmethod
+    def _levels_from(levels: Sequence[Any] | None, defaults: Any, count: int) -> list[Any]:
+        cls = structs.DXGK_PAGE_TABLE_LEVEL_DESC
+        if levels is None:          # a count outside 2..6 is left for the core to reject
+            n = count if 1 <= count <= _MAX_LEVELS else _MAX_LEVELS
+            return [cls.from_buffer_copy(defaults[min(i, 3)]) for i in range(n)]
+        out = []
+        for i, lv in enumerate(levels):
+            if isinstance(lv, cls):
+                out.append(cls.from_buffer_copy(lv))
+            elif isinstance(lv, _Dict):
+                d = cls.from_buffer_copy(defaults[0])
+                _fill(d, lv, f"levels[{i}]")
+                out.append(d)
+            else:
+                raise TypeError(f"levels[{i}] must be a dxgk.structs.DXGK_PAGE_TABLE_LEVEL_DESC "
+                                f"or a dict of its fields; got {type(lv).__name__}")
+        if count != len(out):
+            raise ValueError(f"invalid adapter description: caps.PageTableLevelCount is "
+                             f"{count} but {len(out)} level descriptions were given")
+        return out
+
+    @staticmethod
+    def _segments_from(segments: Sequence[SegmentSpec] | None, defaults: Any,
+                       n: int) -> list[Segment]:
+        if segments is None:
+            return [Segment(int(defaults[i].size), int(defaults[i].page_size),
+                            _KIND_NAMES[defaults[i].kind]) for i in range(n)]
+        out = []
+        for i, s in enumerate(segments):
+            if isinstance(s, _Dict):
+                try:
+                    s = Segment(**s)
+                except TypeError as e:
+                    raise TypeError(f"segments[{i}]: {e}") from None
+            if not isinstance(s, Segment):
+                raise TypeError(f"segments[{i}] must be a dxgk.Segment or a dict of its "
+                                f"fields; got {type(s).__name__}")
+            if s.kind not in _KINDS:
+                raise ValueError(f"segments[{i}].kind must be 'local' or 'aperture'; "
+                                 f"got {s.kind!r}")
+            if not (0 <= s.size < 1 << 64 and 0 <= s.page_size < 1 << 32):
+                raise ValueError(f"segments[{i}]: size/page_size out of range")
+            out.append(s)
+        if len(out) > lib.DXGK_VM_MAX_SEGMENTS:
+            raise ValueError(f"invalid adapter description: at most "
+                             f"{lib.DXGK_VM_MAX_SEGMENTS} segments (PTE.Segment is 5 bits); "
+                             f"got {len(out)}")
+        return out
+
+    @property
+    def caps(self) -> Any:
+        """A copy of the adapter's ``DXGK_GPUMMUCAPS``."""
+        return type(self._caps).from_buffer_copy(self._caps)
+
+    @property
+    def levels(self) -> list[Any]:
+        """Copies of the ``DXGK_PAGE_TABLE_LEVEL_DESC`` of each level, leaf first."""
+        return [type(x).from_buffer_copy(x) for x in self._levels]
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The segment descriptions; segment id = position + 1."""
+        return self._segments
+
+    # -- lifetime --
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    def close(self) -> None:
+        """Destroys the adapter and everything in it. Idempotent."""
+        self._finalizer()
+
+    def _require_open(self) -> None:
+        if not self._finalizer.alive:
+            raise self._closed_error()
+
+    # -- objects --
+
+    @property
+    def system_process(self) -> Process:
+        """The adapter's system process (the system device, hDevice NULL, lives in it)."""
+        self._require_open()
+        return Process(self, self._system, system=True)
+
+    def create_process(self, on_create: Callable[[Process], Any] | None = None) -> Process:
+        """Creates a process (a GPU VA space). ``on_create(process)`` runs while the process
+        is being created -- the stand-in for DxgkDdiCreateProcess and the only time
+        ``DxgkCbReserveGpuVirtualAddressRange`` accepts it. No lock is held during the hook.
+        If the hook raises, or returns a failure NTSTATUS, the process is destroyed; the
+        exception is re-raised (a status becomes a :class:`DdiError`)."""
+        self._require_open()
+        out = ffi.new("uint64_t *")
+        st = lib.dxgk_vm_process_begin(self._handle, out) & 0xFFFFFFFF
+        _record("process_begin", self._handle, int(out[0]), st)
+        self._check(st)
+        p = Process(self, int(out[0]))
+        if on_create is not None:
+            try:
+                result = on_create(p)
+            except BaseException:
+                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
+                raise
+            if isinstance(result, int) and not isinstance(result, bool) \
+                    and result & 0x80000000:
+                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
+                raise DdiError(result, "on_create failed; the process was destroyed")
+        st = lib.dxgk_vm_process_end(p._handle, 1) & 0xFFFFFFFF
+        _record("process_end", p._handle, 1, st)
+        if st != STATUS_SUCCESS:
+            raise (p._closed_error() if st == STATUS_INVALID_HANDLE
+                   else DdiError(st, "finishing process creation"))
+        return p
+
+    # -- DDI conveniences (each fills the DDI struct and calls the facade) --
+
+    def create_allocation(self, size: int, device: Any = None, context: Any = None, *,
+                          segments: int | Iterable[int] | None = None,
+                          preferred: Sequence[int] = (), alignment: int = 0,
+                          flags: int | _Dict[str, int] | None = None, shared: bool = False,
+                          map_va: bool = False, driver_allocation: int = 0,
+                          eviction_segments: int = 0) -> int:
+        """DxgkCbCreateContextAllocation; returns hAllocation or raises :class:`DdiError`.
+
+        ``device``/``context``: objects or handles (None = the system device / no context;
+        a Context alone implies its device). ``segments``: SupportedSegmentSet as a bit
+        mask (int) or an iterable of segment ids (default: every segment). ``preferred``:
+        up to five segment ids (PreferredSegment.SegmentId0..4). ``flags``:
+        DXGK_ALLOCATIONINFOFLAGS as an int or a dict of its bits (e.g. ``{"Cached": 1}``).
+        ``shared``/``map_va``: the SharedAcrossContexts / MapGpuVirtualAddress create flags
+        (the VA is ``allocation(h).va``)."""
+        self._require_open()
+        if device is None and isinstance(context, Context):
+            device = context.device
+        if segments is None:
+            mask = (1 << len(self._segments)) - 1
+        elif isinstance(segments, int):
+            mask = segments
+        else:
+            mask = 0
+            for sid in segments:
+                mask |= 1 << (int(sid) - 1)
+        if len(preferred) > 5:
+            raise ValueError("PreferredSegment holds at most five segment ids")
+        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION(
+            hAdapter=self._handle, hDevice=_handle_of(device, "device"),
+            hContext=_handle_of(context, "context"), hDriverAllocation=driver_allocation,
+            Size=size, Alignment=alignment, SupportedSegmentSet=mask,
+            EvictionSegmentSet=eviction_segments)
+        args.ContextAllocationFlags.SharedAcrossContexts = int(bool(shared))
+        args.ContextAllocationFlags.MapGpuVirtualAddress = int(bool(map_va))
+        for i, sid in enumerate(preferred):
+            setattr(args.PreferredSegment, f"SegmentId{i}", int(sid))
+        if isinstance(flags, _Dict):
+            _fill(args.Flags, flags, "flags")
+        elif flags is not None:
+            args.Flags.Value = int(flags)
+        st = DxgkCbCreateContextAllocation(args)
+        if st != STATUS_SUCCESS:
+            raise DdiError(st, f"DxgkCbCreateContextAllocation(Size={size:#x})")
+        return int(args.hAllocation)
+
+    def map(self, allocation: int | None, pages: int | None = None, *, offset: int = 0,
+            base: int = 0, minimum: int = 0, maximum: int = 0, write: bool = True,
+            execute: bool = False, zero: bool = False, no_access: bool = False,
+            system_use_only: bool = False, protection: int | None = None,
+            driver_protection: int = 0) -> int:
+        """DxgkCbMapContextAllocation; returns the VA or raises :class:`DdiError`.
+
+        ``pages`` defaults to the rest of the allocation from ``offset`` (both in 4 KB
+        pages). A Zero / NoAccess range (``zero=True`` / ``no_access=True``) has no
+        allocation (None) and needs ``pages``. ``protection`` (a raw Value) overrides the
+        write/execute/zero/no_access/system_use_only keywords."""
+        self._require_open()
+        h = allocation or 0
+        if pages is None:
+            if not h:
+                raise ValueError("a Zero / NoAccess mapping needs pages=")
+            pages = self.allocation(h).pages - offset
+        if protection is None:
+            protection = ((_P_WRITE if write else 0) | (_P_EXECUTE if execute else 0)
+                          | (_P_ZERO if zero else 0) | (_P_NOACCESS if no_access else 0)
+                          | (_P_SYSTEM_USE_ONLY if system_use_only else 0))
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
+            BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
+            OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
+        args.Protection.Value = protection
+        va = DxgkCbMapContextAllocation(self._handle, args)
+        if va == 0:
+            raise DdiError(last_status(), f"DxgkCbMapContextAllocation(hAllocation={h:#x}, "
+                                          f"SizeInPages={pages}, BaseAddress={base:#x})")
+        return va
+
+    def destroy_allocation(self, allocation: int) -> None:
+        """DxgkCbDestroyContextAllocation; raises :class:`DdiError` on failure."""
+        self._require_open()
+        st = DxgkCbDestroyContextAllocation(self._handle, allocation)
+        if st != STATUS_SUCCESS:
+            raise DdiError(st, f"DxgkCbDestroyContextAllocation({allocation:#x})")
+
+    def update_allocation(self, allocation: int, data: Any = None) -> None:
+        """DxgkCbUpdateContextAllocation with ``data`` (any bytes-like object, or None) as
+        the private driver data; raises :class:`DdiError` on failure."""
+        self._require_open()
+        keep = None
+        ptr = size = 0
+        if data is not None:
+            mv = memoryview(data)
+            size = mv.nbytes
+            if size:
+                keep = ffi.from_buffer(mv)
+                ptr = int(ffi.cast("uintptr_t", keep))
+        args = structs.DXGKARGCB_UPDATECONTEXTALLOCATION(
+            hAllocation=allocation, pPrivateDriverData=ptr, PrivateDriverDataSize=size)
+        st = DxgkCbUpdateContextAllocation(self._handle, args)
+        del keep
+        if st != STATUS_SUCCESS:
+            raise DdiError(st, f"DxgkCbUpdateContextAllocation({allocation:#x})")
+
+    def interface(self) -> Any:
+        """A ``structs.DXGKRNL_INTERFACE`` filled as Dxgkrnl hands it to a driver: Size,
+        Version, DeviceHandle = this adapter, and the five DxgkCb* GPU-VA callbacks as real
+        C function pointers (every other member NULL). Pass its address to C code."""
+        self._require_open()
+        iface = structs.DXGKRNL_INTERFACE()
+        self._check(lib.dxgk_fill_interface(self._handle, ffi.from_buffer(iface)))
+        return iface
+
+    # -- inspection --
+
+    def allocation(self, allocation: int) -> AllocationInfo:
+        """The context allocation with this handle (:class:`DdiError`
+        STATUS_INVALID_HANDLE if it is not a live allocation of this adapter)."""
+        self._require_open()
+        h = int(allocation)
+        if lib.dxgk_vm_adapter_of(h) != self._handle:
+            raise DdiError(STATUS_INVALID_HANDLE,
+                           f"{h:#x} is not a live allocation of {self!r}")
+        out = ffi.new("dxgk_vm_alloc_info *")
+        st = lib.dxgk_vm_allocation_info(h, out) & 0xFFFFFFFF
+        if st != STATUS_SUCCESS:
+            raise DdiError(st, f"{h:#x} is not a live allocation of {self!r}")
+        o = out[0]
+        return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
+                              int(o.driver_allocation), int(o.segment), int(o.segment_offset),
+                              int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
+                              int(o.context_flags))
+
+    def segment(self, segment_id: int) -> SegmentInfo:
+        """Segment ``segment_id`` (1-based) with its current usage."""
+        self._require_open()
+        if not 1 <= segment_id <= len(self._segments):
+            raise ValueError(f"no segment {segment_id}: this adapter has segments "
+                             f"1..{len(self._segments)}")
+        out = ffi.new("dxgk_vm_segment_info *")
+        self._check(lib.dxgk_vm_get_segment_info(self._handle, segment_id, out))
+        o = out[0]
+        return SegmentInfo(int(o.id), _KIND_NAMES.get(o.kind, str(o.kind)), int(o.size),
+                           int(o.page_size), int(o.used_bytes), int(o.table_bytes),
+                           int(o.largest_hole))
+
+    def stats(self) -> AdapterStats:
+        self._require_open()
+        out = ffi.new("dxgk_vm_adapter_stats *")
+        self._check(lib.dxgk_vm_get_adapter_stats(self._handle, out))
+        o = out[0]
+        return AdapterStats(int(o.processes), int(o.devices), int(o.contexts),
+                            int(o.allocations), int(o.mappings), int(o.reservations),
+                            int(o.table_bytes), int(o.paging_records), int(o.segment_count),
+                            int(o.level_count), int(o.va_bits), int(o.interface_version))
+
+    @property
+    def paging_log(self) -> list[PagingRecord]:
+        """The paging operations recorded so far (DxgkCbUpdateContextAllocation), oldest
+        first, each with a copy of its private driver data."""
+        self._require_open()
+        rec = ffi.new("dxgk_vm_paging_record *")
+        out: list[PagingRecord] = []
+        i = 0
+        while True:
+            st = lib.dxgk_vm_paging_record_get(self._handle, i, rec, ffi.NULL, 0) & 0xFFFFFFFF
+            if st == STATUS_INVALID_PARAMETER:
+                return out                                      # past the end
+            self._check(st)
+            n = int(rec.data_size)
+            buf = ffi.new("char[]", max(n, 1))
+            self._check(lib.dxgk_vm_paging_record_get(self._handle, i, rec, buf, n))
+            out.append(PagingRecord(int(rec.sequence),
+                                    _PAGING_OPS.get(rec.operation, str(rec.operation)),
+                                    int(rec.allocation), ffi.buffer(buf, n)[:]))
+            i += 1
+
+    def validate(self) -> None:
+        """Checks every invariant of the model in C; ``AssertionError`` with the first
+        violation."""
+        self._require_open()
+        msg = ffi.new("char[]", _MSG)
+        st = lib.dxgk_vm_validate(self._handle, msg, _MSG) & 0xFFFFFFFF
+        if st == STATUS_INVALID_PARAMETER:
+            raise AssertionError(ffi.string(msg).decode(errors="replace"))
+        self._check(st)
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<dxgk.Adapter {self._handle:#018x}{state}>"
+
+
+# ---- Process / Device / Context ------------------------------------------------------------
+
+
+class Process(_Object):
+    """A process: one GPU VA space with its page tables (``hDxgkProcess``)."""
+
+    _type = lib.DXGK_VM_T_PROCESS
+
+    def __init__(self, adapter: Adapter, handle: int, *, system: bool = False) -> None:
+        self._adapter = adapter
+        self._handle = handle
+        self._system = system
+
+    @property
+    def adapter(self) -> Adapter:
+        return self._adapter
+
+    @property
+    def is_system(self) -> bool:
+        return self._system
+
+    def close(self) -> None:
+        """Destroys the process with its devices, contexts, allocations, mappings and
+        reservations. Idempotent. The system process lives as long as its adapter."""
+        if self._system:
+            raise ValueError("the system process is destroyed only with its adapter")
+        st = lib.dxgk_vm_process_destroy(self._handle)  # a dead handle: nothing to do
+        _record("process_destroy", self._handle, st)
+
+    def create_device(self) -> Device:
+        out = ffi.new("uint64_t *")
+        st = lib.dxgk_vm_device_create(self._handle, out)
+        _record("device_create", self._handle, int(out[0]), st)
+        self._check(st)
+        return Device(self, int(out[0]))
+
+    def reserve(self, size: int, *, alignment: int = 0, base: int = 0,
+                allow_user_mode_mapping: bool = False) -> int:
+        """DxgkCbReserveGpuVirtualAddressRange for this process (valid only inside
+        ``create_process``'s hook); returns StartVirtualAddress or raises
+        :class:`DdiError`."""
+        self._require_open()
+        args = structs.DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE(
+            hDxgkProcess=self._handle, SizeInBytes=size, Alignment=alignment,
+            BaseAddress=base, Flags=int(bool(allow_user_mode_mapping)))
+        st = DxgkCbReserveGpuVirtualAddressRange(self._adapter._handle, args)
+        if st != STATUS_SUCCESS:
+            raise DdiError(st, f"DxgkCbReserveGpuVirtualAddressRange(SizeInBytes={size:#x})")
+        return int(args.StartVirtualAddress)
+
+    # -- translation --
+
+    def translate(self, va: int) -> Translation:
+        """The page-table walk for ``va`` (SPEC 7), level by level. A VA outside the
+        address space is simply not mapped (invalid, no levels), as in translate_many."""
+        out = ffi.new("dxgk_pt_walk_result *")
+        st = lib.dxgk_vm_walk(self._handle, va, out) & 0xFFFFFFFF
+        if st == STATUS_INVALID_PARAMETER:     # beyond 2^VirtualAddressBitCount: unmapped
+            return Translation(int(va), False, False, 0, 0, False, False, 0, ())
+        self._check(st)
+        pte_cls = structs.DXGK_PTE
+        levels = []
+        for i in range(out.depth):
+            lv = out.levels[i]
+            pte = pte_cls(Flags=int(lv.entry_flags), PageAddress=int(lv.entry_address))
+            levels.append(WalkLevel(int(lv.level), int(lv.index), pte, int(lv.table_segment),
+                                    int(lv.table_address), int(lv.table_page_size)))
+        r = out.result
+        return Translation(int(va), bool(r.valid), bool(r.zero), int(r.segment),
+                           int(r.address), bool(r.read_only), bool(r.no_execute),
+                           int(r.page_size), tuple(levels))
+
+    def translate_many(self, vas: Any) -> np.ndarray:
+        """Translates every VA of an integer array in one C call (no GIL held).
+
+        Returns a numpy structured array of the same shape with fields valid, zero,
+        read_only, no_execute (bool), segment (u1), page_size (u4), address (u8) -- the
+        C record ``dxgk_pt_xlate``, written in place."""
+        import numpy as np
+
+        from ._pt import XLATE_DTYPE
+
+        a = np.asarray(vas)
+        if a.dtype != np.uint64:
+            if a.dtype.kind not in "iu" and not (a.dtype == object or a.size == 0):
+                raise TypeError(f"translate_many takes an array of integer VAs; got dtype "
+                                f"{a.dtype}")
+            if a.dtype.kind == "i" and a.size and a.min() < 0:
+                raise ValueError("translate_many: negative VA")
+            a = a.astype(np.uint64)
+        a = np.ascontiguousarray(a)
+        out = np.empty(a.shape, dtype=XLATE_DTYPE)
+        if a.size:
+            self._check(lib.dxgk_vm_translate_many(
+                self._handle, ffi.from_buffer("uint64_t[]", a), a.size,
+                ffi.from_buffer("dxgk_pt_xlate[]", out, require_writable=True)))
+        else:
+            self._require_open()
+        return out
+
+    # -- inspection --
+
+    def _ranges(self, which: int) -> list[Any]:
+        cap = 64
+        total = ffi.new("uint64_t *")
+        while True:
+            buf = ffi.new("dxgk_vm_range_info[]", cap)
+            self._check(lib.dxgk_vm_process_ranges(self._handle, which, buf, cap, total))
+            if total[0] <= cap:
+                break
+            cap = int(total[0]) + 16          # ranges were added between the two calls
+        out: list[Any] = []
+        for i in range(int(total[0])):
+            r = buf[i]
+            if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
+                out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
+            else:
+                out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+                                   int(r.allocation), int(r.offset_pages), int(r.protection),
+                                   int(r.driver_protection)))
+        return out
+
+    def mappings(self) -> list[Mapping]:
+        """The mapped ranges (map, zero, noaccess), in address order."""
+        return self._ranges(lib.DXGK_VM_WANT_MAPPINGS)
+
+    def reservations(self) -> list[Reservation]:
+        """The reserved ranges, in address order."""
+        return self._ranges(lib.DXGK_VM_WANT_RESERVATIONS)
+
+    def page_table_stats(self) -> PageTableStats:
+        out = ffi.new("dxgk_pt_stats *")
+        self._check(lib.dxgk_vm_pt_stats(self._handle, out))
+        n = len(self._adapter._levels)
+        return PageTableStats(tuple(int(out.tables[i]) for i in range(n)),
+                              int(out.leaf64k_tables), int(out.table_bytes),
+                              int(out.valid_leaf_entries), int(out.mapped_pages),
+                              int(out.conversions))
+
+    def __repr__(self) -> str:
+        kind = "system process" if self._system else "Process"
+        state = " closed" if self.closed else ""
+        return f"<dxgk.{kind} {self._handle:#018x}{state}>"
+
+
+class Device(_Object):
+    """A device of a process (``hDevice``)."""
+
+    _type = lib.DXGK_VM_T_DEVICE
+
+    def __init__(self, process: Process, handle: int) -> None:
+        self._process = process
+        self._handle = handle
+
+    @property
+    def process(self) -> Process:
+        return self._process
+
+    @property
+    def adapter(self) -> Adapter:
+        return self._process._adapter
+
+    def close(self) -> None:
+        """Destroys the device with its contexts and the allocations created on it."""
+        _record("device_destroy", self._handle, lib.dxgk_vm_device_destroy(self._handle))
+
+    def create_context(self) -> Context:
+        out = ffi.new("uint64_t *")
+        st = lib.dxgk_vm_context_create(self._handle, out)
+        _record("context_create", self._handle, int(out[0]), st)
+        self._check(st)
+        return Context(self, int(out[0]))
+
+    def create_allocation(self, size: int, **kw: Any) -> int:
+        """``Adapter.create_allocation(size, device=self, ...)``."""
+        self._require_open()
+        return self.adapter.create_allocation(size, self, **kw)
+
+
+class Context(_Object):
+    """A context of a device (``hContext``)."""
+
+    _type = lib.DXGK_VM_T_CONTEXT
+
+    def __init__(self, device: Device, handle: int) -> None:
+        self._device = device
+        self._handle = handle
+
+    @property
+    def device(self) -> Device:
+        return self._device
+
+    @property
+    def process(self) -> Process:
+        return self._device._process
+
+    @property
+    def adapter(self) -> Adapter:
+        return self._device._process._adapter
+
+    def close(self) -> None:
+        """Destroys the context and the allocations created for it."""
+        _record("context_destroy", self._handle, lib.dxgk_vm_context_destroy(self._handle))
+
+    def create_allocation(self, size: int, **kw: Any) -> int:
+        """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""
+        self._require_open()
+        return self.adapter.create_allocation(size, self._device, self, **kw)

@@ -1,0 +1,277 @@
+"""Pictures of a replayed trace: ``python -m dxgk plot-vaspace run.jsonl -o va.png
+[--process P1] [--line N]``.
+
+The trace is replayed (C engine) and one process's GPU VA space is drawn as it is at the
+end (or after line N):
+
+* top: the VA space, 0 to 2^VirtualAddressBitCount, as a strip with the address
+  increasing to the right. Mappings are filled in the colour of the segment their
+  allocation lives in (Zero and NoAccess ranges in greys), reservations are hatched,
+  holes are white. The space is 2^48 bytes and its mappings may be kilobytes, so every
+  range and hole is drawn with a width that grows with the logarithm of its size; the
+  ticks give true addresses and the largest holes are labelled with their size.
+* bottom: page-table occupancy per level -- how many tables each level has and what
+  fraction of their entries are valid (a 64 KB-format leaf has 1/16 of the entries).
+
+matplotlib is an optional dependency (``pip install 'dxgk[plot]'``); it is imported only
+here, when a picture is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ._core import lib
+from .trace import (
+    ReplayResult,
+    TraceError,
+    allocation_info,
+    decode,
+    page_table_stats,
+    process_ranges,
+    replay,
+)
+
+__all__ = ["MatplotlibMissing", "plot_vaspace", "run_cli"]
+
+
+class MatplotlibMissing(RuntimeError):
+    """matplotlib is not installed."""
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise MatplotlibMissing("plot-vaspace needs matplotlib, an optional dependency: "
+                                "pip install 'dxgk[plot]' (or pip install matplotlib)") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+@dataclass(frozen=True)
+class _Range:
+    va: int
+    size: int
+    kind: str            # "map", "zero", "noaccess", "reservation"
+    segment: int         # map: the allocation's segment
+
+
+def _human(n: int) -> str:
+    for unit, div in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div:
+            v = n / div
+            return f"{v:.0f} {unit}" if v >= 100 or v == int(v) else f"{v:.3g} {unit}"
+    return f"{n} B"
+
+
+def _pick_process(r: ReplayResult, name: str | None) -> str:
+    names = [n for n in r.trace.names if n is not None and n[0] == "P"]
+    if name is not None:
+        if name not in names:
+            raise ValueError(f"the trace defines no process {name!r} (it has "
+                             f"{', '.join(names) or 'none'})")
+        if lib.dxgk_vm_handle_type(r.handle(name)) != lib.DXGK_VM_T_PROCESS:
+            raise ValueError(f"process {name} no longer exists at that point of the trace "
+                             f"(pick another with --process, or an earlier --line)")
+        return name
+    best, best_n = None, -1
+    for n in names:
+        h = r.handle(n)
+        if lib.dxgk_vm_handle_type(h) != lib.DXGK_VM_T_PROCESS:
+            continue
+        k = len(process_ranges(h, lib.DXGK_VM_WANT_MAPPINGS | lib.DXGK_VM_WANT_RESERVATIONS))
+        if k > best_n:
+            best, best_n = n, k
+    if best is None:
+        raise ValueError("no process of the trace exists at that point (the trace destroyed "
+                         "them; pick an earlier --line)")
+    return best
+
+
+def _ranges(process: int) -> list[_Range]:
+    out = []
+    seg_of: dict[int, int] = {}
+    for m in process_ranges(process, lib.DXGK_VM_WANT_MAPPINGS | lib.DXGK_VM_WANT_RESERVATIONS):
+        if m.kind == "reservation":
+            out.append(_Range(m.va, m.size, "reservation", 0))
+            continue
+        seg = 0
+        if m.kind == "map":
+            seg = seg_of.get(m.allocation, -1)
+            if seg < 0:
+                seg = seg_of[m.allocation] = allocation_info(m.allocation).segment
+        out.append(_Range(m.va, m.size, m.kind, seg))
+    return out
+
+
+def _width(size: int) -> float:
+    """Drawn width of a range or hole: grows with the logarithm of its size (4 KiB -> 1,
+    2 MiB -> 9, 1 GiB -> 18, 256 TiB -> 36), so kilobyte mappings and terabyte holes
+    are both visible; the tick labels give the true addresses."""
+    return math.log2(1 + size / 4096)
+
+
+def _layout(ranges: list[_Range], va_end: int) -> list[tuple[int, int, str, int, float]]:
+    """Ranges and the holes between them (from 0 to va_end), each with its x start:
+    [(va, size, kind, segment, x)]; kind "hole" for a hole."""
+    out = []
+    x = 0.0
+    at = 0
+    for g in ranges:
+        if g.va > at:
+            out.append((at, g.va - at, "hole", 0, x))
+            x += _width(g.va - at)
+        out.append((g.va, g.size, g.kind, g.segment, x))
+        x += _width(g.size)
+        at = max(at, g.va + g.size)
+    if va_end > at:
+        out.append((at, va_end - at, "hole", 0, x))
+    return out
+
+
+def plot_vaspace(trace_path: str | os.PathLike[str], out_png: str | os.PathLike[str], *,
+                 process: str | None = None, line: int | None = None,
+                 progress: bool | None = None) -> dict[str, Any]:
+    """Replays the trace (up to `line`), draws `process` (default: the process with the
+    most ranges) and writes `out_png`. Returns what was drawn (for tests and logs)."""
+    plt = _pyplot()
+    from matplotlib.patches import Patch, Rectangle
+
+    tr = decode(trace_path, progress=progress)
+    with replay(tr, check=False, keep=True, progress=progress, upto_line=line) as r:
+        pname = _pick_process(r, process)
+        ph = r.handle(pname)
+        ranges = _ranges(ph)
+        pts = page_table_stats(ph)
+        bits = _index_bits(r, ph)
+        va_bits = 12 + sum(bits)
+
+    fig, (ax, bx) = plt.subplots(2, 1, figsize=(13, 6.2),
+                                 gridspec_kw={"height_ratios": [1.25, 1]})
+    seg_ids = sorted({g.segment for g in ranges if g.kind == "map"})
+    palette = plt.get_cmap("tab10")
+    colour = {sid: palette((sid - 1) % 10) for sid in seg_ids}
+    kind_colour = {"zero": "#c8c8c8", "noaccess": "#6e6e6e"}
+    elems = _layout(ranges, 1 << va_bits)
+    total_x = elems[-1][4] + _width(elems[-1][1]) if elems else 1.0
+    y0, h = 0.15, 0.7
+    ax.add_patch(Rectangle((0, y0), total_x, h, facecolor="white", edgecolor="#bbbbbb",
+                           linewidth=0.8))
+    for va, size, kind, seg, x in elems:
+        w = _width(size)
+        if kind == "hole":
+            continue                                # white
+        if kind == "reservation":
+            ax.add_patch(Rectangle((x, y0), w, h, facecolor="white", edgecolor="#8a5a00",
+                                   hatch="////", linewidth=0.6))
+        else:
+            c = colour.get(seg, "#999999") if kind == "map" else kind_colour[kind]
+            ax.add_patch(Rectangle((x, y0), w, h, facecolor=c, edgecolor="white",
+                                   linewidth=0.2 if w > total_x / 400 else 0))
+    holes = sorted((e for e in elems if e[2] == "hole"), key=lambda e: -e[1])
+    for va, size, _, _, x in holes[:6]:
+        if _width(size) > total_x * 0.015:
+            ax.text(x + _width(size) / 2, y0 + h / 2, _human(size), ha="center", va="center",
+                    fontsize=7, color="#777777", rotation=90 if _width(size) < total_x * 0.05
+                    else 0)
+    ticks, last = [], -1e9
+    for va, size, kind, _, x in elems:              # greedy: at least a tenth apart
+        if x - last >= total_x / 10:
+            ticks.append((x, va))
+            last = x
+    ticks.append((total_x, 1 << va_bits))
+    if len(ticks) > 1 and ticks[-1][0] - ticks[-2][0] < total_x / 20:
+        del ticks[-2]
+    ax.set_xlim(0, total_x)
+    ax.set_ylim(0, 1.0)
+    ax.set_yticks([])
+    ax.set_xticks([t[0] for t in ticks])
+    ax.set_xticklabels([f"{t[1]:#x}" for t in ticks], fontsize=7, rotation=20, ha="right")
+    ax.set_xlabel("GPU VA (each range and hole drawn with a width that grows with the "
+                  "logarithm of its size)", fontsize=8)
+    n_maps = sum(1 for g in ranges if g.kind != "reservation")
+    n_res = len(ranges) - n_maps
+    mapped = sum(g.size for g in ranges if g.kind != "reservation")
+    ax.set_title(f"{os.path.basename(os.fspath(trace_path))}: process {pname} -- "
+                 f"{n_maps} mappings ({_human(mapped)}), {n_res} reservations"
+                 + (f", after line {line}" if line else ""), fontsize=10)
+    legend = [Patch(facecolor=colour[s], label=f"segment {s}") for s in seg_ids]
+    if any(g.kind == "zero" for g in ranges):
+        legend.append(Patch(facecolor=kind_colour["zero"], label="Zero"))
+    if any(g.kind == "noaccess" for g in ranges):
+        legend.append(Patch(facecolor=kind_colour["noaccess"], label="NoAccess"))
+    if n_res:
+        legend.append(Patch(facecolor="white", edgecolor="#8a5a00", hatch="////",
+                            label="reservation"))
+    legend.append(Patch(facecolor="white", edgecolor="#bbbbbb", label="hole"))
+    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
+              frameon=False)
+
+    # page-table occupancy per level
+    levels = len(pts.tables)
+    occ, labels = [], []
+    for lv in range(levels):
+        n_tables = pts.tables[lv]
+        if lv == 0:
+            full = n_tables - pts.leaf64k_tables
+            cap = full * (1 << bits[0]) + pts.leaf64k_tables * (1 << max(bits[0] - 4, 0))
+            valid = pts.valid_leaf_entries
+        else:
+            cap = n_tables * (1 << bits[lv])
+            valid = pts.tables[lv - 1]
+        occ.append(100.0 * valid / cap if cap else 0.0)
+        extra = f", {pts.leaf64k_tables} in 64 KB format" if lv == 0 and pts.leaf64k_tables \
+            else ""
+        labels.append(f"{n_tables} table{'s' if n_tables != 1 else ''}{extra}: "
+                      f"{valid:,} of {cap:,} entries valid")
+    ypos = list(range(levels))
+    bx.barh(ypos, occ, color="#4c72b0", height=0.6)
+    for y, (o, text) in enumerate(zip(occ, labels)):
+        bx.text(min(o, 100) + 1, y, f"{o:.2f} %  ({text})", va="center", fontsize=8)
+    bx.set_yticks(ypos)
+    bx.set_yticklabels([f"level {lv}" + (" (leaf)" if lv == 0 else " (root)"
+                                         if lv == levels - 1 else "") for lv in ypos],
+                       fontsize=8)
+    bx.set_xlim(0, 180)
+    bx.set_xticks([0, 25, 50, 75, 100])
+    bx.set_xlabel("valid entries, % of the level's entries", fontsize=8)
+    bx.set_title(f"page-table occupancy per level -- {_human(pts.table_bytes)} of tables, "
+                 f"{pts.conversions} 64 KB->4 KB conversions", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=110)
+    plt.close(fig)
+    return {"process": pname, "mappings": n_maps, "reservations": n_res,
+            "holes": sum(1 for e in elems if e[2] == "hole"),
+            "segments": seg_ids, "tables": list(pts.tables), "occupancy": occ}
+
+
+def _index_bits(r: ReplayResult, process_handle: int) -> list[int]:
+    """PageTableIndexBitCount per level of the process's adapter (from the trace)."""
+    adapter = lib.dxgk_vm_adapter_of(process_handle)
+    for name in r.trace.symbols_of("A"):
+        if r.handle(name) == adapter:
+            return [lv["PageTableIndexBitCount"] for lv in r.trace.adapter_levels(name)]
+    raise ValueError("the process's adapter is not one the trace created")
+
+
+def run_cli(args: Any) -> int:
+    import sys
+    try:
+        info = plot_vaspace(args.file, args.output, process=args.process, line=args.line)
+    except MatplotlibMissing as e:
+        print(f"dxgk plot-vaspace: {e}", file=sys.stderr)
+        return 2
+    except TraceError as e:
+        print(f"dxgk plot-vaspace: {e}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as e:
+        print(f"dxgk plot-vaspace: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}: process {info['process']}, {info['mappings']} mappings, "
+          f"{info['reservations']} reservations")
+    return 0

@@ -1,0 +1,2 @@
+/* ntifs.h -- dxgk stand-in: the display headers need only what dxgk_sdk_base.h declares. */
+#include "dxgk_sdk_base.h"

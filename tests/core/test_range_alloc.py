@@ -1,0 +1,452 @@
+"""The range allocator (dxgk/core/range_alloc.c): one test per rule and edge case.
+
+Every test runs twice: against the shipped build and against a build with 4-entry
+nodes, in which a few dozen ranges already make a tree four or five levels deep, so
+splits, merges, borrows and cross-leaf hole merges are all exercised.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dxgk._ra import (
+    Busy, InvalidArgument, NoSpace, NotFound, Range, RangeAllocator, RangeModel,
+    build_variant, default_core,
+)
+
+K4, K64, M2 = 4096, 65536, 2 << 20
+TOP = 2**64 - 1                     # the largest exclusive end a space can have
+
+
+@pytest.fixture(scope="module", params=["shipped", "tiny-nodes"])
+def core(request):
+    if request.param == "shipped":
+        return default_core()
+    try:
+        return build_variant({"RA_LEAF_CAP": 4, "RA_INNER_CAP": 4})
+    except FileNotFoundError as e:
+        pytest.skip(f"C sources not available: {e}")
+
+
+@pytest.fixture()
+def make(core):
+    made: list[RangeAllocator] = []
+
+    def make_ra(lo: int = 0, hi: int = 1 << 32) -> RangeAllocator:
+        ra = RangeAllocator(lo, hi, core=core)
+        made.append(ra)
+        return ra
+
+    yield make_ra
+    for ra in made:                 # every test leaves a consistent allocator
+        ra.check()
+
+
+def fill_random(ra: RangeAllocator, n: int, seed: int = 1) -> RangeModel:
+    """n random allocations mirrored into a model."""
+    rnd, m = random.Random(seed), RangeModel(ra.lo, ra.hi)
+    for _ in range(n):
+        size = rnd.randint(1, 64) * K4
+        align = rnd.choice([K4, K4, K64])
+        s = ra.alloc(size, align, tag=size)
+        assert s == m.alloc(size, align, tag=size)
+    return m
+
+
+# -- creation ----------------------------------------------------------------------
+
+def test_status_codes_are_visible_from_python(core):
+    lib = core.lib
+    assert (lib.DXGK_RA_OK, lib.DXGK_RA_ENOENT, lib.DXGK_RA_ENOMEM, lib.DXGK_RA_EBUSY,
+            lib.DXGK_RA_EINVAL, lib.DXGK_RA_ENOSPC) == (0, -2, -12, -16, -22, -28)
+    assert lib.DXGK_RA_HIGHEST == 1
+
+
+def test_create_rejects_an_empty_space(core):
+    assert core.lib.dxgk_ra_create(5, 5) == core.ffi.NULL
+    assert core.lib.dxgk_ra_create(6, 5) == core.ffi.NULL
+    with pytest.raises(InvalidArgument):
+        RangeAllocator(10, 10, core=core)
+
+
+def test_new_allocator_is_one_hole(make):
+    ra = make(0x1000, 0x9000)
+    assert len(ra) == 0
+    assert ra.holes() == [(0x1000, 0x8000)]
+    assert (ra.hole_count, ra.free_bytes, ra.largest_hole) == (1, 0x8000, 0x8000)
+    assert ra.stats().height == 0
+
+
+# -- alloc: lowest fit, highest fit, windows, congruence -----------------------------
+
+def test_alloc_returns_the_lowest_fit(make):
+    ra = make(0, 1 << 20)
+    assert [ra.alloc(K4) for _ in range(3)] == [0, K4, 2 * K4]
+    ra.free(K4)
+    assert ra.alloc(2 * K4) == 3 * K4          # the freed 4 KB hole is too small
+    assert ra.alloc(K4) == K4                  # ... but takes a 4 KB range
+
+
+def test_highest_flag_returns_the_highest_fit(make):
+    ra = make(0, 1 << 20)
+    assert ra.alloc(K4, highest=True) == (1 << 20) - K4
+    assert ra.alloc(K64, K64, highest=True) == (1 << 20) - 2 * K64
+    assert ra.alloc(100, highest=True) == (1 << 20) - K4 - 100   # the 60 KB hole above
+
+
+def test_window_limits_start_and_end(make):
+    ra = make(0, 1 << 30)
+    assert ra.alloc(K4, min=0x5000) == 0x5000
+    assert ra.alloc(K4, min=0x5000) == 0x6000
+    assert ra.alloc(K4, max=0x3000, highest=True) == 0x2000   # s + size <= max
+    with pytest.raises(NoSpace):
+        ra.alloc(2 * K4, min=0x5000, max=0x8000)              # 0x5000-0x7000 are taken
+    assert ra.alloc(K4, min=0x5000, max=0x8000) == 0x7000
+
+
+def test_window_is_clipped_to_the_space(make):
+    ra = make(0x10000, 0x20000)
+    assert ra.alloc(K4, min=0, max=TOP) == 0x10000
+    assert ra.alloc(K4, min=0, max=TOP, highest=True) == 0x1F000
+
+
+def test_empty_window_is_no_space_not_an_error(make):
+    ra = make(0, 1 << 20)
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, min=0, max=0)              # max == 0: an empty window
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, min=0x8000, max=0x4000)    # min above max
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, min=0x8000, max=0x8FFF)    # shorter than size
+    assert len(ra) == 0
+
+
+def test_64k_congruence_with_phase(make):
+    ra = make(0, 1 << 24)
+    ra.alloc_fixed(0, K4)
+    assert ra.alloc(K4, K64, 3 * K4) == 3 * K4
+    assert ra.alloc(K4, K64, 3 * K4) == K64 + 3 * K4
+    assert ra.alloc(K64, K64, 0) == 2 * K64
+    s = ra.alloc(5 * K4, K64, 15 * K4, highest=True)
+    assert s % K64 == 15 * K4 and s + 5 * K4 <= 1 << 24
+
+
+def test_alignment_class_requests_skip_misaligned_holes(make):
+    """Holes at least `size` long but with no 64 KB-aligned room are not answers."""
+    ra = make(0, 1 << 30)
+    for i in range(64):                         # holes [i*64K + 4K, i*64K + 64K + 4K)
+        ra.alloc_fixed(i * K64, K4)
+    ra.alloc_fixed(64 * K64, K4)
+    assert ra.alloc(K64 - K4, K64) == 65 * K64  # 60 KB holes each hold no aligned 60 KB
+    assert ra.alloc(K64 - K4, K4) == K4
+
+
+def test_phase_at_or_above_align_is_rejected(make):
+    ra = make()
+    with pytest.raises(InvalidArgument):
+        ra.alloc(K4, K64, K64)
+    with pytest.raises(InvalidArgument):
+        ra.alloc(K4, 1, 1)
+    with pytest.raises(InvalidArgument):
+        ra.find_fit(K4, 0, 1)                   # align 0 means 1: phase must be 0
+
+
+def test_align_must_be_a_power_of_two(make):
+    ra = make()
+    for align in (3, 0x3000, 12345, 2**63 + 1):
+        with pytest.raises(InvalidArgument):
+            ra.alloc(K4, align)
+    assert ra.alloc(K4, 0) == 0                 # 0 means "no alignment"
+
+
+def test_unknown_flags_are_rejected(core, make):
+    ra = make()
+    out = core.ffi.new("uint64_t *")
+    assert core.lib.dxgk_ra_alloc(ra._ra, K4, 1, 0, 0, 1 << 32, 2, 0, out) == -22
+    assert core.lib.dxgk_ra_find_fit(ra._ra, K4, 1, 0, 0, 1 << 32, 0x80, out) == -22
+    assert len(ra) == 0
+
+
+def test_size_zero_is_rejected(make):
+    ra = make()
+    with pytest.raises(InvalidArgument):
+        ra.alloc(0)
+    with pytest.raises(InvalidArgument):
+        ra.find_fit(0)
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(K4, 0)
+    assert len(ra) == 0 and ra.free_bytes == 1 << 32
+
+
+def test_align_2_63(make):
+    ra = make(0, TOP)
+    assert ra.alloc(K4, 2**63) == 0
+    assert ra.alloc(K4, 2**63) == 2**63
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, 2**63)
+    assert ra.alloc(K4, 2**63, 2**62) == 2**62
+    assert ra.alloc(K4, 2**63, 2**63 - K4, highest=True) == 2**63 - K4
+
+
+def test_windows_exactly_around_every_hole(make):
+    """A window that admits exactly one start, at either end of each hole: the search
+    prunes subtrees by their key bounds, and these windows sit exactly on them."""
+    ra = make(0, 1 << 20)
+    rnd, at = random.Random(4), 0
+    while at < 8000:                # 1-3 byte ranges, 0-3 byte holes: adjacent starts
+        at += rnd.choice([0, 0, 1, 2, 3])
+        size = rnd.choice([1, 1, 2, 3])
+        ra.alloc_fixed(at, size)
+        at += size
+    holes = ra.holes()
+    assert len(holes) > 1000
+    for a, n in holes:
+        b = a + n
+        for size in {1, n}:
+            for highest in (False, True):
+                assert ra.find_fit(size, min=b - size, max=b, highest=highest) == b - size
+                assert ra.find_fit(size, min=a, max=a + size, highest=highest) == a
+                with pytest.raises(NoSpace):
+                    ra.find_fit(size, min=b - size + 1, max=b + size - 1, highest=highest)
+
+
+def test_find_fit_does_not_allocate(make):
+    ra = make(0, 1 << 20)
+    ra.alloc_fixed(0, K4)
+    assert ra.find_fit(K4, K64) == K64
+    assert ra.find_fit(K4, K64) == K64
+    assert len(ra) == 1
+    ra.alloc_fixed(ra.find_fit(K4, K64), K4)    # check-then-commit, as VidMm does
+    assert ra.find(K64) == Range(K64, K4, 0)
+
+
+# -- alloc_fixed ---------------------------------------------------------------------
+
+def test_fixed_range_must_be_wholly_free(make):
+    ra = make(0, 1 << 20)
+    ra.alloc_fixed(0x4000, 0x2000)
+    for start, size in [(0x4000, K4), (0x3000, 0x2000), (0x5000, 0x2000), (0x2000, 0x8000),
+                        (0x5FFF, 1), (0x3FFF, 2)]:
+        with pytest.raises(Busy):
+            ra.alloc_fixed(start, size)
+    assert len(ra) == 1
+
+
+def test_adjacent_ranges_succeed(make):
+    ra = make(0, 1 << 20)
+    ra.alloc_fixed(0x4000, 0x2000)
+    ra.alloc_fixed(0x3000, 0x1000)              # ends where the first starts
+    ra.alloc_fixed(0x6000, 0x1000)              # starts where the first ends
+    assert ra.alloc(K4, min=0x3000) == 0x7000
+    assert [r.start for r in ra.ranges()] == [0x3000, 0x4000, 0x6000, 0x7000]
+    assert ra.holes() == [(0, 0x3000), (0x8000, (1 << 20) - 0x8000)]
+
+
+def test_exact_fill_leaves_no_hole(make):
+    ra = make(0x1000, 0x5000)
+    ra.alloc_fixed(0x2000, 0x1000)
+    assert ra.alloc(0x1000) == 0x1000
+    assert ra.alloc(0x2000) == 0x3000
+    assert ra.hole_count == 0 and ra.free_bytes == 0 and ra.largest_hole == 0
+    with pytest.raises(NoSpace):
+        ra.alloc(1)
+
+
+def test_ranges_touching_lo_and_hi(make):
+    ra = make(0x10000, 0x20000)
+    ra.alloc_fixed(0x10000, K4)                 # starts at lo
+    ra.alloc_fixed(0x20000 - K4, K4)            # ends at hi
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(0xF000, 0x2000)          # begins below lo
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(0x1F000, 0x2000)         # ends above hi
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(0x20000, 1)              # starts at hi
+    assert ra.find(0x10000).start == 0x10000
+    assert ra.find(0x1FFFF).start == 0x1F000
+    assert ra.find(0x20000) is None
+
+
+def test_space_at_the_top_of_64_bits(make):
+    lo = TOP - (1 << 24)
+    ra = make(lo, TOP)
+    assert ra.alloc(K4, highest=True) == TOP - K4
+    assert ra.alloc(K64, K64, highest=True) == (TOP - K4) // K64 * K64 - K64
+    ra.alloc_fixed(TOP - 2 * K4, K4)
+    assert ra.find(TOP - 1).start == TOP - K4
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, min=TOP - K4)
+    s = ra.alloc(1, min=TOP - 2 * K4 - 1)       # the last free byte below the top ranges
+    assert s == TOP - 2 * K4 - 1
+    ra.free(TOP - K4)
+    assert ra.alloc(K4, highest=True) == TOP - K4
+
+
+def test_fixed_range_wrapping_past_2_64_is_rejected(make):
+    ra = make(0, TOP)
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(TOP - K4 + 1, K4)        # would end at 2^64
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(TOP - 1, 2**64 - 1)      # would wrap to a small address
+    with pytest.raises(InvalidArgument):
+        ra.alloc_fixed(2**63, 2**63)
+    ra.alloc_fixed(TOP - K4, K4)                # ends exactly at hi
+    assert len(ra) == 1
+
+
+def test_search_near_the_top_never_wraps(make):
+    ra = make(0, TOP)
+    with pytest.raises(NoSpace):
+        ra.alloc(K4, K64, min=TOP - K4)         # next 64 KB boundary is past 2^64
+    with pytest.raises(NoSpace):
+        ra.alloc(2**63, min=2**63)              # 2^63 + 2^63 > hi
+    assert ra.alloc(2**63 - 1, min=2**63) == 2**63
+    assert ra.alloc(2**63) == 0
+
+
+# -- free ----------------------------------------------------------------------------
+
+def test_free_merges_holes_on_both_sides(make):
+    ra = make(0, 0x10000)
+    for s in (0x1000, 0x2000, 0x3000):
+        ra.alloc_fixed(s, 0x1000)
+    ra.free(0x1000)
+    ra.free(0x3000)
+    assert ra.holes() == [(0, 0x2000), (0x3000, 0xD000)]
+    ra.free(0x2000)
+    assert ra.holes() == [(0, 0x10000)]
+    assert ra.hole_count == 1 and ra.free_bytes == 0x10000
+
+
+def test_double_free_is_rejected_without_corruption(make):
+    ra = make()
+    m = fill_random(ra, 200)
+    victim = m.starts[57]
+    ra.free(victim)
+    m.free(victim)
+    with pytest.raises(NotFound):
+        ra.free(victim)
+    ra.check()
+    assert ra.ranges() == m.ranges()
+    assert ra.holes() == m.holes()
+
+
+def test_free_of_a_non_start_address_is_rejected(make):
+    ra = make()
+    m = fill_random(ra, 200)
+    r = m.ranges()[100]
+    for addr in (r.start + 1, r.start + r.size - 1, r.start - 1, r.start + r.size,
+                 ra.hi, ra.hi + 5, TOP):
+        if addr in m.info:
+            continue
+        with pytest.raises(NotFound):
+            ra.free(addr)
+    ra.check()
+    assert ra.ranges() == m.ranges()
+
+
+# -- lookups and iteration ----------------------------------------------------------
+
+def test_find_returns_the_containing_range(make):
+    ra = make(0, 1 << 20)
+    ra.alloc_fixed(0x3000, 0x2000, tag=77)
+    assert ra.find(0x3000) == Range(0x3000, 0x2000, 77)
+    assert ra.find(0x4FFF) == Range(0x3000, 0x2000, 77)
+    assert ra.find(0x5000) is None
+    assert ra.find(0x2FFF) is None
+
+
+def test_lookups_agree_with_the_model_in_a_deep_tree(make):
+    ra = make()
+    m = fill_random(ra, 600, seed=5)
+    rnd = random.Random(9)
+    for s in rnd.sample(m.starts, 300):
+        ra.free(s)
+        m.free(s)
+    probes = [rnd.randrange(0, 1 << 32) for _ in range(300)]
+    probes += [s + d for s in m.starts[::7] for d in (-1, 0, 1)]
+    for a in probes:
+        assert ra.find(a) == m.find(a)
+        assert ra.next(a) == m.next(a)
+        assert ra.prev(a) == m.prev(a)
+    assert ra.ranges() == m.ranges()
+    assert list(ra) == m.ranges()
+    assert ra.holes() == m.holes()
+
+
+def test_iteration_in_address_order_with_tags(make):
+    ra = make(0, 1 << 20)
+    for i, s in enumerate([0x9000, 0x1000, 0x5000]):
+        ra.alloc_fixed(s, 0x1000, tag=i + 1)
+    assert ra.ranges() == [Range(0x1000, 0x1000, 2), Range(0x5000, 0x1000, 3),
+                           Range(0x9000, 0x1000, 1)]
+    assert ra.next(0) == Range(0x1000, 0x1000, 2)
+    assert ra.next(0x1001) == Range(0x5000, 0x1000, 3)
+    assert ra.next(0x9001) is None
+    assert ra.prev(0x9000) == Range(0x5000, 0x1000, 3)
+    assert ra.prev(0x1000) is None
+    assert ra.prev(TOP) == Range(0x9000, 0x1000, 1)
+
+
+def test_set_tag(make):
+    ra = make()
+    s = ra.alloc(K4, tag=1)
+    ra.set_tag(s, 0xDEAD_BEEF_0000_0001)
+    assert ra.find(s).tag == 0xDEAD_BEEF_0000_0001
+    with pytest.raises(NotFound):
+        ra.set_tag(s + 1, 5)
+
+
+def test_counters(make):
+    ra = make(0, 0x100000)
+    ra.alloc_fixed(0x10000, 0x1000)
+    ra.alloc_fixed(0x30000, 0x1000)
+    st = ra.stats()
+    assert (st.live, st.holes) == (2, 3)
+    assert st.free_bytes == 0x100000 - 0x2000
+    assert st.largest_hole == 0x100000 - 0x31000
+    assert st.pool_bytes > 0
+
+
+def test_dump_reports_the_total_when_the_buffer_is_short(core, make):
+    ra = make()
+    fill_random(ra, 50)
+    buf = core.ffi.new("uint64_t[10]")
+    assert core.lib.dxgk_ra_dump(ra._ra, buf, core.ffi.NULL, core.ffi.NULL, 10) == 50
+    assert [int(x) for x in buf] == [r.start for r in ra.ranges()[:10]]
+    assert core.lib.dxgk_ra_dump(ra._ra, core.ffi.NULL, core.ffi.NULL, core.ffi.NULL, 0) == 50
+
+
+def test_null_allocator_is_harmless(core):
+    lib, NULL = core.lib, core.ffi.NULL
+    out = core.ffi.new("uint64_t *")
+    assert lib.dxgk_ra_alloc(NULL, K4, 1, 0, 0, 1, 0, 0, out) == -22
+    assert lib.dxgk_ra_alloc_fixed(NULL, 0, K4, 0) == -22
+    assert lib.dxgk_ra_free(NULL, 0) == -2
+    assert lib.dxgk_ra_find(NULL, 0, out, out, out) == -2
+    assert lib.dxgk_ra_count(NULL) == 0
+    assert lib.dxgk_ra_validate(NULL) == lib.DXGK_RA_V_NULL
+    lib.dxgk_ra_destroy(NULL)
+
+
+# -- the tree under load ------------------------------------------------------------
+
+def test_grow_and_shrink_keeps_every_invariant(make):
+    """Fill until the tree is several levels deep, then empty it in random order."""
+    ra = make(0, 1 << 40)
+    m = fill_random(ra, 3000, seed=11)
+    assert ra.stats().height >= 2
+    ra.check()
+    rnd = random.Random(12)
+    order = list(m.starts)
+    rnd.shuffle(order)
+    for i, s in enumerate(order):
+        ra.free(s)
+        m.free(s)
+        if i % 97 == 0:
+            ra.check()
+            assert (ra.largest_hole, ra.hole_count) == (m.largest_hole, m.hole_count)
+    ra.check()
+    assert len(ra) == 0 and ra.holes() == [(0, 1 << 40)] and ra.stats().height == 0
