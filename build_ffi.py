@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 from pathlib import Path
 
 from cffi import FFI
@@ -23,7 +24,12 @@ CORE = ROOT / "dxgk" / "core"
 HEADERS = ROOT / "headers"
 GEN = ROOT / "build" / "dxgk_gen"
 
+# Import dxgk.layout without running dxgk/__init__.py, which needs the very extension
+# this script builds: a bare package object stands in for `dxgk` during the build.
 sys.path.insert(0, str(ROOT))
+_pkg = types.ModuleType("dxgk")
+_pkg.__path__ = [str(ROOT / "dxgk")]  # type: ignore[attr-defined]
+sys.modules["dxgk"] = _pkg
 from dxgk.layout.asserts import write_asserts_header  # noqa: E402
 from dxgk.layout.abi import host_abi  # noqa: E402
 
