@@ -1149,6 +1149,8 @@ NTSTATUS dxgk_vm_reserve(uint64_t h, uint64_t process, uint64_t size, uint32_t a
     if (!a)
         return STATUS_INVALID_HANDLE;
     p = owned(a, process, DXGK_VM_T_PROCESS);
+    /* [choice] a size that cannot fit above root entry 0 at all is a parameter error,
+     * not a lack of room (NO_MEMORY is for a VA space that has filled up). */
     if (!p || !p->creating || size == 0 || size % a->leaf_coverage ||
         (alignment & (alignment - 1)) || size > a->va_limit - a->root_entry1) {
         st = STATUS_INVALID_PARAMETER;

@@ -17,6 +17,13 @@ from dxgk.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _env() -> dict[str, str]:
+    """The environment for a child `python`: this checkout importable, after whatever
+    PYTHONPATH already says (a sanitizer build, for one, must stay first)."""
+    path = [p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(path))
+
+
 def test_gen_trace_then_replay_check(tmp_path, capsys):
     out = tmp_path / "g.jsonl"
     assert main(["gen-trace", "mixed-pages", "--calls", "300", "--seed", "4", "-o",
@@ -42,9 +49,8 @@ def test_gen_trace_rejects_unknown_kinds(capsys):
 
 
 def test_bench_quick_smoke():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     p = subprocess.run([sys.executable, "-m", "dxgk", "bench", "--quick", "--json"],
-                       capture_output=True, text=True, env=env, timeout=300, cwd=ROOT,
+                       capture_output=True, text=True, env=_env(), timeout=300, cwd=ROOT,
                        check=False)
     assert p.returncode == 0, p.stderr
     res = json.loads(p.stdout)
@@ -71,9 +77,8 @@ def test_bench_quick_smoke():
 
 
 def test_tools_bench_is_the_same_harness():
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     p = subprocess.run([sys.executable, str(ROOT / "tools" / "bench.py"), "--help"],
-                       capture_output=True, text=True, env=env, timeout=60, check=False)
+                       capture_output=True, text=True, env=_env(), timeout=60, check=False)
     assert p.returncode == 0 and "--quick" in p.stdout and "--json" in p.stdout
 
 
