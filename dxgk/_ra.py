@@ -16,13 +16,25 @@ import importlib.util
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 __all__ = [
-    "RaError", "NoSpace", "Busy", "NotFound", "InvalidArgument", "OutOfMemory",
-    "Range", "RaStats", "RangeAllocator", "RangeModel", "HandleTable", "default_core",
-    "build_variant", "HIGHEST",
+    "HIGHEST",
+    "Busy",
+    "HandleTable",
+    "InvalidArgument",
+    "NoSpace",
+    "NotFound",
+    "OutOfMemory",
+    "RaError",
+    "RaStats",
+    "Range",
+    "RangeAllocator",
+    "RangeModel",
+    "build_variant",
+    "default_core",
 ]
 
 HIGHEST = 1
@@ -31,7 +43,7 @@ _min, _max = min, max       # the methods below take `min`/`max` arguments
 
 def default_core() -> Any:
     """The ``dxgk._core`` extension (imported on first use)."""
-    from dxgk import _core  # noqa: PLC0415 - keep `import dxgk._ra` cheap
+    from dxgk import _core  # imported here: `import dxgk._ra` stays cheap
 
     return _core
 
@@ -426,7 +438,7 @@ def build_variant(defines: dict[str, str | int], *, sanitize: bool = False) -> A
     >= 4) and ``DXGK_HANDLE_GEN_MAX`` (the last generation a handle slot issues).
     Raises FileNotFoundError when the C sources are not installed.
     """
-    from cffi import FFI  # noqa: PLC0415 - build-time dependency only here
+    from cffi import FFI  # a build-time dependency, needed only here
 
     key = tuple(sorted((k, str(v)) for k, v in defines.items())) + (("san", str(sanitize)),)
     if key in _variants:

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
 
-    from dxgk import _core as core  # noqa: PLC0415 - keep --help cheap
+    from dxgk import _core as core  # after argument parsing: --help stays cheap
 
     pairs = args.pairs or (20_000 if args.quick else 200_000)
     runs = args.runs or (3 if args.quick else 5)

@@ -13,7 +13,11 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    Bundle, RuleBasedStateMachine, consumes, invariant, rule,
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    rule,
 )
 
 from dxgk._ra import HandleTable, build_variant, default_core

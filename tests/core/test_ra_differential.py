@@ -7,7 +7,8 @@ fixed allocations, bogus frees and lookups are checked as well, and the C struct
 is validated every few hundred operations.
 
 Default: a time-bounded run (DXGK_RA_DIFF_SECONDS per build, 8 s). With DXGK_LONG=1
-each build runs at least 10^6 operations.
+each build runs 10^6 operations (one to two minutes each), or longer if
+DXGK_RA_DIFF_SECONDS asks for more time.
 """
 
 from __future__ import annotations
@@ -21,11 +22,17 @@ import numpy as np
 import pytest
 
 from dxgk._ra import (
-    Busy, InvalidArgument, NoSpace, NotFound, RangeAllocator, build_variant, default_core,
+    Busy,
+    InvalidArgument,
+    NoSpace,
+    NotFound,
+    RangeAllocator,
+    build_variant,
+    default_core,
 )
 
 LONG = os.environ.get("DXGK_LONG", "") not in ("", "0")
-SECONDS = float(os.environ.get("DXGK_RA_DIFF_SECONDS", 900 if LONG else 8))
+SECONDS = float(os.environ.get("DXGK_RA_DIFF_SECONDS", "0" if LONG else "8"))
 MIN_OPS = 10**6 if LONG else 0
 K4, K64, M2 = 4096, 65536, 2 << 20
 LO, HI = 1 << 16, (1 << 16) + (1 << 36)           # 64 GiB, all values fit int64
@@ -205,4 +212,4 @@ def test_differential_random_run(build):
             pytest.skip(f"C sources not available: {e}")
     seed = int(os.environ.get("DXGK_RA_SEED", "20240601"))
     ops = run(core, seed + (build == "tiny-nodes"), SECONDS, MIN_OPS)
-    assert ops >= min(MIN_OPS, 1)
+    assert ops >= max(MIN_OPS, 1000)

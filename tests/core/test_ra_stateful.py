@@ -86,8 +86,8 @@ class RangeAllocatorMachine(RuleBasedStateMachine):
         lo = self.address(data) if window else None
         hi = self.address(data) if window else None
         highest = data.draw(st.booleans(), label="highest")
-        return dict(size=self.size(data), align=align, phase=phase, min=lo, max=hi,
-                    highest=highest)
+        return {"size": self.size(data), "align": align, "phase": phase, "min": lo,
+                "max": hi, "highest": highest}
 
     # -- rules ----------------------------------------------------------------------
     @rule(data=st.data(), tag=st.integers(0, TOP))
@@ -101,9 +101,10 @@ class RangeAllocatorMachine(RuleBasedStateMachine):
         align = data.draw(st.sampled_from([1, K4, K64]), label="align")
         highest = data.draw(st.booleans(), label="highest")
         for i in range(n):
-            size = (i % 7 + 1) * K4 if self.m.hi - self.m.lo > 1 << 20 else i % 3 + 1
-            assert outcome(lambda: self.ra.alloc(size, align, highest=highest, tag=i)) == \
-                outcome(lambda: self.m.alloc(size, align, highest=highest, tag=i))
+            q = {"size": (i % 7 + 1) * K4 if self.m.hi - self.m.lo > 1 << 20 else i % 3 + 1,
+                 "align": align, "highest": highest, "tag": i}
+            assert outcome(lambda q=q: self.ra.alloc(**q)) == \
+                outcome(lambda q=q: self.m.alloc(**q))
 
     @rule(data=st.data(), tag=st.integers(0, 99))
     def alloc_at_window_edges(self, data, tag):
@@ -119,8 +120,8 @@ class RangeAllocatorMachine(RuleBasedStateMachine):
         wmax = data.draw(st.sampled_from([s, s + 1, end, end + size, wmin + size,
                                           wmin + size + 1]))
         wmin, wmax = (min(max(x, 0), TOP) for x in (wmin, wmax))
-        q = dict(size=size, align=data.draw(st.sampled_from([1, 2, K4])), min=wmin, max=wmax,
-                 highest=data.draw(st.booleans()))
+        q = {"size": size, "align": data.draw(st.sampled_from([1, 2, K4])), "min": wmin,
+             "max": wmax, "highest": data.draw(st.booleans())}
         assert outcome(lambda: self.ra.alloc(**q, tag=tag)) == \
             outcome(lambda: self.m.alloc(**q, tag=tag))
 

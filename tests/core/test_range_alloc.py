@@ -12,8 +12,15 @@ import random
 import pytest
 
 from dxgk._ra import (
-    Busy, InvalidArgument, NoSpace, NotFound, Range, RangeAllocator, RangeModel,
-    build_variant, default_core,
+    Busy,
+    InvalidArgument,
+    NoSpace,
+    NotFound,
+    Range,
+    RangeAllocator,
+    RangeModel,
+    build_variant,
+    default_core,
 )
 
 K4, K64, M2 = 4096, 65536, 2 << 20
