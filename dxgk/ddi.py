@@ -513,8 +513,8 @@ _recorder: Any = None
 
 # ---- the five callbacks ---------------------------------------------------------------------
 #
-# Each is made by a factory so that the hot path reads only closure cells (no global or
-# attribute look-ups): type check, addressof, one cffi call. Everything else -- other
+# Each is made by a factory so that the hot path reads closure cells plus the one
+# `_recorder` global: recorder check, type check, addressof, one cffi call. Everything else -- other
 # argument forms, the x86 layout, an Adapter object as hAdapter -- goes to _Spec.call.
 
 
