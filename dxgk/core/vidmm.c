@@ -283,11 +283,21 @@ static vm_adapter *adapter_acquire(uint64_t h)
     return acquire(h, DXGK_VM_T_ADAPTER, &a) ? a : NULL;
 }
 
-/* An object of `type` that belongs to adapter a (caller holds a's lock). */
+/* An object of `type` that belongs to adapter a (caller holds a's lock). The owner is
+ * read under the handle-table lock: a handle of *another* adapter may be destroyed by
+ * that adapter's thread at any moment (under its own lock, not ours), and an object is
+ * freed only after its handle is gone, so only under g_lock is it safe to look at. */
 static void *owned(vm_adapter *a, uint64_t h, uint32_t type)
 {
-    vm_obj *o = g_get(h, type);
-    return (o && o->adapter == a) ? o : NULL;
+    vm_obj *o = NULL;
+    pthread_mutex_lock(&g_lock);
+    if (g_handles && h) {
+        o = dxgk_handle_get(g_handles, h, type);
+        if (o && o->adapter != a)
+            o = NULL;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return o;
 }
 
 static void set_msg(char *msg, size_t size, const char *fmt, ...)
