@@ -24,6 +24,7 @@ raises for an operation on a closed file.
 
 from __future__ import annotations
 
+import abc
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Mapping as _Dict
@@ -297,7 +298,7 @@ def _destroy_adapter(handle: int) -> None:
     _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
 
 
-class _Object:
+class _Object(abc.ABC):
     """Shared behaviour of Adapter / Process / Device / Context."""
 
     _type: int = 0
@@ -336,8 +337,9 @@ class _Object:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Destroy the object in the C core (idempotent; a no-op once its parent is gone)."""
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Object):
