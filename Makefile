@@ -63,4 +63,4 @@ layouts: install
 	$(PY) -m dxgk.layout.generate
 
 clean:
-	rm -rf build $(VENV) dxgk/_core*.so dxgk/_core.c *.egg-info
+	rm -rf build $(VENV) $(ASAN_VENV) dxgk/_core*.so dxgk/_core.c *.egg-info
