@@ -298,6 +298,29 @@ def _destroy_adapter(handle: int) -> None:
     _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
 
 
+def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[Any]:
+    """Mappings and/or reservations (``lib.DXGK_VM_WANT_*`` mask) of a process handle, in
+    address order, as Mapping / Reservation records; `check` turns a status into an error."""
+    cap = 64
+    total = ffi.new("uint64_t *")
+    while True:
+        buf = ffi.new("dxgk_vm_range_info[]", cap)
+        check(lib.dxgk_vm_process_ranges(process, which, buf, cap, total))
+        if total[0] <= cap:
+            break
+        cap = int(total[0]) + 16          # ranges were added between the two calls
+    out: list[Any] = []
+    for i in range(int(total[0])):
+        r = buf[i]
+        if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
+            out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
+        else:
+            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+                               int(r.allocation), int(r.offset_pages), int(r.protection),
+                               int(r.driver_protection)))
+    return out
+
+
 class _Object(abc.ABC):
     """Shared behaviour of Adapter / Process / Device / Context."""
 
@@ -849,24 +872,7 @@ class Process(_Object):
     # -- inspection --
 
     def _ranges(self, which: int) -> list[Any]:
-        cap = 64
-        total = ffi.new("uint64_t *")
-        while True:
-            buf = ffi.new("dxgk_vm_range_info[]", cap)
-            self._check(lib.dxgk_vm_process_ranges(self._handle, which, buf, cap, total))
-            if total[0] <= cap:
-                break
-            cap = int(total[0]) + 16          # ranges were added between the two calls
-        out: list[Any] = []
-        for i in range(int(total[0])):
-            r = buf[i]
-            if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
-                out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
-            else:
-                out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
-                                   int(r.allocation), int(r.offset_pages), int(r.protection),
-                                   int(r.driver_protection)))
-        return out
+        return read_ranges(self._handle, which, self._check)
 
     def mappings(self) -> list[Mapping]:
         """The mapped ranges (map, zero, noaccess), in address order."""

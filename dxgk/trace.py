@@ -42,7 +42,7 @@ import numpy as np
 from . import ddi, structs
 from ._core import ffi, lib
 from .layout import cached_layouts
-from .model import AllocationInfo, Mapping, PageTableStats, Reservation
+from .model import AllocationInfo, Mapping, PageTableStats, Reservation, read_ranges
 
 __all__ = [
     "FORMAT_NAME",
@@ -1487,10 +1487,6 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
 
 # ---- inspection by handle (for replayed objects, which have no model objects) ---------------
 
-_RANGE_KINDS: Final[dict[int, str]] = {
-    int(lib.DXGK_VM_RANGE_MAP): "map", int(lib.DXGK_VM_RANGE_ZERO): "zero",
-    int(lib.DXGK_VM_RANGE_NOACCESS): "noaccess"}
-
 
 def _check(st: int, what: str) -> None:
     st &= _MASK32
@@ -1501,25 +1497,8 @@ def _check(st: int, what: str) -> None:
 def process_ranges(process: int, which: int) -> list[Any]:
     """Mappings and/or reservations (``lib.DXGK_VM_WANT_*``) of a process handle, in
     address order, as :class:`dxgk.Mapping` / :class:`dxgk.Reservation` records."""
-    total = ffi.new("uint64_t *")
-    cap = 256
-    while True:
-        buf = ffi.new("dxgk_vm_range_info[]", cap)
-        _check(lib.dxgk_vm_process_ranges(process, which, buf, cap, total),
-               f"ranges of process {process:#x}")
-        if total[0] <= cap:
-            break
-        cap = int(total[0]) + 16
-    out: list[Any] = []
-    for i in range(int(total[0])):
-        r = buf[i]
-        if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
-            out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
-        else:
-            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[int(r.kind)],
-                               int(r.allocation), int(r.offset_pages), int(r.protection),
-                               int(r.driver_protection)))
-    return out
+    return read_ranges(process, which,
+                       lambda st: _check(st, f"ranges of process {process:#x}"))
 
 
 def page_table_stats(process: int) -> PageTableStats:

@@ -29,17 +29,7 @@ import sys
 from typing import Any
 
 from dxgk._core import ffi, lib
-
-MAP_CASES = [  # (pages, spread, eligible64k, label)
-    (1, 0, 0, "1 page, packed"),
-    (1, 1, 0, "1 page, new leaf"),
-    (16, 0, 0, "16 pages, packed"),
-    (16, 1, 0, "16 pages, new leaf"),
-    (512, 0, 0, "512 pages, packed"),
-    (512, 1, 0, "512 pages, new leaf"),
-    (262144, 0, 0, "1 GiB (262144 pages)"),
-    (262144, 0, 1, "1 GiB, 64 KB leaves"),
-]
+from dxgk.bench import PT_MAP_CASES as MAP_CASES  # (pages, spread, eligible64k, label)
 
 
 def _check(status: int, what: str) -> None:
