@@ -13,17 +13,27 @@ fixed seed:
 For each workload and number of live ranges the driver fills the allocator, churns it
 once (``live`` warm-up pairs), then times ``--runs`` runs of ``--pairs`` free+alloc
 pairs; the figure is the median over the runs of ns per operation (a free and an
-alloc are two operations). The last column set is the 1M/1k ratio (target: <= 3).
+alloc are two operations). The last line is the 1M/1k ratio (target: <= 3).
 
-    python tools/bench_alloc.py            # full: 1k..1M live ranges, 5 runs
-    python tools/bench_alloc.py --quick    # fewer pairs and runs
-    python tools/bench_alloc.py --json     # machine-readable
+On a shared or virtual machine single runs drift by tens of percent; ``--repeat R``
+runs the whole sweep R times and reports, per point, the median of the R medians and
+the ratio computed from those. The closing line also gives the machine's latency of a
+dependent load from a random cache line of a working set as large as the smallest
+and as large as the largest tree: at 1M ranges an operation on a random address
+cannot avoid at least one such load (the ranges alone are 24+ MB), so that latency
+bounds how close to the 1k figure the 1M figure can come on the machine at hand.
+
+    python tools/bench_alloc.py              # full: 1k..1M live ranges, 5 runs
+    python tools/bench_alloc.py --repeat 3   # three sweeps, median of medians
+    python tools/bench_alloc.py --quick      # fewer pairs and runs
+    python tools/bench_alloc.py --json       # machine-readable
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 
@@ -68,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, help="free+alloc pairs per timed run")
     ap.add_argument("--runs", type=int, help="timed runs per point (median reported)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="sweeps; each point reports the median of the sweeps' medians")
     args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be >= 1")
 
     from dxgk import _core as core  # after argument parsing: --help stays cheap
 
@@ -82,32 +96,62 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"unknown workload {w!r}")
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
 
-    results = []
-    for w in workloads:
-        for live in scales:
-            r = run_one(core, w, live, pairs, runs, args.seed)
-            results.append(r)
-            if not args.json:
-                print(f"{w:>7} {live:>9,} live: {r['median_ns']:8.1f} ns/op  "
-                      f"(runs {', '.join(f'{x:.0f}' for x in r['runs_ns'])}; "
-                      f"setup {r['setup_s']:.2f} s, height {r['height']}, "
-                      f"{r['pool_bytes'] / 2**20:.1f} MiB"
-                      + (f", {r['failures']} window misses" if r["failures"] else "") + ")",
-                      flush=True)
+    sweeps: list[list[dict]] = []
+    for sweep in range(args.repeat):
+        rows = []
+        for w in workloads:
+            for live in scales:
+                r = run_one(core, w, live, pairs, runs, args.seed)
+                rows.append(r)
+                if not args.json:
+                    print(f"{w:>7} {live:>9,} live: {r['median_ns']:8.1f} ns/op  "
+                          f"(runs {', '.join(f'{x:.0f}' for x in r['runs_ns'])}; "
+                          f"setup {r['setup_s']:.2f} s, height {r['height']}, "
+                          f"{r['pool_bytes'] / 2**20:.1f} MiB"
+                          + (f", {r['failures']} window misses" if r["failures"] else "")
+                          + (f"; sweep {sweep + 1}/{args.repeat}" if args.repeat > 1 else "")
+                          + ")", flush=True)
+        sweeps.append(rows)
 
-    ratios = {}
+    # per point, the median over the sweeps of the per-sweep medians
+    points = {}
+    for k, first in enumerate(sweeps[0]):
+        points[(first["workload"], first["live"])] = statistics.median(
+            rows[k]["median_ns"] for rows in sweeps)
     lo, hi = min(scales), max(scales)
-    for w in workloads:
-        by = {r["live"]: r["median_ns"] for r in results if r["workload"] == w}
-        if lo != hi:
-            ratios[w] = round(by[hi] / by[lo], 2)
+    ratios = {}
+    if lo != hi:
+        for w in workloads:
+            ratios[w] = round(points[(w, hi)] / points[(w, lo)], 2)
+    pool = {r["live"]: r["pool_bytes"] for r in sweeps[0]}
+    latency = {}
+    for live in sorted({lo, hi}):
+        out = core.ffi.new("double *")
+        rc = core.lib.dxgk_bench_mem_latency(max(pool[live], 4096), 2_000_000, args.seed, out)
+        if rc != 0:
+            raise RuntimeError(f"dxgk_bench_mem_latency failed: {rc}")
+        latency[live] = round(out[0], 1)
+
     if args.json:
-        json.dump({"pairs": pairs, "runs": runs, "seed": args.seed, "results": results,
-                   "ratio_scales": [lo, hi], "ratios": ratios}, sys.stdout, indent=1)
+        json.dump({"pairs": pairs, "runs": runs, "seed": args.seed, "repeat": args.repeat,
+                   "results": [r for rows in sweeps for r in rows],
+                   "median_ns": [{"workload": w, "live": live, "median_ns": round(v, 1)}
+                                 for (w, live), v in points.items()],
+                   "ratio_scales": [lo, hi], "ratios": ratios,
+                   "load_latency_ns": {str(k): v for k, v in latency.items()}},
+                  sys.stdout, indent=1)
         print()
-    elif ratios:
+        return 0
+    if args.repeat > 1:
+        print(f"median of {args.repeat} sweeps, ns/op:")
+        for w in workloads:
+            print(f"{w:>7}: " + ", ".join(f"{live:,} {points[(w, live)]:.1f}" for live in scales))
+    if ratios:
         print(f"ns/op at {hi:,} over ns/op at {lo:,} live ranges (target <= 3): "
               + ", ".join(f"{w} {x:.2f}x" for w, x in ratios.items()))
+    print("dependent load from a random line: "
+          + ", ".join(f"{latency[live]:.1f} ns in {pool[live] / 2**20:.1f} MiB "
+                      f"(the {live:,}-range tree's size)" for live in sorted(latency)))
     return 0
 
 

@@ -305,3 +305,46 @@ out:
     bench_free(&b);
     return rc;
 }
+
+/* Dependent-load latency over a working set (see bench_ra.h). The lines of the set,
+ * shuffled, are linked in that order and the last back to the first: one cycle
+ * through every line, in which each load waits for the previous one and no
+ * prefetcher can guess the next line. */
+int dxgk_bench_mem_latency(uint64_t bytes, uint64_t loads, uint64_t seed, double *ns_per_load)
+{
+    const uint64_t line = 64;
+    if (ns_per_load == NULL || bytes < 4096 || bytes > (UINT64_C(1) << 34) || loads == 0)
+        return DXGK_RA_EINVAL;
+    uint64_t n = bytes / line;
+    char *set = bench_array((size_t)(n * line));
+    uint32_t *order = malloc((size_t)n * sizeof *order);
+    if (set == NULL || order == NULL || n > UINT32_MAX) {
+        free(set);
+        free(order);
+        return DXGK_RA_ENOMEM;
+    }
+    brng r = { seed ^ UINT64_C(0xD1B54A32D192ED03) };
+    for (uint64_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    for (uint64_t i = n - 1; i > 0; i--) {
+        uint64_t j = rnd_below(&r, i + 1);
+        uint32_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        *(void **)(set + (uint64_t)order[i] * line) = set + (uint64_t)order[(i + 1) % n] * line;
+    free(order);
+    void *volatile sink;
+    void **p = (void **)set;
+    for (uint64_t i = 0; i < n; i++)                    /* warm-up: one full cycle */
+        p = *p;
+    double t = now_ns();
+    for (uint64_t i = 0; i < loads; i++)
+        p = *p;
+    *ns_per_load = (now_ns() - t) / (double)loads;
+    sink = p;
+    (void)sink;
+    free(set);
+    return DXGK_RA_OK;
+}

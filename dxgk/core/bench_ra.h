@@ -37,4 +37,12 @@ typedef struct dxgk_bench_ra_result {
 int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
                       uint64_t seed, dxgk_bench_ra_result *out);
 
+/* The machine's memory latency for a working set of `bytes` (>= 4 KB): a chain of
+ * `loads` dependent loads, each from a random cache line of the set (a single cycle
+ * through every line, huge pages where the kernel allows), timed after one warm-up
+ * pass. Stores ns per load in *ns_per_load. 0, DXGK_RA_EINVAL or DXGK_RA_ENOMEM.
+ * This is what a cold tree node costs: tools/bench_alloc.py prints it at the sizes
+ * of the smallest and the largest tree so the 1M/1k ratio can be read against it. */
+int dxgk_bench_mem_latency(uint64_t bytes, uint64_t loads, uint64_t seed, double *ns_per_load);
+
 #endif /* DXGK_BENCH_RA_H */

@@ -964,7 +964,10 @@ static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
     }
 }
 
-/* Leaf p->leaf (not the root) holds too few entries: borrow or merge. */
+/* Leaf p->leaf (not the root) holds too few entries: borrow or merge. A borrow
+ * evens out the two leaves instead of taking a single entry, so the next removal
+ * from this leaf does not have to visit the sibling -- a second leaf read, usually
+ * a cache miss in a large tree -- again. */
 static void fix_leaf(dxgk_ra *ra, ra_path *p)
 {
     int d = (int)ra->height - 1;
@@ -973,11 +976,14 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
     ra_leaf *lf = p->leaf;
     ra_leaf *ls = i > 0 ? par->child[i - 1] : NULL;
     ra_leaf *rs = i + 1 < par->n ? par->child[i + 1] : NULL;
+    /* lf holds RA_LEAF_MIN - 1 entries and a lending sibling more than RA_LEAF_MIN,
+     * so k >= 1 and both keep at least RA_LEAF_MIN */
     if (ls != NULL && ls->n > RA_LEAF_MIN) {
-        leaf_move(lf, 1, lf, 0, lf->n);
-        leaf_move(lf, 0, ls, ls->n - 1, 1);
-        ls->n--;
-        lf->n++;
+        uint32_t k = (ls->n - lf->n) / 2;
+        leaf_move(lf, k, lf, 0, lf->n);
+        leaf_move(lf, 0, ls, ls->n - k, k);
+        ls->n -= k;
+        lf->n += k;
         par->key[i] = lf->start[0];
         leaf_refresh(par, i - 1, ls);
         leaf_refresh(par, i, lf);
@@ -985,10 +991,11 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
         return;
     }
     if (rs != NULL && rs->n > RA_LEAF_MIN) {
-        leaf_move(lf, lf->n, rs, 0, 1);
-        lf->n++;
-        leaf_move(rs, 0, rs, 1, rs->n - 1);
-        rs->n--;
+        uint32_t k = (rs->n - lf->n) / 2;
+        leaf_move(lf, lf->n, rs, 0, k);
+        lf->n += k;
+        leaf_move(rs, 0, rs, k, rs->n - k);
+        rs->n -= k;
         par->key[i + 1] = rs->start[0];
         leaf_refresh(par, i, lf);
         leaf_refresh(par, i + 1, rs);
