@@ -119,7 +119,25 @@ def machine() -> dict[str, Any]:
         load = None
     return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable,
             "memory_bytes": mem, "load_average": load, "os": platform.platform(),
-            "arch": platform.machine()}
+            "arch": platform.machine(), "load_latency_ns": load_latency()}
+
+
+# working sets of the latency probe: inside any L2, and far beyond any per-core cache
+LATENCY_SETS = ((64 << 10, "64 KiB"), (64 << 20, "64 MiB"))
+
+
+def load_latency() -> dict[str, float]:
+    """ns per dependent load from a random cache line of each working set
+    (dxgk_bench_mem_latency): what a cached and a cold tree node cost on this machine,
+    the yardstick for the allocator's and the page walk's large-scale figures."""
+    out = ffi.new("double *")
+    res = {}
+    for nbytes, label in LATENCY_SETS:
+        rc = lib.dxgk_bench_mem_latency(nbytes, 1_000_000, 1, out)
+        if rc != 0:
+            raise RuntimeError(f"memory latency probe failed ({rc})")
+        res[label] = round(out[0], 1)
+    return res
 
 
 def versions() -> dict[str, Any]:
@@ -381,6 +399,8 @@ def report(res: dict[str, Any]) -> str:
             f"load {m['load_average']}; {m['os']}"),
            (f"versions: dxgk {v['dxgk']}, Python {v['python']} ({v['implementation']}), "
             f"numpy {v['numpy']}, cffi {v['cffi']}, cc {v['cc']}"),
+           ("memory: dependent load from a random cache line, ns: "
+            + ", ".join(f"{v} in {k}" for k, v in m["load_latency_ns"].items())),
            ""]
     out.append("allocator (bench_ra.c, 1 TiB space, timed in C)      ns/op")
     for r in res["allocator"]:

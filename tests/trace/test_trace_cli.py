@@ -56,6 +56,8 @@ def test_bench_quick_smoke():
     res = json.loads(p.stdout)
     assert res["quick"] is True
     assert res["machine"]["cpu"] and res["machine"]["cores"] >= 1
+    assert set(res["machine"]["load_latency_ns"]) == {"64 KiB", "64 MiB"}
+    assert all(v > 0 for v in res["machine"]["load_latency_ns"].values())
     assert res["versions"]["dxgk"] and res["versions"]["python"]
     assert {(r["workload"], r["live"]) for r in res["allocator"]} >= {
         ("random", 1000), ("fixed", 1000), ("window", 1000)}
