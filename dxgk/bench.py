@@ -126,14 +126,15 @@ def machine() -> dict[str, Any]:
 LATENCY_SETS = ((64 << 10, "64 KiB"), (64 << 20, "64 MiB"))
 
 
-def load_latency() -> dict[str, float]:
-    """ns per dependent load from a random cache line of each working set
+def load_latency(sets: Sequence[tuple[int, str]] = LATENCY_SETS, loads: int = 1_000_000,
+                 seed: int = 1) -> dict[str, float]:
+    """ns per dependent load from a random cache line of each (bytes, label) working set
     (dxgk_bench_mem_latency): what a cached and a cold tree node cost on this machine,
     the yardstick for the allocator's and the page walk's large-scale figures."""
     out = ffi.new("double *")
     res = {}
-    for nbytes, label in LATENCY_SETS:
-        rc = lib.dxgk_bench_mem_latency(nbytes, 1_000_000, 1, out)
+    for nbytes, label in sets:
+        rc = lib.dxgk_bench_mem_latency(max(nbytes, 4096), loads, seed, out)
         if rc != 0:
             raise RuntimeError(f"memory latency probe failed ({rc})")
         res[label] = round(out[0], 1)

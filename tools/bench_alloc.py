@@ -124,13 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         for w in workloads:
             ratios[w] = round(points[(w, hi)] / points[(w, lo)], 2)
     pool = {r["live"]: r["pool_bytes"] for r in sweeps[0]}
-    latency = {}
-    for live in sorted({lo, hi}):
-        out = core.ffi.new("double *")
-        rc = core.lib.dxgk_bench_mem_latency(max(pool[live], 4096), 2_000_000, args.seed, out)
-        if rc != 0:
-            raise RuntimeError(f"dxgk_bench_mem_latency failed: {rc}")
-        latency[live] = round(out[0], 1)
+    from dxgk.bench import load_latency
+
+    by_label = load_latency([(pool[live], str(live)) for live in sorted({lo, hi})],
+                            loads=2_000_000, seed=args.seed)
+    latency = {int(k): v for k, v in by_label.items()}
 
     if args.json:
         json.dump({"pairs": pairs, "runs": runs, "seed": args.seed, "repeat": args.repeat,
