@@ -17,81 +17,14 @@ import json
 import sys
 from typing import Sequence
 
-from .layout import ABI_NAMES, StructLayout, cached_layouts, layout_of
+from .layout import ABI_NAMES
 
-__all__ = ["main", "format_layout"]
-
-
-def format_layout(lay: StructLayout) -> str:
-    """A pahole-like table: offset, size, bit range, type, name; holes and padding shown."""
-    rows = [f"{lay.name}  /* {lay.abi}: size {lay.size}, align {lay.align} */ {{",
-            f"    {'offset':>6} {'size':>5} {'bits':>9}  {'type':<36} name"]
-    covered = bytearray(lay.size)
-    leaves = [f for f in lay.fields
-              if not any(g.name.startswith(f.name + ".") for g in lay.fields)]
-    for f in leaves:
-        for b in range(f.offset_bits // 8, min(lay.size, (f.offset_bits + f.size_bits + 7) // 8)):
-            covered[b] = 1
-    holes = _runs(covered)
-    hole_at = {start: length for start, length in holes}
-    emitted: set[int] = set()
-    for f in lay.fields:
-        off = f.offset
-        for start in sorted(hole_at):
-            if start < off and start not in emitted:
-                rows.append(_hole_row(start, hole_at[start], lay.size))
-                emitted.add(start)
-        depth = f.name.count(".")
-        name = "  " * depth + f.name.rsplit(".", 1)[-1]
-        if f.is_bitfield:
-            lo = f.offset_bits - (f.offset_bits // 8) * 8
-            bits = f"{lo}:{lo + f.size_bits - 1}" if f.size_bits > 1 else f"{lo}"
-            rows.append(f"    {off:>6} {'':>5} {bits:>9}  {f.type:<36} {name}:{f.size_bits}")
-        else:
-            rows.append(f"    {off:>6} {f.size:>5} {'':>9}  {f.type:<36} {name}")
-    for start in sorted(hole_at):
-        if start not in emitted:
-            rows.append(_hole_row(start, hole_at[start], lay.size))
-    rows.append(f"}};  /* {len(lay.fields)} fields, {sum(h for _, h in holes)} bytes of holes/padding */")
-    return "\n".join(rows)
-
-
-def _runs(covered: bytearray) -> list[tuple[int, int]]:
-    out = []
-    i = 0
-    while i < len(covered):
-        if not covered[i]:
-            j = i
-            while j < len(covered) and not covered[j]:
-                j += 1
-            out.append((i, j - i))
-            i = j
-        else:
-            i += 1
-    return out
-
-
-def _hole_row(start: int, length: int, size: int) -> str:
-    what = "padding" if start + length == size else "hole"
-    return f"    /* {what}: {length} byte{'s' if length != 1 else ''} at {start} */"
+__all__ = ["main", "build_parser"]
 
 
 def _cmd_layout(args: argparse.Namespace) -> int:
-    known = list(cached_layouts(args.abi))
-    names = args.names or known
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        for n in unknown:
-            close = difflib.get_close_matches(n, known, n=5, cutoff=0.5)
-            hint = f" (close matches: {', '.join(close)})" if close else ""
-            print(f"dxgk layout: no struct or union named {n!r}{hint}", file=sys.stderr)
-        return 2
-    layouts = [layout_of(n, args.abi) for n in names]
-    if args.json:
-        print(json.dumps({lay.name: lay.to_json() for lay in layouts}, indent=2))
-    else:
-        print("\n\n".join(format_layout(lay) for lay in layouts))
-    return 0
+    from .layout.show import run_command
+    return run_command(args.names, abi=args.abi, as_json=args.json)
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:

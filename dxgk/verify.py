@@ -1444,7 +1444,7 @@ def run_cli(args: argparse.Namespace) -> int:
 
 def _run_struct(tree: SdkTree, abis: list[str], args: argparse.Namespace,
                 defines: dict[str, str]) -> int:
-    from .cli import format_layout
+    from .layout.show import format_layout
 
     lays, origins, notes = sdk_struct_layouts(tree, abis, args.struct, defines)
     if args.json:
