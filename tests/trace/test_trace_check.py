@@ -7,14 +7,15 @@ import json
 
 import pytest
 
-from dxgk import gentrace, trace
+from dxgk import trace
+from dxgk.bench import workloads
 from dxgk.cli import main
 
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     path = tmp_path_factory.mktemp("check") / "run.jsonl"
-    gentrace.generate("fixed-range", 400, 11, path)
+    workloads.generate("fixed-range", 400, 11, path)
     return [json.loads(x) for x in path.read_text().splitlines()]
 
 

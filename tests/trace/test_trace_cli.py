@@ -103,7 +103,7 @@ def test_plot_vaspace(tmp_path, capsys):
     assert main(["plot-vaspace", str(path), "-o", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "reservations" in capsys.readouterr().out
-    from dxgk.plot import plot_vaspace
+    from dxgk.trace.plot import plot_vaspace
     info = plot_vaspace(path, tmp_path / "p1.png", process="P1", line=40)
     assert info["process"] == "P1" and info["mappings"] + info["reservations"] > 0
     assert len(info["occupancy"]) == 4 and all(0 <= o <= 100 for o in info["occupancy"])

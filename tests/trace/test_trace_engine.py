@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from dxgk._core import ffi, lib
 
-from dxgk import gentrace, trace
+from dxgk import trace
+from dxgk.bench import workloads
 
 
 @pytest.fixture(scope="module")
 def decoded(tmp_path_factory):
     path = tmp_path_factory.mktemp("engine") / "c.jsonl"
-    gentrace.generate("churn", 300, 2, path, live=40)
+    workloads.generate("churn", 300, 2, path, live=40)
     return trace.decode(path)
 
 

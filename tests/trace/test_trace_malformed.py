@@ -11,8 +11,10 @@ import re
 import pytest
 
 import dxgk
-from dxgk import gentrace, trace
+from dxgk import trace
+from dxgk.bench import workloads
 from dxgk.cli import main
+from dxgk.trace import command
 
 BAD_LINE = 12          # the line (1-based) each case breaks: well inside the trace
 
@@ -20,7 +22,7 @@ BAD_LINE = 12          # the line (1-based) each case breaks: well inside the tr
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     path = tmp_path_factory.mktemp("malformed") / "good.jsonl"
-    gentrace.generate("processes", 60, 5, path)
+    workloads.generate("processes", 60, 5, path)
     return path.read_text().splitlines()
 
 
@@ -93,12 +95,12 @@ def _write(tmp_path, lines):
 def no_execution(monkeypatch):
     """Fails the test if the CLI reaches the execution step."""
     calls = []
-    real = trace._execute
+    real = command._execute
 
     def spy(*a, **k):
         calls.append(a)
         return real(*a, **k)
-    monkeypatch.setattr(trace, "_execute", spy)
+    monkeypatch.setattr(command, "_execute", spy)
     gc.collect()
     before = dxgk.live_handles()
     yield calls

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from trace_helpers import GB, LEAF, MB, Program, state_by_name
 
 import dxgk
-from dxgk import ddi, gentrace, structs, trace
+from dxgk import ddi, structs, trace
+from dxgk.bench import workloads
 
 OPS = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 999), st.integers(0, 999),
                          st.integers(0, 999)), min_size=1, max_size=45)
@@ -193,12 +194,12 @@ def test_a_garbage_collected_adapter_is_recorded_in_order(tmp_path):
     b.close()
 
 
-@pytest.mark.parametrize("kind", list(gentrace.KINDS))
+@pytest.mark.parametrize("kind", list(workloads.KINDS))
 def test_synthetic_workloads_are_deterministic_and_replay_clean(kind, tmp_path):
     p1, p2, p3 = (tmp_path / f"{i}.jsonl" for i in range(3))
-    info = gentrace.generate(kind, 600, 7, p1)
-    gentrace.generate(kind, 600, 7, p2)
-    gentrace.generate(kind, 600, 8, p3)
+    info = workloads.generate(kind, 600, 7, p1)
+    workloads.generate(kind, 600, 7, p2)
+    workloads.generate(kind, 600, 8, p3)
     assert p1.read_bytes() == p2.read_bytes()
     assert p1.read_bytes() != p3.read_bytes()
     assert info.calls >= 600
@@ -251,7 +252,7 @@ def test_unchecked_lines_and_upto_line(tmp_path):
 
 def test_replay_destroys_its_adapters_unless_kept(tmp_path):
     path = tmp_path / "c.jsonl"
-    gentrace.generate("churn", 200, 1, path, live=20)
+    workloads.generate("churn", 200, 1, path, live=20)
     gc.collect()
     before = dxgk.live_handles()
     trace.replay(path)
@@ -266,7 +267,7 @@ def test_replay_destroys_its_adapters_unless_kept(tmp_path):
 def test_replays_are_independent_of_handle_values(tmp_path):
     """The same trace twice in one process: other handles, same results."""
     path = tmp_path / "p.jsonl"
-    gentrace.generate("processes", 300, 3, path)
+    workloads.generate("processes", 300, 3, path)
     with trace.replay(path, keep=True, results=True) as r1, \
             trace.replay(path, keep=True, results=True) as r2:
         assert r1.handle("P1") != r2.handle("P1")

@@ -15,27 +15,31 @@ end (or after line N):
 
 matplotlib is an optional dependency (``pip install 'dxgk[plot]'``); it is imported only
 here, when a picture is asked for.
+
+What it owns: :func:`plot_vaspace` (replay, pick the process, draw, write the PNG) and
+:func:`run_command`, the body of ``plot-vaspace`` (its output and exit code).
+
+Invariant kept: everything drawn is read from the replayed state before the replay's
+adapters are destroyed, and they are destroyed before drawing begins; a missing
+matplotlib, a malformed trace or a bad ``--process`` / ``--line`` is found before anything
+is drawn, and is exit code 2 with one line on stderr.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-from ._core import lib
-from .trace import (
-    ReplayResult,
-    TraceError,
-    allocation_info,
-    decode,
-    page_table_stats,
-    process_ranges,
-    replay,
-)
+from .._core import lib
+from .decoder import decode
+from .format import TraceError
+from .replayer import replay
+from .result import ReplayResult, allocation_info, page_table_stats, process_ranges
 
-__all__ = ["MatplotlibMissing", "plot_vaspace", "run_cli"]
+__all__ = ["MatplotlibMissing", "plot_vaspace", "run_command"]
 
 
 class MatplotlibMissing(RuntimeError):
@@ -259,10 +263,13 @@ def _index_bits(r: ReplayResult, process_handle: int) -> list[int]:
     raise ValueError("the process's adapter is not one the trace created")
 
 
-def run_cli(args: Any) -> int:
-    import sys
+def run_command(file: str | os.PathLike[str], output: str | os.PathLike[str], *,
+                process: str | None = None, line: int | None = None) -> int:
+    """``python -m dxgk plot-vaspace FILE -o PNG [--process P] [--line N]``: 0 with the
+    picture written (and one line on stdout saying what it shows), 2 with one line on
+    stderr (no matplotlib, a malformed trace, no such process at that point)."""
     try:
-        info = plot_vaspace(args.file, args.output, process=args.process, line=args.line)
+        info = plot_vaspace(file, output, process=process, line=line)
     except MatplotlibMissing as e:
         print(f"dxgk plot-vaspace: {e}", file=sys.stderr)
         return 2
@@ -272,6 +279,6 @@ def run_cli(args: Any) -> int:
     except (ValueError, OSError) as e:
         print(f"dxgk plot-vaspace: {e}", file=sys.stderr)
         return 2
-    print(f"wrote {args.output}: process {info['process']}, {info['mappings']} mappings, "
+    print(f"wrote {output}: process {info['process']}, {info['mappings']} mappings, "
           f"{info['reservations']} reservations")
     return 0

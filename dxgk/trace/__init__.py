@@ -1,0 +1,85 @@
+"""DDI traces: record every call made through the facade, replay it, check it.
+
+A trace is a JSON Lines file: a header line, then one line per DDI call or object
+event, in execution order. Object handles are written as symbolic names (``"A0"``
+adapters, ``"P3"`` processes, ``"D1"`` devices, ``"C0"`` contexts, ``"H5"`` context
+allocations), so a trace replays on fresh objects whose handle values differ. The
+format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
+
+    with dxgk.record("run.jsonl"):          # every DDI call through the facade and
+        a = dxgk.Adapter()                  # every object-layer event is recorded
+        ...
+    r = dxgk.trace.replay("run.jsonl", check=True)   # on fresh adapters, in C
+    r.mismatches                            # [] when every result is reproduced
+
+One module per job, each importing only those listed before it:
+
+* :mod:`dxgk.trace.format` -- the format: op tables, :class:`TraceError`, the struct
+  codecs derived from the layout engine, reading and writing parsed lines;
+* :mod:`dxgk.trace.progress` -- the progress bar of long decodes and replays;
+* :mod:`dxgk.trace.recorder` -- :func:`record` and :class:`Recorder`;
+* :mod:`dxgk.trace.decoder` -- :func:`decode`: a whole file, checked, into op arrays
+  (:class:`Trace`) before anything runs;
+* :mod:`dxgk.trace.result` -- :class:`ReplayResult`, :class:`Mismatch` and the readers
+  of replayed objects by handle;
+* :mod:`dxgk.trace.engine_py` -- the Python reference engine;
+* :mod:`dxgk.trace.replayer` -- :func:`replay` and the C engine's driver;
+* :mod:`dxgk.trace.command` -- the body of ``python -m dxgk replay``;
+* :mod:`dxgk.trace.plot` -- ``python -m dxgk plot-vaspace`` (matplotlib); not imported
+  here.
+
+This module only re-exports: every name code and tests use as ``dxgk.trace.<name>``.
+"""
+
+from __future__ import annotations
+
+from .command import _execute as _execute
+from .command import run_replay
+from .decoder import OP_DTYPE, RESULT_DTYPE, Trace, decode
+from .format import (
+    CALLS,
+    EVENTS,
+    FORMAT_DOC,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    TraceError,
+    iter_lines,
+    write_lines,
+)
+from .progress import _Progress as _Progress
+from .recorder import Recorder, record
+from .replayer import replay
+from .result import (
+    Mismatch,
+    ReplayResult,
+    allocation_info,
+    page_table_stats,
+    process_ranges,
+)
+
+run_replay_cli = run_replay    # the name dxgk.cli has always called
+
+__all__ = [
+    "CALLS",
+    "EVENTS",
+    "FORMAT_DOC",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "OP_DTYPE",
+    "RESULT_DTYPE",
+    "Mismatch",
+    "Recorder",
+    "ReplayResult",
+    "Trace",
+    "TraceError",
+    "allocation_info",
+    "decode",
+    "iter_lines",
+    "page_table_stats",
+    "process_ranges",
+    "record",
+    "replay",
+    "run_replay",
+    "run_replay_cli",
+    "write_lines",
+]

@@ -1,0 +1,219 @@
+"""The trace format: what each line of a trace file says, and the JSON form of its structs.
+
+A trace is a JSON Lines file: a header line, then one line per DDI call or object event,
+in execution order, with object handles written as symbolic names (``"H5"``). The format
+is specified in README.md ("Traces"); :data:`FORMAT_DOC` below is its summary.
+
+What it owns: the format's name and version, the op tables (:data:`CALLS`,
+:data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), :class:`TraceError`, the
+struct codecs (``_Codec``: a struct's bytes <-> its JSON object), the status names a trace
+writes and reads, and :func:`iter_lines` / :func:`write_lines` for tools that edit traces.
+
+Invariant kept: no struct offset or size is written by hand -- every codec is derived from
+the layout engine (``dxgk.layout.cached_layouts``, host ABI) and checked at import against
+the C engine's ``dxgk_rp_struct_size``, so the recorder, the decoder and both engines
+agree on every struct byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from .. import ddi, structs
+from .._core import ffi, lib
+from ..layout import cached_layouts
+
+FORMAT_NAME: Final[str] = "dxgk-trace"
+FORMAT_VERSION: Final[int] = 1
+
+_HOST_ABI: Final[str] = structs.HOST_ABI
+_MASK32: Final[int] = 0xFFFFFFFF
+_NULL_SYM: Final[int] = int(lib.DXGK_RP_NULL)
+_POISON: Final[int] = int(lib.DXGK_RP_POISON)
+_STATUS_SUCCESS: Final[int] = ddi.STATUS_SUCCESS
+_STATUS_BY_NAME: Final[dict[str, int]] = {v: k for k, v in ddi._STATUS_NAMES.items()}
+_NAME_RE: Final[re.Pattern[str]] = re.compile(r"[APDCH](?:0|[1-9][0-9]*)\Z")
+_KIND_WORD: Final[dict[str, str]] = {"A": "adapter", "P": "process", "D": "device",
+                                    "C": "context", "H": "allocation"}
+
+# The callbacks and their op codes.
+CALLS: Final[dict[str, int]] = {
+    "DxgkCbCreateContextAllocation": int(lib.DXGK_RP_CREATE),
+    "DxgkCbDestroyContextAllocation": int(lib.DXGK_RP_DESTROY),
+    "DxgkCbMapContextAllocation": int(lib.DXGK_RP_MAP),
+    "DxgkCbUpdateContextAllocation": int(lib.DXGK_RP_UPDATE),
+    "DxgkCbReserveGpuVirtualAddressRange": int(lib.DXGK_RP_RESERVE),
+}
+EVENTS: Final[dict[str, int]] = {
+    "adapter": int(lib.DXGK_RP_ADAPTER_CREATE),
+    "adapter_destroy": int(lib.DXGK_RP_ADAPTER_DESTROY),
+    "process_begin": int(lib.DXGK_RP_PROCESS_BEGIN),
+    "process_end": int(lib.DXGK_RP_PROCESS_END),
+    "process_destroy": int(lib.DXGK_RP_PROCESS_DESTROY),
+    "device_create": int(lib.DXGK_RP_DEVICE_CREATE),
+    "device_destroy": int(lib.DXGK_RP_DEVICE_DESTROY),
+    "context_create": int(lib.DXGK_RP_CONTEXT_CREATE),
+    "context_destroy": int(lib.DXGK_RP_CONTEXT_DESTROY),
+}
+_OP_NAMES: Final[dict[int, str]] = {v: k for k, v in {**CALLS, **EVENTS}.items()}
+_DDI_CODES: Final[frozenset[int]] = frozenset(CALLS.values())
+# ops whose result includes a value (VA / StartVirtualAddress), and its JSON key
+_VALUE_KEY: Final[dict[int, str]] = {int(lib.DXGK_RP_MAP): "va", int(lib.DXGK_RP_CREATE): "va",
+                                     int(lib.DXGK_RP_RESERVE): "StartVirtualAddress"}
+
+FORMAT_DOC: Final[str] = """\
+header   {"format": "dxgk-trace", "version": 1, "abi": "x64", ...metadata}
+adapter  {"event": "adapter", "adapter": "A0", "system_process": "P0",
+          "caps": {DXGK_GPUMMUCAPS}, "levels": [{DXGK_PAGE_TABLE_LEVEL_DESC}...],
+          "segments": [{"size": int, "page_size": 4096|65536, "kind": "local"|"aperture"}]}
+objects  {"event": "process_begin", "adapter": A, "process": P|null, "result": R}
+         {"event": "process_end", "process": P, "keep": bool, "result": R}
+         {"event": "device_create", "process": P, "device": D|null, "result": R}
+         {"event": "context_create", "device": D, "context": C|null, "result": R}
+         {"event": "adapter_destroy"|"process_destroy"|"device_destroy"|
+          "context_destroy", <object>: name, "result": R}
+calls    {"call": "DxgkCbCreateContextAllocation", "args": {struct},
+          "result": {"status": S, "hAllocation": H|null, "va": int}}
+         {"call": "DxgkCbDestroyContextAllocation", "hAdapter": A, "hAllocation": H,
+          "result": {"status": S}}
+         {"call": "DxgkCbMapContextAllocation", "hAdapter": A, "args": {struct},
+          "result": {"va": int, "status": S}}
+         {"call": "DxgkCbUpdateContextAllocation", "hAdapter": A, "args": {struct},
+          "result": {"status": S}}
+         {"call": "DxgkCbReserveGpuVirtualAddressRange", "hAdapter": A, "args": {struct},
+          "result": {"status": S, "StartVirtualAddress": int}}
+R = {"status": S}; S = "STATUS_..." name or an integer. A struct is its top-level
+members by name (unions as their integer Value), any member of the layout -- bitfields
+too, e.g. "Protection.Write" -- and optionally "_bytes" (hex of the whole struct,
+applied first). Handle members are a name, null (NULL) or an integer: a value the trace
+never named, replayed as a value that names no object (STATUS_INVALID_HANDLE).
+"""
+
+
+class TraceError(ValueError):
+    """A malformed trace: ``line`` (1-based) and what is wrong with it."""
+
+    def __init__(self, line: int, message: str, path: str | None = None) -> None:
+        self.line = line
+        self.message = message
+        self.path = path
+        where = f"{path}:{line}" if path else f"line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+# ---- struct codecs (derived from the layout engine; no offset is written by hand) ------------
+
+
+class _Codec:
+    """One struct's JSON form: its top-level members by name, in declaration order.
+
+    ``names`` are the members a recorder writes (unions as their integer value), packed
+    and unpacked by one precompiled ``struct.Struct``. Any member of the layout -- also a
+    bitfield or a dotted member such as ``Protection.Write`` -- may be given when
+    decoding."""
+
+    def __init__(self, name: str, handles: frozenset[str] = frozenset(),
+                 data: str | None = None) -> None:
+        lay = cached_layouts(_HOST_ABI)[name]
+        self.name = name
+        self.size: int = lay["size"]
+        self.bits: dict[str, tuple[int, int]] = {
+            f["name"]: (f["offset_bits"], f["size_bits"]) for f in lay["fields"]}
+        taken: list[tuple[int, int]] = []
+        members: list[tuple[str, int, int]] = []
+        for f in lay["fields"]:
+            if "." in f["name"] or f["bitfield"]:
+                continue
+            lo, n = f["offset_bits"], f["size_bits"]
+            if any(a < lo + n and lo < b for a, b in taken):
+                continue                     # another member of the same union
+            if lo % 8 or n not in (8, 16, 32, 64):
+                raise TypeError(f"{name}.{f['name']}: no integer form for {n} bits")
+            taken.append((lo, lo + n))
+            members.append((f["name"], lo // 8, n // 8))
+        members.sort(key=lambda m: m[1])
+        fmt, pos = "<", 0
+        for _, off, n in members:
+            if off > pos:
+                fmt += f"{off - pos}x"
+            fmt += {1: "B", 2: "H", 4: "I", 8: "Q"}[n]
+            pos = off + n
+        if self.size > pos:
+            fmt += f"{self.size - pos}x"
+        self.st = struct.Struct(fmt)
+        assert self.st.size == self.size, (name, fmt)
+        self.names: tuple[str, ...] = tuple(m[0] for m in members)
+        self.offsets: dict[str, int] = {m[0]: m[1] for m in members}
+        self.handles = frozenset(n for n in self.names if n in handles)
+        self.handle_idx: tuple[int, ...] = tuple(i for i, n in enumerate(self.names)
+                                                 if n in handles)
+        self.data = data
+        self.data_idx = self.names.index(data) if data else -1
+        # role per position: 0 int, 1 handle, 2 data pointer
+        self.roles: tuple[int, ...] = tuple(
+            1 if n in self.handles else 2 if n == data else 0 for n in self.names)
+        self.keys: tuple[str, ...] = self.names
+
+    def read(self, raw: bytes | bytearray | memoryview, member: str) -> int:
+        """The integer value of a top-level member in `raw`."""
+        off = self.offsets[member]
+        return int.from_bytes(raw[off:off + self.bits[member][1] // 8], "little")
+
+    def to_json(self, raw: bytes, ref: Callable[[int], str], data_json: str = "null") -> str:
+        """The JSON object of a struct's bytes; handles through `ref`."""
+        vals = self.st.unpack(raw)
+        parts = []
+        for name, role, v in zip(self.names, self.roles, vals):
+            s = str(v) if role == 0 else ref(v) if role == 1 else data_json
+            parts.append(f'"{name}":{s}')
+        return "{" + ",".join(parts) + "}"
+
+
+_HANDLE_FIELDS: Final[frozenset[str]] = ddi._DXGK_HANDLE_FIELDS
+_MAP_C = _Codec("DXGKARGCB_MAPCONTEXTALLOCATION", _HANDLE_FIELDS)
+_CREATE_C = _Codec("DXGKARGCB_CREATECONTEXTALLOCATION", _HANDLE_FIELDS)
+_UPDATE_C = _Codec("DXGKARGCB_UPDATECONTEXTALLOCATION", _HANDLE_FIELDS, "pPrivateDriverData")
+_RESERVE_C = _Codec("DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE", _HANDLE_FIELDS)
+_CAPS_C = _Codec("DXGK_GPUMMUCAPS")
+_LEVEL_C = _Codec("DXGK_PAGE_TABLE_LEVEL_DESC")
+_CODECS: Final[dict[int, _Codec]] = {
+    int(lib.DXGK_RP_MAP): _MAP_C, int(lib.DXGK_RP_CREATE): _CREATE_C,
+    int(lib.DXGK_RP_UPDATE): _UPDATE_C, int(lib.DXGK_RP_RESERVE): _RESERVE_C}
+for _code, _c in _CODECS.items():
+    assert lib.dxgk_rp_struct_size(_code) == _c.size, _c.name
+assert lib.dxgk_rp_struct_size(lib.DXGK_RP_ADAPTER_CREATE) == _CAPS_C.size
+_SEG_SIZE: Final[int] = ffi.sizeof("dxgk_vm_segment_desc")
+_LEVEL_SIZE: Final[int] = _LEVEL_C.size
+_SEG_KINDS: Final[dict[str, int]] = {"local": int(lib.DXGK_VM_SEG_LOCAL),
+                                     "aperture": int(lib.DXGK_VM_SEG_APERTURE)}
+_SEG_KIND_NAMES: Final[dict[int, str]] = {v: k for k, v in _SEG_KINDS.items()}
+
+
+def _status_json(st: int) -> str:
+    st &= _MASK32
+    name = ddi._STATUS_NAMES.get(st)
+    return f'"{name}"' if name else str(st)
+
+
+# ---- editing traces as parsed lines ---------------------------------------------------------
+
+
+def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The parsed lines of a trace file (header first), for tools that edit traces."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> None:
+    """Writes parsed lines back as a trace file (compact JSON, one per line)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for o in lines:
+            f.write(json.dumps(o, separators=(",", ":")))
+            f.write("\n")

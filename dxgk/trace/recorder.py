@@ -1,0 +1,398 @@
+"""The recorder: while it is active, every DDI call made through the facade and every
+object created or destroyed through the object layer becomes one trace line.
+
+    with dxgk.record("run.jsonl"):          # every DDI call through the facade and
+        a = dxgk.Adapter()                  # every object-layer event is recorded
+        ...
+
+What it owns: :class:`Recorder` (installed as ``dxgk.ddi._recorder``, whose hooks the
+facade and :mod:`dxgk.model` call), :func:`record`, and the header's
+``interface_version`` / ``dxgk`` fields.
+
+Invariant kept: one recording at a time per process, and the lines are in the order in
+which the C core executed the calls -- each call and its line are written under one lock,
+and an object event raised in the middle of a call is written after that call's line. An
+object the trace created is always written as its name, never as its handle value, so the
+same workload gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import json
+import os
+import threading
+import warnings
+from collections.abc import Callable
+from typing import IO, Any, Self
+
+from .. import ddi, structs
+from .._core import ffi, lib
+from .._version import __version__
+from .format import (
+    _CAPS_C,
+    _CREATE_C,
+    _HOST_ABI,
+    _LEVEL_C,
+    _LEVEL_SIZE,
+    _MAP_C,
+    _MASK32,
+    _RESERVE_C,
+    _STATUS_SUCCESS,
+    _UPDATE_C,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    _status_json,
+)
+
+
+class Recorder:
+    """Writes a trace of every DDI call made through :mod:`dxgk.ddi` and every object
+    created or destroyed through :mod:`dxgk.model` while it is active (between
+    ``__enter__`` and ``__exit__``; see :func:`record`).
+
+    Calls are serialised while recording (one lock around each call and its line), so
+    the order of the lines is the order in which the C core executed them. Object-layer
+    events are written when they complete. Objects created before recording began are
+    unknown to the trace: their handles are written as raw integers
+    (``foreign_handles`` counts them) and a replay will not find them.
+    """
+
+    def __init__(self, target: str | os.PathLike[str] | IO[str], *,
+                 meta: dict[str, Any] | None = None) -> None:
+        self._target = target
+        self._meta = dict(meta or {})
+        self._file: IO[str] | None = None
+        self._owns_file = False
+        self._lock = threading.RLock()
+        self._names: dict[int, str] = {}
+        self._counters = dict.fromkeys("APDCH", 0)
+        self._depth = 0
+        self._pending: list[str] = []
+        self.lines = 0
+        self.calls = 0
+        self.events = 0
+        self.foreign_handles = 0
+
+    # -- lifetime --
+
+    def __enter__(self) -> Self:
+        with _install_lock:
+            if ddi._recorder is not None:
+                raise RuntimeError("a dxgk trace is already being recorded in this process")
+            if isinstance(self._target, (str, os.PathLike)):
+                self._file = open(self._target, "w", encoding="utf-8", newline="\n",
+                                  buffering=1 << 20)
+                self._owns_file = True
+            else:
+                self._file = self._target
+            header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "abi": _HOST_ABI,
+                      "interface_version": _interface_version(), "dxgk": _dxgk_version()}
+            for k, v in self._meta.items():
+                header.setdefault(k, v)
+            self._write(json.dumps(header, separators=(",", ":")))
+            ddi._recorder = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stops recording and closes the file (if :func:`record` opened it)."""
+        with _install_lock:
+            if ddi._recorder is self:
+                ddi._recorder = None
+        with self._lock:
+            if self._file is None:
+                return
+            self._flush_pending()
+            if self._owns_file:
+                self._file.close()
+            else:
+                self._file.flush()
+            self._file = None
+        if self.foreign_handles:
+            warnings.warn(f"the trace uses {self.foreign_handles} handle value(s) of objects "
+                          f"created before recording began; a replay cannot reproduce "
+                          f"calls on them", RuntimeWarning, stacklevel=3)
+
+    # -- names --
+
+    @property
+    def names(self) -> dict[int, str]:
+        """The symbolic name given so far to each handle value (a copy)."""
+        with self._lock:
+            return dict(self._names)
+
+    def _define(self, prefix: str, h: int) -> str:
+        n = self._counters[prefix]
+        self._counters[prefix] = n + 1
+        name = f"{prefix}{n}"
+        self._names[h] = name
+        return name
+
+    def _ref(self, h: int) -> str:
+        """JSON for a handle value: its name, null, or the raw integer (foreign)."""
+        name = self._names.get(h)
+        if name is not None:
+            return f'"{name}"'
+        if h == 0:
+            return "null"
+        self.foreign_handles += 1
+        return str(h)
+
+    # -- output --
+
+    def _write(self, line: str) -> None:
+        f = self._file
+        if f is None:
+            return
+        f.write(line)
+        f.write("\n")
+        self.lines += 1
+
+    def _flush_pending(self) -> None:
+        while self._pending:
+            self._write(self._pending.pop(0))
+
+    def _emit_event(self, line: str) -> None:
+        # an event raised while a call is in progress (a garbage-collected adapter)
+        # is written after that call's line
+        self.events += 1
+        if self._depth:
+            self._pending.append(line)
+        else:
+            self._write(line)
+
+    # -- the facade's hooks (dxgk.ddi calls these while ddi._recorder is set) --
+
+    def _call(self, spec: Any, invoke: Callable[[int], int], args: Any, abi: str | None,
+              got: list[Any], line: Callable[[], str]) -> int:
+        with self._lock:
+            self._depth += 1
+            try:
+                return spec.call(invoke, args, abi, ddi._status_ok)
+            finally:
+                self._depth -= 1
+                if got:                  # the C call happened (even if write-back raised)
+                    self.calls += 1
+                    self._write(line())
+                if not self._depth:
+                    self._flush_pending()
+
+    def map(self, hAdapter: Any, args: Any, abi: str | None) -> int:
+        h = ddi._handle_arg(hAdapter, abi, "hAdapter")
+        got: list[Any] = []
+        c_map, size = lib.dxgk_py_map, _MAP_C.size
+
+        def invoke(p: int) -> int:
+            raw = ctypes.string_at(p, size) if p else None
+            self._flush_pending()
+            va = c_map(h, p)
+            got.append((raw, va, lib.dxgk_last_status() & _MASK32))
+            return va
+
+        def line() -> str:
+            raw, va, st = got[0]
+            a = _MAP_C.to_json(raw, self._ref) if raw is not None else "null"
+            return (f'{{"call":"DxgkCbMapContextAllocation","hAdapter":{self._ref(h)},'
+                    f'"args":{a},"result":{{"va":{va},"status":{_status_json(st)}}}}}')
+
+        return self._call(ddi._MAP, invoke, args, abi, got, line)
+
+    def create(self, args: Any, abi: str | None) -> int:
+        got: list[Any] = []
+        c_create, size = lib.dxgk_py_create, _CREATE_C.size
+        off = _CREATE_C.offsets["hAllocation"]
+
+        def invoke(p: int) -> int:
+            raw = ctypes.string_at(p, size) if p else None
+            self._flush_pending()
+            st = c_create(p) & _MASK32
+            h = va = 0
+            if st == _STATUS_SUCCESS and p:
+                h = ctypes.c_uint64.from_address(p + off).value
+                info = ffi.new("dxgk_vm_alloc_info *")
+                if lib.dxgk_vm_allocation_info(h, info) == 0:
+                    va = int(info.va)
+            got.append((raw, st, h, va))
+            return st
+
+        def line() -> str:
+            raw, st, h, va = got[0]
+            a = _CREATE_C.to_json(raw, self._ref) if raw is not None else "null"
+            new = f'"{self._define("H", h)}"' if h else "null"
+            return (f'{{"call":"DxgkCbCreateContextAllocation","args":{a},'
+                    f'"result":{{"status":{_status_json(st)},"hAllocation":{new},'
+                    f'"va":{va}}}}}')
+
+        return self._call(ddi._CREATE, invoke, args, abi, got, line)
+
+    def update(self, hAdapter: Any, args: Any, abi: str | None) -> int:
+        h = ddi._handle_arg(hAdapter, abi, "hAdapter")
+        got: list[Any] = []
+        c_update, size = lib.dxgk_py_update, _UPDATE_C.size
+
+        def invoke(p: int) -> int:
+            raw = ctypes.string_at(p, size) if p else None
+            self._flush_pending()
+            st = c_update(h, p) & _MASK32
+            data = "null"
+            if raw is not None:
+                ptr = _UPDATE_C.read(raw, "pPrivateDriverData")
+                n = _UPDATE_C.read(raw, "PrivateDriverDataSize")
+                if ptr and (st == _STATUS_SUCCESS or n == 0):
+                    data = f'"{ctypes.string_at(ptr, n).hex() if n else ""}"'
+                elif ptr:
+                    data = '"?"'         # not read by dxgk (the call failed): not captured
+            got.append((raw, st, data))
+            return st
+
+        def line() -> str:
+            raw, st, data = got[0]
+            a = _UPDATE_C.to_json(raw, self._ref, data) if raw is not None else "null"
+            return (f'{{"call":"DxgkCbUpdateContextAllocation","hAdapter":{self._ref(h)},'
+                    f'"args":{a},"result":{{"status":{_status_json(st)}}}}}')
+
+        return self._call(ddi._UPDATE, invoke, args, abi, got, line)
+
+    def reserve(self, hAdapter: Any, args: Any, abi: str | None) -> int:
+        h = ddi._handle_arg(hAdapter, abi, "hAdapter")
+        got: list[Any] = []
+        c_reserve, size = lib.dxgk_py_reserve, _RESERVE_C.size
+        off = _RESERVE_C.offsets["StartVirtualAddress"]
+
+        def invoke(p: int) -> int:
+            raw = ctypes.string_at(p, size) if p else None
+            self._flush_pending()
+            st = c_reserve(h, p) & _MASK32
+            start = ctypes.c_uint64.from_address(p + off).value \
+                if p and st == _STATUS_SUCCESS else 0
+            got.append((raw, st, start))
+            return st
+
+        def line() -> str:
+            raw, st, start = got[0]
+            a = _RESERVE_C.to_json(raw, self._ref) if raw is not None else "null"
+            return (f'{{"call":"DxgkCbReserveGpuVirtualAddressRange",'
+                    f'"hAdapter":{self._ref(h)},"args":{a},'
+                    f'"result":{{"status":{_status_json(st)},"StartVirtualAddress":{start}}}}}')
+
+        return self._call(ddi._RESERVE, invoke, args, abi, got, line)
+
+    def destroy(self, hAdapter: Any, hAllocation: Any, abi: str | None) -> int:
+        ha = ddi._handle_arg(hAdapter, abi, "hAdapter")
+        hh = ddi._handle_arg(hAllocation, abi, "hAllocation")
+        with self._lock:
+            self._flush_pending()
+            st = lib.dxgk_py_destroy(ha, hh) & _MASK32
+            self.calls += 1
+            self._write(f'{{"call":"DxgkCbDestroyContextAllocation","hAdapter":{self._ref(ha)},'
+                        f'"hAllocation":{self._ref(hh)},'
+                        f'"result":{{"status":{_status_json(st)}}}}}')
+        return st
+
+    # -- the object layer's hooks (dxgk.model calls event() while recording) --
+
+    def event(self, kind: str, *args: Any) -> None:
+        with self._lock:
+            if kind.endswith("_destroy") and args[0] not in self._names:
+                return      # an object the trace never knew (say, garbage-collected now)
+            self._emit_event(getattr(self, "_ev_" + kind)(*args))
+
+    def _ev_adapter(self, adapter: Any) -> str:
+        a = self._define("A", adapter.handle)
+        s = self._define("P", adapter._system)
+        caps = _CAPS_C.to_json(bytes(adapter._caps), self._ref)
+        levels = ",".join(_LEVEL_C.to_json(bytes(lv), self._ref) for lv in adapter._levels)
+        segs = ",".join(f'{{"size":{g.size},"page_size":{g.page_size},"kind":"{g.kind}"}}'
+                        for g in adapter._segments)
+        return (f'{{"event":"adapter","adapter":"{a}","system_process":"{s}",'
+                f'"caps":{caps},"levels":[{levels}],"segments":[{segs}]}}')
+
+    def _ev_adapter_destroy(self, handle: int, status: int) -> str:
+        return self._simple("adapter_destroy", "adapter", handle, status)
+
+    def _ev_process_begin(self, adapter: int, process: int, status: int) -> str:
+        p = f'"{self._define("P", process)}"' if status == 0 and process else "null"
+        return (f'{{"event":"process_begin","adapter":{self._ref(adapter)},"process":{p},'
+                f'"result":{{"status":{_status_json(status)}}}}}')
+
+    def _ev_process_end(self, process: int, keep: int, status: int) -> str:
+        return (f'{{"event":"process_end","process":{self._ref(process)},'
+                f'"keep":{"true" if keep else "false"},'
+                f'"result":{{"status":{_status_json(status)}}}}}')
+
+    def _ev_process_destroy(self, handle: int, status: int) -> str:
+        return self._simple("process_destroy", "process", handle, status)
+
+    def _ev_device_create(self, process: int, device: int, status: int) -> str:
+        return self._create("device_create", "process", process, "device", "D", device, status)
+
+    def _ev_device_destroy(self, handle: int, status: int) -> str:
+        return self._simple("device_destroy", "device", handle, status)
+
+    def _ev_context_create(self, device: int, context: int, status: int) -> str:
+        return self._create("context_create", "device", device, "context", "C", context, status)
+
+    def _ev_context_destroy(self, handle: int, status: int) -> str:
+        return self._simple("context_destroy", "context", handle, status)
+
+    def _simple(self, event: str, key: str, handle: int, status: int) -> str:
+        return (f'{{"event":"{event}","{key}":{self._ref(handle)},'
+                f'"result":{{"status":{_status_json(status)}}}}}')
+
+    def _create(self, event: str, pkey: str, parent: int, key: str, prefix: str, h: int,
+                status: int) -> str:
+        new = f'"{self._define(prefix, h)}"' if (status & _MASK32) == 0 and h else "null"
+        return (f'{{"event":"{event}","{pkey}":{self._ref(parent)},"{key}":{new},'
+                f'"result":{{"status":{_status_json(status)}}}}}')
+
+
+_install_lock = threading.Lock()
+
+
+def record(target: str | os.PathLike[str] | IO[str], *,
+           meta: dict[str, Any] | None = None) -> Recorder:
+    """A context manager that records a trace to `target` (a path, or a text file that
+    stays open)::
+
+        with dxgk.record("run.jsonl") as rec:
+            ...                      # rec.calls, rec.events, rec.lines so far
+
+    Recorded: every call of the five DxgkCb* functions of :mod:`dxgk.ddi` (whatever the
+    argument form -- ctypes struct, buffer, x86 layout: the struct is written as the C
+    core saw it, in the host layout), and every Adapter / process / device / context
+    created or destroyed through :mod:`dxgk.model`. Calls made through a C driver's
+    ``DXGKRNL_INTERFACE`` or directly on ``dxgk._core.lib`` are not. ``meta`` adds
+    keys to the header line. One recording at a time per process."""
+    return Recorder(target, meta=meta)
+
+
+@functools.cache
+def _interface_version() -> int:
+    """DXGKDDI_INTERFACE_VERSION as the core's DXGKRNL_INTERFACE reports it."""
+    return _find_interface_version()
+
+
+def _dxgk_version() -> str:
+    return __version__
+
+
+def _find_interface_version() -> int:
+    iface = structs.DXGKRNL_INTERFACE()
+    caps = ffi.new("uint8_t[]", _CAPS_C.size)
+    levels = ffi.new("uint8_t[]", _LEVEL_SIZE * 6)
+    segs = ffi.new("dxgk_vm_segment_desc[]", 31)
+    n = ffi.new("uint32_t *")
+    lib.dxgk_vm_default_desc(caps, levels, segs, n)
+    a = ffi.new("uint64_t *")
+    s = ffi.new("uint64_t *")
+    if lib.dxgk_vm_adapter_create(caps, levels, segs, n[0], a, s, ffi.NULL, 0) != 0:
+        return 0
+    try:
+        lib.dxgk_fill_interface(a[0], ffi.from_buffer(iface))
+        return int(iface.Version)
+    finally:
+        lib.dxgk_vm_adapter_destroy(a[0])

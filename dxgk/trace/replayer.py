@@ -1,0 +1,116 @@
+"""Replay: a decoded trace run on fresh adapters, its results checked against the trace.
+
+:func:`replay` decodes the trace (unless given a :class:`Trace`), cuts it at a line if
+asked, and runs it with one of two engines: by default the op arrays run in C
+(``dxgk_rp_execute``), chunk by chunk, with no Python work per call; ``engine="python"``
+is the reference executor of :mod:`dxgk.trace.engine_py`. The trace's own adapter events
+create the adapters.
+
+What it owns: :func:`replay` and the C engine's driver (``_run_c``: the run state handed
+to C, the chunk size, the progress bar, collecting the mismatches).
+
+Invariant kept: nothing is executed for a malformed trace (decoding comes first, and
+raises); the adapters a replay creates are destroyed before :func:`replay` returns unless
+``keep`` is given -- by the C driver also when the engine fails midway.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import IO
+
+import numpy as np
+
+from .._core import ffi, lib
+from .decoder import RESULT_DTYPE, Trace, decode
+from .engine_py import _run_python
+from .progress import _Progress
+from .result import Mismatch, ReplayResult, _mismatch
+
+
+def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = True,
+           engine: str = "c", progress: bool | None = None, keep: bool = False,
+           results: bool = False, max_mismatches: int | None = None,
+           upto_line: int | None = None) -> ReplayResult:
+    """Replays a trace on fresh adapters (the trace's own adapter events create them).
+
+    ``check``: compare every result with the recorded one (``ReplayResult.mismatches``,
+    in line order). ``engine``: "c" (the C engine, no Python per call) or "python" (each
+    call through the facade -- a reference). ``keep``: leave the replayed adapters alive
+    for inspection (then close the result); otherwise they are destroyed before
+    returning. ``results``: also return every op's (value, status) array.
+    ``progress``: a progress bar on stderr for runs over a second (None: if stderr is a
+    terminal). ``upto_line``: stop after that line of the file. Raises
+    :class:`TraceError` for a malformed trace before executing anything."""
+    trace = source if isinstance(source, Trace) else decode(source, progress=progress)
+    if upto_line is not None:
+        trace = trace.upto(upto_line)
+    if engine == "c":
+        r = _run_c(trace, check, progress, results, max_mismatches)
+    elif engine == "python":
+        r = _run_python(trace, check, results, max_mismatches)
+    else:
+        raise ValueError(f"engine must be 'c' or 'python'; got {engine!r}")
+    if not keep:
+        r.close()
+    return r
+
+
+def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
+           max_mismatches: int | None) -> ReplayResult:
+    ops = np.ascontiguousarray(trace.ops)
+    n = len(ops)
+    handles = trace.initial.copy()
+    chunk_cap = 1 << 16
+    mm = ffi.new("dxgk_rp_mismatch[]", chunk_cap)
+    res = np.zeros(n, RESULT_DTYPE) if want_results else None
+    run = ffi.new("dxgk_rp_run *")
+    keep = [ffi.from_buffer("dxgk_rp_op[]", ops) if n else ffi.NULL,
+            ffi.from_buffer("uint8_t[]", trace.blob) if len(trace.blob) else ffi.NULL,
+            ffi.from_buffer("uint64_t[]", handles) if len(handles) else ffi.NULL,
+            ffi.from_buffer("dxgk_rp_result[]", res) if res is not None and n else ffi.NULL]
+    run.ops, run.blob, run.handles, run.results = keep
+    run.op_count = n
+    run.blob_size = len(trace.blob)
+    run.handle_count = len(handles)
+    run.mismatches = mm
+    run.mismatch_cap = chunk_cap
+    run.check = 1 if check else 0
+    mismatches: list[Mismatch] = []
+    limit = max_mismatches if max_mismatches is not None else 1 << 62
+    bar = _Progress("replaying", n, enabled=progress)
+    step = 4096
+    seconds = 0.0
+    result = ReplayResult(trace, handles, mismatches, 0, 0.0, res, "c")
+    try:
+        while run.next < n:
+            t0 = time.perf_counter()
+            rc = lib.dxgk_rp_execute(run, step)
+            dt = time.perf_counter() - t0
+            seconds += dt
+            if rc != lib.DXGK_RP_OK:
+                raise RuntimeError(f"replay engine error {rc} at op {run.next} "
+                                   f"(line {int(ops[run.next]['line'])})")
+            for k in range(run.mismatch_count):
+                if len(mismatches) >= limit:
+                    break
+                m = mm[k]
+                mismatches.append(_mismatch(trace, int(m.op), m.expected_status,
+                                            m.got_status, int(m.expected_value),
+                                            int(m.got_value)))
+            run.mismatch_count = 0
+            bar.update(int(run.next))
+            # aim at ~50 ms per chunk: few Python round trips, a live progress bar
+            if dt < 0.025 and step < chunk_cap:
+                step *= 2
+            elif dt > 0.1 and step > 256:
+                step //= 2
+    except BaseException:
+        result.close()
+        raise
+    finally:
+        bar.close(int(run.next))
+    result.mismatch_total = int(run.mismatch_total)
+    result.seconds = seconds
+    return result
