@@ -1,0 +1,352 @@
+/*
+ * vidmm_check.c -- looking at the VidMm model without changing it: adapter stats,
+ * segment info, allocation info, a process's ranges, page-table walks and
+ * translations, the paging log (SPEC.md 7), and dxgk_vm_validate, the invariant
+ * checker.
+ *
+ * What it owns: nothing -- it reads the objects of vidmm.c and the ranges of
+ * vidmm_va.c. Each entry point takes the adapter lock (dxgk_vm__acquire) for the
+ * whole read, so what it reports is one consistent snapshot.
+ *
+ * Invariant kept: no function here writes model state (only the caller's out
+ * parameters and message buffer). dxgk_vm_validate checks the invariants that vidmm.c
+ * and vidmm_va.c keep, listed at the top of each, and reports the first violation.
+ */
+#include "vidmm_impl.h"
+
+#include <string.h>
+
+#include "range_alloc.h"
+#include "vidmm.h"
+
+/* ---- adapter and segment stats ---------------------------------------------------------- */
+
+NTSTATUS dxgk_vm_get_adapter_stats(uint64_t h, dxgk_vm_adapter_stats *out)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    vm_list *it;
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    memset(out, 0, sizeof *out);
+    out->processes = a->nprocesses;
+    out->devices = a->ndevices;
+    out->contexts = a->ncontexts;
+    out->allocations = a->nallocations;
+    for (it = a->processes.next; it != &a->processes; it = it->next) {
+        vm_process *p = CONTAINER(it, vm_process, link);
+        out->mappings += p->mappings;
+        out->reservations += p->reservations;
+    }
+    for (uint32_t i = 0; i < a->nseg; i++)
+        out->table_bytes += a->seg[i].table_bytes;
+    out->paging_records = a->nlog;
+    out->segment_count = a->nseg;
+    out->level_count = a->level_count;
+    out->va_bits = a->va_bits;
+    out->interface_version = DXGKDDI_INTERFACE_VERSION;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_get_segment_info(uint64_t h, uint32_t id, dxgk_vm_segment_info *out)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    vm_segment *s;
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    s = dxgk_vm__segment_by_id(a, id);
+    if (!s) {
+        dxgk_vm__release(a);
+        return STATUS_INVALID_PARAMETER;
+    }
+    memset(out, 0, sizeof *out);
+    out->id = s->id;
+    out->kind = s->kind;
+    out->page_size = s->page_size;
+    out->size = s->size;
+    out->used_bytes = s->used;
+    out->table_bytes = s->table_bytes;
+    out->largest_hole = dxgk_ra_largest_hole(s->ra);
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+/* ---- inspection ---------------------------------------------------------------------------- */
+
+NTSTATUS dxgk_vm_allocation_info(uint64_t h, dxgk_vm_alloc_info *out)
+{
+    vm_adapter *a;
+    vm_alloc *al = dxgk_vm__acquire(h, DXGK_VM_T_ALLOCATION, &a);
+    if (!al)
+        return STATUS_INVALID_HANDLE;
+    memset(out, 0, sizeof *out);
+    out->handle = al->hdr.handle;
+    out->process = al->process->hdr.handle;
+    out->device = al->device ? al->device->hdr.handle : 0;
+    out->context = al->context ? al->context->hdr.handle : 0;
+    out->driver_allocation = al->driver_allocation;
+    out->segment_offset = al->segment_offset;
+    out->size = al->size;
+    out->va = al->create_va;
+    out->mapping_count = al->mapping_count;
+    out->segment = al->segment->id;
+    out->flags = al->flags;
+    out->context_flags = al->context_flags;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+static void range_info(const vm_range *r, dxgk_vm_range_info *o)
+{
+    memset(o, 0, sizeof *o);
+    o->va = r->va;
+    o->size = r->size;
+    o->allocation = r->alloc ? r->alloc->hdr.handle : 0;
+    o->offset_pages = r->offset_pages;
+    o->protection = r->protection;
+    o->driver_protection = r->driver_protection;
+    o->kind = r->kind;
+    o->flags = r->flags;
+}
+
+NTSTATUS dxgk_vm_process_ranges(uint64_t h, uint32_t which, dxgk_vm_range_info *out,
+                                uint64_t cap, uint64_t *total)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    uint64_t from = 0, start, size, tag, n = 0;
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    while (dxgk_ra_next(p->va, from, &start, &size, &tag) == DXGK_RA_OK) {
+        const vm_range *r = (const vm_range *)(uintptr_t)tag;
+        const int res = r->kind == DXGK_VM_RANGE_RESERVATION;
+        if ((res && (which & DXGK_VM_WANT_RESERVATIONS)) ||
+            (!res && (which & DXGK_VM_WANT_MAPPINGS))) {
+            if (n < cap && out)
+                range_info(r, &out[n]);
+            n++;
+        }
+        if (start + size <= start)
+            break;
+        from = start + size;
+    }
+    if (total)
+        *total = n;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_walk(uint64_t h, uint64_t va, dxgk_pt_walk_result *out)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    int rc;
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    rc = dxgk_pt_walk(p->pt, va, out);
+    dxgk_vm__release(a);
+    return rc == DXGK_PT_OK ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+NTSTATUS dxgk_vm_translate_many(uint64_t h, const uint64_t *vas, size_t n, dxgk_pt_xlate *out)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    dxgk_pt_translate_many(p->pt, vas, n, out);
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_pt_stats(uint64_t h, dxgk_pt_stats *out)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    dxgk_pt_get_stats(p->pt, out);
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_paging_record_get(uint64_t h, uint64_t index, dxgk_vm_paging_record *out,
+                                   void *data, uint32_t data_cap)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    if (index >= a->nlog) {
+        dxgk_vm__release(a);
+        return STATUS_INVALID_PARAMETER;
+    }
+    *out = a->log[index].rec;
+    if (data && data_cap && a->log[index].data)
+        memcpy(data, a->log[index].data,
+               data_cap < out->data_size ? data_cap : out->data_size);
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+/* ---- validation ------------------------------------------------------------------------------ */
+
+#define FAIL(...) do { dxgk_vm__set_msg(msg, msg_size, __VA_ARGS__); goto bad; } while (0)
+
+static int check_range_ptes(vm_process *p, const vm_range *r, char *msg, size_t msg_size)
+{
+    /* First and last page of the range, and the middle one. */
+    const uint64_t pages = r->size >> 12;
+    const uint64_t probe[3] = {0, pages / 2, pages - 1};
+    for (int i = 0; i < 3; i++) {
+        dxgk_pt_xlate x;
+        const uint64_t va = r->va + (probe[i] << 12);
+        dxgk_pt_translate(p->pt, va, &x);
+        switch (r->kind) {
+        case DXGK_VM_RANGE_MAP: {
+            const uint64_t want = r->alloc->segment_offset + ((r->offset_pages + probe[i]) << 12);
+            if (!x.valid || x.zero || x.segment != r->alloc->segment->id || x.address != want) {
+                dxgk_vm__set_msg(msg, msg_size,
+                                 "mapping at %#llx: VA %#llx translates to valid=%u segment=%u "
+                                 "address=%#llx, expected segment %u address %#llx",
+                                 (unsigned long long)r->va,
+                                 (unsigned long long)va, x.valid, x.segment,
+                                 (unsigned long long)x.address, r->alloc->segment->id,
+                                 (unsigned long long)want);
+                return 1;
+            }
+            break;
+        }
+        case DXGK_VM_RANGE_ZERO:
+            if (!x.valid || !x.zero) {
+                dxgk_vm__set_msg(msg, msg_size, "zero mapping at %#llx: VA %#llx is not a Zero PTE",
+                                 (unsigned long long)r->va, (unsigned long long)va);
+                return 1;
+            }
+            break;
+        default:
+            if (x.valid) {
+                dxgk_vm__set_msg(msg, msg_size, "%s at %#llx: VA %#llx has a valid PTE",
+                                 r->kind == DXGK_VM_RANGE_NOACCESS ? "NoAccess mapping"
+                                                                   : "reservation",
+                                 (unsigned long long)r->va, (unsigned long long)va);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    uint64_t alloc_bytes[DXGK_VM_MAX_SEGMENTS] = {0}, table_bytes = 0, nalloc = 0;
+    uint64_t ndev = 0, nctx = 0, nproc = 0;
+    vm_list *it, *jt;
+    int rc;
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    dxgk_vm__set_msg(msg, msg_size, "%s", "");
+    for (uint32_t i = 0; i < a->nseg; i++) {
+        if ((rc = dxgk_ra_validate(a->seg[i].ra)) != 0)
+            FAIL("segment %u: range allocator invariant %d broken", a->seg[i].id, rc);
+    }
+    if (!a->system || !a->system->is_system)
+        FAIL("the adapter has no system process");
+    for (it = a->processes.next; it != &a->processes; it = it->next) {
+        vm_process *p = CONTAINER(it, vm_process, link);
+        uint64_t from = 0, start, size, tag, nmap = 0, nres = 0, mapped_pages = 0;
+        dxgk_pt_stats ps;
+        nproc++;
+        if (dxgk_vm__g_get(p->hdr.handle, DXGK_VM_T_PROCESS) != p)
+            FAIL("process %#llx: its handle does not name it", (unsigned long long)p->hdr.handle);
+        if ((rc = dxgk_ra_validate(p->va)) != 0)
+            FAIL("process %#llx: VA allocator invariant %d broken", (unsigned long long)p->hdr.handle, rc);
+        if (dxgk_pt_validate(p->pt, msg, msg_size) != DXGK_PT_OK)
+            goto bad;
+        while (dxgk_ra_next(p->va, from, &start, &size, &tag) == DXGK_RA_OK) {
+            const vm_range *r = (const vm_range *)(uintptr_t)tag;
+            if (!r || r->va != start || r->size != size)
+                FAIL("process %#llx: VA range %#llx+%#llx has a bad record",
+                     (unsigned long long)p->hdr.handle, (unsigned long long)start,
+                     (unsigned long long)size);
+            if (r->kind == DXGK_VM_RANGE_RESERVATION)
+                nres++;
+            else
+                nmap++;
+            if (r->kind == DXGK_VM_RANGE_MAP || r->kind == DXGK_VM_RANGE_ZERO)
+                mapped_pages += size >> 12;
+            if (r->kind == DXGK_VM_RANGE_MAP && (!r->alloc || r->alloc->process != p))
+                FAIL("mapping at %#llx: its allocation is not of this process",
+                     (unsigned long long)r->va);
+            if (check_range_ptes(p, r, msg, msg_size))
+                goto bad;
+            from = start + size;
+        }
+        if (nmap != p->mappings || nres != p->reservations)
+            FAIL("process %#llx: counted %llu mappings / %llu reservations, records say %llu / %llu",
+                 (unsigned long long)p->hdr.handle, (unsigned long long)p->mappings,
+                 (unsigned long long)p->reservations, (unsigned long long)nmap,
+                 (unsigned long long)nres);
+        dxgk_pt_get_stats(p->pt, &ps);
+        if (ps.mapped_pages != mapped_pages)
+            FAIL("process %#llx: page tables map %llu pages, mappings cover %llu",
+                 (unsigned long long)p->hdr.handle, (unsigned long long)ps.mapped_pages,
+                 (unsigned long long)mapped_pages);
+        table_bytes += ps.table_bytes;
+        for (jt = p->devices.next; jt != &p->devices; jt = jt->next) {
+            vm_device *d = CONTAINER(jt, vm_device, link);
+            vm_list *kt;
+            ndev++;
+            if (d->process != p || dxgk_vm__g_get(d->hdr.handle, DXGK_VM_T_DEVICE) != d)
+                FAIL("device %#llx: bad links", (unsigned long long)d->hdr.handle);
+            for (kt = d->contexts.next; kt != &d->contexts; kt = kt->next) {
+                vm_context *c = CONTAINER(kt, vm_context, link);
+                nctx++;
+                if (c->device != d || dxgk_vm__g_get(c->hdr.handle, DXGK_VM_T_CONTEXT) != c)
+                    FAIL("context %#llx: bad links", (unsigned long long)c->hdr.handle);
+            }
+        }
+        for (jt = p->allocations.next; jt != &p->allocations; jt = jt->next) {
+            vm_alloc *al = CONTAINER(jt, vm_alloc, link);
+            vm_list *kt;
+            uint64_t n = 0, sstart, ssize, stag;
+            nalloc++;
+            if (al->process != p || dxgk_vm__g_get(al->hdr.handle, DXGK_VM_T_ALLOCATION) != al)
+                FAIL("allocation %#llx: bad links", (unsigned long long)al->hdr.handle);
+            if (dxgk_ra_find(al->segment->ra, al->segment_offset, &sstart, &ssize, &stag) != 0 ||
+                sstart != al->segment_offset || ssize != al->size || stag != al->hdr.handle)
+                FAIL("allocation %#llx: its segment range is not what it records",
+                     (unsigned long long)al->hdr.handle);
+            alloc_bytes[al->segment->id - 1] += al->size;
+            for (kt = al->mappings.next; kt != &al->mappings; kt = kt->next)
+                n++;
+            if (n != al->mapping_count)
+                FAIL("allocation %#llx: mapping count %llu, list holds %llu",
+                     (unsigned long long)al->hdr.handle, (unsigned long long)al->mapping_count,
+                     (unsigned long long)n);
+        }
+    }
+    if (nproc != a->nprocesses || ndev != a->ndevices || nctx != a->ncontexts ||
+        nalloc != a->nallocations)
+        FAIL("object counters disagree with the object lists");
+    {
+        uint64_t seg_tables = 0;
+        for (uint32_t i = 0; i < a->nseg; i++) {
+            const vm_segment *s = &a->seg[i];
+            const uint64_t used = s->size - dxgk_ra_free_bytes(s->ra);
+            seg_tables += s->table_bytes;
+            if (s->used != used || s->used != alloc_bytes[i] + s->table_bytes)
+                FAIL("segment %u: used %llu, allocator says %llu, allocations %llu + tables %llu",
+                     s->id, (unsigned long long)s->used, (unsigned long long)used,
+                     (unsigned long long)alloc_bytes[i], (unsigned long long)s->table_bytes);
+        }
+        if (seg_tables != table_bytes)
+            FAIL("page tables hold %llu bytes, segments account %llu",
+                 (unsigned long long)table_bytes, (unsigned long long)seg_tables);
+    }
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+bad:
+    dxgk_vm__release(a);
+    return STATUS_INVALID_PARAMETER;
+}
