@@ -79,7 +79,7 @@ typedef struct dxgk_pt_target {
     uint32_t reserved;  /* must be 0 */
 } dxgk_pt_target;
 
-/* One translated VA: the record layout numpy sees (itemsize 24, see dxgk/_pt.py). */
+/* One translated VA: the record layout numpy sees (itemsize 24, see dxgk/records.py xlate_dtype). */
 typedef struct dxgk_pt_xlate {
     uint8_t valid;
     uint8_t zero;

@@ -3,7 +3,7 @@
  * through the real DDI entry points (ddi.h, with their Windows structs) and the
  * dxgk_vm_* object functions, in a tight loop with no Python in it.
  *
- * What it owns: nothing. The caller (dxgk/trace.py) owns the op array, the blob of
+ * What it owns: nothing. The caller (dxgk/trace/decoder.py, replayer.py) owns the op array, the blob of
  * struct bytes, the symbol table `handles` and the output arrays; this file only
  * reads the ops and writes handles[], results[] and mismatches[].
  *

@@ -1,5 +1,5 @@
 /*
- * replay.h -- the C trace replay engine: executes a decoded dxgk trace (dxgk/trace.py
+ * replay.h -- the C trace replay engine: executes a decoded dxgk trace (dxgk/trace/decoder.py
  * decodes the JSON Lines once into an array of dxgk_rp_op records plus a byte blob)
  * against the real DDI entry points of ddi.h and the dxgk_vm_* object functions,
  * with no Python work per call.

@@ -181,3 +181,49 @@ def layout_of(name: str, abi: str = "x64", defines: Mapping[str, str] | None = N
     return StructLayout(name, abi, d["size"], d["align"],
                         tuple(FieldInfo(f["name"], f["offset_bits"], f["size_bits"],
                                         f["bitfield"], f["type"]) for f in d["fields"]))
+
+
+def flag_masks_of(fields_by_record: Mapping[str, Iterable[Mapping[str, Any]]]
+                  ) -> dict[str, dict[str, int]]:
+    """The bit masks of every *flag word* among `fields_by_record` ({record: its flattened
+    fields, as ``flat_fields(detail=True)`` gives them}): a record whose member ``Value``
+    sits at offset 0 beside bitfields (``DXGK_ALLOCATIONINFOFLAGS``,
+    ``D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE``, ...) -> {bitfield: its mask of Value}.
+
+    The one source of these numbers for Python (:func:`bit_mask`) and C alike (the C core
+    gets them as ``DXGK_MASK_<record>_<field>`` macros in the generated asserts header)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, fields in fields_by_record.items():
+        fields = list(fields)
+        value = next((f for f in fields if f["name"] == "Value" and not f["bitfield"]
+                      and f["offset_bits"] == 0), None)
+        if value is None:
+            continue
+        masks = {f["name"]: ((1 << f["size_bits"]) - 1) << f["offset_bits"]
+                 for f in fields
+                 if f["bitfield"] and "." not in f["name"]
+                 and f["offset_bits"] + f["size_bits"] <= value["size_bits"]}
+        if masks:
+            out[name] = masks
+    return out
+
+
+@functools.cache
+def flag_masks(abi: str = "x64") -> dict[str, dict[str, int]]:
+    """:func:`flag_masks_of` the shipped subset for `abi` (from the layout cache)."""
+    return flag_masks_of({n: d["fields"] for n, d in cached_layouts(abi).items()})
+
+
+def bit_mask(record: str, *fields: str) -> int:
+    """The OR of the masks of `fields` in flag word `record` (see :func:`flag_masks`);
+    KeyError names an unknown record or field."""
+    masks = flag_masks()
+    if record not in masks:
+        raise KeyError(f"{record!r} is not a flag word of the header subset")
+    out = 0
+    for f in fields:
+        if f not in masks[record]:
+            raise KeyError(f"{record} has no bitfield {f!r}")
+        out |= masks[record][f]
+    return out
+

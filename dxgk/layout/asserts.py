@@ -5,13 +5,17 @@ the offset of every non-bitfield member (nested members by their C designator,
 `offsetof(T, Protection.Value)`) asserted against what the host C compiler computes
 from the very same headers. If the engine and the compiler ever disagree by one byte,
 the C core does not build.
+
+The same header carries the masks of the subset's flag-word bitfields
+(``DXGK_MASK_DXGK_ALLOCATIONINFOFLAGS_Cached``, ...), so the C core names header bits
+the way the headers define them instead of restating numbers.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import SUBSET, compute_layouts
+from . import SUBSET, compute_layouts, flag_masks_of
 
 __all__ = ["asserts_header_text", "write_asserts_header"]
 
@@ -22,6 +26,7 @@ def asserts_header_text(abi: str) -> str:
         "#ifndef DXGK_LAYOUT_ASSERTS_H",
         "#define DXGK_LAYOUT_ASSERTS_H",
         "#include <stddef.h>",
+        "#include <stdint.h>",
         *[f'#include "{h}"' for h in SUBSET],
         "",
     ]
@@ -39,7 +44,16 @@ def asserts_header_text(abi: str) -> str:
             lines.append(f"_Static_assert(offsetof({name}, {f['name']}) == {off}, "
                          f'"dxgk layout engine: offsetof({name}, {f["name"]}) != {off} ({abi})");')
             count += 1
-    lines += ["", f"#define DXGK_LAYOUT_ASSERT_COUNT {count}", "#endif", ""]
+    lines += ["", f"#define DXGK_LAYOUT_ASSERT_COUNT {count}", "",
+              "/* The bit masks of the subset's flag words (records whose member Value at",
+              "   offset 0 overlays bitfields), relative to Value: the C core tests header",
+              "   bits with these, never with restated numbers. */"]
+    recs = compute_layouts(abi)
+    for name, masks in flag_masks_of({n: r.flat_fields(detail=True)
+                                      for n, r in recs.items()}).items():
+        for field, mask in masks.items():
+            lines.append(f"#define DXGK_MASK_{name}_{field} UINT64_C({mask:#x})")
+    lines += ["#endif", ""]
     return "\n".join(lines)
 
 
