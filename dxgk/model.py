@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import abc
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Mapping as _Dict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import ddi as _ddi
@@ -47,6 +46,22 @@ from .ddi import (
     DxgkCbUpdateContextAllocation,
     last_status,
     status_name,
+)
+from .layout import bit_mask
+from .records import (
+    PAGE_SIZE,
+    AdapterStats,
+    AllocationInfo,
+    Mapping,
+    PageTableStats,
+    PagingRecord,
+    Reservation,
+    Segment,
+    SegmentInfo,
+    Translation,
+    WalkLevel,
+    read_ranges,
+    xlate_dtype,
 )
 
 if TYPE_CHECKING:
@@ -71,196 +86,16 @@ __all__ = [
     "WalkLevel",
 ]
 
-PAGE_SIZE = 4096
 _MSG = 512
 _KINDS = {"local": lib.DXGK_VM_SEG_LOCAL, "aperture": lib.DXGK_VM_SEG_APERTURE}
 _KIND_NAMES = {v: k for k, v in _KINDS.items()}
-_RANGE_KINDS = {lib.DXGK_VM_RANGE_MAP: "map", lib.DXGK_VM_RANGE_ZERO: "zero",
-                lib.DXGK_VM_RANGE_NOACCESS: "noaccess",
-                lib.DXGK_VM_RANGE_RESERVATION: "reservation"}
 _PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
 _MAX_LEVELS = 6
-# D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE bits
-_P_WRITE, _P_EXECUTE, _P_ZERO, _P_NOACCESS, _P_SYSTEM_USE_ONLY = 1, 2, 4, 8, 16
 
 
 class ClosedError(ValueError):
     """An Adapter, Process, Device or Context was used after it was closed or destroyed
     (directly, or with its parent)."""
-
-
-# ---- records ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A memory segment's description, as ``Adapter(segments=[...])`` takes it.
-    Segment ids are the 1-based positions in that list."""
-
-    size: int
-    page_size: int = 65536
-    kind: str = "local"          # "local" or "aperture"
-
-
-@dataclass(frozen=True)
-class SegmentInfo:
-    """A segment's description and current usage (``Adapter.segment(id)``)."""
-
-    id: int
-    kind: str
-    size: int
-    page_size: int
-    used_bytes: int              # allocations + page tables
-    table_bytes: int             # of which page tables
-    largest_hole: int
-
-    @property
-    def free_bytes(self) -> int:
-        return self.size - self.used_bytes
-
-
-@dataclass(frozen=True)
-class AdapterStats:
-    processes: int               # including the system process
-    devices: int
-    contexts: int
-    allocations: int
-    mappings: int                # map + zero + noaccess ranges of every process
-    reservations: int
-    table_bytes: int             # page-table memory of every process
-    paging_records: int
-    segment_count: int
-    level_count: int
-    va_bits: int
-    interface_version: int
-
-
-@dataclass(frozen=True)
-class AllocationInfo:
-    """A context allocation (``Adapter.allocation(h)``)."""
-
-    handle: int
-    process: int                 # the process whose VA space it is mapped in
-    device: int                  # 0: the system device
-    context: int                 # 0: none (or shared across contexts)
-    driver_allocation: int       # hDriverAllocation as given
-    segment: int
-    segment_offset: int          # bytes
-    size: int                    # bytes, rounded up to the segment's page size
-    va: int                      # VA made by the MapGpuVirtualAddress create flag, else 0
-    mapping_count: int
-    flags: int                   # DXGK_ALLOCATIONINFOFLAGS.Value
-    context_flags: int           # DXGK_CREATECONTEXTALLOCATIONFLAGS.Value
-
-    @property
-    def pages(self) -> int:
-        """Size in 4 KB pages (the unit of OffsetInPages / SizeInPages)."""
-        return self.size // PAGE_SIZE
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
-    "zero" or "noaccess" (no allocation)."""
-
-    va: int
-    size: int                    # bytes
-    kind: str
-    allocation: int
-    offset_pages: int
-    protection: int              # D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE.Value
-    driver_protection: int
-
-    @property
-    def end(self) -> int:
-        return self.va + self.size
-
-    @property
-    def write(self) -> bool:
-        return bool(self.protection & _P_WRITE)
-
-    @property
-    def execute(self) -> bool:
-        return bool(self.protection & _P_EXECUTE)
-
-    @property
-    def system_use_only(self) -> bool:
-        return bool(self.protection & _P_SYSTEM_USE_ONLY)
-
-
-@dataclass(frozen=True)
-class Reservation:
-    """A VA range reserved by DxgkCbReserveGpuVirtualAddressRange."""
-
-    va: int
-    size: int                    # bytes
-    flags: int                   # the Flags word (bit 0: AllowUserModeMapping)
-    kind: str = "reservation"
-
-    @property
-    def end(self) -> int:
-        return self.va + self.size
-
-    @property
-    def allow_user_mode_mapping(self) -> bool:
-        return bool(self.flags & 1)
-
-
-@dataclass(frozen=True)
-class WalkLevel:
-    """One level of a page-table walk. Unpacks as ``(level, index, pte)``."""
-
-    level: int                   # 0 = leaf
-    index: int                   # entry index in this level's table
-    pte: Any                     # the entry read: a dxgk.structs.DXGK_PTE
-    table_segment: int           # where this level's table lives
-    table_address: int          # its offset in that segment
-    table_page_size: int         # leaf: bytes per entry (4096 / 65536); upper levels: 0
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter((self.level, self.index, self.pte))
-
-    def __len__(self) -> int:
-        return 3
-
-    def __getitem__(self, i: int) -> Any:
-        return (self.level, self.index, self.pte)[i]
-
-
-@dataclass(frozen=True)
-class Translation:
-    """What the GPU would see at ``va`` (SPEC 7): the walk, root first, ending at the leaf
-    or at the first invalid entry."""
-
-    va: int
-    valid: bool
-    zero: bool
-    segment: int
-    address: int                 # the byte's address in the segment (0 if invalid or zero)
-    read_only: bool
-    no_execute: bool
-    page_size: int               # 4096 or 65536 (0 if invalid)
-    levels: tuple[WalkLevel, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class PageTableStats:
-    tables: tuple[int, ...]      # tables per level (index = level, 0 = leaf)
-    leaf64k_tables: int
-    table_bytes: int
-    valid_leaf_entries: int
-    mapped_pages: int
-    conversions: int             # 64 KB leaf tables converted to 4 KB entries
-
-
-@dataclass(frozen=True)
-class PagingRecord:
-    """An entry of the adapter's paging log."""
-
-    sequence: int
-    operation: str               # "UPDATE_CONTEXT_ALLOCATION"
-    allocation: int
-    data: bytes                  # a copy of the private driver data
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -296,29 +131,6 @@ def _record(event: str, *args: Any) -> None:
 def _destroy_adapter(handle: int) -> None:
     # weakref.finalize callback: must never raise (the adapter may be gone already).
     _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
-
-
-def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[Any]:
-    """Mappings and/or reservations (``lib.DXGK_VM_WANT_*`` mask) of a process handle, in
-    address order, as Mapping / Reservation records; `check` turns a status into an error."""
-    cap = 64
-    total = ffi.new("uint64_t *")
-    while True:
-        buf = ffi.new("dxgk_vm_range_info[]", cap)
-        check(lib.dxgk_vm_process_ranges(process, which, buf, cap, total))
-        if total[0] <= cap:
-            break
-        cap = int(total[0]) + 16          # ranges were added between the two calls
-    out: list[Any] = []
-    for i in range(int(total[0])):
-        r = buf[i]
-        if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
-            out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
-        else:
-            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
-                               int(r.allocation), int(r.offset_pages), int(r.protection),
-                               int(r.driver_protection)))
-    return out
 
 
 class _Object(abc.ABC):
@@ -642,9 +454,10 @@ class Adapter(_Object):
                 raise ValueError("a Zero / NoAccess mapping needs pages=")
             pages = self.allocation(h).pages - offset
         if protection is None:
-            protection = ((_P_WRITE if write else 0) | (_P_EXECUTE if execute else 0)
-                          | (_P_ZERO if zero else 0) | (_P_NOACCESS if no_access else 0)
-                          | (_P_SYSTEM_USE_ONLY if system_use_only else 0))
+            wanted = {"Write": write, "Execute": execute, "Zero": zero,
+                      "NoAccess": no_access, "SystemUseOnly": system_use_only}
+            protection = bit_mask("D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE",
+                                  *(name for name, on in wanted.items() if on))
         args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
             BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
             OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
@@ -849,8 +662,6 @@ class Process(_Object):
         C record ``dxgk_pt_xlate``, written in place."""
         import numpy as np
 
-        from ._pt import XLATE_DTYPE
-
         a = np.asarray(vas)
         if a.dtype != np.uint64:
             if a.dtype.kind not in "iu" and not (a.dtype == object or a.size == 0):
@@ -860,7 +671,7 @@ class Process(_Object):
                 raise ValueError("translate_many: negative VA")
             a = a.astype(np.uint64)
         a = np.ascontiguousarray(a)
-        out = np.empty(a.shape, dtype=XLATE_DTYPE)
+        out = np.empty(a.shape, dtype=xlate_dtype())
         if a.size:
             self._check(lib.dxgk_vm_translate_many(
                 self._handle, ffi.from_buffer("uint64_t[]", a), a.size,

@@ -20,7 +20,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from dxgk._ra import HandleTable, build_variant, default_core
+from dxgk.testing.handles import HandleTable
+from dxgk.testing.ra import default_core
+from dxgk.testing.variant import build_variant
 
 ALLOCATION, PROCESS, DEVICE = 1, 2, 3
 EBADH, ETYPE = -1, -2

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from dxgk._core import ffi, lib
 
-from dxgk._pt import (
+from dxgk.testing.pt import (
     CAP_CACHE_COHERENT,
     CAP_EXPLICIT_INVALIDATION,
     CAP_NO_EXECUTE,

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from dxgk._pt import (
+from dxgk.testing.pt import (
     CAP_NO_EXECUTE,
     CAP_READ_ONLY,
     CAP_ZERO,

@@ -21,15 +21,15 @@ import time
 import numpy as np
 import pytest
 
-from dxgk._ra import (
+from dxgk.testing.ra import (
     Busy,
     InvalidArgument,
     NoSpace,
     NotFound,
     RangeAllocator,
-    build_variant,
     default_core,
 )
+from dxgk.testing.variant import build_variant
 
 LONG = os.environ.get("DXGK_LONG", "") not in ("", "0")
 SECONDS = float(os.environ.get("DXGK_RA_DIFF_SECONDS", "0" if LONG else "8"))

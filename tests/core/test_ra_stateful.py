@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from dxgk._ra import RaError, RangeAllocator, RangeModel, build_variant, default_core
+from dxgk.testing.ra import RaError, RangeAllocator, default_core
+from dxgk.testing.ra_model import RangeModel
+from dxgk.testing.variant import build_variant
 
 K4, K64, M2 = 4096, 65536, 2 << 20
 TOP = 2**64 - 1

@@ -11,17 +11,17 @@ import random
 
 import pytest
 
-from dxgk._ra import (
+from dxgk.testing.ra import (
     Busy,
     InvalidArgument,
     NoSpace,
     NotFound,
     Range,
     RangeAllocator,
-    RangeModel,
-    build_variant,
     default_core,
 )
+from dxgk.testing.ra_model import RangeModel
+from dxgk.testing.variant import build_variant
 
 K4, K64, M2 = 4096, 65536, 2 << 20
 TOP = 2**64 - 1                     # the largest exclusive end a space can have

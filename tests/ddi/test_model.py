@@ -310,7 +310,7 @@ def test_translate_and_translate_many_agree(mapped):
 
 def test_translate_many_dtype_shape_and_inputs(mapped):
     _a, p, vas, _ = mapped
-    from dxgk._pt import XLATE_DTYPE
+    from dxgk.testing.pt import XLATE_DTYPE
     out = p.translate_many(np.array([[vas[0], vas[1]], [0, vas[2]]], dtype=np.uint64))
     assert out.dtype == XLATE_DTYPE and out.shape == (2, 2)
     assert out["valid"].tolist() == [[True, True], [False, True]]

@@ -2,18 +2,10 @@
 
 Not the public DDI API: :class:`PageTable` drives one GpuMmu page-table tree directly,
 with the built-in bounded placement of table memory (all levels share one capacity).
+Invariant kept: one method, one C call; a failed call raises and the tree is as before.
 
 ``translate_many`` returns a numpy structured array, one record per VA, whose memory the
-C core writes directly (the record is ``dxgk_pt_xlate``, 24 bytes)::
-
-    offset  field       dtype
-    0       valid       bool
-    1       zero        bool
-    2       read_only   bool
-    3       no_execute  bool
-    4       segment     u1
-    8       page_size   u4    (4096 or 65536; 0 when not valid)
-    16      address     u8    (the VA's byte in the segment; 0 when not valid or Zero)
+C core writes directly: the product's record, :func:`dxgk.records.xlate_dtype`.
 """
 
 from __future__ import annotations
@@ -25,6 +17,7 @@ from typing import Any, Self
 import numpy as np
 
 from dxgk._core import ffi, lib
+from dxgk.records import xlate_dtype
 
 __all__ = [
     "CAP_CACHE_COHERENT",
@@ -55,13 +48,7 @@ CAP_DUAL_PTE: int = lib.DXGK_PT_CAP_DUAL_PTE
 #: SPEC section 3 default: ReadOnly / NoExecute / ZeroInPte / CacheCoherent supported.
 DEFAULT_CAPS: int = CAP_READ_ONLY | CAP_NO_EXECUTE | CAP_ZERO | CAP_CACHE_COHERENT
 
-XLATE_DTYPE = np.dtype({
-    "names": ["valid", "zero", "read_only", "no_execute", "segment", "page_size", "address"],
-    "formats": ["?", "?", "?", "?", "u1", "<u4", "<u8"],
-    "offsets": [0, 1, 2, 3, 4, 8, 16],
-    "itemsize": 24,
-})
-assert XLATE_DTYPE.itemsize == ffi.sizeof("dxgk_pt_xlate")
+XLATE_DTYPE = xlate_dtype()  # the product's record (dxgk.records), not a second copy
 
 _KINDS = {"pages": lib.DXGK_PT_KIND_PAGES, "zero": lib.DXGK_PT_KIND_ZERO,
           "noaccess": lib.DXGK_PT_KIND_NOACCESS}

@@ -1,0 +1,274 @@
+"""The records the object layer answers with: plain, frozen values, no C state.
+
+What it owns: the value types of dxgk's inspection API -- :class:`Segment` (what
+``Adapter(segments=...)`` takes), :class:`SegmentInfo`, :class:`AdapterStats`,
+:class:`AllocationInfo`, :class:`Mapping`, :class:`Reservation`, :class:`Translation` /
+:class:`WalkLevel`, :class:`PageTableStats`, :class:`PagingRecord` -- the numpy record of
+a batch translation (:func:`xlate_dtype`), and :func:`read_ranges`, the one reader of a
+process's ranges (used by the object layer and by trace replay alike).
+
+Invariant kept: a record is a snapshot; holding one keeps nothing alive in the C core,
+and its fields are exactly what the C core reported (header bit names come from the
+layout engine, :func:`dxgk.layout.bit_mask`, never restated).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._core import ffi, lib
+from .layout import bit_mask
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "PAGE_SIZE",
+    "AdapterStats",
+    "AllocationInfo",
+    "Mapping",
+    "PageTableStats",
+    "PagingRecord",
+    "Reservation",
+    "Segment",
+    "SegmentInfo",
+    "Translation",
+    "WalkLevel",
+    "read_ranges",
+    "xlate_dtype",
+]
+
+PAGE_SIZE = 4096
+_PROT = "D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE"
+_P_WRITE = bit_mask(_PROT, "Write")
+_P_EXECUTE = bit_mask(_PROT, "Execute")
+_P_SYSTEM_USE_ONLY = bit_mask(_PROT, "SystemUseOnly")
+_RANGE_KINDS = {lib.DXGK_VM_RANGE_MAP: "map", lib.DXGK_VM_RANGE_ZERO: "zero",
+                lib.DXGK_VM_RANGE_NOACCESS: "noaccess",
+                lib.DXGK_VM_RANGE_RESERVATION: "reservation"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A memory segment's description, as ``Adapter(segments=[...])`` takes it.
+    Segment ids are the 1-based positions in that list."""
+
+    size: int
+    page_size: int = 65536
+    kind: str = "local"          # "local" or "aperture"
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A segment's description and current usage (``Adapter.segment(id)``)."""
+
+    id: int
+    kind: str
+    size: int
+    page_size: int
+    used_bytes: int              # allocations + page tables
+    table_bytes: int             # of which page tables
+    largest_hole: int
+
+    @property
+    def free_bytes(self) -> int:
+        return self.size - self.used_bytes
+
+
+@dataclass(frozen=True)
+class AdapterStats:
+    processes: int               # including the system process
+    devices: int
+    contexts: int
+    allocations: int
+    mappings: int                # map + zero + noaccess ranges of every process
+    reservations: int
+    table_bytes: int             # page-table memory of every process
+    paging_records: int
+    segment_count: int
+    level_count: int
+    va_bits: int
+    interface_version: int
+
+
+@dataclass(frozen=True)
+class AllocationInfo:
+    """A context allocation (``Adapter.allocation(h)``)."""
+
+    handle: int
+    process: int                 # the process whose VA space it is mapped in
+    device: int                  # 0: the system device
+    context: int                 # 0: none (or shared across contexts)
+    driver_allocation: int       # hDriverAllocation as given
+    segment: int
+    segment_offset: int          # bytes
+    size: int                    # bytes, rounded up to the segment's page size
+    va: int                      # VA made by the MapGpuVirtualAddress create flag, else 0
+    mapping_count: int
+    flags: int                   # DXGK_ALLOCATIONINFOFLAGS.Value
+    context_flags: int           # DXGK_CREATECONTEXTALLOCATIONFLAGS.Value
+
+    @property
+    def pages(self) -> int:
+        """Size in 4 KB pages (the unit of OffsetInPages / SizeInPages)."""
+        return self.size // PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
+    "zero" or "noaccess" (no allocation)."""
+
+    va: int
+    size: int                    # bytes
+    kind: str
+    allocation: int
+    offset_pages: int
+    protection: int              # D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE.Value
+    driver_protection: int
+
+    @property
+    def end(self) -> int:
+        return self.va + self.size
+
+    @property
+    def write(self) -> bool:
+        return bool(self.protection & _P_WRITE)
+
+    @property
+    def execute(self) -> bool:
+        return bool(self.protection & _P_EXECUTE)
+
+    @property
+    def system_use_only(self) -> bool:
+        return bool(self.protection & _P_SYSTEM_USE_ONLY)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A VA range reserved by DxgkCbReserveGpuVirtualAddressRange."""
+
+    va: int
+    size: int                    # bytes
+    flags: int                   # the Flags word (bit 0: AllowUserModeMapping)
+    kind: str = "reservation"
+
+    @property
+    def end(self) -> int:
+        return self.va + self.size
+
+    @property
+    def allow_user_mode_mapping(self) -> bool:
+        return bool(self.flags & 1)
+
+
+@dataclass(frozen=True)
+class WalkLevel:
+    """One level of a page-table walk. Unpacks as ``(level, index, pte)``."""
+
+    level: int                   # 0 = leaf
+    index: int                   # entry index in this level's table
+    pte: Any                     # the entry read: a dxgk.structs.DXGK_PTE
+    table_segment: int           # where this level's table lives
+    table_address: int          # its offset in that segment
+    table_page_size: int         # leaf: bytes per entry (4096 / 65536); upper levels: 0
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.level, self.index, self.pte))
+
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, i: int) -> Any:
+        return (self.level, self.index, self.pte)[i]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What the GPU would see at ``va`` (SPEC 7): the walk, root first, ending at the leaf
+    or at the first invalid entry."""
+
+    va: int
+    valid: bool
+    zero: bool
+    segment: int
+    address: int                 # the byte's address in the segment (0 if invalid or zero)
+    read_only: bool
+    no_execute: bool
+    page_size: int               # 4096 or 65536 (0 if invalid)
+    levels: tuple[WalkLevel, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PageTableStats:
+    tables: tuple[int, ...]      # tables per level (index = level, 0 = leaf)
+    leaf64k_tables: int
+    table_bytes: int
+    valid_leaf_entries: int
+    mapped_pages: int
+    conversions: int             # 64 KB leaf tables converted to 4 KB entries
+
+
+@dataclass(frozen=True)
+class PagingRecord:
+    """An entry of the adapter's paging log."""
+
+    sequence: int
+    operation: str               # "UPDATE_CONTEXT_ALLOCATION"
+    allocation: int
+    data: bytes                  # a copy of the private driver data
+
+
+def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[Any]:
+    """Mappings and/or reservations (``lib.DXGK_VM_WANT_*`` mask) of a process handle, in
+    address order, as Mapping / Reservation records; `check` turns a status into an error."""
+    cap = 64
+    total = ffi.new("uint64_t *")
+    while True:
+        buf = ffi.new("dxgk_vm_range_info[]", cap)
+        check(lib.dxgk_vm_process_ranges(process, which, buf, cap, total))
+        if total[0] <= cap:
+            break
+        cap = int(total[0]) + 16          # ranges were added between the two calls
+    out: list[Any] = []
+    for i in range(int(total[0])):
+        r = buf[i]
+        if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
+            out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
+        else:
+            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+                               int(r.allocation), int(r.offset_pages), int(r.protection),
+                               int(r.driver_protection)))
+    return out
+
+
+@functools.cache
+def xlate_dtype() -> np.dtype:
+    """The numpy record of one batch translation: the C record ``dxgk_pt_xlate``
+    (24 bytes), which the C core writes in place::
+
+        offset  field       dtype
+        0       valid       bool
+        1       zero        bool
+        2       read_only   bool
+        3       no_execute  bool
+        4       segment     u1
+        8       page_size   u4    (4096 or 65536; 0 when not valid)
+        16      address     u8    (the VA's byte in the segment; 0 when not valid or Zero)
+
+    (A function, so that ``import dxgk`` does not import numpy.)"""
+    import numpy as np
+
+    dt = np.dtype({
+        "names": ["valid", "zero", "read_only", "no_execute", "segment", "page_size",
+                  "address"],
+        "formats": ["?", "?", "?", "?", "u1", "<u4", "<u8"],
+        "offsets": [0, 1, 2, 3, 4, 8, 16],
+        "itemsize": 24,
+    })
+    if dt.itemsize != ffi.sizeof("dxgk_pt_xlate"):
+        raise ImportError("dxgk_pt_xlate does not match its numpy record")
+    return dt
