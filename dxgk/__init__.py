@@ -15,6 +15,7 @@ import os
 from typing import IO, TYPE_CHECKING, Any
 
 from . import structs
+from ._version import __version__
 from .ddi import (
     STATUS_CONFLICTING_ADDRESSES,
     STATUS_INVALID_HANDLE,
@@ -55,7 +56,6 @@ from .model import (
 if TYPE_CHECKING:
     from .trace import Recorder
 
-__version__ = "0.1.0"
 
 
 def record(target: str | os.PathLike[str] | IO[str], *,

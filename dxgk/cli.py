@@ -7,19 +7,24 @@
     gen-trace KIND --calls N --seed S [-o FILE]        write a synthetic trace
     bench [--json] [--quick]                           the benchmark harness
     plot-vaspace FILE -o PNG [--process P1]            draw a process's VA space
+
+What it owns: the argument syntax of every command, and nothing else -- each command's
+body is the entry point of its room (``layout.show``, ``verify``, ``demo``, ``trace``,
+``bench``), imported only when that command runs, so ``--help`` stays cheap. Invariant
+kept: the CLI imports the rooms; no room imports the CLI.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
-from .layout import ABI_NAMES
+from .layout.abi import ABI_NAMES
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
+
+GEN_TRACE_KINDS = ("churn", "fixed-range", "mixed-pages", "processes")
 
 
 def _cmd_layout(args: argparse.Namespace) -> int:
@@ -28,8 +33,9 @@ def _cmd_layout(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .verify import run_cli
-    return run_cli(args)
+    from .verify import run_command
+    return run_command(args.sdk_include, abi=args.abi, defines=args.defines,
+                       as_json=args.json, structs=args.struct, quiet=args.quiet)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -43,22 +49,40 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_gen_trace(args: argparse.Namespace) -> int:
-    from .gentrace import generate
-    info = generate(args.kind, args.calls, args.seed, args.output or sys.stdout, live=args.live)
-    if args.output:
-        print(f"wrote {args.output}: {info.calls} DDI calls, {info.events} object events, "
-              f"{info.lines} lines", file=sys.stderr)
-    return 0
+    from .bench.workloads import run_command
+    return run_command(args.kind, args.calls, args.seed, args.output, live=args.live)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_cli
-    return run_cli(args)
+    from .bench import run_command
+    return run_command(quick=args.quick, as_json=args.json)
 
 
 def _cmd_plot_vaspace(args: argparse.Namespace) -> int:
-    from .plot import run_cli
-    return run_cli(args)
+    from .trace.plot import run_command
+    return run_command(args.file, args.output, process=args.process, line=args.line)
+
+
+def _add_verify_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = ("Lay out the display headers of a Windows SDK/WDK with dxgk's engine and "
+                     "compare every struct of dxgk's subset with them, per ABI: size, "
+                     "alignment, every field. Exit status 0: all match; 1: differences; "
+                     "2: usage error. Declarations that cannot be read are skipped with a "
+                     "note on stderr.")
+    p.add_argument("--sdk-include", required=True, metavar="DIR",
+                   help="a Windows Kits Include\\<version> folder (shared, um, km below it), "
+                        "or a folder holding d3dukmdt.h, d3dkmddi.h, d3dumddi.h, dispmprt.h")
+    p.add_argument("--abi", choices=(*ABI_NAMES, "all"), default="all",
+                   help="ABI to compare (default: all three)")
+    p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
+                   help="predefine a macro for the SDK headers and dxgk's subset alike, e.g. "
+                        "-D DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM2_0")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--struct", action="append", default=[], metavar="NAME",
+                   help="lay out this struct/union of the SDK headers (any, not only dxgk's "
+                        "subset) pahole-style instead of comparing; repeatable")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="do not print notes (skipped declarations, ...) on stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,8 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     lay.set_defaults(func=_cmd_layout)
     ver = sub.add_parser("verify-header",
                          help="compare dxgk's structs with a Windows SDK/WDK's display headers")
-    from .verify import add_arguments
-    add_arguments(ver)
+    _add_verify_arguments(ver)
     ver.set_defaults(func=_cmd_verify)
     demo = sub.add_parser("demo", help="run the main demonstration")
     demo.set_defaults(func=_cmd_demo)
@@ -85,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--json", action="store_true", help="machine-readable summary")
     rp.set_defaults(func=_cmd_replay)
     gt = sub.add_parser("gen-trace", help="write a synthetic workload as a trace")
-    gt.add_argument("kind", choices=("churn", "fixed-range", "mixed-pages", "processes"))
+    gt.add_argument("kind", choices=GEN_TRACE_KINDS)
     gt.add_argument("--calls", type=int, required=True, metavar="N", help="DDI calls")
     gt.add_argument("--seed", type=int, required=True, metavar="S")
     gt.add_argument("-o", "--output", metavar="FILE", help="default: standard output")

@@ -7,14 +7,14 @@
 
 Every allocator and page-table workload (timed inside C), the facade's per-call cost next
 to a no-op cffi call, replay throughput of each synthetic trace and page-table memory per
-mapped GiB; each figure the median [min..max] of repeated runs. See dxgk/bench.py.
+mapped GiB; each figure the median [min..max] of repeated runs. See dxgk/bench/harness.py.
 """
 
 from __future__ import annotations
 
 import sys
 
-from dxgk.bench import main
+from dxgk.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["bench", *sys.argv[1:]]))

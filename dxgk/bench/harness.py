@@ -1,6 +1,11 @@
 """The benchmark harness: ``python -m dxgk bench [--json] [--quick]`` (and
 ``tools/bench.py``).
 
+What it owns: the benchmark plan, the machine description, every figure's collection
+and the report. Invariant kept: timed loops run inside C (the core's benchmark drivers);
+Python only sets up, reads the clocks the drivers return, and takes medians -- ratios are
+always of figures measured side by side in the same run.
+
 What it measures, each figure the median of repeated runs with their min and max:
 
 * **allocator** -- every workload of the range-allocator benchmark driver
@@ -18,7 +23,7 @@ What it measures, each figure the median of repeated runs with their min and max
   core rejects after its handle checks (SizeInPages = 0), so the C work is minimal and
   the figure is the facade's own cost; a successful 1-page map is shown for scale.
 * **replay** -- calls per second of the C replay engine (``--check`` on) for each
-  synthetic trace kind of :mod:`dxgk.gentrace`, and the decoder's lines per second.
+  synthetic trace kind of :mod:`dxgk.bench.workloads`, and the decoder's lines per second.
 * **page-table memory** per mapped GiB (bytes of page tables / GiB mapped) for packed
   4 KB and 64 KB mappings, sparse 64 KB mappings (one per leaf table), and the end state
   of the churn trace. These are exact counts, not timings.
@@ -40,7 +45,7 @@ import timeit
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._core import ffi, lib
+from .._core import ffi, lib
 
 __all__ = ["main", "report", "run"]
 
@@ -147,7 +152,7 @@ def versions() -> dict[str, Any]:
     import cffi
     import numpy
 
-    from . import __version__
+    from .._version import __version__
     cc = (sysconfig.get_config_var("CC") or "").split()
     return {"dxgk": __version__, "python": platform.python_version(),
             "implementation": platform.python_implementation(), "numpy": numpy.__version__,
@@ -215,9 +220,9 @@ def bench_pagetables(plan: _Plan) -> dict[str, Any]:
 def bench_facade(plan: _Plan) -> dict[str, Any]:
     import ctypes
 
-    from . import structs
-    from .ddi import DxgkCbMapContextAllocation, last_status
-    from .model import Adapter
+    from .. import structs
+    from ..ddi import DxgkCbMapContextAllocation, last_status
+    from ..model import Adapter
 
     with Adapter() as a:
         p = a.create_process()
@@ -269,13 +274,14 @@ def bench_facade(plan: _Plan) -> dict[str, Any]:
 
 
 def bench_replay(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
-    from . import gentrace, trace
+    from .. import trace
+    from . import workloads
 
     rows = []
-    for kind, (_, desc) in gentrace.KINDS.items():
+    for kind, (_, desc) in workloads.KINDS.items():
         path = os.path.join(workdir, f"{kind}.jsonl")
         t0 = time.perf_counter()
-        info = gentrace.generate(kind, plan.trace_calls, 1, path)
+        info = workloads.generate(kind, plan.trace_calls, 1, path)
         gen_s = time.perf_counter() - t0
         decode_rates = []
         tr = None
@@ -300,8 +306,8 @@ def bench_replay(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
 
 
 def bench_pt_memory(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
-    from . import trace
-    from .model import Adapter, Segment
+    from .. import trace
+    from ..model import Adapter, Segment
 
     rows = []
 
@@ -452,24 +458,9 @@ def report(res: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-    ap = argparse.ArgumentParser(prog="python -m dxgk bench", description=__doc__.split("\n")[0])
-    add_arguments(ap)
-    return run_cli(ap.parse_args(argv))
-
-
-def add_arguments(ap: Any) -> None:
-    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats (< 1 min)")
-    ap.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def run_cli(args: Any) -> int:
-    log = None if args.json else (lambda s: print(s, file=sys.stderr, flush=True))
-    res = run(args.quick, log=log)
-    print(json.dumps(res, indent=2) if args.json else report(res))
+def run_command(*, quick: bool = False, as_json: bool = False) -> int:
+    """``python -m dxgk bench``: the report (or JSON) on stdout, progress on stderr."""
+    log = None if as_json else (lambda s: print(s, file=sys.stderr, flush=True))
+    res = run(quick, log=log)
+    print(json.dumps(res, indent=2) if as_json else report(res))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

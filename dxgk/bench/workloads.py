@@ -1,5 +1,5 @@
 """Synthetic DDI workloads, written as traces: ``python -m dxgk gen-trace KIND --calls N
---seed S [-o FILE]``.
+--seed S [-o FILE]`` -- the workloads of the benchmark harness and of the trace tests.
 
 Each workload drives the real model through the facade while :func:`dxgk.record` writes
 the trace, so every recorded result is the model's own answer and the file replays with
@@ -32,13 +32,14 @@ import ctypes
 import math
 import os
 import random
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
-from . import ddi, structs
-from .model import Adapter, Segment
-from .trace import record
+from .. import ddi, structs
+from ..model import Adapter, Segment
+from ..trace import record
 
 __all__ = ["KINDS", "GenInfo", "generate"]
 
@@ -321,3 +322,14 @@ def generate(kind: str, calls: int, seed: int, target: str | os.PathLike[str] | 
             g.adapter.close()
     path = os.fspath(target) if isinstance(target, (str, os.PathLike)) else None
     return GenInfo(kind, seed, rec.calls, rec.events, rec.lines, path)
+
+
+def run_command(kind: str, calls: int, seed: int, output: str | None = None, *,
+                live: int = 1024) -> int:
+    """``python -m dxgk gen-trace``: the trace to `output` (default: standard output), a
+    one-line summary on stderr when writing a file."""
+    info = generate(kind, calls, seed, output or sys.stdout, live=live)
+    if output:
+        print(f"wrote {output}: {info.calls} DDI calls, {info.events} object events, "
+              f"{info.lines} lines", file=sys.stderr)
+    return 0
