@@ -86,7 +86,10 @@ def _add_verify_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ._version import __version__
+
     p = argparse.ArgumentParser(prog="python -m dxgk", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"dxgk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     lay = sub.add_parser("layout", help="show struct layouts (pahole-style, or --json)")
     lay.add_argument("--abi", choices=ABI_NAMES, default="x64")
