@@ -47,9 +47,9 @@ from .ddi import (
     last_status,
     status_name,
 )
-from .layout import bit_mask
 from .records import (
     PAGE_SIZE,
+    PROTECTION_BITS,
     AdapterStats,
     AllocationInfo,
     Mapping,
@@ -60,6 +60,8 @@ from .records import (
     SegmentInfo,
     Translation,
     WalkLevel,
+    allocation_info_of,
+    page_table_stats_of,
     read_ranges,
     xlate_dtype,
 )
@@ -454,10 +456,10 @@ class Adapter(_Object):
                 raise ValueError("a Zero / NoAccess mapping needs pages=")
             pages = self.allocation(h).pages - offset
         if protection is None:
-            wanted = {"Write": write, "Execute": execute, "Zero": zero,
-                      "NoAccess": no_access, "SystemUseOnly": system_use_only}
-            protection = bit_mask("D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE",
-                                  *(name for name, on in wanted.items() if on))
+            b = PROTECTION_BITS
+            protection = ((b["Write"] if write else 0) | (b["Execute"] if execute else 0)
+                          | (b["Zero"] if zero else 0) | (b["NoAccess"] if no_access else 0)
+                          | (b["SystemUseOnly"] if system_use_only else 0))
         args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
             BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
             OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
@@ -517,11 +519,7 @@ class Adapter(_Object):
         st = lib.dxgk_vm_allocation_info(h, out) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             raise DdiError(st, f"{h:#x} is not a live allocation of {self!r}")
-        o = out[0]
-        return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
-                              int(o.driver_allocation), int(o.segment), int(o.segment_offset),
-                              int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
-                              int(o.context_flags))
+        return allocation_info_of(out[0])
 
     def segment(self, segment_id: int) -> SegmentInfo:
         """Segment ``segment_id`` (1-based) with its current usage."""
@@ -696,11 +694,7 @@ class Process(_Object):
     def page_table_stats(self) -> PageTableStats:
         out = ffi.new("dxgk_pt_stats *")
         self._check(lib.dxgk_vm_pt_stats(self._handle, out))
-        n = len(self._adapter._levels)
-        return PageTableStats(tuple(int(out.tables[i]) for i in range(n)),
-                              int(out.leaf64k_tables), int(out.table_bytes),
-                              int(out.valid_leaf_entries), int(out.mapped_pages),
-                              int(out.conversions))
+        return page_table_stats_of(out, len(self._adapter._levels))
 
     def __repr__(self) -> str:
         kind = "system process" if self._system else "Process"

@@ -9,7 +9,9 @@ process's ranges (used by the object layer and by trace replay alike).
 
 Invariant kept: a record is a snapshot; holding one keeps nothing alive in the C core,
 and its fields are exactly what the C core reported (header bit names come from the
-layout engine, :func:`dxgk.layout.bit_mask`, never restated).
+layout engine, :func:`dxgk.layout.flag_masks`, never restated). The conversions from
+the C core's info structs to records live here too, once, for the object layer and
+trace replay alike.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._core import ffi, lib
-from .layout import bit_mask
+from .layout import flag_masks
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
     "PAGE_SIZE",
+    "PROTECTION_BITS",
     "AdapterStats",
     "AllocationInfo",
     "Mapping",
@@ -37,15 +40,19 @@ __all__ = [
     "SegmentInfo",
     "Translation",
     "WalkLevel",
+    "allocation_info_of",
+    "page_table_stats_of",
     "read_ranges",
     "xlate_dtype",
 ]
 
 PAGE_SIZE = 4096
-_PROT = "D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE"
-_P_WRITE = bit_mask(_PROT, "Write")
-_P_EXECUTE = bit_mask(_PROT, "Execute")
-_P_SYSTEM_USE_ONLY = bit_mask(_PROT, "SystemUseOnly")
+#: D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE's bits by name ("Write", "Execute", "Zero",
+#: "NoAccess", "SystemUseOnly", ...), from the layout engine; read once at import.
+PROTECTION_BITS = flag_masks()["D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE"]
+_P_WRITE = PROTECTION_BITS["Write"]
+_P_EXECUTE = PROTECTION_BITS["Execute"]
+_P_SYSTEM_USE_ONLY = PROTECTION_BITS["SystemUseOnly"]
 _RANGE_KINDS = {lib.DXGK_VM_RANGE_MAP: "map", lib.DXGK_VM_RANGE_ZERO: "zero",
                 lib.DXGK_VM_RANGE_NOACCESS: "noaccess",
                 lib.DXGK_VM_RANGE_RESERVATION: "reservation"}
@@ -243,6 +250,21 @@ def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[
                                int(r.allocation), int(r.offset_pages), int(r.protection),
                                int(r.driver_protection)))
     return out
+
+
+def allocation_info_of(o: Any) -> AllocationInfo:
+    """The record of a filled ``dxgk_vm_alloc_info``."""
+    return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
+                          int(o.driver_allocation), int(o.segment), int(o.segment_offset),
+                          int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
+                          int(o.context_flags))
+
+
+def page_table_stats_of(o: Any, levels: int) -> PageTableStats:
+    """The record of a filled ``dxgk_pt_stats`` of a tree with `levels` levels."""
+    return PageTableStats(tuple(int(o.tables[i]) for i in range(levels)),
+                          int(o.leaf64k_tables), int(o.table_bytes),
+                          int(o.valid_leaf_entries), int(o.mapped_pages), int(o.conversions))
 
 
 @functools.cache

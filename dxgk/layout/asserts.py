@@ -31,13 +31,14 @@ def asserts_header_text(abi: str) -> str:
         "",
     ]
     count = 0
+    fields = {name: rec.flat_fields(detail=True) for name, rec in compute_layouts(abi).items()}
     for name, rec in compute_layouts(abi).items():
         lines.append(f"_Static_assert(sizeof({name}) == {rec.size}, "
                      f'"dxgk layout engine: sizeof({name}) != {rec.size} ({abi})");')
         lines.append(f"_Static_assert(_Alignof({name}) == {rec.align}, "
                      f'"dxgk layout engine: alignof({name}) != {rec.align} ({abi})");')
         count += 2
-        for f in rec.flat_fields(detail=True):
+        for f in fields[name]:
             if f["bitfield"]:
                 continue  # bitfields have no offsetof; their units are checked by the tests
             off = f["offset_bits"] // 8
@@ -48,9 +49,7 @@ def asserts_header_text(abi: str) -> str:
               "/* The bit masks of the subset's flag words (records whose member Value at",
               "   offset 0 overlays bitfields), relative to Value: the C core tests header",
               "   bits with these, never with restated numbers. */"]
-    recs = compute_layouts(abi)
-    for name, masks in flag_masks_of({n: r.flat_fields(detail=True)
-                                      for n, r in recs.items()}).items():
+    for name, masks in flag_masks_of(fields).items():
         for field, mask in masks.items():
             lines.append(f"#define DXGK_MASK_{name}_{field} UINT64_C({mask:#x})")
     lines += ["#endif", ""]

@@ -23,7 +23,15 @@ import numpy as np
 
 from .. import ddi
 from .._core import ffi, lib
-from ..model import AllocationInfo, Mapping, PageTableStats, Reservation, read_ranges
+from ..records import (
+    AllocationInfo,
+    Mapping,
+    PageTableStats,
+    Reservation,
+    allocation_info_of,
+    page_table_stats_of,
+    read_ranges,
+)
 from .decoder import Trace
 from .format import _MASK32, _OP_NAMES, _STATUS_SUCCESS, _VALUE_KEY
 
@@ -174,16 +182,10 @@ def page_table_stats(process: int) -> PageTableStats:
     _check(lib.dxgk_vm_pt_stats(process, out), f"page tables of process {process:#x}")
     st = ffi.new("dxgk_vm_adapter_stats *")
     _check(lib.dxgk_vm_get_adapter_stats(lib.dxgk_vm_adapter_of(process), st), "adapter")
-    n = int(st.level_count)
-    return PageTableStats(tuple(int(out.tables[i]) for i in range(n)), int(out.leaf64k_tables),
-                          int(out.table_bytes), int(out.valid_leaf_entries),
-                          int(out.mapped_pages), int(out.conversions))
+    return page_table_stats_of(out, int(st.level_count))
 
 
 def allocation_info(h: int) -> AllocationInfo:
     o = ffi.new("dxgk_vm_alloc_info *")
     _check(lib.dxgk_vm_allocation_info(h, o), f"allocation {h:#x}")
-    return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
-                          int(o.driver_allocation), int(o.segment), int(o.segment_offset),
-                          int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
-                          int(o.context_flags))
+    return allocation_info_of(o)
