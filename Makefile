@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SOURCES := setup.py pyproject.toml build_ffi.py $(wildcard headers/*.h) \
            $(wildcard dxgk/core/*.c dxgk/core/*.h dxgk/core/*.cdef) $(wildcard dxgk/layout/*.py)
 
-.PHONY: demo test install install-test build clean layouts test-asan
+.PHONY: demo test install install-test build clean layouts test-asan example-c
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ demo: install
 
 test: install-test
 	$(PY) -m pytest -q
+
+# The README's C worked example, built as the README says: a shared library that ctypes loads.
+CC ?= cc
+EXAMPLE_LIB := build/examples/libdriver_map.so
+example-c: $(EXAMPLE_LIB)
+$(EXAMPLE_LIB): examples/driver_map.c $(wildcard headers/*.h)
+	mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -Iheaders $< -o $@
 
 # AddressSanitizer + UBSan: the suites that drive the C core (ASAN_TESTS), against an
 # extension built with DXGK_SANITIZE=1 from a copy of the sources in build/asan/src

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._core import ffi, lib
 from .layout import flag_masks
@@ -56,6 +56,24 @@ _P_SYSTEM_USE_ONLY = PROTECTION_BITS["SystemUseOnly"]
 _RANGE_KINDS = {lib.DXGK_VM_RANGE_MAP: "map", lib.DXGK_VM_RANGE_ZERO: "zero",
                 lib.DXGK_VM_RANGE_NOACCESS: "noaccess",
                 lib.DXGK_VM_RANGE_RESERVATION: "reservation"}
+
+
+class _HexRepr:
+    """Reprs that print addresses, handles and flag words in hex (as a debugger and the
+    README do) and sizes and counts in decimal; the fields shown in hex are named by each
+    record's ``_HEX``."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in fields(self):  # type: ignore[arg-type]
+            if not f.repr:
+                continue
+            v = getattr(self, f.name)
+            text = f"{v:#x}" if f.name in self._HEX and type(v) is int else repr(v)
+            parts.append(f"{f.name}={text}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
 
 @dataclass(frozen=True)
@@ -101,9 +119,13 @@ class AdapterStats:
     interface_version: int
 
 
-@dataclass(frozen=True)
-class AllocationInfo:
+@dataclass(frozen=True, repr=False)
+class AllocationInfo(_HexRepr):
     """A context allocation (``Adapter.allocation(h)``)."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset((
+        "handle", "process", "device", "context", "driver_allocation", "segment_offset",
+        "va", "flags", "context_flags"))
 
     handle: int
     process: int                 # the process whose VA space it is mapped in
@@ -124,10 +146,13 @@ class AllocationInfo:
         return self.size // PAGE_SIZE
 
 
-@dataclass(frozen=True)
-class Mapping:
+@dataclass(frozen=True, repr=False)
+class Mapping(_HexRepr):
     """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
     "zero" or "noaccess" (no allocation)."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(
+        ("va", "allocation", "protection", "driver_protection"))
 
     va: int
     size: int                    # bytes
@@ -154,9 +179,11 @@ class Mapping:
         return bool(self.protection & _P_SYSTEM_USE_ONLY)
 
 
-@dataclass(frozen=True)
-class Reservation:
+@dataclass(frozen=True, repr=False)
+class Reservation(_HexRepr):
     """A VA range reserved by DxgkCbReserveGpuVirtualAddressRange."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(("va", "flags"))
 
     va: int
     size: int                    # bytes
@@ -172,9 +199,11 @@ class Reservation:
         return bool(self.flags & 1)
 
 
-@dataclass(frozen=True)
-class WalkLevel:
+@dataclass(frozen=True, repr=False)
+class WalkLevel(_HexRepr):
     """One level of a page-table walk. Unpacks as ``(level, index, pte)``."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(("index", "table_address"))
 
     level: int                   # 0 = leaf
     index: int                   # entry index in this level's table
@@ -193,10 +222,12 @@ class WalkLevel:
         return (self.level, self.index, self.pte)[i]
 
 
-@dataclass(frozen=True)
-class Translation:
+@dataclass(frozen=True, repr=False)
+class Translation(_HexRepr):
     """What the GPU would see at ``va`` (SPEC 7): the walk, root first, ending at the leaf
     or at the first invalid entry."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(("va", "address"))
 
     va: int
     valid: bool
@@ -219,9 +250,11 @@ class PageTableStats:
     conversions: int             # 64 KB leaf tables converted to 4 KB entries
 
 
-@dataclass(frozen=True)
-class PagingRecord:
+@dataclass(frozen=True, repr=False)
+class PagingRecord(_HexRepr):
     """An entry of the adapter's paging log."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(("allocation",))
 
     sequence: int
     operation: str               # "UPDATE_CONTEXT_ALLOCATION"
