@@ -91,16 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dxgk", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"dxgk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    lay = sub.add_parser("layout", help="show struct layouts (pahole-style, or --json)")
-    lay.add_argument("--abi", choices=ABI_NAMES, default="x64")
-    lay.add_argument("--json", action="store_true", help="machine-readable output")
-    lay.add_argument("names", nargs="*", metavar="NAME")
+    lay = sub.add_parser(
+        "layout", help="show struct layouts (pahole-style, or --json)",
+        description="Print the byte-exact layout of dxgk's structs and unions as the Windows "
+                    "compiler places them: every member's offset, size and bit position, "
+                    "padding holes included (pahole-style), or as JSON. Exit status 0; 2 for "
+                    "a name that is not in dxgk's header subset (with close matches).")
+    lay.add_argument("--abi", choices=ABI_NAMES, default="x64",
+                     help="the Windows ABI to lay out for (default: x64)")
+    lay.add_argument("--json", action="store_true",
+                     help="machine-readable output: {name: {size, align, fields}}")
+    lay.add_argument("names", nargs="*", metavar="NAME",
+                     help="typedef or struct tag names, e.g. DXGKARGCB_MAPCONTEXTALLOCATION "
+                          "(default: every struct and union of the subset)")
     lay.set_defaults(func=_cmd_layout)
     ver = sub.add_parser("verify-header",
                          help="compare dxgk's structs with a Windows SDK/WDK's display headers")
     _add_verify_arguments(ver)
     ver.set_defaults(func=_cmd_verify)
-    demo = sub.add_parser("demo", help="run the main demonstration")
+    demo = sub.add_parser(
+        "demo", help="run the main demonstration",
+        description="Create the default adapter, a process, device, context and a context "
+                    "allocation; show a DXGKARGCB_MAPCONTEXTALLOCATION's bytes annotated, "
+                    "call DxgkCbMapContextAllocation, print the VA and its page-table walk, "
+                    "then make failing calls and print the status that says why. Takes no "
+                    "arguments.")
     demo.set_defaults(func=_cmd_demo)
     rp = sub.add_parser("replay", help="re-execute a trace on fresh adapters (exit 1 with "
                         "--check if a result differs, 2 for a malformed trace)")
@@ -118,8 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--live", type=int, default=1024, metavar="L",
                     help="churn: target number of live allocations (default 1024)")
     gt.set_defaults(func=_cmd_gen_trace)
-    bn = sub.add_parser("bench", help="run the benchmark harness")
-    bn.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    bn = sub.add_parser(
+        "bench", help="run the benchmark harness",
+        description="Measure, in one process, the range allocator and the page tables (timed "
+                    "in C), the facade's per-call cost next to a no-op cffi call, trace "
+                    "decoding and replay per workload, and page-table memory per mapped GiB. "
+                    "Each figure is the median [min..max] of repeated runs, after a line "
+                    "describing the machine. The full run takes about a minute or two.")
+    bn.add_argument("--quick", action="store_true",
+                    help="smaller sizes, fewer repeats (well under a minute)")
     bn.add_argument("--json", action="store_true", help="machine-readable output")
     bn.set_defaults(func=_cmd_bench)
     pv = sub.add_parser("plot-vaspace", help="draw a process's VA space after replaying a "

@@ -103,7 +103,8 @@ def last_status() -> int:
 
 
 def live_handles() -> int:
-    """Live handles of every adapter in this process (leak checks)."""
+    """The number of live handles (adapters, processes, devices, contexts, allocations)
+    of every adapter in this process: an int, for leak checks (equal before and after)."""
     return int(lib.dxgk_vm_live_handles())
 
 

@@ -327,8 +327,25 @@ def generate(kind: str, calls: int, seed: int, target: str | os.PathLike[str] | 
 def run_command(kind: str, calls: int, seed: int, output: str | None = None, *,
                 live: int = 1024) -> int:
     """``python -m dxgk gen-trace``: the trace to `output` (default: standard output), a
-    one-line summary on stderr when writing a file."""
-    info = generate(kind, calls, seed, output or sys.stdout, live=live)
+    one-line summary on stderr when writing a file; 2 and one line on stderr for a bad
+    argument or an output that cannot be written (a partly written file is removed)."""
+    def fail(message: str) -> int:
+        print(f"dxgk gen-trace: {message}", file=sys.stderr)
+        return 2
+
+    if calls < 1:
+        return fail(f"--calls must be at least 1, got {calls}")
+    if live < 1:
+        return fail(f"--live must be at least 1, got {live}")
+    if output is not None and os.path.isdir(output):
+        return fail(f"cannot write {output!r}: it is a directory")
+    existed = output is not None and os.path.lexists(output)
+    try:
+        info = generate(kind, calls, seed, output or sys.stdout, live=live)
+    except OSError as e:
+        if output is not None and not existed and os.path.lexists(output):
+            os.remove(output)
+        return fail(f"cannot write {output or 'standard output'!r}: {e.strerror or e}")
     if output:
         print(f"wrote {output}: {info.calls} DDI calls, {info.events} object events, "
               f"{info.lines} lines", file=sys.stderr)

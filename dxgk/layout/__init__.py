@@ -114,6 +114,7 @@ def build_cache() -> dict[str, Any]:
         out["abis"][abi] = {
             name: {"size": rec.size, "align": rec.align, "fields": rec.flat_fields(detail=True),
                    **({"alias_of": rec.public} if rec.public != name else {}),
+                   **({"tag": rec.name} if rec.name and rec.name != name else {}),
                    "record": rec.describe()}
             for name, rec in recs.items()
         }

@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from . import StructLayout, cached_layouts, layout_of
 
@@ -72,16 +73,39 @@ def _hole_row(start: int, length: int, size: int) -> str:
     return f"    /* {what}: {length} byte{'s' if length != 1 else ''} at {start} */"
 
 
+def resolve_names(names: Sequence[str], known: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The typedef names `names` stand for (a struct tag such as
+    ``_DXGKARGCB_MAPCONTEXTALLOCATION`` names its typedef), and one error line per name
+    that names nothing, with the close matches in any letter case."""
+    by_tag = {entry["tag"]: name for name, entry in known.items() if "tag" in entry}
+    folded = {**{tag.casefold(): name for tag, name in by_tag.items()},
+              **{name.casefold(): name for name in known}}
+    found: list[str] = []
+    errors: list[str] = []
+    for n in names:
+        if n in known:
+            found.append(n)
+        elif n in by_tag:
+            found.append(by_tag[n])
+        else:
+            if n.casefold() in folded:
+                errors.append(f"no struct or union named {n!r} (names are case-sensitive: "
+                              f"did you mean {folded[n.casefold()]}?)")
+                continue
+            close = difflib.get_close_matches(n.casefold(), list(folded), n=8, cutoff=0.5)
+            names_close = list(dict.fromkeys(folded[c] for c in close))[:5]
+            hint = f" (close matches: {', '.join(names_close)})" if names_close else ""
+            errors.append(f"no struct or union named {n!r}{hint}")
+    return found, errors
+
+
 def run_command(names: Sequence[str], *, abi: str = "x64", as_json: bool = False) -> int:
     """``python -m dxgk layout``: 0, or 2 (one line per unknown name on stderr)."""
-    known = list(cached_layouts(abi))
-    names = list(names) or known
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        for n in unknown:
-            close = difflib.get_close_matches(n, known, n=5, cutoff=0.5)
-            hint = f" (close matches: {', '.join(close)})" if close else ""
-            print(f"dxgk layout: no struct or union named {n!r}{hint}", file=sys.stderr)
+    known = cached_layouts(abi)
+    names, errors = resolve_names(names, known) if names else (list(known), [])
+    if errors:
+        for line in errors:
+            print(f"dxgk layout: {line}", file=sys.stderr)
         return 2
     layouts = [layout_of(n, abi) for n in names]
     if as_json:

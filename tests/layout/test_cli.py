@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from dxgk.cli import main
 
 
@@ -42,3 +44,37 @@ def test_unknown_name_exits_2_with_close_matches():
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert "DXGKARGCB_MAPCONTEXTALLOCATION" in r.stderr
+
+
+def test_a_struct_tag_names_its_typedef(capsys):
+    assert main(["layout", "--json", "_DXGKARGCB_MAPCONTEXTALLOCATION"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["DXGKARGCB_MAPCONTEXTALLOCATION"]
+    assert out["DXGKARGCB_MAPCONTEXTALLOCATION"]["size"] == 64
+
+
+def test_a_name_in_the_wrong_case_gets_the_right_one(capsys):
+    assert main(["layout", "dxgkargcb_mapcontextallocation"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["dxgk layout: no struct or union named 'dxgkargcb_mapcontextallocation' "
+                   "(names are case-sensitive: did you mean DXGKARGCB_MAPCONTEXTALLOCATION?)"]
+    assert main(["layout", "_dxgkargcb_mapcontextallocation"]) == 2
+    assert "did you mean DXGKARGCB_MAPCONTEXTALLOCATION?" in capsys.readouterr().err
+
+
+def test_close_matches_name_typedefs_once(capsys):
+    assert main(["layout", "DXGKARGCB_MAPCONTEXTALLOCATIONN"]) == 2
+    err = capsys.readouterr().err
+    close = err.split("close matches: ")[1].rstrip(")\n").split(", ")
+    assert close[0] == "DXGKARGCB_MAPCONTEXTALLOCATION"
+    assert len(close) == len(set(close)) and not any(c.startswith("_") for c in close)
+
+
+def test_every_command_explains_itself(capsys):
+    for command in ("layout", "demo", "bench"):
+        with pytest.raises(SystemExit) as e:
+            main([command, "--help"])
+        assert e.value.code == 0
+        text = capsys.readouterr().out
+        description = text.split("\n\n")[1]
+        assert len(description.split()) >= 20, (command, description)
