@@ -7,9 +7,9 @@ end (or after line N):
 * top: the VA space, 0 to 2^VirtualAddressBitCount, as a strip with the address
   increasing to the right. Mappings are filled in the colour of the segment their
   allocation lives in (Zero and NoAccess ranges in greys), reservations are hatched,
-  holes are white. The space is 2^48 bytes and its mappings may be kilobytes, so every
-  range and hole is drawn with a width that grows with the logarithm of its size; the
-  ticks give true addresses and the largest holes are labelled with their size.
+  holes are white. The space is 2^48 bytes and its mappings may be kilobytes, so the
+  axis is linear in parts: the longest holes are cut out and drawn as labelled breaks,
+  the rest is to scale, and ticks sit at round addresses (:mod:`dxgk.trace.vaxis`).
 * bottom: page-table occupancy per level -- how many tables each level has and what
   fraction of their entries are valid (a 64 KB-format leaf has 1/16 of the entries).
 
@@ -27,7 +27,6 @@ is drawn, and is exit code 2 with one line on stderr.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from .decoder import decode
 from .format import TraceError
 from .replayer import replay
 from .result import ReplayResult, allocation_info, page_table_stats, process_ranges
+from .vaxis import build_axis
 
 __all__ = ["MatplotlibMissing", "plot_vaspace", "run_command"]
 
@@ -113,31 +113,6 @@ def _ranges(process: int) -> list[_Range]:
     return out
 
 
-def _width(size: int) -> float:
-    """Drawn width of a range or hole: grows with the logarithm of its size (4 KiB -> 1,
-    2 MiB -> 9, 1 GiB -> 18, 256 TiB -> 36), so kilobyte mappings and terabyte holes
-    are both visible; the tick labels give the true addresses."""
-    return math.log2(1 + size / 4096)
-
-
-def _layout(ranges: list[_Range], va_end: int) -> list[tuple[int, int, str, int, float]]:
-    """Ranges and the holes between them (from 0 to va_end), each with its x start:
-    [(va, size, kind, segment, x)]; kind "hole" for a hole."""
-    out = []
-    x = 0.0
-    at = 0
-    for g in ranges:
-        if g.va > at:
-            out.append((at, g.va - at, "hole", 0, x))
-            x += _width(g.va - at)
-        out.append((g.va, g.size, g.kind, g.segment, x))
-        x += _width(g.size)
-        at = max(at, g.va + g.size)
-    if va_end > at:
-        out.append((at, va_end - at, "hole", 0, x))
-    return out
-
-
 def plot_vaspace(trace_path: str | os.PathLike[str], out_png: str | os.PathLike[str], *,
                  process: str | None = None, line: int | None = None,
                  progress: bool | None = None) -> dict[str, Any]:
@@ -161,43 +136,38 @@ def plot_vaspace(trace_path: str | os.PathLike[str], out_png: str | os.PathLike[
     palette = plt.get_cmap("tab10")
     colour = {sid: palette((sid - 1) % 10) for sid in seg_ids}
     kind_colour = {"zero": "#c8c8c8", "noaccess": "#6e6e6e"}
-    elems = _layout(ranges, 1 << va_bits)
-    total_x = elems[-1][4] + _width(elems[-1][1]) if elems else 1.0
+    axis = build_axis([(g.va, g.size) for g in ranges], 1 << va_bits)
     y0, h = 0.15, 0.7
-    ax.add_patch(Rectangle((0, y0), total_x, h, facecolor="white", edgecolor="#bbbbbb",
+    thin = 0.0008                                   # narrowest drawn range (visible)
+    ax.add_patch(Rectangle((0, y0), 1.0, h, facecolor="white", edgecolor="#bbbbbb",
                            linewidth=0.8))
-    for va, size, kind, seg, x in elems:
-        w = _width(size)
-        if kind == "hole":
-            continue                                # white
-        if kind == "reservation":
-            ax.add_patch(Rectangle((x, y0), w, h, facecolor="white", edgecolor="#8a5a00",
+    for g in ranges:
+        x0 = axis.x(g.va)
+        w = max(axis.x(g.va + g.size) - x0, thin)
+        if g.kind == "reservation":
+            ax.add_patch(Rectangle((x0, y0), w, h, facecolor="white", edgecolor="#8a5a00",
                                    hatch="////", linewidth=0.6))
         else:
-            c = colour.get(seg, "#999999") if kind == "map" else kind_colour[kind]
-            ax.add_patch(Rectangle((x, y0), w, h, facecolor=c, edgecolor="white",
-                                   linewidth=0.2 if w > total_x / 400 else 0))
-    holes = sorted((e for e in elems if e[2] == "hole"), key=lambda e: -e[1])
-    for va, size, _, _, x in holes[:6]:
-        if _width(size) > total_x * 0.015:
-            ax.text(x + _width(size) / 2, y0 + h / 2, _human(size), ha="center", va="center",
-                    fontsize=7, color="#777777", rotation=90 if _width(size) < total_x * 0.05
-                    else 0)
-    ticks, last = [], -1e9
-    for va, size, kind, _, x in elems:              # greedy: at least a tenth apart
-        if x - last >= total_x / 10:
-            ticks.append((x, va))
-            last = x
-    ticks.append((total_x, 1 << va_bits))
-    if len(ticks) > 1 and ticks[-1][0] - ticks[-2][0] < total_x / 20:
-        del ticks[-2]
-    ax.set_xlim(0, total_x)
+            c = colour.get(g.segment, "#999999") if g.kind == "map" else kind_colour[g.kind]
+            ax.add_patch(Rectangle((x0, y0), w, h, facecolor=c, edgecolor="white",
+                                   linewidth=0.2 if w > 1 / 400 else 0))
+    for _, size, x0, x1 in axis.cuts:               # a cut hole: a break with its size
+        ax.add_patch(Rectangle((x0, y0 - 0.06), x1 - x0, h + 0.12, facecolor="#f2f2f2",
+                               edgecolor="none", zorder=3))
+        for xb in (x0 + (x1 - x0) * 0.3, x0 + (x1 - x0) * 0.7):
+            ax.plot([xb - 0.003, xb + 0.003], [y0 - 0.08, y0 + h + 0.08], color="#555555",
+                    linewidth=0.9, zorder=4)
+        ax.text((x0 + x1) / 2, y0 + h / 2, _human(size), ha="center", va="center",
+                fontsize=6.5, color="#555555", rotation=90, zorder=5)
+    ax.set_xlim(0, 1.0)
     ax.set_ylim(0, 1.0)
     ax.set_yticks([])
-    ax.set_xticks([t[0] for t in ticks])
-    ax.set_xticklabels([f"{t[1]:#x}" for t in ticks], fontsize=7, rotation=20, ha="right")
-    ax.set_xlabel("GPU VA (each range and hole drawn with a width that grows with the "
-                  "logarithm of its size)", fontsize=8)
+    ax.set_xticks([x for x, _ in axis.ticks])
+    ax.set_xticklabels([f"{va:#x}" for _, va in axis.ticks], fontsize=7, rotation=20,
+                       ha="right")
+    ax.set_xlabel("GPU VA, to scale between breaks; each break is a hole cut out of the "
+                  "axis, labelled with its size" if axis.cuts else "GPU VA, to scale",
+                  fontsize=8)
     n_maps = sum(1 for g in ranges if g.kind != "reservation")
     n_res = len(ranges) - n_maps
     mapped = sum(g.size for g in ranges if g.kind != "reservation")
@@ -250,7 +220,7 @@ def plot_vaspace(trace_path: str | os.PathLike[str], out_png: str | os.PathLike[
     fig.savefig(out_png, dpi=110)
     plt.close(fig)
     return {"process": pname, "mappings": n_maps, "reservations": n_res,
-            "holes": sum(1 for e in elems if e[2] == "hole"),
+            "cut_holes": len(axis.cuts), "ticks": [va for _, va in axis.ticks],
             "segments": seg_ids, "tables": list(pts.tables), "occupancy": occ}
 
 
