@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SOURCES := setup.py pyproject.toml build_ffi.py $(wildcard headers/*.h) \
            $(wildcard dxgk/core/*.c dxgk/core/*.h dxgk/core/*.cdef) $(wildcard dxgk/layout/*.py)
 
-.PHONY: demo test install install-test build clean layouts test-asan example-c
+.PHONY: demo test install install-test build clean layouts test-asan example-c lint
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: install
 
 test: install-test
 	$(PY) -m pytest -q
+
+# ruff (pyproject.toml [tool.ruff]) and mypy (strict on the public modules, [tool.mypy]).
+lint: install-test
+	$(PY) -m ruff check dxgk tests tools build_ffi.py setup.py
+	$(PY) -m mypy
 
 # The README's C worked example, built as the README says: a shared library that ctypes loads.
 CC ?= cc

@@ -49,9 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 for _p in (ROOT / "tests" / "reliability", ROOT / "tests" / "ddi"):
     sys.path.insert(0, str(_p))
 
-import fuzzkit as F
+import fuzzkit as F  # noqa: E402  (found through the sys.path entries above)
 
-import dxgk
+import dxgk  # noqa: E402
 
 MAX_OPS = 48
 
@@ -173,7 +173,8 @@ class Program:
         if self.inp.int(1) % 2:          # plausible: a size that fits, sane flags, no context
             raw[0:4] = (raw[0] & 2).to_bytes(4, "little")                 # MapGpuVirtualAddress
             raw[24:32] = bytes(8)
-            raw[40:48] = (1 + int.from_bytes(raw[40:48], "little") % (2 << 20)).to_bytes(8, "little")
+            size = 1 + int.from_bytes(raw[40:48], "little") % (2 << 20)
+            raw[40:48] = size.to_bytes(8, "little")
             raw[48:52] = bytes(4)
             raw[52:56] = (1 + raw[52] % 7).to_bytes(4, "little")          # SupportedSegmentSet
             raw[60:64] = (raw[60] % 4).to_bytes(4, "little")              # PreferredSegment

@@ -47,7 +47,7 @@ from typing import Any
 
 from .._core import ffi, lib
 
-__all__ = ["main", "report", "run"]
+__all__ = ["report", "run", "run_command"]
 
 GiB = 1 << 30
 

@@ -93,13 +93,15 @@ def __getattr__(name: str) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _cache() -> dict[str, Any]:
-    return json.loads(CACHE_FILE.read_text())
+    cache: dict[str, Any] = json.loads(CACHE_FILE.read_text())
+    return cache
 
 
 def cached_layouts(abi: str) -> dict[str, Any]:
     """{name: {"size","align","fields","record"}} for the shipped subset (no parsing)."""
     get_abi(abi)
-    return _cache()["abis"][abi]
+    layouts: dict[str, Any] = _cache()["abis"][abi]
+    return layouts
 
 
 def struct_names() -> list[str]:
@@ -162,12 +164,14 @@ class StructLayout:
                             "size_bits": f.size_bits} for f in self.fields]}
 
 
-def layout_of(name: str, abi: str = "x64", defines: Mapping[str, str] | None = None) -> StructLayout:
+def layout_of(name: str, abi: str = "x64",
+              defines: Mapping[str, str] | None = None) -> StructLayout:
     """Size, alignment and flattened fields of struct `name` for `abi`.
 
     With no `defines`, answered from the precomputed cache; with `defines` (e.g. an older
     DXGKDDI_INTERFACE_VERSION), the headers are laid out afresh.
     """
+    recs: Mapping[str, Any]
     if defines:
         recs = {n: {"size": r.size, "align": r.align, "fields": r.flat_fields(detail=True)}
                 for n, r in compute_layouts(abi, defines=defines).items()}

@@ -232,7 +232,9 @@ class LayoutEngine:
             raise LayoutError(f"unknown constant {node.name}")
         if isinstance(node, c_ast.UnaryOp):
             if node.op == "sizeof":
-                return self.type_of(node.expr).size if not isinstance(node.expr, c_ast.ID) else self.const(node.expr)
+                if isinstance(node.expr, c_ast.ID):
+                    return self.const(node.expr)
+                return self.type_of(node.expr).size
             v = self.const(node.expr)
             return {"-": -v, "+": v, "~": ~v, "!": int(not v)}[node.op]
         if isinstance(node, c_ast.BinaryOp):
@@ -330,7 +332,8 @@ class LayoutEngine:
         max_field_align = self.pack if 0 < self.pack <= ptr_bytes else 0
         decls = list(node.decls or [])
         own_align = 0
-        if decls and isinstance(decls[0], c_ast.Pragma) and decls[0].string.startswith("dxgk_record_align"):
+        if (decls and isinstance(decls[0], c_ast.Pragma)
+                and decls[0].string.startswith("dxgk_record_align")):
             own_align = int(decls[0].string.split("(")[1].split(")")[0])
             decls = decls[1:]
         size = 0

@@ -1,4 +1,5 @@
-"""Regenerate (or --check) dxgk/layout/layouts.json from headers/: `python -m dxgk.layout.generate`."""
+"""Regenerate (or --check) dxgk/layout/layouts.json from headers/:
+`python -m dxgk.layout.generate`."""
 
 from __future__ import annotations
 

@@ -44,12 +44,13 @@ class _Pre(Preprocessor):
         super().__init__()
         self.errors: list[str] = []
 
-    def on_error(self, file, line, msg):  # noqa: D401 - pcpp hook
+    def on_error(self, file: str, line: int, msg: str) -> None:  # pcpp hook
         self.errors.append(f"{file}:{line}: {msg}")
 
-    def on_include_not_found(self, is_malformed, is_system_include, curdir, includepath):
+    def on_include_not_found(self, is_malformed: bool, is_system_include: bool, curdir: str,
+                             includepath: str) -> None:  # pcpp hook
         self.errors.append(f"include not found: {includepath}")
-        raise OutputDirective(Action.IgnoreAndRemove)  # type: ignore[name-defined]
+        raise OutputDirective(Action.IgnoreAndRemove)
 
 
 from pcpp.preprocessor import Action, OutputDirective  # noqa: E402
@@ -62,7 +63,8 @@ _ATTRIBUTE = re.compile(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)")
 
 
 def _msvc_rewrite(text: str) -> str:
-    text = _REC_ALIGN.sub(lambda m: f"{m.group(1)} {m.group(3)} {{\n#pragma dxgk_record_align({m.group(2)})\n", text)
+    text = _REC_ALIGN.sub(
+        lambda m: f"{m.group(1)} {m.group(3)} {{\n#pragma dxgk_record_align({m.group(2)})\n", text)
     text = _ALIGN.sub(lambda m: f"_Alignas({m.group(1)})", text)
     text = _DECLSPEC.sub("", text)
     text = _ATTRIBUTE.sub("", text)

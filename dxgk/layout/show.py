@@ -49,7 +49,8 @@ def format_layout(lay: StructLayout) -> str:
     for start in sorted(hole_at):
         if start not in emitted:
             rows.append(_hole_row(start, hole_at[start], lay.size))
-    rows.append(f"}};  /* {len(lay.fields)} fields, {sum(h for _, h in holes)} bytes of holes/padding */")
+    rows.append(f"}};  /* {len(lay.fields)} fields, {sum(h for _, h in holes)} bytes of "
+                "holes/padding */")
     return "\n".join(rows)
 
 

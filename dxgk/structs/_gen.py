@@ -36,7 +36,7 @@ class StructBase:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
             raise TypeError(f"{self._dxgk_name_}() takes keyword arguments only")
-        super().__init__()  # type: ignore[call-arg]
+        super().__init__()
         for key, value in kwargs.items():
             self._assign(key, value)
 
@@ -89,7 +89,7 @@ def _bit_property(unit: str, shift: int, width: int, signed: bool, label: str) -
     lo, hi = (-(1 << (width - 1)), (1 << (width - 1)) - 1) if signed else (0, mask)
 
     def get(self: Any) -> int:
-        v = (getattr(self, unit) >> shift) & mask
+        v: int = (getattr(self, unit) >> shift) & mask
         if signed and v >> (width - 1):
             v -= 1 << width
         return v
@@ -224,11 +224,13 @@ class StructNamespace(types.ModuleType):
             raise AttributeError(name)
         classes = self.__dict__["_classes"]
         if name in classes:
-            return classes[name]
+            found: type = classes[name]
+            return found
         table = cached_layouts(self.__dict__["abi"])
         entry = table.get(name)
         if entry is None:
             raise AttributeError(f"dxgk.structs.{self.abi} has no struct or union {name!r}")
+        cls: type
         if "alias_of" in entry:
             cls = getattr(self, entry["alias_of"])
         else:

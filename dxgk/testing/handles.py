@@ -42,7 +42,8 @@ class HandleTable:
         return int(self._lib.dxgk_handle_free(self._t, h, type))
 
     def handles(self, type: int = 0) -> list[int]:
-        out, h = [], 0
+        out: list[int] = []
+        h = 0
         while True:
             h = int(self._lib.dxgk_handle_next(self._t, type, h))
             if h == 0:

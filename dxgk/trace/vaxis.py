@@ -57,7 +57,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Axis:
-    parts: tuple[Part, ...]                    # in address order, covering [0, va_end) with the cuts
+    parts: tuple[Part, ...]                    # in address order; with the cuts, [0, va_end)
     cuts: tuple[tuple[int, int, float, float], ...]   # (va, size, x0, x1) of each cut hole
     ticks: tuple[tuple[float, int], ...]       # (x, address)
 

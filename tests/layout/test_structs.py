@@ -58,7 +58,7 @@ def test_class_matches_engine_on_every_field(abi, name):
 
 def test_host_namespace_is_the_host_64bit_abi():
     assert host_abi() in ("x64", "arm64")
-    assert structs.DXGK_PTE is getattr(structs.namespace(host_abi()), "DXGK_PTE")
+    assert structs.DXGK_PTE is structs.namespace(host_abi()).DXGK_PTE
 
 
 def test_keyword_construction_and_nested_bitfield_access():

@@ -465,7 +465,8 @@ class Harness:
         except MemoryError:
             COUNTS[("create_process", "STATUS_NO_MEMORY")] += 1
             if fits:
-                raise Mismatch("create_process: no room for the root table, the model has it")
+                raise Mismatch(
+                    "create_process: no room for the root table, the model has it") from None
             assert "model" not in state
             assert before is not None
             self.expect_unchanged(before, "create_process")

@@ -223,7 +223,8 @@ class DdiFuzz(RuleBasedStateMachine):
             elif how == "window":
                 minimum = data.draw(st.integers(0, lim // P64K - 1)) * P64K
                 maximum = data.draw(st.one_of(
-                    st.just(0), st.integers(minimum // PAGE + 1, lim // PAGE).map(lambda x: x * PAGE)))
+                    st.just(0),
+                    st.integers(minimum // PAGE + 1, lim // PAGE).map(lambda x: x * PAGE)))
             if mode == "edge":
                 field = data.draw(st.sampled_from(["base", "minimum", "maximum", "offset", "pages",
                                                    "prot", "handle"]))
@@ -398,7 +399,8 @@ class DdiFuzz(RuleBasedStateMachine):
 
         def hook(p: dxgk.Process) -> int | None:
             for _ in range(n):
-                hp = p.handle if data.draw(st.integers(0, 7)) else self.any_handle(data, "process", a)
+                hp = (p.handle if data.draw(st.integers(0, 7))
+                      else self.any_handle(data, "process", a))
                 hA = a.handle if data.draw(st.integers(0, 9)) else self.adapter_handle(data)[0]
                 self._reserve(data, hA, a, hp)
             if outcome == "status":
@@ -587,7 +589,8 @@ def adapter_descriptions(draw):
                                      "l64", "mode", "segsize", "pagesize", "noseg"]))
         i = draw(st.integers(0, nlev - 1))
         if what == "bits":
-            levels[i]["PageTableIndexBitCount"] = draw(st.sampled_from([0, 10, 24, 25, 64, U64 & 0xFFFFFFFF]))
+            levels[i]["PageTableIndexBitCount"] = draw(
+                st.sampled_from([0, 10, 24, 25, 64, U64 & 0xFFFFFFFF]))
         elif what == "va":
             caps["VirtualAddressBitCount"] = draw(st.sampled_from([0, 11, 63, 64, 65, 0xFFFFFFFF]))
         elif what == "count":
