@@ -1,7 +1,7 @@
 """dxgk — a byte-exact model of the Windows display kernel's GPU virtual address services.
 
     import dxgk
-    a = dxgk.Adapter()                                  # SPEC.md's default adapter
+    a = dxgk.Adapter()                  # the default adapter (docs/behaviour.md 3.4)
     p = a.create_process(); d = p.create_device()
     args = dxgk.structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=16)
     va = dxgk.DxgkCbMapContextAllocation(a.handle, args)   # 0 on failure, then:

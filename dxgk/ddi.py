@@ -50,6 +50,7 @@ from typing import Any, Final
 
 from . import structs
 from ._core import ffi, lib
+from ._ddi_docs import DDI_DOCS
 from .layout import cached_layouts
 from .structs import StructBase
 
@@ -72,7 +73,7 @@ __all__ = [
     "x86_handle",
 ]
 
-# ---- status codes (SPEC section 8) -------------------------------------------------------
+# ---- status codes (docs/behaviour.md section 8) -------------------------------------------------------
 
 STATUS_SUCCESS: Final[int] = 0x00000000
 STATUS_INVALID_HANDLE: Final[int] = 0xC0000008
@@ -530,10 +531,7 @@ def _make_map() -> Callable[..., int]:
     spec = _MAP
 
     def DxgkCbMapContextAllocation(hAdapter: Any, args: Any, *, abi: str | None = None) -> int:
-        """``D3DGPU_VIRTUAL_ADDRESS DxgkCbMapContextAllocation(HANDLE hAdapter,
-        const DXGKARGCB_MAPCONTEXTALLOCATION *pArgs)``: maps a GPU VA to (part of) a
-        context allocation (SPEC 5) and returns it, or 0 on any failure --
-        :func:`last_status` then says why."""
+        # help text: DDI_DOCS (dxgk/_ddi_docs.py)
         if _recorder is not None:
             return _recorder.map(hAdapter, args, abi)
         if abi is None:
@@ -566,9 +564,7 @@ def _make_create() -> Callable[..., int]:
     spec = _CREATE
 
     def DxgkCbCreateContextAllocation(args: Any, *, abi: str | None = None) -> int:
-        """``NTSTATUS DxgkCbCreateContextAllocation(DXGKARGCB_CREATECONTEXTALLOCATION *)``:
-        creates a context allocation (SPEC 4) and writes its handle into
-        ``args.hAllocation`` (in the caller's buffer). Returns the NTSTATUS."""
+        # help text: DDI_DOCS (dxgk/_ddi_docs.py)
         if _recorder is not None:
             return _recorder.create(args, abi)
         if abi is None:
@@ -591,9 +587,7 @@ def _make_update() -> Callable[..., int]:
 
     def DxgkCbUpdateContextAllocation(hAdapter: Any, args: Any, *,
                                       abi: str | None = None) -> int:
-        """``NTSTATUS DxgkCbUpdateContextAllocation(HANDLE hAdapter,
-        const DXGKARGCB_UPDATECONTEXTALLOCATION *)``: logs an UPDATE_CONTEXT_ALLOCATION
-        paging operation with a copy of the private driver data (SPEC 6)."""
+        # help text: DDI_DOCS (dxgk/_ddi_docs.py)
         if _recorder is not None:
             return _recorder.update(hAdapter, args, abi)
         if abi is None and type(args) is cls:
@@ -616,10 +610,7 @@ def _make_reserve() -> Callable[..., int]:
 
     def DxgkCbReserveGpuVirtualAddressRange(hAdapter: Any, args: Any, *,
                                             abi: str | None = None) -> int:
-        """``NTSTATUS DxgkCbReserveGpuVirtualAddressRange(HANDLE hAdapter,
-        DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE *)``: reserves a VA range of the process
-        being created (only inside ``Adapter.create_process(on_create=...)``'s hook, SPEC 6)
-        and writes ``args.StartVirtualAddress``."""
+        # help text: DDI_DOCS (dxgk/_ddi_docs.py)
         if _recorder is not None:
             return _recorder.reserve(hAdapter, args, abi)
         if abi is None and type(args) is cls:
@@ -642,10 +633,15 @@ DxgkCbReserveGpuVirtualAddressRange = _make_reserve()
 
 def DxgkCbDestroyContextAllocation(hAdapter: Any, hAllocation: Any, *,
                                    abi: str | None = None) -> int:
-    """``NTSTATUS DxgkCbDestroyContextAllocation(HANDLE hAdapter, HANDLE hAllocation)``:
-    unmaps every VA of the allocation, frees its memory, kills the handle (SPEC 6).
-    With ``abi="x86"`` both handles may be 32-bit aliases (:func:`x86_handle`)."""
+    # help text: DDI_DOCS (dxgk/_ddi_docs.py)
     if _recorder is not None:
         return _recorder.destroy(hAdapter, hAllocation, abi)
     return lib.dxgk_py_destroy(_handle_arg(hAdapter, abi, "hAdapter"),
                                _handle_arg(hAllocation, abi, "hAllocation")) & 0xFFFFFFFF
+
+
+for _ddi in (DxgkCbMapContextAllocation, DxgkCbCreateContextAllocation,
+             DxgkCbUpdateContextAllocation, DxgkCbReserveGpuVirtualAddressRange,
+             DxgkCbDestroyContextAllocation):
+    _ddi.__doc__ = DDI_DOCS[_ddi.__name__]
+del _ddi

@@ -113,7 +113,7 @@ def run_demo() -> int:
     caps, seg = a.caps, a.segments
     p_("dxgk demo: DxgkCbMapContextAllocation, answered as Dxgkrnl/VidMm would")
     p_("=" * 74)
-    p_(f"\n[1] Adapter (SPEC.md defaults)   hAdapter = {_h(a.handle)}")
+    p_(f"\n[1] Adapter (docs/behaviour.md 3.4)   hAdapter = {_h(a.handle)}")
     p_(f"    GpuMmu: {caps.PageTableLevelCount} levels x "
        f"{a.levels[0].PageTableIndexBitCount} index bits, {caps.VirtualAddressBitCount}-bit VA, "
        f"page tables in segment {a.levels[0].PageTableSegmentId}")

@@ -1,7 +1,7 @@
 """The Pythonic object layer over the VidMm model: Adapter, Process, Device, Context.
 
 Everything here is built on the DDI facade (:mod:`dxgk.ddi`) and the C core's inspection
-calls; nothing re-implements a SPEC rule.
+calls; nothing re-implements a docs/behaviour.md rule.
 
 Lifetime
 --------
@@ -148,6 +148,8 @@ class _Object(abc.ABC):
 
     @property
     def closed(self) -> bool:
+        """True once the object is destroyed: by ``close()``, its ``with`` block, or with
+        its parent (a device with its process, everything with its adapter)."""
         return lib.dxgk_vm_handle_type(self._handle) != self._type
 
     def _closed_error(self) -> ClosedError:
@@ -200,13 +202,13 @@ SegmentSpec = Segment | _Dict[str, Any]
 class Adapter(_Object):
     """A GPU with its GpuMmu caps, page-table level descriptions and memory segments.
 
-    ``caps``: a ``structs.DXGK_GPUMMUCAPS``, or a dict of its fields overriding SPEC 3's
+    ``caps``: a ``structs.DXGK_GPUMMUCAPS``, or a dict of its fields overriding docs/behaviour.md 3's
     defaults. ``levels``: a list (leaf first) of ``structs.DXGK_PAGE_TABLE_LEVEL_DESC`` or
     dicts overriding the default level (9 index bits, tables of 4096 bytes in segment 1).
     ``segments``: a list of :class:`Segment` (or dicts of its fields); ids are 1, 2, ...
     in order. When ``levels`` is given and ``caps`` does not set them,
     ``PageTableLevelCount`` and ``VirtualAddressBitCount`` follow from the levels.
-    A description the model rejects (SPEC 3) raises ``ValueError`` with the reason.
+    A description the model rejects (docs/behaviour.md 3) raises ``ValueError`` with the reason.
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
@@ -343,6 +345,7 @@ class Adapter(_Object):
 
     @property
     def closed(self) -> bool:
+        """True once the adapter is destroyed (``close()``, its ``with`` block)."""
         return not self._finalizer.alive
 
     def close(self) -> None:
@@ -535,6 +538,10 @@ class Adapter(_Object):
                            int(o.largest_hole))
 
     def stats(self) -> AdapterStats:
+        """Counts of everything alive in the adapter now -- processes (the system process
+        included), devices, contexts, allocations, mappings, reservations, page-table
+        bytes, paging records -- and its shape (segments, levels, VA bits, interface
+        version), as an :class:`AdapterStats`."""
         self._require_open()
         out = ffi.new("dxgk_vm_adapter_stats *")
         self._check(lib.dxgk_vm_get_adapter_stats(self._handle, out))
@@ -595,10 +602,13 @@ class Process(_Object):
 
     @property
     def adapter(self) -> Adapter:
+        """The adapter the process belongs to."""
         return self._adapter
 
     @property
     def is_system(self) -> bool:
+        """True for the adapter's system process (the system device's VA space, where
+        Zero and NoAccess ranges with no allocation go; docs/behaviour.md 5.2)."""
         return self._system
 
     def close(self) -> None:
@@ -610,6 +620,8 @@ class Process(_Object):
         _record("process_destroy", self._handle, st)
 
     def create_device(self) -> Device:
+        """A new device in this process (its allocations map into this VA space).
+        ``MemoryError`` when the core has no memory for it (docs/behaviour.md 8.5)."""
         out = ffi.new("uint64_t *")
         st = lib.dxgk_vm_device_create(self._handle, out)
         _record("device_create", self._handle, int(out[0]), st)
@@ -633,7 +645,7 @@ class Process(_Object):
     # -- translation --
 
     def translate(self, va: int) -> Translation:
-        """The page-table walk for ``va`` (SPEC 7), level by level. A VA outside the
+        """The page-table walk for ``va`` (docs/behaviour.md 7), level by level. A VA outside the
         address space is simply not mapped (invalid, no levels), as in translate_many."""
         out = ffi.new("dxgk_pt_walk_result *")
         st = lib.dxgk_vm_walk(self._handle, va, out) & 0xFFFFFFFF
@@ -692,6 +704,10 @@ class Process(_Object):
         return self._ranges(lib.DXGK_VM_WANT_RESERVATIONS)
 
     def page_table_stats(self) -> PageTableStats:
+        """The process's page tables now: tables per level (index 0 = leaf), how many
+        leaves use the 64 KB format, table bytes, valid leaf entries, mapped 4 KB pages
+        and 64 KB -> 4 KB conversions so far (docs/behaviour.md 7), as a
+        :class:`PageTableStats`."""
         out = ffi.new("dxgk_pt_stats *")
         self._check(lib.dxgk_vm_pt_stats(self._handle, out))
         return page_table_stats_of(out, len(self._adapter._levels))
@@ -713,10 +729,12 @@ class Device(_Object):
 
     @property
     def process(self) -> Process:
+        """The process the device belongs to."""
         return self._process
 
     @property
     def adapter(self) -> Adapter:
+        """The adapter of the device's process."""
         return self._process._adapter
 
     def close(self) -> None:
@@ -724,6 +742,8 @@ class Device(_Object):
         _record("device_destroy", self._handle, lib.dxgk_vm_device_destroy(self._handle))
 
     def create_context(self) -> Context:
+        """A new context on this device. ``MemoryError`` when the core has no memory
+        for it."""
         out = ffi.new("uint64_t *")
         st = lib.dxgk_vm_context_create(self._handle, out)
         _record("context_create", self._handle, int(out[0]), st)
@@ -747,14 +767,17 @@ class Context(_Object):
 
     @property
     def device(self) -> Device:
+        """The device the context belongs to."""
         return self._device
 
     @property
     def process(self) -> Process:
+        """The process of the context's device."""
         return self._device._process
 
     @property
     def adapter(self) -> Adapter:
+        """The adapter of the context's device."""
         return self._device._process._adapter
 
     def close(self) -> None:

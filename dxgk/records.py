@@ -100,11 +100,14 @@ class SegmentInfo:
 
     @property
     def free_bytes(self) -> int:
+        """Bytes of the segment neither allocations nor page tables use."""
         return self.size - self.used_bytes
 
 
 @dataclass(frozen=True)
 class AdapterStats:
+    """What is alive in an adapter, and its shape (``Adapter.stats()``)."""
+
     processes: int               # including the system process
     devices: int
     contexts: int
@@ -164,18 +167,22 @@ class Mapping(_HexRepr):
 
     @property
     def end(self) -> int:
+        """The first VA after the range (exclusive)."""
         return self.va + self.size
 
     @property
     def write(self) -> bool:
+        """``Protection.Write``: the GPU may write (else the PTEs are ReadOnly)."""
         return bool(self.protection & _P_WRITE)
 
     @property
     def execute(self) -> bool:
+        """``Protection.Execute``: the GPU may execute (else the PTEs are NoExecute)."""
         return bool(self.protection & _P_EXECUTE)
 
     @property
     def system_use_only(self) -> bool:
+        """``Protection.SystemUseOnly``, as the driver gave it (kept, not enforced)."""
         return bool(self.protection & _P_SYSTEM_USE_ONLY)
 
 
@@ -192,10 +199,12 @@ class Reservation(_HexRepr):
 
     @property
     def end(self) -> int:
+        """The first VA after the range (exclusive)."""
         return self.va + self.size
 
     @property
     def allow_user_mode_mapping(self) -> bool:
+        """Flags bit 0 (``AllowUserModeMapping``), as the driver gave it."""
         return bool(self.flags & 1)
 
 
@@ -224,8 +233,8 @@ class WalkLevel(_HexRepr):
 
 @dataclass(frozen=True, repr=False)
 class Translation(_HexRepr):
-    """What the GPU would see at ``va`` (SPEC 7): the walk, root first, ending at the leaf
-    or at the first invalid entry."""
+    """What the GPU would see at ``va`` (docs/behaviour.md 7.6): the walk, root first,
+    ending at the leaf or at the first invalid entry."""
 
     _HEX: ClassVar[frozenset[str]] = frozenset(("va", "address"))
 
@@ -242,6 +251,8 @@ class Translation(_HexRepr):
 
 @dataclass(frozen=True)
 class PageTableStats:
+    """A process's page tables (``Process.page_table_stats()``, docs/behaviour.md 7)."""
+
     tables: tuple[int, ...]      # tables per level (index = level, 0 = leaf)
     leaf64k_tables: int
     table_bytes: int

@@ -335,7 +335,7 @@ typedef struct _DXGK_PAGETABLEUPDATEADDRESS
 } DXGK_PAGETABLEUPDATEADDRESS;
 
 /* Docs: ns-d3dkmddi-_dxgk_page_table_level_desc -- one level of the GpuMmu
- * (PageTableAlignmentInBytes: dxgk reads 0 as 4096, SPEC.md section 7). */
+ * (PageTableAlignmentInBytes: dxgk reads 0 as 4096, docs/behaviour.md section 7). */
 typedef struct _DXGK_PAGE_TABLE_LEVEL_DESC
 {
     UINT PageTableIndexBitCount;

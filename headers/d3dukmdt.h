@@ -51,7 +51,7 @@
 #define DXGKDDI_INTERFACE_VERSION_WDDM3_2                           0x11007
 
 /* The newest interface is the default; define DXGKDDI_INTERFACE_VERSION before
- * including this header to select an older one (SPEC section 2). */
+ * including this header to select an older one (docs/behaviour.md section 2). */
 #if !defined(DXGKDDI_INTERFACE_VERSION)
 #define DXGKDDI_INTERFACE_VERSION DXGKDDI_INTERFACE_VERSION_WDDM3_2
 #endif

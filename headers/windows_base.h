@@ -133,7 +133,7 @@ typedef struct _UNICODE_STRING {
 
 typedef LARGE_INTEGER PHYSICAL_ADDRESS;
 
-/* NTSTATUS values the DDI entry points return (SPEC section 8), spelt as in
+/* NTSTATUS values the DDI entry points return (docs/behaviour.md section 8), spelt as in
  * ntstatus.h; NT_SUCCESS is the usual "severity is success or informational" test. */
 #ifndef STATUS_SUCCESS
 #define STATUS_SUCCESS               ((NTSTATUS)0x00000000L)

@@ -5,7 +5,7 @@
     python tools/bench_pagetable.py --quick    # smoke run (about 2 s)
     python tools/bench_pagetable.py --json     # machine-readable
 
-Every tree uses SPEC.md section 3's default GpuMmu (4 levels x 9 bits, 48-bit VA,
+Every tree uses docs/behaviour.md section 3's default GpuMmu (4 levels x 9 bits, 48-bit VA,
 4096-byte tables, 256-byte 64 KB leaves). Times are the best round of several, so that
 other load on the machine disturbs them as little as possible.
 
@@ -63,7 +63,8 @@ def run(quick: bool) -> dict[str, Any]:
         "walk_cold_ns": x.walk_cold_ns,
     }
     gib = next(row for row in rows if row["pages"] == 262144 and not row["eligible64k"])
-    return {"config": "SPEC default GpuMmu: 4 levels x 9 bits, 48-bit VA", "quick": quick,
+    return {"config": "default GpuMmu (docs/behaviour.md 3.5): 4 levels x 9 bits, 48-bit VA",
+            "quick": quick,
             "map": rows, "translate": translate,
             "summary": {"pte_write_vs_memset_1gib": gib["ratio"],
                         "translate_hot_ns": x.hot_batch_ns,

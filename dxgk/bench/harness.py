@@ -414,7 +414,7 @@ def report(res: dict[str, Any]) -> str:
         out.append(f"  {r['description']:40s} {r['live']:>9,} live  "
                    f"{_s(r['ns_per_op'])}")
     out.append("")
-    out.append("page tables (bench_pt.c, SPEC default GpuMmu, timed in C)")
+    out.append("page tables (bench_pt.c, default GpuMmu (docs/behaviour.md 3.5), timed in C)")
     out.append(f"  {'map/unmap':24s} {'map ns':>28s} {'unmap ns':>28s} {'PTE/memset':>18s}")
     for r in res["page_tables"]["map"]:
         out.append(f"  {r['case']:24s} {_s(r['map_ns']):>28s} {_s(r['unmap_ns']):>28s} "

@@ -47,7 +47,7 @@ KB: Final[int] = 1024
 MB: Final[int] = 1024 * KB
 GB: Final[int] = 1024 * MB
 PAGE: Final[int] = 4096
-LEAF: Final[int] = 2 * MB          # VA covered by one leaf table (SPEC defaults)
+LEAF: Final[int] = 2 * MB          # VA covered by one leaf table (docs/behaviour.md 3.5)
 
 # Bits of D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE.Value
 _WRITE, _EXECUTE, _ZERO, _NOACCESS = 1, 2, 4, 8
@@ -199,7 +199,7 @@ def _fixed_range(g: _Driver, rec: Any, calls: int) -> None:
                     slot = rng.randrange(slots)
                 va = fixed_base + slot * LEAF
                 if seg == 1:
-                    va += (off * PAGE) % (64 * KB)       # SPEC 5.3 congruence
+                    va += (off * PAGE) % (64 * KB)       # docs/behaviour.md 5.3 congruence
                     if rng.random() < 0.05:
                         va += PAGE                       # broken on purpose
                 if g.map(h, n, offset=off, base=va, protection=g.protection()) and \

@@ -2,7 +2,7 @@
  * bench_pt.c -- benchmark drivers for pagetable.c, run entirely inside C so that no
  * Python work is timed (tools/bench_pagetable.py calls them and prints the results).
  *
- * Owns nothing between calls: each driver builds its own tree on the SPEC section 3
+ * Owns nothing between calls: each driver builds its own tree on the docs/behaviour.md section 3
  * default GpuMmu with the built-in placement, and frees everything before returning,
  * on success and on every failure path. Timings are the best round / pass (least
  * disturbed by other load on the machine); map and memset rounds alternate in the same

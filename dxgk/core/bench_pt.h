@@ -36,7 +36,8 @@ typedef struct dxgk_ptbench_xlate_result {
     double walk_cold_ns;       /* per VA, dxgk_pt_walk (full per-level report) */
 } dxgk_ptbench_xlate_result;
 
-/* Map/unmap `pages` pages per call, on the SPEC default GpuMmu, for at least min_seconds
+/* Map/unmap `pages` pages per call, on the default GpuMmu (docs/behaviour.md 3.5), for at
+ * least min_seconds
  * (and at least 3 rounds). Returns 0, or a DXGK_PT_* status if setup failed. */
 int dxgk_ptbench_map(uint64_t pages, uint32_t spread, uint32_t eligible64k, double min_seconds,
                      dxgk_ptbench_map_result *out);

@@ -1,5 +1,5 @@
 /*
- * pagetable.c -- GpuMmu page-table trees (SPEC.md section 7).
+ * pagetable.c -- GpuMmu page-table trees (docs/behaviour.md section 7).
  *
  * Owns the tables of one GPU VA space: levels 0 (leaf) .. n-1 (root); VA bits 0..11 are
  * the byte offset, level l is indexed by the PageTableIndexBitCount(l) bits above those
@@ -31,7 +31,7 @@
  * tables from the pool). The commit cannot fail, so a failure can only happen before
  * anything was written, and releases what the pool took: the tree is exactly as before.
  *
- * 64 KB leaves (single-PTE mode; SPEC section 7, [choice]s of this file):
+ * 64 KB leaves (single-PTE mode; docs/behaviour.md section 7, [choice]s of this file):
  *  - a map is 64 KB-eligible when the caller flags its pages as living in a 64 KB-page
  *    segment (DXGK_PT_ELIGIBLE_64K) and VA, page address (unless Zero) and size are all
  *    64 KB aligned, and the caps give LeafPageTableSizeFor64KPagesInBytes != 0;
@@ -79,7 +79,8 @@ _Static_assert(sizeof(dxgk_pt_xlate) == 24, "dxgk_pt_xlate is a 24-byte numpy re
 #define PT_HDR 64u           /* host header size; entries follow at this offset */
 #define PT_KIND64 6u         /* pool/cost kind index of a 64 KB-format leaf */
 #define PT_NKINDS 7u
-#define PT_DEFAULT_ALIGN 4096u /* SPEC section 7: PageTableAlignmentInBytes, default 4096 */
+/* docs/behaviour.md 7.2: PageTableAlignmentInBytes 0 means 4096 */
+#define PT_DEFAULT_ALIGN 4096u
 #define PT_MAX_INDEX_BITS 24u  /* [choice] bounds one table's host memory to 256 MiB */
 #define PT_MIN_HW_PTE 8u       /* [choice] a hardware PTE is at least 8 bytes */
 #define PT_CACHE_BYTES (4u << 20) /* host blocks of freed tables kept per tree */
@@ -211,7 +212,7 @@ void dxgk_pt_level_init(DXGK_PAGE_TABLE_LEVEL_DESC *levels, uint32_t level, uint
 
 void dxgk_pt_default_config(DXGK_GPUMMUCAPS *caps, DXGK_PAGE_TABLE_LEVEL_DESC *levels)
 {
-    /* SPEC section 3, default GpuMmu [choice]. */
+    /* docs/behaviour.md section 3, default GpuMmu [choice]. */
     dxgk_pt_caps_init(caps, DXGK_PT_CAP_READ_ONLY | DXGK_PT_CAP_NO_EXECUTE | DXGK_PT_CAP_ZERO |
                                 DXGK_PT_CAP_CACHE_COHERENT,
                       48, 256, 4);
@@ -233,16 +234,16 @@ static uint32_t caps_bits(const DXGK_GPUMMUCAPS *c)
 static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 /*
- * SPEC section 3 rules: level count in 2..6, 12 + sum(bits) == VirtualAddressBitCount,
+ * docs/behaviour.md section 3 rules: level count in 2..6, 12 + sum(bits) == VirtualAddressBitCount,
  * VirtualAddressBitCount <= 63. Sanity rules of this module ([choice] where marked):
  *  - every PageTableIndexBitCount in 1..24 (no resizable root; bounded host memory);
  *  - PageTableSizeInBytes a non-zero multiple of 4096 (docs: a multiple of the CPU page
  *    size) and >= 8 << bits: room for 2^bits hardware entries of at least 8 bytes
  *    [choice] -- the hardware PTE is the driver's format; DXGK_PTE (16 bytes) is only
- *    the OS-side description, so the SPEC default of 4096 bytes for 512 entries is valid;
+ *    the OS-side description, so the default of 4096 bytes for 512 entries is valid;
  *  - segment ids fit DXGK_PTE.Segment (<= 31); tables in system memory (segment 0) are
  *    at most 4096 bytes (docs);
- *  - PageTableAlignmentInBytes 0 (= 4096, SPEC section 7) or a power of two;
+ *  - PageTableAlignmentInBytes 0 (= 4096, docs/behaviour.md section 7) or a power of two;
  *  - LeafPageTableSizeFor64KPagesInBytes 0 (64 KB leaves off) or >= 8 << (bits(0) - 4)
  *    with bits(0) >= 4;
  *  - PageTableUpdateMode one of CPU_VIRTUAL, GPU_VIRTUAL, GPU_PHYSICAL.
@@ -771,7 +772,7 @@ static int prepare_map(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dx
     memset(&x, 0, sizeof x);
     x.Valid = 1;
     if (t->kind == DXGK_PT_KIND_ZERO) {
-        /* SPEC section 7: Zero mapping: Valid=1, Zero=1, no address */
+        /* docs/behaviour.md section 7: Zero mapping: Valid=1, Zero=1, no address */
         if (!(pt->caps & DXGK_PT_CAP_ZERO) || t->segment || t->address)
             return DXGK_PT_E_INVAL;
         x.Zero = 1;
@@ -782,7 +783,8 @@ static int prepare_map(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dx
         x.Segment = t->segment;
         op->pages = 1;
     }
-    /* SPEC section 7: ReadOnly / NoExecute / CacheCoherent only when the caps support them */
+    /* docs/behaviour.md 7.4: ReadOnly / NoExecute / CacheCoherent only when the caps
+       support them */
     x.ReadOnly = (t->flags & DXGK_PT_READ_ONLY) && (pt->caps & DXGK_PT_CAP_READ_ONLY);
     x.NoExecute = (t->flags & DXGK_PT_NO_EXECUTE) && (pt->caps & DXGK_PT_CAP_NO_EXECUTE);
     x.CacheCoherent = (t->flags & DXGK_PT_CACHE_COHERENT) &&
@@ -843,7 +845,7 @@ int dxgk_pt_map(dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk_pt_target 
     int st = prepare_map(pt, va, npages, t, &op);
     if (st)
         return st;
-    if (t->kind == DXGK_PT_KIND_NOACCESS) /* SPEC section 7: NoAccess writes Valid=0 */
+    if (t->kind == DXGK_PT_KIND_NOACCESS) /* docs/behaviour.md section 7: NoAccess writes Valid=0 */
         return dxgk_pt_unmap(pt, va, npages);
     uint64_t hi = va + (npages << 12);
     dxgk_pt_cost plan;

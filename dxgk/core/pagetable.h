@@ -1,10 +1,10 @@
 /*
- * pagetable.h -- GpuMmu multi-level page tables (SPEC.md section 7).
+ * pagetable.h -- GpuMmu multi-level page tables (docs/behaviour.md section 7).
  *
  * One dxgk_pt is the page-table tree of one GPU VA space: 2..6 levels configured from
  * DXGK_GPUMMUCAPS and DXGK_PAGE_TABLE_LEVEL_DESC, entries are the header's DXGK_PTE.
  * The module writes and walks tables; it knows nothing of handles, allocations or the
- * VA bookkeeping of VidMm (vidmm.c applies the SPEC rules and calls in here).
+ * VA bookkeeping of VidMm (vidmm.c applies the rules of docs/behaviour.md and calls in here).
  *
  * Table memory: every table occupies PageTableSizeInBytes (LeafPageTableSizeFor64K-
  * PagesInBytes for a 64 KB leaf) of its level's PageTableSegmentId, obtained through a
@@ -141,14 +141,14 @@ typedef struct dxgk_pt_geometry {
 
 typedef struct dxgk_pt dxgk_pt;
 
-/* Checks caps + levels[PageTableLevelCount] against SPEC section 3 and the sanity rules
+/* Checks caps + levels[PageTableLevelCount] against docs/behaviour.md 3.6 and the sanity rules
  * documented in pagetable.c. Returns DXGK_PT_OK or DXGK_PT_E_CONFIG; on error writes a
  * NUL-terminated message into msg (if msg_size > 0). */
 int dxgk_pt_config_check(const DXGK_GPUMMUCAPS *caps, const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
                          char *msg, size_t msg_size);
 
-/* Fills caps and levels[0..3] with SPEC section 3's default GpuMmu (4 x 9 bits, 48-bit VA,
- * 4096-byte tables in segment 1, 256-byte 64 KB leaves, RO/NX/Zero/CacheCoherent). */
+/* Fills caps and levels[0..3] with the default GpuMmu of docs/behaviour.md 3.5 (4 x 9
+ * bits, 48-bit VA, 4096-byte tables in segment 1, 256-byte 64 KB leaves, RO/NX/Zero/CacheCoherent). */
 void dxgk_pt_default_config(DXGK_GPUMMUCAPS *caps, DXGK_PAGE_TABLE_LEVEL_DESC *levels);
 
 /* Writes the fields this module reads into a DXGK_GPUMMUCAPS (other fields zeroed). */
@@ -178,7 +178,7 @@ int dxgk_pt_create_bounded(const DXGK_GPUMMUCAPS *caps, const DXGK_PAGE_TABLE_LE
 /* Frees every table (through mem) and the tree. NULL is a no-op. */
 void dxgk_pt_destroy(dxgk_pt *pt);
 
-/* Maps [va, va + npages*4096) to t (SPEC section 7). Atomic: on any error the tree,
+/* Maps [va, va + npages*4096) to t (docs/behaviour.md section 7). Atomic: on any error the tree,
  * its counters and the table memory are exactly as before. NOACCESS leaves the range
  * invalid (same as dxgk_pt_unmap). Existing entries in the range are replaced. */
 int dxgk_pt_map(dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk_pt_target *t);

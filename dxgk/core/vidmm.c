@@ -1,5 +1,5 @@
 /*
- * vidmm.c -- the VidMm model behind the DxgkCb* GPU VA callbacks (SPEC.md 3-7): its
+ * vidmm.c -- the VidMm model behind the DxgkCb* GPU VA callbacks (docs/behaviour.md 3-7): its
  * objects, their lifetime, and the locking every entry point goes through.
  *
  * What it owns: the global handle table; adapters (GpuMmu caps, page-table level
@@ -187,7 +187,7 @@ void dxgk_vm__set_msg(char *msg, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- page-table memory: tables take real space in their segment (SPEC 7) ---------- */
+/* ---- page-table memory: tables take real space in their segment (docs/behaviour.md 7) -------- */
 
 vm_segment *dxgk_vm__segment_by_id(vm_adapter *a, uint32_t id)
 {
@@ -232,7 +232,7 @@ NTSTATUS dxgk_vm__pt_status(int rc)
 void dxgk_vm_default_desc(DXGK_GPUMMUCAPS *caps, DXGK_PAGE_TABLE_LEVEL_DESC *levels,
                           dxgk_vm_segment_desc *segments, uint32_t *segment_count)
 {
-    /* SPEC 3 [choice]: segment 1 local 1 GiB 64 KB pages (page tables live there),
+    /* docs/behaviour.md 3 [choice]: segment 1 local 1 GiB 64 KB pages (page tables live there),
      * segment 2 aperture 1 GiB 4 KB pages. */
     dxgk_pt_default_config(caps, levels);
     memset(segments, 0, 2 * sizeof *segments);
@@ -401,7 +401,7 @@ static NTSTATUS process_new(vm_adapter *a, int is_system, vm_process **out)
         free(p);
         return STATUS_NO_MEMORY;
     }
-    /* The root table is made with the process and lives as long as it (SPEC 7). */
+    /* The root table is made with the process and lives as long as it (docs/behaviour.md 7). */
     rc = dxgk_pt_create(&a->caps, a->levels, &mem, &p->pt, NULL, 0);
     if (rc != DXGK_PT_OK) {
         dxgk_ra_destroy(p->va);

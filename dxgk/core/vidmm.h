@@ -1,6 +1,6 @@
 /*
  * vidmm.h -- the VidMm model: adapters, processes, devices, contexts, context
- * allocations, GPU VA mappings and reservations (SPEC.md sections 3 to 7).
+ * allocations, GPU VA mappings and reservations (docs/behaviour.md sections 3 to 7).
  *
  * Every object is named by a 64-bit handle from one process-wide handle table
  * (handles.h): a handle is never 0, typed, and rejected once its object is gone, so
@@ -113,7 +113,7 @@ typedef struct dxgk_vm_paging_record {
 
 /* ---- adapters ------------------------------------------------------------------- */
 
-/* SPEC section 3's default adapter: caps, levels[0..3] and two segments. */
+/* docs/behaviour.md section 3's default adapter: caps, levels[0..3] and two segments. */
 void dxgk_vm_default_desc(DXGK_GPUMMUCAPS *caps, DXGK_PAGE_TABLE_LEVEL_DESC *levels,
                           dxgk_vm_segment_desc *segments, uint32_t *segment_count);
 
@@ -143,7 +143,7 @@ NTSTATUS dxgk_vm_validate(uint64_t adapter, char *msg, size_t msg_size);
 /* Process creation is two-phase so the driver hook (the stand-in for
  * DxgkDdiCreateProcess) runs between them without any lock held: after begin the
  * process exists and is "being created" -- the only state in which
- * DxgkCbReserveGpuVirtualAddressRange accepts it (SPEC 6); end(keep=1) finishes it,
+ * DxgkCbReserveGpuVirtualAddressRange accepts it (docs/behaviour.md 6); end(keep=1) finishes it,
  * end(keep=0) destroys it (the hook failed). */
 NTSTATUS dxgk_vm_process_begin(uint64_t adapter, uint64_t *out_process);
 NTSTATUS dxgk_vm_process_end(uint64_t process, int keep);
@@ -188,17 +188,18 @@ typedef struct dxgk_vm_map_args {
     uint64_t driver_protection;
 } dxgk_vm_map_args;
 
-/* SPEC 4. On success *out_allocation (and, with MapGpuVirtualAddress, *out_va). */
+/* docs/behaviour.md 4. On success *out_allocation (and, with MapGpuVirtualAddress, *out_va). */
 NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *a, uint64_t *out_allocation,
                                    uint64_t *out_va);
-/* SPEC 6: unmaps every VA of the allocation, frees its segment range, kills the handle. */
+/* docs/behaviour.md 6.1: unmaps every VA of the allocation, frees its segment range, kills
+ * the handle. */
 NTSTATUS dxgk_vm_destroy_allocation(uint64_t adapter, uint64_t allocation);
-/* SPEC 5. On success *out_va; on failure nothing changed. */
+/* docs/behaviour.md 5. On success *out_va; on failure nothing changed. */
 NTSTATUS dxgk_vm_map(uint64_t adapter, const dxgk_vm_map_args *a, uint64_t *out_va);
-/* SPEC 6: logs an UPDATE_CONTEXT_ALLOCATION paging operation with a copy of data. */
+/* docs/behaviour.md 6: logs an UPDATE_CONTEXT_ALLOCATION paging operation with a copy of data. */
 NTSTATUS dxgk_vm_update_allocation(uint64_t adapter, uint64_t allocation, const void *data,
                                    uint32_t size);
-/* SPEC 6. On success *out_start. */
+/* docs/behaviour.md 6. On success *out_start. */
 NTSTATUS dxgk_vm_reserve(uint64_t adapter, uint64_t process, uint64_t size, uint32_t alignment,
                          uint64_t base, uint32_t flags, uint64_t *out_start);
 
@@ -211,7 +212,7 @@ NTSTATUS dxgk_vm_allocation_info(uint64_t allocation, dxgk_vm_alloc_info *out);
 NTSTATUS dxgk_vm_process_ranges(uint64_t process, uint32_t which, dxgk_vm_range_info *out,
                                 uint64_t cap, uint64_t *total);
 
-/* Page-table walk / translation in a process's VA space (SPEC 7). */
+/* Page-table walk / translation in a process's VA space (docs/behaviour.md 7). */
 NTSTATUS dxgk_vm_walk(uint64_t process, uint64_t va, dxgk_pt_walk_result *out);
 NTSTATUS dxgk_vm_translate_many(uint64_t process, const uint64_t *vas, size_t n,
                                 dxgk_pt_xlate *out);

@@ -1,7 +1,7 @@
 /*
  * vidmm_check.c -- looking at the VidMm model without changing it: adapter stats,
  * segment info, allocation info, a process's ranges, page-table walks and
- * translations, the paging log (SPEC.md 7), and dxgk_vm_validate, the invariant
+ * translations, the paging log (docs/behaviour.md 7), and dxgk_vm_validate, the invariant
  * checker.
  *
  * What it owns: nothing -- it reads the objects of vidmm.c and the ranges of

@@ -1,7 +1,7 @@
 /*
  * vidmm_impl.h -- the VidMm model's private object structs and the helpers its three
  * files share: vidmm.c (the objects, their lifetime, the handle table, the locking),
- * vidmm_va.c (the VA operations of SPEC 4-6) and vidmm_check.c (inspection and
+ * vidmm_va.c (the VA operations of docs/behaviour.md 4-6) and vidmm_check.c (inspection and
  * dxgk_vm_validate).
  *
  * Not an interface: no .cdef names anything here, and only the vidmm*.c files include

@@ -1,5 +1,5 @@
 /*
- * vidmm_va.c -- the VA operations of the VidMm model (SPEC.md 4-6): creating,
+ * vidmm_va.c -- the VA operations of the VidMm model (docs/behaviour.md 4-6): creating,
  * updating and destroying context allocations, mapping GPU VA (MapGpuVirtualAddress),
  * reserving it (ReserveGpuVirtualAddressRange), and dropping a range again.
  *
@@ -15,7 +15,7 @@
  *     range is on its allocation's list; its PTEs translate to the allocation's pages;
  *     a ZERO range has Zero PTEs, a NOACCESS range and a reservation none; a process's
  *     mapping / reservation counts and an allocation's mapping count match the ranges;
- *   - a failed call changes nothing (SPEC 5.7): each operation takes every resource
+ *   - a failed call changes nothing (docs/behaviour.md 5.7): each operation takes every resource
  *     it needs before it writes anything, and gives back in reverse order on failure.
  */
 #include "vidmm_impl.h"
@@ -75,7 +75,7 @@ static NTSTATUS ra_status(int rc)
     }
 }
 
-/* SPEC 5, under a's lock. The checks run in the SPEC's priority order: handles,
+/* docs/behaviour.md 5, under a's lock. The checks run in the priority order of 8.4: handles,
  * parameters, rule 3 (64 KB congruence), overlap, room. */
 static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *out_va)
 {
@@ -205,7 +205,7 @@ NTSTATUS dxgk_vm_map(uint64_t h, const dxgk_vm_map_args *m, uint64_t *out_va)
     return st;
 }
 
-/* ---- context allocations (SPEC 4, 6) -------------------------------------------------------- */
+/* ---- context allocations (docs/behaviour.md 4, 6) -------------------------------------------- */
 
 NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_alloc,
                                    uint64_t *out_va)
@@ -300,7 +300,7 @@ NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_a
     }
 
     if (c->context_flags & CCA_MAPVA) {
-        /* SPEC 4 [choice]: mapped as a map with Base=0, Min=0, Max=0, Write|Execute. */
+        /* docs/behaviour.md 4.5 [choice]: a map with Base=0, Min=0, Max=0, Write|Execute. */
         dxgk_vm_map_args m;
         memset(&m, 0, sizeof m);
         m.allocation = al->hdr.handle;
@@ -396,7 +396,7 @@ out:
     return st;
 }
 
-/* SPEC 6. [choice] Any hDxgkProcess that is not the process of this adapter now being
+/* docs/behaviour.md 6. [choice] Any hDxgkProcess that is not the process of this adapter now being
  * created -- another process, a finished one, a stale or forged value -- is
  * STATUS_INVALID_PARAMETER ("at any other time"); only a bad hAdapter is
  * STATUS_INVALID_HANDLE. */

@@ -127,6 +127,9 @@ def build_cache() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class FieldInfo:
+    """One field of a laid-out struct: its (dotted) name, offset and size in bits from
+    the start of the struct, whether it is a bitfield, and its declared type."""
+
     name: str
     offset_bits: int
     size_bits: int
@@ -146,6 +149,9 @@ class FieldInfo:
 
 @dataclass(frozen=True)
 class StructLayout:
+    """A struct or union as the Windows compiler lays it out for one ABI (``layout_of``):
+    size and alignment in bytes, and every field flattened depth-first."""
+
     name: str
     abi: str
     size: int
@@ -153,12 +159,16 @@ class StructLayout:
     fields: tuple[FieldInfo, ...]
 
     def field(self, name: str) -> FieldInfo:
+        """The field called `name` -- a member, or a dotted path into a nested member or
+        bitfield (``"Protection.Write"``); ``KeyError`` if there is none."""
         for f in self.fields:
             if f.name == name:
                 return f
         raise KeyError(f"{self.name} has no field {name!r}")
 
     def to_json(self) -> dict[str, Any]:
+        """``{"size", "align", "fields": [{"name", "offset_bits", "size_bits"}]}``, the
+        schema of ``python -m dxgk layout --json``."""
         return {"size": self.size, "align": self.align,
                 "fields": [{"name": f.name, "offset_bits": f.offset_bits,
                             "size_bits": f.size_bits} for f in self.fields]}

@@ -45,7 +45,7 @@ CAP_CACHE_COHERENT: int = lib.DXGK_PT_CAP_CACHE_COHERENT
 CAP_EXPLICIT_INVALIDATION: int = lib.DXGK_PT_CAP_EXPLICIT_INVALIDATION
 CAP_LARGE_PAGE: int = lib.DXGK_PT_CAP_LARGE_PAGE
 CAP_DUAL_PTE: int = lib.DXGK_PT_CAP_DUAL_PTE
-#: SPEC section 3 default: ReadOnly / NoExecute / ZeroInPte / CacheCoherent supported.
+#: docs/behaviour.md section 3 default: ReadOnly / NoExecute / ZeroInPte / CacheCoherent supported.
 DEFAULT_CAPS: int = CAP_READ_ONLY | CAP_NO_EXECUTE | CAP_ZERO | CAP_CACHE_COHERENT
 
 XLATE_DTYPE = xlate_dtype()  # the product's record (dxgk.records), not a second copy

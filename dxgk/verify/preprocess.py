@@ -102,7 +102,7 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
 
 
 # The interface-version macros: the SDK's headers default them to the newest version
-# they know, which need not be dxgk's default (SPEC section 2: WDDM 3.2).
+# they know, which need not be dxgk's default (docs/behaviour.md section 2: WDDM 3.2).
 VERSION_MACROS = ("DXGKDDI_INTERFACE_VERSION", "D3D_UMD_INTERFACE_VERSION")
 
 

@@ -1,6 +1,6 @@
 """The handle table (dxgk/core/handles.c): typed, generation-checked opaque handles.
 
-SPEC 3: every object is behind an opaque HANDLE -- pointer-sized, never 0, validated on
+docs/behaviour.md 3: every object is behind an opaque HANDLE -- pointer-sized, never 0, validated on
 every use; a stale or forged handle fails cleanly, never crashes and never reaches
 another object.
 """

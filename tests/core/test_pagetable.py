@@ -1,6 +1,6 @@
-"""GpuMmu page tables (dxgk/core/pagetable.c): one test per SPEC.md section 3/7 rule.
+"""GpuMmu page tables (dxgk/core/pagetable.c): one test per docs/behaviour.md section 3/7 rule.
 
-Entry bits are decoded here from the SPEC's DXGK_PTE declaration (Valid bit 0, Zero 1,
+Entry bits are decoded here from docs/behaviour.md's DXGK_PTE declaration (Valid bit 0, Zero 1,
 CacheCoherent 2, ReadOnly 3, NoExecute 4, Segment 5..9, LargePage 10,
 PhysicalAdapterIndex 11..16, PageTablePageSize 17..18, SystemReserved0 19,
 Reserved 20..63), independently of the C core's use of the header bitfields.
@@ -65,7 +65,7 @@ def caps_buffers(level_bits, *, va_bits=None, caps=DEFAULT_CAPS, leaf64k=256, si
 
 
 # ---------------------------------------------------------------------------------------
-# SPEC section 3: configuration
+# docs/behaviour.md section 3: configuration
 
 
 def test_config_default_gpummu_is_accepted():
@@ -153,7 +153,7 @@ def test_config_alignment_zero_means_4096():
 
 
 # ---------------------------------------------------------------------------------------
-# SPEC section 7: levels and tables
+# docs/behaviour.md section 7: levels and tables
 
 
 def test_levels_index_va_bits_from_the_leaf_up():
@@ -289,7 +289,7 @@ def test_conversion_without_room_fails_the_whole_map():
 
 
 # ---------------------------------------------------------------------------------------
-# SPEC section 7: leaf entries
+# docs/behaviour.md section 7: leaf entries
 
 
 def test_leaf_pte_of_a_mapped_page():
@@ -383,7 +383,7 @@ def test_mapping_over_valid_entries_replaces_them():
 
 
 # ---------------------------------------------------------------------------------------
-# SPEC section 7: 64 KB pages (single-PTE mode)
+# docs/behaviour.md section 7: 64 KB pages (single-PTE mode)
 
 
 def test_64k_leaf_for_an_eligible_mapping():

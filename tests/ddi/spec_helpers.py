@@ -1,4 +1,4 @@
-"""Shared helpers of the SPEC-rule suites (tests/ddi/test_spec_*.py).
+"""Shared helpers of the behaviour-rule suites (tests/ddi/test_spec_*.py).
 
 Everything here goes through the public API of DESIGN.md ("Public API"): `dxgk.Adapter`,
 processes/devices/contexts, the five `DxgkCb*` functions, `dxgk.last_status()`, and the
@@ -7,7 +7,7 @@ segment usage, adapter statistics, the paging log, translation).
 
 The centre piece is `snapshot()`: one value that captures everything observable about an
 adapter and some of its processes, so that every failure test can say
-`snapshot(before) == snapshot(after)` -- SPEC 5.7, "nothing is half done".
+`snapshot(before) == snapshot(after)` -- docs/behaviour.md 5.7, "nothing is half done".
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def update_args(h: int, data: Any = None, size: int | None = None) -> Any:
 
 
 def caps(**overrides: int) -> Any:
-    """SPEC 3's default DXGK_GPUMMUCAPS with some fields overridden."""
+    """docs/behaviour.md 3's default DXGK_GPUMMUCAPS with some fields overridden."""
     c = structs.DXGK_GPUMMUCAPS(
         ReadOnlyMemorySupported=1, NoExecuteMemorySupported=1, ZeroInPteSupported=1,
         CacheCoherentMemorySupported=1, LargePageSupported=0, DualPteSupported=0,
@@ -259,9 +259,9 @@ def assert_unchanged(before: dict[str, Any], after: dict[str, Any]) -> None:
 def expect_fail(adapter: Any, call: Callable[[], Any], status: int, *,
                 processes: Iterable[Any] = (), allocations: Iterable[int] = (),
                 probes: Iterable[int] = (), returns: int | None = None) -> None:
-    """Runs `call` and checks SPEC's failure contract: it returns `returns` (0 for a map,
-    the status for the NTSTATUS callbacks), dxgk.last_status() is `status`, and the
-    snapshot of `adapter` (with `processes`) is unchanged."""
+    """Runs `call` and checks the failure contract (docs/behaviour.md 5.7): it returns
+    `returns` (0 for a map, the status for the NTSTATUS callbacks), dxgk.last_status()
+    is `status`, and the snapshot of `adapter` (with `processes`) is unchanged."""
     processes = list(processes)
     allocations = list(allocations)
     probes = list(probes)

@@ -3,7 +3,7 @@ as the same bytes and gets the same answer; wrong forms are Python errors that n
 struct and its size; out-fields land in the caller's own memory; x86-layout buffers work
 through the layout engine and the 32-bit handle aliases.
 
-The SPEC rules themselves are tested in test_spec_*.py; here the arguments vary, not
+The docs/behaviour.md rules themselves are tested in test_spec_*.py; here the arguments vary, not
 the rules."""
 
 from __future__ import annotations

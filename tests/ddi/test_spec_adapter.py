@@ -1,4 +1,4 @@
-"""SPEC section 3 (the model: default adapter, rejected descriptions) and section 8
+"""docs/behaviour.md section 3 (the model: default adapter, rejected descriptions) and section 8
 (status values), one test per rule."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_3_default_segments_local_64k_and_aperture_4k():
     s1, s2 = a.segment(1), a.segment(2)
     assert (s1.id, s1.size, s1.page_size, s1.kind) == (1, H.GB, 64 * H.KB, "local")
     assert (s2.id, s2.size, s2.page_size, s2.kind) == (2, H.GB, 4 * H.KB, "aperture")
-    # the page sizes are the ones allocations are rounded to (SPEC 4)
+    # the page sizes are the ones allocations are rounded to (docs/behaviour.md 4)
     h1 = H.create_allocation(a, size=1, segments=0b01)
     h2 = H.create_allocation(a, size=1, segments=0b10)
     assert (a.allocation(h1).segment, a.allocation(h1).size) == (1, 64 * H.KB)

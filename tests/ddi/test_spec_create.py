@@ -1,4 +1,4 @@
-"""SPEC section 4: DxgkCbCreateContextAllocation, one test per rule, every failure
+"""docs/behaviour.md section 4: DxgkCbCreateContextAllocation, one test per rule, every failure
 checked for its status, last_status and an unchanged snapshot."""
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def test_4_map_gpu_virtual_address_maps_write_execute_at_lowest_fit(env):
     a, p, d, c = env
     h = H.create_allocation(a, d, size=256 * KB, segments=0b01, map_va=True)
     info = a.allocation(h)
-    assert info.va == 64 * KB                     # lowest fit >= 64 KB (SPEC 5.5)
+    assert info.va == 64 * KB                     # lowest fit >= 64 KB (docs/behaviour.md 5.5)
     (m,) = p.mappings()
     assert (m.va, m.size, m.allocation, m.offset_pages) == (info.va, info.size, h, 0)
     assert m.protection & 0x1F == H.P_WRITE | H.P_EXECUTE
@@ -295,7 +295,7 @@ def test_4_map_gpu_virtual_address_failure_creates_nothing():
     H.create_allocation(a, d, size=4 * KB, segments=0b10)
 
 
-# ---- decisions the SPEC leaves open ([choice] in vidmm.c) ------------------------------
+# ---- decisions the Windows documentation leaves open ([choice] in vidmm.c) --------------
 
 
 def test_4_choice_alignment_not_a_power_of_two_is_invalid_parameter(env):

@@ -1,4 +1,4 @@
-"""SPEC section 6: DxgkCbDestroyContextAllocation, DxgkCbUpdateContextAllocation and
+"""docs/behaviour.md section 6: DxgkCbDestroyContextAllocation, DxgkCbUpdateContextAllocation and
 DxgkCbReserveGpuVirtualAddressRange, one test per rule and per failure."""
 
 from __future__ import annotations

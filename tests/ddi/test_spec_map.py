@@ -1,6 +1,7 @@
-"""SPEC section 5: DxgkCbMapContextAllocation, one test per rule and per listed failure,
-including the priority of statuses when several things are wrong. Every failure checks
-the return value (0), dxgk.last_status() and that nothing observable changed."""
+"""docs/behaviour.md section 5: DxgkCbMapContextAllocation, one test per rule and per
+listed failure, including the priority of statuses when several things are wrong. Every
+failure checks the return value (0), dxgk.last_status() and that nothing observable
+changed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC section 7 (the GpuMmu page tables) as seen through the DDI: PTE contents,
+"""docs/behaviour.md section 7 (the GpuMmu page tables) as seen through the DDI: PTE contents,
 tables on demand, table memory, the 64 KB leaf format and its conversion, the walk."""
 
 from __future__ import annotations

@@ -221,7 +221,7 @@ def test_oracle_mapcontextallocation_64bit(abi: str) -> None:
 @pytest.mark.parametrize("abi, hallocation, size", [("x86", 48, 56), ("x64", 72, 88),
                                                     ("arm64", 72, 88)])
 def test_oracle_createcontextallocation(abi: str, hallocation: int, size: int) -> None:
-    """SPEC §2: UINT flags, 4 HANDLEs, SIZE_T, 3 UINTs, 3 UINT unions, HANDLE, UINT."""
+    """docs/behaviour.md §2: UINT flags, 4 HANDLEs, SIZE_T, 3 UINTs, 3 UINT unions, HANDLE, UINT."""
     c = oracle("subset", abi)["DXGKARGCB_CREATECONTEXTALLOCATION"]
     ptr = 4 if abi == "x86" else 8
     assert c["size"] == size

@@ -1,7 +1,7 @@
 """The reliability suites' harness: drives the real core and the reference model
 (refmodel.py) in lockstep, one DDI call at a time, and checks after each call that
 
-* the status (and for a map the VA) is the model's answer -- SPEC 5.5's lowest fit,
+* the status (and for a map the VA) is the model's answer -- docs/behaviour.md 5.5's lowest fit,
   rule 3's congruence, every failure status and its priority;
 * a failed call changed nothing: the full snapshot of every adapter (spec_helpers.snapshot:
   mappings, reservations, tables, walks, counters, segment usage, live handles, paging

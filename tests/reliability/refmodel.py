@@ -1,20 +1,21 @@
-"""A small, obviously correct, pure-Python reference model of VidMm (SPEC.md 3-7).
+"""A small, obviously correct, pure-Python reference model of VidMm (docs/behaviour.md 3-7).
 
-It is written from the SPEC, not from the C code: lists instead of trees, linear scans
-instead of augmented searches, one dict per page-table level. The reliability suites run
-it in lockstep with the C core and compare every answer: the status of every call, the
-VA a map picks (SPEC 5.5's lowest fit, rule 3's 64 KB congruence), the placement of an
-allocation, what every page translates to, and every counter (mappings, reservations,
-page tables per level, table bytes, segment usage, paging log).
+It is written from the behaviour guide (docs/behaviour.md), not from the C code: lists
+instead of trees, linear scans instead of augmented searches, one dict per page-table
+level. The reliability suites run it in lockstep with the C core and compare every answer:
+the status of every call, the VA a map picks (the lowest fit of docs/behaviour.md 5.5,
+with the 64 KB congruence of 5.3), the placement of an allocation, what every page
+translates to, and every counter (mappings, reservations, page tables per level, table
+bytes, segment usage, paging log).
 
 Handles are issued by the C core; the model learns them when a call it predicted to
 succeed does succeed (``Plan.commit``). Every other value is, to the model, what it is to
-the SPEC: not a live handle of the expected type of this adapter -> INVALID_HANDLE.
+the behaviour guide: not a live handle of the expected type of this adapter -> INVALID_HANDLE.
 
-Where the SPEC leaves a decision open, the model follows the implementation's documented
+Where the behaviour guide leaves a decision open, the model follows the implementation's documented
 [choice] (quoted at the place): they are listed in ``CHOICES``.
 
-Two things the SPEC does not determine, and the model therefore only bounds:
+Two things the behaviour guide does not determine, and the model therefore only bounds:
   * *where* in a segment a page table is placed. In a segment that holds page tables, an
     allocation's offset is not predictable; the model then accepts any offset that is
     aligned, inside the segment and overlaps no allocation it knows (``Placement.exact``
@@ -256,7 +257,7 @@ class PageTables:
 
     @staticmethod
     def eligible(cfg: Config, va: int, npages: int, address: int, in_64k_segment: bool) -> bool:
-        """SPEC 7 / pagetable.c: 64 KB-eligible when the pages come from a 64 KB-page
+        """docs/behaviour.md 7 / pagetable.c: 64 KB-eligible when the pages come from a 64 KB-page
         segment and VA, address and size are 64 KB multiples (and the caps allow it)."""
         return (in_64k_segment and cfg.leaf64k_size != 0 and va % P64K == 0
                 and npages % 16 == 0 and address % P64K == 0)
@@ -632,7 +633,7 @@ class Adapter:
         del self.allocations[al.handle]
         self._unregister(al.handle)
 
-    # -- SPEC 5: DxgkCbMapContextAllocation --------------------------------------------
+    # -- docs/behaviour.md 5: DxgkCbMapContextAllocation -------------------------------------------
 
     def plan_map(self, base: int, minimum: int, maximum: int, h_alloc: int, offset: int,
                  pages: int, prot: int, driver_prot: int) -> Plan:
@@ -723,7 +724,7 @@ class Adapter:
 
         return Plan(SUCCESS, va, may_fail=may_fail, commit=commit)
 
-    # -- SPEC 4: DxgkCbCreateContextAllocation -------------------------------------------
+    # -- docs/behaviour.md 4: DxgkCbCreateContextAllocation ----------------------------------------
 
     def plan_create(self, h_device: int, h_context: int, driver_allocation: int, size: int,
                     context_flags: int, alignment: int, supported: int, preferred: int,
@@ -785,8 +786,8 @@ class Adapter:
         map_plan: Plan | None = None
         last = acceptable[-1]
         if map_va and last.exact and len(acceptable) == 1:
-            # SPEC 4 [choice]: also mapped as Base=Min=Max=0, Write|Execute, all of it; a
-            # failing map fails the create (with the map's status) and leaves nothing.
+            # docs/behaviour.md 4.5 [choice]: also mapped as Base=Min=Max=0, Write|Execute,
+            # all of it; a failing map fails the create (with the map's status) and leaves nothing.
             map_plan = self.plan_create_map(make(0, last, last.offset or 0))
             if map_plan.status != SUCCESS:
                 return Plan(map_plan.status, detail=f"MapGpuVirtualAddress: {map_plan.detail}")
@@ -821,11 +822,11 @@ class Adapter:
                     commit=commit, placements=acceptable)
 
     def plan_create_map(self, al: Allocation) -> Plan:
-        """SPEC 4 [choice]: the MapGpuVirtualAddress flag maps like Base=Min=Max=0,
+        """docs/behaviour.md 4 [choice]: the MapGpuVirtualAddress flag maps like Base=Min=Max=0,
         Write|Execute, the whole allocation."""
         return self._plan_map(al, 0, 0, 0, 0, al.pages, P_WRITE | P_EXECUTE, 0)
 
-    # -- SPEC 6 ---------------------------------------------------------------------------
+    # -- docs/behaviour.md 6 -----------------------------------------------------------------------
 
     def plan_destroy(self, h_alloc: int) -> Plan:
         al = self.lookup(h_alloc, T_ALLOCATION)

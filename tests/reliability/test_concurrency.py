@@ -439,7 +439,7 @@ def test_adapter_closed_while_eight_threads_use_it():
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_last_status_is_per_thread_under_load(seed):
-    """SPEC 8: last_status() is the calling thread's: threads that only fail with one
+    """docs/behaviour.md 8: last_status() is the calling thread's: threads that only fail with one
     status never see another thread's."""
     a = dxgk.Adapter()
     h = a.create_allocation(MB, segments=2)

@@ -1,7 +1,7 @@
 """Exhaustion (issue 7, item 4): VA space full, reservation space full, segment full,
 page-table segment full -- on small custom adapters, every call past the limit fails with
-the SPEC's status and leaves nothing behind (fuzzkit.Harness: the model predicts each
-status, a failure's snapshot is unchanged, validate() holds). After everything is
+the status docs/behaviour.md gives and leaves nothing behind (fuzzkit.Harness: the model
+predicts each status, a failure's snapshot is unchanged, validate() holds). After everything is
 destroyed, usage returns exactly to the empty adapter's: segment bytes, table bytes (the
 system process's root alone), objects, live handles.
 """
@@ -74,7 +74,7 @@ def test_va_space_full(base_handles):
     empty = empty_state(a)
     h = F.Harness([a])
     # the system device: its VA space is the system process's, where Zero / NoAccess
-    # ranges go too (SPEC 5.1 [choice])
+    # ranges go too (docs/behaviour.md 5.1 [choice])
     p = a.system_process
     al = create(h, a, size=2 * MB)                          # 512 pages: more than the VA
     # 1 MiB of VA, the first 64 KB never handed out by a lowest fit: 240 pages
@@ -101,7 +101,7 @@ def test_va_space_full(base_handles):
     # a size beyond the whole VA space is a parameter error, not "no room"
     assert not map_(h, a, al, 257) and status() == dxgk.STATUS_INVALID_PARAMETER
     # fixed bases: over a mapping -> conflicting; the first 64 KB (BaseAddress may go
-    # there, SPEC 5.4) -> until it too is full
+    # there, docs/behaviour.md 5.4) -> until it too is full
     assert not map_(h, a, al, 1, base=P64K) and status() == dxgk.STATUS_CONFLICTING_ADDRESSES
     for va in range(PAGE, P64K, PAGE):
         assert map_(h, a, al, 1, base=va) == va
@@ -177,7 +177,7 @@ def test_segment_full(base_handles):
     assert not create(h, a, size=4 * MB + PAGE) and status() == dxgk.STATUS_NO_MEMORY
     # with MapGpuVirtualAddress too: nothing is created, nothing mapped
     assert not create(h, a, size=PAGE, cflags=R.CCA_MAPVA)
-    # another supported segment still has room: placement moves on (SPEC 4)
+    # another supported segment still has room: placement moves on (docs/behaviour.md 4)
     other = create(h, a, size=PAGE, seg=0b11)
     assert other and a.allocation(other).segment == 2
     # a hole in the middle is found again by a lowest fit of its size

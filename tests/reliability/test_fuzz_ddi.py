@@ -9,7 +9,7 @@ ctypes pointer) and in the x86 layout. After each call (fuzzkit.Harness):
 * ``validate()`` holds for every adapter;
 * a failed call changed nothing (full snapshot before == after);
 * a successful one did what the pure-Python reference model (refmodel.py) did: same VA
-  (SPEC 5.5's lowest fit with rule 3's congruence), same PTEs page by page, same
+  (docs/behaviour.md 5.5's lowest fit with rule 3's congruence), same PTEs page by page, same
   placement, same counters.
 
 The stateful machines also compare the whole state with the model after every step.
@@ -343,7 +343,7 @@ class DdiFuzz(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def reserve_outside_creation(self, data: st.DataObject) -> None:
-        """SPEC 6: only while the process is being created; anything else fails."""
+        """docs/behaviour.md 6: only while the process is being created; anything else fails."""
         hA, a = self.adapter_handle(data)
         self._reserve(data, hA, a, self.any_handle(data, "process", a))
 
@@ -457,7 +457,7 @@ class DdiFuzz(RuleBasedStateMachine):
 
 
 class DefaultAdapterFuzz(DdiFuzz):
-    """The same on SPEC 3's default adapter (page tables share segment 1 with 64 KB
+    """The same on docs/behaviour.md 3's default adapter (page tables share segment 1 with 64 KB
     allocations, so table placement -- and room -- is not the model's to predict)."""
 
     make_target = staticmethod(dxgk.Adapter)
@@ -560,7 +560,7 @@ def test_buffers_of_any_length_and_type_are_python_errors_or_ddi_answers(struct,
 @st.composite
 def adapter_descriptions(draw):
     """A valid description (2..6 levels of 1..9 bits, 1..4 segments, tables in one of
-    them), then -- half the time -- one field replaced by a value SPEC 3 or the model's
+    them), then -- half the time -- one field replaced by a value docs/behaviour.md 3 or the model's
     sanity rules reject (or that happens to be fine)."""
     nlev = draw(st.integers(2, 6))
     bits = [draw(st.integers(1, 9)) for _ in range(nlev)]
@@ -624,7 +624,7 @@ def adapter_descriptions(draw):
 @given(desc=adapter_descriptions())
 @F.fuzz_settings(examples=60)
 def test_any_adapter_description_is_rejected_cleanly_or_works(desc):
-    """SPEC 3: a description is either rejected with a ValueError naming the reason, or
+    """docs/behaviour.md 3: a description is either rejected with a ValueError naming the reason, or
     gives an adapter that validates, maps a page and gives everything back -- whatever
     the bit counts, sizes, alignments and segment ids (UBSan watches the shifts)."""
     caps, levels, segs = desc
