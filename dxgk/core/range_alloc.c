@@ -1,6 +1,7 @@
 /*
  * range_alloc.c -- the range allocator: the live ranges of [lo, hi) in a B+ tree
- * whose nodes cache, per subtree, the largest hole and the largest aligned block.
+ * whose inner nodes cache, per child subtree, the largest hole and the largest
+ * block aligned to each alignment order that requests ask for.
  *
  * What it owns: the ranges handed out from one address space or segment, the holes
  * between them, and the node pools the tree lives in.
@@ -21,11 +22,18 @@
  * L2 the one leaf an operation needs is prefetched whole as soon as its address is
  * known (tools/bench_alloc.py measures the result at 1k..1M ranges).
  *
- * Fits. For a hole [a, b) and an alignment class c (2^shift[c]: 1, 64 KB, 2 MB) the
- * class fit is the longest block of the hole that starts on a 2^shift[c] boundary;
- * class 0 is the hole's length. Every node keeps `fits`, the per-class maxima over
- * its subtree, and an inner node also keeps a copy of each child's fits in column
- * arrays fit[c][i] so that a search reads one contiguous array per node.
+ * Fits. For a hole [a, b) and an order k the fit at 2^k is the longest block of the
+ * hole that starts on a 2^k boundary, b - roundup(a, 2^k) (0 if that is >= b); it
+ * never grows with k. A request (size, align 2^k, phase 0) fits the hole, the window
+ * aside, exactly when the fit at 2^k is >= size. The tree keeps fit columns: column
+ * 0 is the hole length, and each further column one order in 4 KB .. 2^63 -- the
+ * orders requests have asked for (64 KB and 2 MB from creation on, the alignments
+ * dxgk asks for), in increasing order, at most RA_KEPT_COLS columns. An inner node
+ * holds, per column c, the array fit[c][i] of each child's maximum over its holes,
+ * so that a search reads one contiguous array per node; the root's maxima are in
+ * top[c]. A node's maxima are stored once, in its parent (no copy in the node).
+ * Orders above the top order (bitlength(hi - 1), order_top) share its column: 0 is
+ * then the only multiple of 2^k below hi.
  *
  * Invariants (all checked by dxgk_ra_validate):
  *   I1 entries are in strictly increasing start order along the leaf chain, and the
@@ -36,48 +44,72 @@
  *   I4 inner node: key[i] (i >= 1) is a lower bound of every start in child i and a
  *      strict upper bound of every start in children 0..i-1 (lower-bound
  *      separators: a key may lag behind the child's true minimum after a deletion);
- *   I5 every node's `fits` are the exact per-class maxima over its holes, and
- *      fit[c][i] of an inner node equals child i's fits.v[c];
+ *   I5 for every kept column c, fit[c][i] of an inner node is child i's exact
+ *      maximum fit at 2^shift[c] and top[c] the tree's; shift[] is 0 then strictly
+ *      increasing orders, col_of its inverse; addr_or has every bit set that any
+ *      hole boundary has;
  *   I6 all leaves at depth `height`; non-root nodes hold at least half their
  *      capacity; an inner root has at least two children;
  *   I7 live / holes / free_bytes equal the counts over the entries.
  *
- * Searching. A request is (size, align, phase, window [wmin, wmax)), lowest- or
- * highest-first. Let c be the largest cached class with 2^shift[c] dividing both
- * align and phase: every start the request accepts is 2^shift[c] aligned, so a
- * subtree whose class-c fit is below size cannot hold an answer. The search walks
- * children in address order and enters a child only if its class-c fit is >= size
- * and its key bounds let its holes reach the window; in a leaf each hole is tested
- * exactly (clip to the window, round to the congruence, check the room).
- * A subtree that is entered but yields nothing is either
+ * Searching. A request is (size, align 2^k, phase p, window [wmin, wmax)), lowest-
+ * or highest-first. Let e = min(k, trailing zeros of p): every start the request
+ * accepts is 2^e aligned. It prunes with one column (request_order, request_col):
+ * column 0 if e is no coarser than every address ever inserted (2^e divides addr_or:
+ * each hole then starts on a 2^e boundary and its fit at 2^e is its length) or
+ * below 4 KB; else the column of order e, started on the request's first use of it.
+ * The search walks children in address order and enters a child only if its column
+ * value is >= size and its key bounds let its holes reach the window; in a leaf
+ * each hole is tested exactly (clip to the window, round to the congruence, check
+ * the room). A subtree that is entered but yields nothing is either
  *   - on the boundary of the window (the hole straddling wmin or wmax, or one of the
  *     O(1) children per level whose key bounds are loose): O(height) nodes; or
- *   - holds a "near miss": a hole inside the window whose class-c fit is >= size but
- *     which has no start with the requested congruence and room. Each near miss
+ *   - holds a "near miss": a hole inside the window whose column value is >= size
+ *     but which has no start with the requested congruence and room. Each near miss
  *     costs at most one root-to-leaf path.
- * So a search visits O((1 + k) log n) nodes for k near misses before the answer,
- * and k = 0 -- every search O(log n) -- whenever the request is exactly a cached
- * class (align = 2^shift[c], phase = 0: the 64 KB and 2 MB alignments dxgk uses),
- * or align is no coarser than the granularity of every address in the allocator
- * (everything 4 KB aligned and align = 4 KB). Near misses remain possible for other
- * requests, e.g. 64 KB alignment with a nonzero phase: no bounded set of cached
- * maxima can answer every (align, phase) pair, since whether a hole fits depends on
- * its address modulo align. Pruning on size + align - 1 instead would be O(log n)
- * but could miss the lowest fit, which the contract (lowest start) forbids.
+ * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses)
+ * the column value of a hole is exactly "this hole hosts the request": there are no
+ * near misses, and every search is O(log n) -- for every alignment 4 KB .. 2^63,
+ * windowed or not. Near misses remain only for congruences a column cannot express:
+ * a nonzero phase below the alignment (the 64 KB phase rule: align 64 KB, phase a
+ * multiple of 4 KB), byte-granular alignments on byte-granular addresses, or an
+ * order requested after RA_KEPT_COLS columns are kept. They are sound (every
+ * accepted start is 2^e aligned, so a pruned subtree holds no answer) and bounded
+ * in kind: a hole whose fit at 2^e is >= size + 2^k - 2^e always hosts the request,
+ * so a near miss's fit lies in [size, size + 2^k - 2^e). A search is O((1 + m) log n)
+ * for m near misses before the answer. Pruning on size + align - 1 instead would be
+ * O(log n) but could miss the lowest fit, which the contract (lowest start) forbids.
+ *
+ * Columns on demand. Each kept column costs every update O(1) per level (a rescan
+ * of one node's column where the changed child held its maximum and shrank) and
+ * RA_INNER_CAP words per inner node; so a column is kept only from the first request
+ * that needs it. Starting one (col_add) copies every inner node into a pool of
+ * nodes one column wider, filling the new column from the leaves: O(n), once per
+ * order and allocator, so at most RA_KEPT_COLS - 1 times; it changes no range, hole
+ * or answer, which is why dxgk_ra_find_fit (const) may do it. If the wider pool
+ * cannot be had the request prunes with the next finer kept column instead (sound,
+ * near misses possible) and nothing fails. Workloads that use only the dxgk orders
+ * keep exactly the three columns of the earlier fixed classes (any, 64 KB, 2 MB),
+ * with the same node size and memory.
  * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
- * O(height) work; updates of the cached fits are O(1) per level except where the
- * changed child held its parent's maximum and shrank (one rescan of that node);
- * splits and merges touch O(height) nodes.
+ * O(height) work; updates of the kept columns are O(ncol) per level except where
+ * the changed child held its parent's maximum and shrank (one rescan of that node's
+ * column); splits and merges touch O(height) nodes.
  *
  * Memory: nodes come from two pools (leaves, inner nodes) that grow by chunks and
  * keep freed nodes on free lists, so steady-state operations never call malloc; the
- * pools keep their high-water mark until dxgk_ra_destroy. An insertion reserves
- * every node it could need before changing anything, so DXGK_RA_ENOMEM leaves the
- * allocator as it was; frees never allocate.
+ * pools keep their high-water mark until dxgk_ra_destroy (or a column start, which
+ * replaces the inner pool). An inner node is 520 + 256 * ncol bytes (with 32-entry
+ * nodes): 1.3 KB with the three default columns, 8.7 KB with RA_KEPT_COLS = 32.
+ * Inner nodes are ~1/20 of the nodes, so even at 32 columns a tree of half-full
+ * nodes (the densest inner-to-range ratio) stays within 1.5x the memory per range
+ * of the three-column tree. An insertion reserves every node it could need before
+ * changing anything, so DXGK_RA_ENOMEM leaves the allocator as it was; frees never
+ * allocate.
  *
  * Thread safety: none; the caller holds its adapter lock.
  *
- * Size: this file passes the project's ~800-line budget (about 1,450 lines) because
+ * Size: this file passes the project's ~800-line budget (about 1,700 lines) because
  * it is one data structure: search, insert, remove, rebalance, the cached-fit
  * updates and the validator all depend on the node layout and on invariants that
  * span several of them at once; exporting the nodes to a second file would make the
@@ -115,22 +147,25 @@ _Static_assert(RA_LEAF_CAP >= 4 && RA_INNER_CAP >= 4, "node capacities must be >
 
 /* Fit columns. Column 0 is the plain hole length; every other column is one
  * alignment order from 4 KB (RA_ORDER_MIN) to 2^63 (RA_ORDER_MAX). An allocator keeps
- * only the columns requests have asked for, in increasing order; RA_MAX_COLS is
- * column 0 plus every order. */
+ * only the columns requests have asked for, in increasing order. */
 #define RA_ORDER_MIN 12u
 #define RA_ORDER_MAX 63u
-#define RA_MAX_COLS (1u + RA_ORDER_MAX - RA_ORDER_MIN + 1u)
 /* The orders dxgk itself asks for, maintained from creation on (an empty tree makes
  * them free to start): 64 KB (64 KB pages and the VA congruence) and 2 MB (a leaf page
  * table's coverage). Every other order's column starts on its first request. */
 #define RA_ORDER_64K 16u
 #define RA_ORDER_2M 21u
+/* At most this many columns are kept (column 0 and 31 orders): with every one of
+ * them an inner node is 8.7 KB and the tree stays within 1.5x the memory of the
+ * three-column tree even when packed (see the file-top comment). */
+#define RA_KEPT_COLS 32u
 
-_Static_assert(RA_MAX_COLS <= 64, "a column mask is one 64-bit word");
+_Static_assert(RA_KEPT_COLS <= 64 && RA_KEPT_COLS <= 1 + RA_ORDER_MAX - RA_ORDER_MIN + 1,
+               "a column mask is one 64-bit word; no more columns than orders");
 
 /* One value per column (0 .. ncol - 1 of the allocator). */
 typedef struct ra_fits {
-    uint64_t v[RA_MAX_COLS];
+    uint64_t v[RA_KEPT_COLS];
 } ra_fits;
 
 typedef struct ra_leaf {
@@ -168,11 +203,11 @@ struct dxgk_ra {
     uint32_t height;            /* 0: the root is a leaf */
     uint32_t ncol;              /* fit columns kept (column 0 and ncol - 1 orders) */
     uint32_t top_order;         /* orders above behave as this one (order_top) */
-    uint8_t shift[RA_MAX_COLS]; /* column -> log2 of its alignment; increasing, [0] = 0 */
+    uint8_t shift[RA_KEPT_COLS]; /* column -> log2 of its alignment; increasing, [0] = 0 */
     int8_t col_of[RA_ORDER_MAX + 1];    /* order -> its column, or -1 if not kept */
     uint64_t addr_or;           /* OR of lo, hi and every start and end ever inserted */
     uint64_t live, holes, free_bytes;
-    uint64_t top[RA_MAX_COLS];  /* the root's summary, per column */
+    uint64_t top[RA_KEPT_COLS];  /* the root's summary, per column */
     ra_pool leaves, inners;
 };
 
@@ -188,7 +223,7 @@ typedef struct ra_path {
 #define RA_INNER_BYTES(ncol) (sizeof(ra_inner) + (size_t)(ncol) * sizeof(uint64_t[RA_INNER_CAP]))
 
 _Static_assert(sizeof(ra_leaf) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK &&
-               RA_INNER_BYTES(RA_MAX_COLS) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK,
+               RA_INNER_BYTES(RA_KEPT_COLS) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK,
                "a node must fit in the first pool chunk");
 
 /* ---------------------------------------------------------------- pools */
@@ -500,16 +535,24 @@ static const ra_leaf *leftmost_leaf(const dxgk_ra *ra)
 
 /* Where the summary of the node at depth d of path p is kept in column c: its
  * parent's column, or the allocator's top row for the root. */
-static inline uint64_t *sum_slot(dxgk_ra *ra, const ra_path *p, uint32_t d, unsigned c)
+typedef struct ra_slots {
+    uint64_t *at;               /* column c's value is at[c * stride] */
+    size_t stride;
+} ra_slots;
+
+static inline ra_slots sum_slots(dxgk_ra *ra, const ra_path *p, uint32_t d)
 {
-    return d == 0 ? &ra->top[c] : &p->node[d - 1]->fit[c][p->idx[d - 1]];
+    if (d == 0)
+        return (ra_slots){ ra->top, 1 };
+    return (ra_slots){ &p->node[d - 1]->fit[0][p->idx[d - 1]], RA_INNER_CAP };
 }
 
 static inline void sum_load(dxgk_ra *ra, const ra_path *p, uint32_t d, ra_fits *f)
 {
-    f->v[0] = *sum_slot(ra, p, d, 0);       /* column 0 is always active */
+    ra_slots sl = sum_slots(ra, p, d);
+    f->v[0] = sl.at[0];         /* column 0 always exists */
     for (unsigned c = 1; c < ra->ncol; c++)
-        f->v[c] = *sum_slot(ra, p, d, c);
+        f->v[c] = sl.at[c * sl.stride];
 }
 
 /* ---------------------------------------------------------------- paths */
@@ -571,8 +614,9 @@ static void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
     for (;;) {
         uint64_t changed = 0;
         ra_fits old;
+        ra_slots sl = sum_slots(ra, p, d);
         for (unsigned c = 0; c < ra->ncol; c++) {
-            uint64_t *slot = sum_slot(ra, p, d, c);
+            uint64_t *slot = &sl.at[c * sl.stride];
             old.v[c] = *slot;
             if (*slot != m->v[c]) {
                 *slot = m->v[c];
@@ -583,8 +627,9 @@ static void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
             return;
         /* m becomes the parent's summary: unchanged outside `changed` */
         ra_inner *par = p->node[d - 1];
+        ra_slots up = sum_slots(ra, p, d - 1);
         for (unsigned c = 0; c < ra->ncol; c++) {
-            uint64_t tot = *sum_slot(ra, p, d - 1, c);
+            uint64_t tot = up.at[c * up.stride];
             if (!(changed & (UINT64_C(1) << c))) {
                 m->v[c] = tot;
             } else if (m->v[c] >= tot) {
@@ -729,13 +774,13 @@ static bool col_add(dxgk_ra *ra, unsigned e)
 }
 
 /* The column that prunes a request of order e (request_order): e's own, started
- * on first use; if its pool cannot be had, the next finer kept one (sound, only
- * slower). */
+ * on first use; once RA_KEPT_COLS are kept, or if the wider pool cannot be had, the
+ * next finer kept one (sound, only slower). */
 static unsigned request_col(dxgk_ra *ra, unsigned e)
 {
     if (e == 0)
         return 0;
-    if (ra->col_of[e] < 0 && !col_add(ra, e))
+    if (ra->col_of[e] < 0 && (ra->ncol >= RA_KEPT_COLS || !col_add(ra, e)))
         return col_at_most(ra, e);
     return (unsigned)ra->col_of[e];
 }
@@ -1629,7 +1674,7 @@ int dxgk_ra_validate(const dxgk_ra *ra)
     if (ra->height >= RA_MAX_HEIGHT)
         return DXGK_RA_V_DEPTH;
     /* the column table: column 0 first, then increasing orders, col_of its inverse */
-    if (ra->ncol < 1 || ra->ncol > RA_MAX_COLS || ra->shift[0] != 0)
+    if (ra->ncol < 1 || ra->ncol > RA_KEPT_COLS || ra->shift[0] != 0)
         return DXGK_RA_V_MAXGAP;
     for (unsigned c = 1; c < ra->ncol; c++)
         if (ra->shift[c] <= ra->shift[c - 1] || ra->shift[c] < RA_ORDER_MIN ||

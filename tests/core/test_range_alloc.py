@@ -160,7 +160,8 @@ def test_alignment_class_requests_skip_misaligned_holes(make):
 
 def test_every_order_to_2_63_gets_the_lowest_fit_in_a_full_tree(make):
     """Each order's fit column starts on the first request of that order, with the
-    tree already deep; every answer (and every refusal) is the model's."""
+    tree already deep; every answer (and every refusal) is the model's, also for the
+    orders asked after the last column the allocator keeps."""
     ra = make(0, TOP)
     rnd, m = random.Random(5), RangeModel(0, TOP)
     for _ in range(300):            # 2^k aligned slots of 4 KB..256 KB, k in 12..40
@@ -548,3 +549,20 @@ def test_underflowing_leaf_borrows_from_either_sibling(make):
         assert ra.find(probe + K4) == m.find(probe + K4)
     assert [r.start for r in ra.ranges()] == m.starts
     assert ra.holes() == m.holes()
+
+
+def test_asking_every_order_keeps_memory_within_1_5x(core):
+    """Memory per range, exact counts: a packed tree (half-full nodes after sequential
+    splits, the most inner nodes per range) asked for every order 2^12..2^63 keeps
+    at most RA_KEPT_COLS columns, within 1.5x the pool bytes of the default columns."""
+    if core is not default_core():
+        pytest.skip("the ratio is a property of the shipped node sizes")
+    ra = RangeAllocator(0, TOP, core=core)
+    rnd = random.Random(3)
+    for _ in range(100_000):
+        ra.alloc(rnd.randint(1, 256) * K4, K4 if rnd.random() < 0.75 else K64)
+    before = ra.stats().pool_bytes
+    for k in range(12, 64):
+        ra.find_fit(K4, 1 << k)
+    ra.check()
+    assert before < ra.stats().pool_bytes <= 1.5 * before
