@@ -320,22 +320,29 @@ static inline uint64_t hole_fit(uint64_t a, uint64_t b, unsigned shift)
 #define FOR_COLS(c, set) \
     for (uint64_t _m = (set), c; _m && ((c = (uint64_t)__builtin_ctzll(_m)), 1); _m &= _m - 1)
 
-/* f = max(f, fits of the hole [a, b)) in the active columns. A hole's fit never
- * grows with the order, so the first order it cannot host ends the loop. */
-static inline void fits_add_hole(const dxgk_ra *ra, ra_fits *f, uint64_t a, uint64_t b)
+/* f = max(f, fits of the hole [a, b)) in every column; returns the columns that
+ * grew. A hole's fit never grows with the order, so the first order it cannot host
+ * ends the loop. */
+static inline uint64_t fits_add_hole(const dxgk_ra *ra, ra_fits *f, uint64_t a, uint64_t b)
 {
-    uint64_t g = b - a;
-    if (g > f->v[0])
+    uint64_t g = b - a, grew = 0;
+    const unsigned ncol = ra->ncol;
+    if (g > f->v[0]) {
         f->v[0] = g;
-    for (unsigned c = 1; c < ra->ncol; c++) {
+        grew = 1;
+    }
+    for (unsigned c = 1; c < ncol; c++) {
         if (g <= f->v[c])
             continue;               /* a column's fit never exceeds the hole */
         uint64_t x = hole_fit(a, b, ra->shift[c]);
         if (x == 0)
             break;
-        if (x > f->v[c])
+        if (x > f->v[c]) {
             f->v[c] = x;
+            grew |= UINT64_C(1) << c;
+        }
     }
+    return grew;
 }
 
 /* The active columns (bit c) whose maximum in f the hole [a, b) attains: shrinking
@@ -604,37 +611,35 @@ static void path_copy(ra_path *dst, const ra_path *src, uint32_t height)
     dst->pos = src->pos;
 }
 
-/* The node at depth d of path p (d = height: the leaf) now has summary m (m is
- * used as scratch): stores it and carries the change upward, stopping where nothing
- * changes. Each level is O(1) per active column unless the node held its parent's
- * maximum of some column and shrank: only then is that column of the parent
- * rescanned. */
-static void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
+/* The node at depth d of path p (d = height: the leaf) now has summary m in the
+ * columns of `mask` (the others are unchanged; m is used as scratch): stores it and
+ * carries the change upward, stopping where nothing changes. Each level is O(1) per
+ * changed column unless the node held its parent's maximum of that column and
+ * shrank: only then is that column of the parent rescanned. */
+static void refit_cols(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m, uint64_t mask)
 {
     for (;;) {
-        uint64_t changed = 0;
-        ra_fits old;
         ra_slots sl = sum_slots(ra, p, d);
-        for (unsigned c = 0; c < ra->ncol; c++) {
-            uint64_t *slot = &sl.at[c * sl.stride];
-            old.v[c] = *slot;
-            if (*slot != m->v[c]) {
-                *slot = m->v[c];
-                changed |= UINT64_C(1) << c;
-            }
-        }
-        if (changed == 0 || d == 0)
+        uint64_t changed = 0;
+        FOR_COLS(c, mask)
+            changed |= (uint64_t)(sl.at[c * sl.stride] != m->v[c]) << c;
+        if (changed == 0)
             return;
-        /* m becomes the parent's summary: unchanged outside `changed` */
+        if (d == 0) {
+            FOR_COLS(c, changed)
+                sl.at[c * sl.stride] = m->v[c];
+            return;
+        }
+        /* m becomes the parent's summary in the changed columns */
         ra_inner *par = p->node[d - 1];
         ra_slots up = sum_slots(ra, p, d - 1);
-        for (unsigned c = 0; c < ra->ncol; c++) {
-            uint64_t tot = up.at[c * up.stride];
-            if (!(changed & (UINT64_C(1) << c))) {
-                m->v[c] = tot;
-            } else if (m->v[c] >= tot) {
+        FOR_COLS(c, changed) {
+            uint64_t *slot = &sl.at[c * sl.stride];
+            uint64_t old = *slot, nv = m->v[c], tot = up.at[c * up.stride];
+            *slot = nv;
+            if (nv >= tot) {
                 /* the child's new value is the parent's new maximum */
-            } else if (old.v[c] == tot) {
+            } else if (old == tot) {
                 uint64_t x = 0;
                 for (uint32_t k = 0; k < par->n; k++)
                     x = max64(x, par->fit[c][k]);
@@ -643,8 +648,14 @@ static void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
                 m->v[c] = tot;
             }
         }
+        mask = changed;
         d--;
     }
+}
+
+static inline void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
+{
+    refit_cols(ra, p, d, m, (UINT64_C(1) << ra->ncol) - 1);
 }
 
 /* ---------------------------------------------------------------- search */
@@ -1051,9 +1062,8 @@ static void leaf_insert(dxgk_ra *ra, ra_path *p, uint32_t j, uint64_t start, uin
         leaf_set(lf, j, start, size, tag, gap);
         if (rescan) {
             ra_fits f;
-            sum_load(ra, p, ra->height, &f);
             leaf_rescan(ra, lf, &f, rescan);
-            refit(ra, p, ra->height, &f);
+            refit_cols(ra, p, ra->height, &f, rescan);
         }
         return;
     }
@@ -1390,12 +1400,12 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t x)
      * before x leaves this leaf while attaining one of its maxima. */
     ra_fits after;
     sum_load(ra, &p, ra->height, &after);
-    uint64_t rescan = 0;
+    uint64_t grew = 0, lost = 0;    /* columns that grew / that may have shrunk */
     if (j + 1 < lf->n) {
         /* the merged hole contains the old one: the fits can only grow */
         merged = lf->gap[j + 1];
         lf->gap[j + 1] = merged + g + sz;
-        fits_add_hole(ra, &after, lf->start[j + 1] - lf->gap[j + 1], lf->start[j + 1]);
+        grew = fits_add_hole(ra, &after, lf->start[j + 1] - lf->gap[j + 1], lf->start[j + 1]);
     } else {
         /* x is its leaf's last entry; the successor opens the next leaf. x is not
          * the sentinel, so the next leaf exists and the height is >= 1. */
@@ -1408,18 +1418,20 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t x)
         nl->gap[0] = merged + g + sz;
         ra_fits f;
         sum_load(ra, &q, ra->height, &f);
-        fits_add_hole(ra, &f, nl->start[0] - nl->gap[0], nl->start[0]);    /* only grew */
-        refit(ra, &q, ra->height, &f);
-        rescan = g != 0 ? hole_attains(ra, &after, x - g, x) : 0;
+        refit_cols(ra, &q, ra->height, &f,
+                   fits_add_hole(ra, &f, nl->start[0] - nl->gap[0], nl->start[0]));
+        lost = g != 0 ? hole_attains(ra, &after, x - g, x) : 0;
     }
     ra->holes = ra->holes + 1 - (g != 0) - (merged != 0);
     ra->free_bytes += sz;
     ra->live--;
     leaf_close(lf, j);
-    if (rescan)
-        leaf_rescan(ra, lf, &after, rescan);
     if (ra->height == 0 || lf->n >= RA_LEAF_MIN) {
-        refit(ra, &p, ra->height, &after);  /* a root leaf keeps at least the sentinel */
+        /* only the columns that grew or may have shrunk can differ (a root leaf
+         * keeps at least the sentinel) */
+        if (lost)
+            leaf_rescan(ra, lf, &after, lost);
+        refit_cols(ra, &p, ra->height, &after, grew | lost);
         return DXGK_RA_OK;
     }
     fix_leaf(ra, &p);           /* rescans every leaf it changes */
