@@ -11,7 +11,10 @@ What it measures, each figure the median of repeated runs with their min and max
 * **allocator** -- every workload of the range-allocator benchmark driver
   (``dxgk/core/bench_ra.c``: (a) random free + lowest-fit alloc, (b) free + fixed-address
   alloc, (c) free + alloc in a random 5 % window), ns per operation at 1k, 100k and (full
-  run) 1M live ranges; timed inside C.
+  run) 1M live ranges; and (d) the aligned workload, every allocation 2^k aligned (k =
+  12..40 in a full run, a few in a quick one, next to the same workload unaligned) at
+  1k and 100k live ranges, with its two ratios (100k aligned over 100k unaligned, 100k
+  over 1k); timed inside C.
 * **page tables** -- every workload of the page-table benchmark driver
   (``dxgk/core/bench_pt.c``): map/unmap of 1, 16, 512 pages packed and one-new-leaf-per-
   call, 1 GiB in 4 KB and in 64 KB leaves (with PTE GB/s next to memset of the same
@@ -73,6 +76,8 @@ class _Plan:
         self.ra_live = (1000, 100_000) if quick else (1000, 100_000, 1_000_000)
         self.ra_pairs = 20_000 if quick else 200_000
         self.ra_runs = 5 if quick else 7
+        self.ra_aligned_orders = (0, 12, 20, 30, 40) if quick else (0, *range(12, 41))
+        self.ra_aligned_live = (1000, 100_000)
         self.pt_repeats = 3 if quick else 5
         self.pt_min_seconds = 0.02 if quick else 0.2
         self.xl_vas = 100_000 if quick else 1_000_000
@@ -179,6 +184,31 @@ def bench_allocator(plan: _Plan) -> list[dict[str, Any]]:
                          "pool_bytes": int(r.pool_bytes), "setup_s": r.setup_ns / 1e9,
                          "consistent": int(r.validate) == 0})
     return rows
+
+
+def bench_allocator_aligned(plan: _Plan) -> dict[str, Any]:
+    """Workload (d) per order (0: unaligned) and live count, and per order k the ratios
+    ns(k, 100k) / ns(unaligned, 100k) and ns(k, 100k) / ns(k, 1k) (issue 18: <= 2)."""
+    rows = []
+    r = ffi.new("dxgk_bench_ra_result *")
+    for order in plan.ra_aligned_orders:
+        for live in plan.ra_aligned_live:
+            rc = lib.dxgk_bench_ra_run_aligned(order, live, plan.ra_pairs, plan.ra_runs,
+                                               12345, r)
+            if rc != 0:
+                raise RuntimeError(f"aligned allocator benchmark 2^{order} at {live} live "
+                                   f"failed ({rc})")
+            runs = int(r.runs)
+            rows.append({"order": order, "live": live,
+                         "ns_per_op": stat([r.ns_per_op[i] for i in range(runs)]),
+                         "pool_bytes": int(r.pool_bytes), "tree_height": int(r.height),
+                         "consistent": int(r.validate) == 0})
+    ns = {(x["order"], x["live"]): x["ns_per_op"]["median"] for x in rows}
+    lo, hi = min(plan.ra_aligned_live), max(plan.ra_aligned_live)
+    ratios = [{"order": k, "vs_unaligned": ns[(k, hi)] / ns[(0, hi)],
+               "vs_own_small": ns[(k, hi)] / ns[(k, lo)]}
+              for k in plan.ra_aligned_orders if k]
+    return {"live": [lo, hi], "rows": rows, "ratios": ratios}
 
 
 def bench_pagetables(plan: _Plan) -> dict[str, Any]:
@@ -361,6 +391,8 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
     with tempfile.TemporaryDirectory(prefix="dxgk-bench-") as workdir:
         say("allocator workloads ...")
         res["allocator"] = bench_allocator(plan)
+        say("allocator, aligned workload ...")
+        res["allocator_aligned"] = bench_allocator_aligned(plan)
         say("page-table workloads ...")
         res["page_tables"] = bench_pagetables(plan)
         say("facade per-call cost ...")
@@ -377,6 +409,9 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
         "replay_calls_per_second": {r["workload"]: r["calls_per_second"]["median"]
                                     for r in res["replay"]},
         "allocator_ns_per_op": {f"{w}@{live}": v for (w, live), v in ra.items()},
+        "allocator_aligned_worst_ratios": {
+            "vs_unaligned": max(x["vs_unaligned"] for x in res["allocator_aligned"]["ratios"]),
+            "vs_own_small": max(x["vs_own_small"] for x in res["allocator_aligned"]["ratios"])},
         "pt_bytes_per_mapped_gib": {r["case"]: r["table_bytes_per_mapped_gib"]
                                     for r in res["pt_memory"]},
     }
@@ -413,6 +448,16 @@ def report(res: dict[str, Any]) -> str:
     for r in res["allocator"]:
         out.append(f"  {r['description']:40s} {r['live']:>9,} live  "
                    f"{_s(r['ns_per_op'])}")
+    al = res["allocator_aligned"]
+    lo, hi = al["live"]
+    ns = {(x["order"], x["live"]): x["ns_per_op"] for x in al["rows"]}
+    out.append(f"allocator, (d) every alloc 2^k aligned (2^63-byte space), ns/op at {lo:,} "
+               f"and {hi:,} live; ratios at {hi:,} over unaligned and over {lo:,} (target <= 2)")
+    out.append(f"  {'unaligned':10s} {_s(ns[(0, lo)]):>28s} {_s(ns[(0, hi)]):>28s}")
+    for x in al["ratios"]:
+        k = x["order"]
+        out.append(f"  {'2^' + str(k):10s} {_s(ns[(k, lo)]):>28s} {_s(ns[(k, hi)]):>28s}  "
+                   f"{x['vs_unaligned']:.2f} {x['vs_own_small']:.2f}")
     out.append("")
     out.append("page tables (bench_pt.c, default GpuMmu (docs/behaviour.md 3.5), timed in C)")
     out.append(f"  {'map/unmap':24s} {'map ns':>28s} {'unmap ns':>28s} {'PTE/memset':>18s}")

@@ -1,8 +1,10 @@
 /*
- * bench_ra.c -- the range allocator benchmark driver (issue 3, workloads a-c).
+ * bench_ra.c -- the range allocator benchmark driver (issue 3, workloads a-c; issue
+ * 18, the aligned workload).
  *
  * What it owns: nothing that outlives a call. Each run builds its own allocator over
- * a 1 TiB space, fills it to the requested number of live ranges, warms up, times
+ * a 1 TiB space (2^63 bytes for the aligned workload, so that 10^5 ranges 2^40
+ * aligned fit), fills it to the requested number of live ranges, warms up, times
  * `runs` batches of free+alloc pairs with CLOCK_MONOTONIC and tears everything down.
  * The random stream is a fixed-seed splitmix64, so a given (workload, live, pairs,
  * runs, seed) always performs the same operations. The invariant it keeps: the
@@ -27,6 +29,8 @@ _Static_assert(DXGK_BENCH_RA_MAX_RUNS == 32, "ns_per_op[] length");
 #define B_ALIGN64K UINT64_C(65536)
 #define B_WINDOW (B_SPACE / 20)             /* 5 % */
 #define B_MAX_TRIES 1000
+#define B_ALIGNED_SPACE (UINT64_C(1) << 63)
+#define B_ALIGNED_MAX_ORDER 48u
 
 typedef struct brng {
     uint64_t s;
@@ -125,6 +129,8 @@ typedef struct bench {
     brng pick;                  /* which live range / free slot the next pair uses */
     uint32_t workload;
     uint64_t live;
+    uint64_t space;             /* the allocator manages [0, space) */
+    uint64_t align;             /* DXGK_BENCH_RA_ALIGNED: every allocation's alignment */
     uint64_t *starts;           /* RANDOM/WINDOW: start of live range k */
     bslot *slots;               /* FIXED: [0, live) live, [live, 2*live) the free list */
     uint64_t next_k, next_m;
@@ -147,7 +153,12 @@ static void bench_draw_next(bench *b)
 /* One allocation of the workload's pattern; counts attempts in b->ops. */
 static int bench_alloc(bench *b, uint64_t *out)
 {
-    uint64_t size = rnd_size(&b->rng, b->sizes), align = rnd_align(&b->rng);
+    uint64_t size = rnd_size(&b->rng, b->sizes);
+    if (b->workload == DXGK_BENCH_RA_ALIGNED) {
+        b->ops++;
+        return dxgk_ra_alloc(b->ra, size, b->align, 0, 0, b->space, 0, 1, out);
+    }
+    uint64_t align = rnd_align(&b->rng);
     if (b->workload == DXGK_BENCH_RA_RANDOM) {
         b->ops++;
         return dxgk_ra_alloc(b->ra, size, align, 0, 0, B_SPACE, 0, 1, out);
@@ -236,22 +247,21 @@ static void bench_free(bench *b)
     free(b->slots);
 }
 
-/* Runs one workload at one scale; see bench_ra.h. */
-int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
-                      uint64_t seed, dxgk_bench_ra_result *out)
+/* Runs one workload at one scale (arguments checked by the callers). */
+static int bench_run(uint32_t workload, uint64_t space, uint64_t align, uint64_t live,
+                     uint64_t pairs, uint32_t runs, uint64_t seed, dxgk_bench_ra_result *out)
 {
-    if (out == NULL || workload > DXGK_BENCH_RA_WINDOW || live == 0 || live > (1u << 30) ||
-        pairs == 0 || runs == 0 || runs > DXGK_BENCH_RA_MAX_RUNS)
-        return DXGK_RA_EINVAL;
     memset(out, 0, sizeof *out);
     bench b;
     memset(&b, 0, sizeof b);
     b.workload = workload;
     b.live = live;
+    b.space = space;
+    b.align = align;
     b.rng.s = seed ^ (UINT64_C(0x5851F42D4C957F2D) * (workload + 1));
     b.pick.s = ~b.rng.s;
     size_table(b.sizes);
-    b.ra = dxgk_ra_create(0, B_SPACE);
+    b.ra = dxgk_ra_create(0, space);
     int rc = DXGK_RA_ENOMEM;
     if (b.ra == NULL)
         goto out;
@@ -304,6 +314,33 @@ int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t
 out:
     bench_free(&b);
     return rc;
+}
+
+/* Runs one of workloads a-c at one scale; see bench_ra.h. */
+int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
+                      uint64_t seed, dxgk_bench_ra_result *out)
+{
+    if (out == NULL || workload > DXGK_BENCH_RA_WINDOW || live == 0 || live > (1u << 30) ||
+        pairs == 0 || runs == 0 || runs > DXGK_BENCH_RA_MAX_RUNS)
+        return DXGK_RA_EINVAL;
+    return bench_run(workload, B_SPACE, 0, live, pairs, runs, seed, out);
+}
+
+/* The aligned workload at one alignment order and scale; see bench_ra.h. Every
+ * range takes at most 1 MB of its 2^order slot, so `live` slots of 2^max(order, 20)
+ * bytes must fit in half the space for the lowest fits never to run out. */
+int dxgk_bench_ra_run_aligned(uint32_t order, uint64_t live, uint64_t pairs, uint32_t runs,
+                              uint64_t seed, dxgk_bench_ra_result *out)
+{
+    if (out == NULL || (order != 0 && (order < 12 || order > B_ALIGNED_MAX_ORDER)) ||
+        live == 0 || live > (1u << 30) || pairs == 0 || runs == 0 ||
+        runs > DXGK_BENCH_RA_MAX_RUNS)
+        return DXGK_RA_EINVAL;
+    unsigned slot = order > 20 ? order : 20;
+    if (live > (B_ALIGNED_SPACE / 2) >> slot)
+        return DXGK_RA_EINVAL;
+    return bench_run(DXGK_BENCH_RA_ALIGNED, B_ALIGNED_SPACE, order ? UINT64_C(1) << order : 0,
+                     live, pairs, runs, seed, out);
 }
 
 /* Dependent-load latency over a working set (see bench_ra.h). The lines of the set,

@@ -14,6 +14,8 @@ enum {
     DXGK_BENCH_RA_FIXED = 1,    /* (b) free a random live range, alloc_fixed a slot
                                    taken from a free list of known-free slots */
     DXGK_BENCH_RA_WINDOW = 2,   /* (c) like (a), each alloc in a random 5 % window */
+    DXGK_BENCH_RA_ALIGNED = 3,  /* (d) like (a) in a 2^63-byte space, every alloc with one
+                                   alignment 2^order (dxgk_bench_ra_run_aligned only) */
     DXGK_BENCH_RA_MAX_RUNS = 32,
 };
 
@@ -36,6 +38,13 @@ typedef struct dxgk_bench_ra_result {
  * negative DXGK_RA_* code (bad arguments, out of memory, an unexpected failure). */
 int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
                       uint64_t seed, dxgk_bench_ra_result *out);
+
+/* The aligned workload (d): as dxgk_bench_ra_run with every allocation aligned to
+ * 2^order (order 12..48), or unaligned (order 0) for the figure to compare against.
+ * DXGK_RA_EINVAL also when `live` slots of 2^max(order, 20) bytes exceed half of the
+ * 2^63-byte space. */
+int dxgk_bench_ra_run_aligned(uint32_t order, uint64_t live, uint64_t pairs, uint32_t runs,
+                              uint64_t seed, dxgk_bench_ra_result *out);
 
 /* The machine's memory latency for a working set of `bytes` (>= 4 KB): a chain of
  * `loads` dependent loads, each from a random cache line of the set (a single cycle

@@ -1,6 +1,7 @@
 /*
  * range_alloc.c -- the range allocator: the live ranges of [lo, hi) in a B+ tree
- * whose nodes cache, per subtree, the largest hole and the largest aligned block.
+ * whose inner nodes cache, per child subtree, the largest hole and the largest
+ * block aligned to each alignment order that requests ask for.
  *
  * What it owns: the ranges handed out from one address space or segment, the holes
  * between them, and the node pools the tree lives in.
@@ -21,11 +22,18 @@
  * L2 the one leaf an operation needs is prefetched whole as soon as its address is
  * known (tools/bench_alloc.py measures the result at 1k..1M ranges).
  *
- * Fits. For a hole [a, b) and an alignment class c (2^shift[c]: 1, 64 KB, 2 MB) the
- * class fit is the longest block of the hole that starts on a 2^shift[c] boundary;
- * class 0 is the hole's length. Every node keeps `fits`, the per-class maxima over
- * its subtree, and an inner node also keeps a copy of each child's fits in column
- * arrays fit[c][i] so that a search reads one contiguous array per node.
+ * Fits. For a hole [a, b) and an order k the fit at 2^k is the longest block of the
+ * hole that starts on a 2^k boundary, b - roundup(a, 2^k) (0 if that is >= b); it
+ * never grows with k. A request (size, align 2^k, phase 0) fits the hole, the window
+ * aside, exactly when the fit at 2^k is >= size. The tree keeps fit columns: column
+ * 0 is the hole length, and each further column one order in 4 KB .. 2^63 -- the
+ * orders requests have asked for (64 KB and 2 MB from creation on, the alignments
+ * dxgk asks for), in increasing order, at most RA_KEPT_COLS columns. An inner node
+ * holds, per column c, the array fit[c][i] of each child's maximum over its holes,
+ * so that a search reads one contiguous array per node; the root's maxima are in
+ * top[c]. A node's maxima are stored once, in its parent (no copy in the node).
+ * Orders above the top order (bitlength(hi - 1), order_top) share its column: 0 is
+ * then the only multiple of 2^k below hi.
  *
  * Invariants (all checked by dxgk_ra_validate):
  *   I1 entries are in strictly increasing start order along the leaf chain, and the
@@ -36,48 +44,72 @@
  *   I4 inner node: key[i] (i >= 1) is a lower bound of every start in child i and a
  *      strict upper bound of every start in children 0..i-1 (lower-bound
  *      separators: a key may lag behind the child's true minimum after a deletion);
- *   I5 every node's `fits` are the exact per-class maxima over its holes, and
- *      fit[c][i] of an inner node equals child i's fits.v[c];
+ *   I5 for every kept column c, fit[c][i] of an inner node is child i's exact
+ *      maximum fit at 2^shift[c] and top[c] the tree's; shift[] is 0 then strictly
+ *      increasing orders, col_of its inverse; addr_or has every bit set that any
+ *      hole boundary has;
  *   I6 all leaves at depth `height`; non-root nodes hold at least half their
  *      capacity; an inner root has at least two children;
  *   I7 live / holes / free_bytes equal the counts over the entries.
  *
- * Searching. A request is (size, align, phase, window [wmin, wmax)), lowest- or
- * highest-first. Let c be the largest cached class with 2^shift[c] dividing both
- * align and phase: every start the request accepts is 2^shift[c] aligned, so a
- * subtree whose class-c fit is below size cannot hold an answer. The search walks
- * children in address order and enters a child only if its class-c fit is >= size
- * and its key bounds let its holes reach the window; in a leaf each hole is tested
- * exactly (clip to the window, round to the congruence, check the room).
- * A subtree that is entered but yields nothing is either
+ * Searching. A request is (size, align 2^k, phase p, window [wmin, wmax)), lowest-
+ * or highest-first. Let e = min(k, trailing zeros of p): every start the request
+ * accepts is 2^e aligned. It prunes with one column (request_order, request_col):
+ * column 0 if e is no coarser than every address ever inserted (2^e divides addr_or:
+ * each hole then starts on a 2^e boundary and its fit at 2^e is its length) or
+ * below 4 KB; else the column of order e, started on the request's first use of it.
+ * The search walks children in address order and enters a child only if its column
+ * value is >= size and its key bounds let its holes reach the window; in a leaf
+ * each hole is tested exactly (clip to the window, round to the congruence, check
+ * the room). A subtree that is entered but yields nothing is either
  *   - on the boundary of the window (the hole straddling wmin or wmax, or one of the
  *     O(1) children per level whose key bounds are loose): O(height) nodes; or
- *   - holds a "near miss": a hole inside the window whose class-c fit is >= size but
- *     which has no start with the requested congruence and room. Each near miss
+ *   - holds a "near miss": a hole inside the window whose column value is >= size
+ *     but which has no start with the requested congruence and room. Each near miss
  *     costs at most one root-to-leaf path.
- * So a search visits O((1 + k) log n) nodes for k near misses before the answer,
- * and k = 0 -- every search O(log n) -- whenever the request is exactly a cached
- * class (align = 2^shift[c], phase = 0: the 64 KB and 2 MB alignments dxgk uses),
- * or align is no coarser than the granularity of every address in the allocator
- * (everything 4 KB aligned and align = 4 KB). Near misses remain possible for other
- * requests, e.g. 64 KB alignment with a nonzero phase: no bounded set of cached
- * maxima can answer every (align, phase) pair, since whether a hole fits depends on
- * its address modulo align. Pruning on size + align - 1 instead would be O(log n)
- * but could miss the lowest fit, which the contract (lowest start) forbids.
+ * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses)
+ * the column value of a hole is exactly "this hole hosts the request": there are no
+ * near misses, and every search is O(log n) -- for every alignment 4 KB .. 2^63,
+ * windowed or not. Near misses remain only for congruences a column cannot express:
+ * a nonzero phase below the alignment (the 64 KB phase rule: align 64 KB, phase a
+ * multiple of 4 KB), byte-granular alignments on byte-granular addresses, or an
+ * order requested after RA_KEPT_COLS columns are kept. They are sound (every
+ * accepted start is 2^e aligned, so a pruned subtree holds no answer) and bounded
+ * in kind: a hole whose fit at 2^e is >= size + 2^k - 2^e always hosts the request,
+ * so a near miss's fit lies in [size, size + 2^k - 2^e). A search is O((1 + m) log n)
+ * for m near misses before the answer. Pruning on size + align - 1 instead would be
+ * O(log n) but could miss the lowest fit, which the contract (lowest start) forbids.
+ *
+ * Columns on demand. Each kept column costs every update O(1) per level (a rescan
+ * of one node's column where the changed child held its maximum and shrank) and
+ * RA_INNER_CAP words per inner node; so a column is kept only from the first request
+ * that needs it. Starting one (col_add) copies every inner node into a pool of
+ * nodes one column wider, filling the new column from the leaves: O(n), once per
+ * order and allocator, so at most RA_KEPT_COLS - 1 times; it changes no range, hole
+ * or answer, which is why dxgk_ra_find_fit (const) may do it. If the wider pool
+ * cannot be had the request prunes with the next finer kept column instead (sound,
+ * near misses possible) and nothing fails. Workloads that use only the dxgk orders
+ * keep exactly the three columns of the earlier fixed classes (any, 64 KB, 2 MB),
+ * with the same node size and memory.
  * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
- * O(height) work; updates of the cached fits are O(1) per level except where the
- * changed child held its parent's maximum and shrank (one rescan of that node);
- * splits and merges touch O(height) nodes.
+ * O(height) work; updates of the kept columns are O(ncol) per level except where
+ * the changed child held its parent's maximum and shrank (one rescan of that node's
+ * column); splits and merges touch O(height) nodes.
  *
  * Memory: nodes come from two pools (leaves, inner nodes) that grow by chunks and
  * keep freed nodes on free lists, so steady-state operations never call malloc; the
- * pools keep their high-water mark until dxgk_ra_destroy. An insertion reserves
- * every node it could need before changing anything, so DXGK_RA_ENOMEM leaves the
- * allocator as it was; frees never allocate.
+ * pools keep their high-water mark until dxgk_ra_destroy (or a column start, which
+ * replaces the inner pool). An inner node is 520 + 256 * ncol bytes (with 32-entry
+ * nodes): 1.3 KB with the three default columns, 8.7 KB with RA_KEPT_COLS = 32.
+ * Inner nodes are ~1/20 of the nodes, so even at 32 columns a tree of half-full
+ * nodes (the densest inner-to-range ratio) stays within 1.5x the memory per range
+ * of the three-column tree. An insertion reserves every node it could need before
+ * changing anything, so DXGK_RA_ENOMEM leaves the allocator as it was; frees never
+ * allocate.
  *
  * Thread safety: none; the caller holds its adapter lock.
  *
- * Size: this file passes the project's ~800-line budget (about 1,450 lines) because
+ * Size: this file passes the project's ~800-line budget (about 1,700 lines) because
  * it is one data structure: search, insert, remove, rebalance, the cached-fit
  * updates and the validator all depend on the node layout and on invariants that
  * span several of them at once; exporting the nodes to a second file would make the
@@ -113,32 +145,45 @@
 
 _Static_assert(RA_LEAF_CAP >= 4 && RA_INNER_CAP >= 4, "node capacities must be >= 4");
 
-/* The cached alignment classes, as log2 of the alignment. Class 0 is the plain hole
- * length; the others are the alignments dxgk asks for: 64 KB (64 KB pages and the
- * VA congruence, SPEC 5.3) and 2 MB (a leaf page table's coverage, SPEC 6). */
-#define RA_NCLASS 3
-static const unsigned ra_class_shift[RA_NCLASS] = { 0, 16, 21 };
+/* Fit columns. Column 0 is the plain hole length; every other column is one
+ * alignment order from 4 KB (RA_ORDER_MIN) to 2^63 (RA_ORDER_MAX). An allocator keeps
+ * only the columns requests have asked for, in increasing order. */
+#define RA_ORDER_MIN 12u
+#define RA_ORDER_MAX 63u
+/* The orders dxgk itself asks for, maintained from creation on (an empty tree makes
+ * them free to start): 64 KB (64 KB pages and the VA congruence) and 2 MB (a leaf page
+ * table's coverage). Every other order's column starts on its first request. */
+#define RA_ORDER_64K 16u
+#define RA_ORDER_2M 21u
+/* At most this many columns are kept (column 0 and 31 orders): with every one of
+ * them an inner node is 8.7 KB and the tree stays within 1.5x the memory of the
+ * three-column tree even when packed (see the file-top comment). */
+#define RA_KEPT_COLS 32u
 
+_Static_assert(RA_KEPT_COLS <= 64 && RA_KEPT_COLS <= 1 + RA_ORDER_MAX - RA_ORDER_MIN + 1,
+               "a column mask is one 64-bit word; no more columns than orders");
+
+/* One value per column (0 .. ncol - 1 of the allocator). */
 typedef struct ra_fits {
-    uint64_t v[RA_NCLASS];
+    uint64_t v[RA_KEPT_COLS];
 } ra_fits;
 
 typedef struct ra_leaf {
     uint32_t n;
     struct ra_leaf *prev, *next;
-    ra_fits fits;
     uint64_t start[RA_LEAF_CAP];
     uint64_t gap[RA_LEAF_CAP];
     uint64_t size[RA_LEAF_CAP];
     uint64_t tag[RA_LEAF_CAP];
 } ra_leaf;
 
+/* An inner node carries one fit column per column of its allocator (ncol of them:
+ * the node pool's size follows ncol, see col_add). */
 typedef struct ra_inner {
     uint32_t n;
     uint64_t key[RA_INNER_CAP];     /* key[i], i >= 1: separator (I4); key[0] unused */
     void *child[RA_INNER_CAP];
-    ra_fits fits;
-    uint64_t fit[RA_NCLASS][RA_INNER_CAP];  /* fit[c][i] = child i's fits.v[c] */
+    uint64_t fit[][RA_INNER_CAP];   /* fit[c][i] = child i's summary in column c */
 } ra_inner;
 
 /* A pool of equal-sized nodes carved from chunks; free nodes are linked through
@@ -156,7 +201,13 @@ struct dxgk_ra {
     uint64_t lo, hi;
     void *root;
     uint32_t height;            /* 0: the root is a leaf */
+    uint32_t ncol;              /* fit columns kept (column 0 and ncol - 1 orders) */
+    uint32_t top_order;         /* orders above behave as this one (order_top) */
+    uint8_t shift[RA_KEPT_COLS]; /* column -> log2 of its alignment; increasing, [0] = 0 */
+    int8_t col_of[RA_ORDER_MAX + 1];    /* order -> its column, or -1 if not kept */
+    uint64_t addr_or;           /* OR of lo, hi and every start and end ever inserted */
     uint64_t live, holes, free_bytes;
+    uint64_t top[RA_KEPT_COLS];  /* the root's summary, per column */
     ra_pool leaves, inners;
 };
 
@@ -169,8 +220,10 @@ typedef struct ra_path {
     uint32_t pos;
 } ra_path;
 
+#define RA_INNER_BYTES(ncol) (sizeof(ra_inner) + (size_t)(ncol) * sizeof(uint64_t[RA_INNER_CAP]))
+
 _Static_assert(sizeof(ra_leaf) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK &&
-               sizeof(ra_inner) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK,
+               RA_INNER_BYTES(RA_KEPT_COLS) + 2 * RA_NODE_ALIGN <= RA_FIRST_CHUNK,
                "a node must fit in the first pool chunk");
 
 /* ---------------------------------------------------------------- pools */
@@ -263,103 +316,112 @@ static inline uint64_t hole_fit(uint64_t a, uint64_t b, unsigned shift)
     return r < b ? b - r : 0;
 }
 
-/* f = max(f, fits of the hole [a, b)). */
-static inline void fits_add_hole(ra_fits *f, uint64_t a, uint64_t b)
+/* Iterates c over the set bits of a column mask, lowest (finest order) first. */
+#define FOR_COLS(c, set) \
+    for (uint64_t _m = (set), c; _m && ((c = (uint64_t)__builtin_ctzll(_m)), 1); _m &= _m - 1)
+
+/* f = max(f, fits of the hole [a, b)) in every column; returns the columns that
+ * grew. A hole's fit never grows with the order, so the first order it cannot host
+ * ends the loop. */
+static inline uint64_t fits_add_hole(const dxgk_ra *ra, ra_fits *f, uint64_t a, uint64_t b)
 {
-    uint64_t g = b - a;
-    if (g > f->v[0])
+    uint64_t g = b - a, grew = 0;
+    const unsigned ncol = ra->ncol;
+    if (g > f->v[0]) {
         f->v[0] = g;
-    for (unsigned c = 1; c < RA_NCLASS; c++) {
-        if (g <= f->v[c])
-            continue;               /* a class fit never exceeds the hole */
-        uint64_t x = hole_fit(a, b, ra_class_shift[c]);
-        if (x > f->v[c])
-            f->v[c] = x;
+        grew = 1;
     }
+    for (unsigned c = 1; c < ncol; c++) {
+        if (g <= f->v[c])
+            continue;               /* a column's fit never exceeds the hole */
+        uint64_t x = hole_fit(a, b, ra->shift[c]);
+        if (x == 0)
+            break;
+        if (x > f->v[c]) {
+            f->v[c] = x;
+            grew |= UINT64_C(1) << c;
+        }
+    }
+    return grew;
 }
 
-static inline bool fits_equal(const ra_fits *x, const ra_fits *y)
+/* The active columns (bit c) whose maximum in f the hole [a, b) attains: shrinking
+ * or removing the hole can lower exactly those. */
+static inline uint64_t hole_attains(const dxgk_ra *ra, const ra_fits *f, uint64_t a, uint64_t b)
 {
-    bool same = true;
-    for (unsigned c = 0; c < RA_NCLASS; c++)
-        same &= x->v[c] == y->v[c];
-    return same;
-}
-
-/* The classes (bit c) whose maximum in f the hole [a, b) attains: shrinking or
- * removing the hole can lower exactly those. */
-static inline unsigned hole_attains(const ra_fits *f, uint64_t a, uint64_t b)
-{
-    ra_fits h = { { 0 } };
-    fits_add_hole(&h, a, b);
-    unsigned mask = 0;
-    for (unsigned c = 0; c < RA_NCLASS; c++)
-        if (h.v[c] != 0 && h.v[c] >= f->v[c])
-            mask |= 1u << c;
+    uint64_t g = b - a, mask = 0;
+    if (g != 0 && g >= f->v[0])
+        mask |= 1;
+    for (unsigned c = 1; c < ra->ncol; c++) {
+        if (g < f->v[c])
+            continue;
+        uint64_t x = hole_fit(a, b, ra->shift[c]);
+        if (x == 0)
+            break;
+        if (x >= f->v[c])
+            mask |= UINT64_C(1) << c;
+    }
     return mask;
 }
 
-/* Recomputes the classes in `mask` of a leaf's fits from its entries; the other
- * classes are taken from f. */
-static ra_fits leaf_rescan(const ra_leaf *lf, ra_fits f, unsigned mask)
+/* Recomputes the columns in `mask` of f from a leaf's entries. */
+static void leaf_rescan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f, uint64_t mask)
 {
-    if (mask & 1u) {
+    if (mask & 1) {
         uint64_t m = 0;
         for (uint32_t j = 0; j < lf->n; j++)
             m = max64(m, lf->gap[j]);
-        f.v[0] = m;
+        f->v[0] = m;
     }
-    for (unsigned c = 1; c < RA_NCLASS; c++) {
-        if (!(mask & (1u << c)))
-            continue;
+    FOR_COLS(c, mask & ~UINT64_C(1)) {
+        unsigned sh = ra->shift[c];
         uint64_t m = 0;
         for (uint32_t j = 0; j < lf->n; j++) {
             uint64_t g = lf->gap[j];
-            if (g > m) {
-                uint64_t x = hole_fit(lf->start[j] - g, lf->start[j], ra_class_shift[c]);
-                m = max64(m, x);
-            }
+            if (g > m)
+                m = max64(m, hole_fit(lf->start[j] - g, lf->start[j], sh));
         }
-        f.v[c] = m;
+        f->v[c] = m;
     }
-    return f;
 }
 
-/* Recomputes a leaf's fits from its entries. */
-static ra_fits leaf_scan(const ra_leaf *lf)
+/* A leaf's summary in every active column. */
+static void leaf_scan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f)
 {
-    ra_fits zero = { { 0 } };
-    return leaf_rescan(lf, zero, (1u << RA_NCLASS) - 1);
+    leaf_rescan(ra, lf, f, (UINT64_C(1) << ra->ncol) - 1);
 }
 
-/* Recomputes an inner node's fits from its child columns. */
-static ra_fits inner_scan(const ra_inner *in)
+/* An inner node's summary from its child columns. */
+static void inner_scan(const dxgk_ra *ra, const ra_inner *in, ra_fits *f)
 {
-    ra_fits f = { { 0 } };
-    for (unsigned c = 0; c < RA_NCLASS; c++)
+    for (unsigned c = 0; c < ra->ncol; c++) {
+        uint64_t m = 0;
         for (uint32_t i = 0; i < in->n; i++)
-            f.v[c] = max64(f.v[c], in->fit[c][i]);
-    return f;
+            m = max64(m, in->fit[c][i]);
+        f->v[c] = m;
+    }
 }
 
-static inline void column_set(ra_inner *in, uint32_t i, const ra_fits *f)
+static inline void column_set(const dxgk_ra *ra, ra_inner *in, uint32_t i, const ra_fits *f)
 {
-    for (unsigned c = 0; c < RA_NCLASS; c++)
+    for (unsigned c = 0; c < ra->ncol; c++)
         in->fit[c][i] = f->v[c];
 }
 
-/* Recomputes a child's fits and stores them in the child and in its parent's column
- * (after a structural change to the child). */
-static void leaf_refresh(ra_inner *par, uint32_t i, ra_leaf *lf)
+/* Recomputes child i's summary after a structural change to it and stores it in
+ * its parent's columns. */
+static void leaf_refresh(const dxgk_ra *ra, ra_inner *par, uint32_t i, const ra_leaf *lf)
 {
-    lf->fits = leaf_scan(lf);
-    column_set(par, i, &lf->fits);
+    ra_fits f;
+    leaf_scan(ra, lf, &f);
+    column_set(ra, par, i, &f);
 }
 
-static void inner_refresh(ra_inner *par, uint32_t i, ra_inner *in)
+static void inner_refresh(const dxgk_ra *ra, ra_inner *par, uint32_t i, const ra_inner *in)
 {
-    in->fits = inner_scan(in);
-    column_set(par, i, &in->fits);
+    ra_fits f;
+    inner_scan(ra, in, &f);
+    column_set(ra, par, i, &f);
 }
 
 /* ---------------------------------------------------------------- node helpers */
@@ -438,14 +500,14 @@ static inline void leaf_close(ra_leaf *lf, uint32_t j)
 }
 
 /* Moves children [from, from + cnt) of src (keys, pointers, fit columns). */
-static inline void inner_move(ra_inner *dst, uint32_t to, const ra_inner *src, uint32_t from,
-                              uint32_t cnt)
+static inline void inner_move(const dxgk_ra *ra, ra_inner *dst, uint32_t to,
+                              const ra_inner *src, uint32_t from, uint32_t cnt)
 {
     if (cnt == 0)
         return;
     memmove(&dst->key[to], &src->key[from], cnt * sizeof(uint64_t));
     memmove(&dst->child[to], &src->child[from], cnt * sizeof(void *));
-    for (unsigned c = 0; c < RA_NCLASS; c++)
+    for (unsigned c = 0; c < ra->ncol; c++)
         memmove(&dst->fit[c][to], &src->fit[c][from], cnt * sizeof(uint64_t));
 }
 
@@ -457,7 +519,7 @@ static inline void prefetch_node(const void *nd, size_t bytes)
 }
 
 /* A search is about to scan node nd: an inner node's keys, child pointers and the
- * fit column of class cls, or a whole leaf. All those lines are requested at once
+ * fit column cls, or a whole leaf. All those lines are requested at once
  * instead of one dependent miss after another. */
 static inline void prefetch_child(const void *nd, bool inner, unsigned cls)
 {
@@ -466,7 +528,7 @@ static inline void prefetch_child(const void *nd, bool inner, unsigned cls)
         return;
     }
     const ra_inner *in = nd;
-    prefetch_node(in, offsetof(ra_inner, fits));
+    prefetch_node(in, offsetof(ra_inner, fit));
     prefetch_node(in->fit[cls], sizeof in->fit[cls]);
 }
 
@@ -478,9 +540,26 @@ static const ra_leaf *leftmost_leaf(const dxgk_ra *ra)
     return nd;
 }
 
-static const ra_fits *root_fits(const dxgk_ra *ra)
+/* Where the summary of the node at depth d of path p is kept in column c: its
+ * parent's column, or the allocator's top row for the root. */
+typedef struct ra_slots {
+    uint64_t *at;               /* column c's value is at[c * stride] */
+    size_t stride;
+} ra_slots;
+
+static inline ra_slots sum_slots(dxgk_ra *ra, const ra_path *p, uint32_t d)
 {
-    return ra->height ? &((const ra_inner *)ra->root)->fits : &((const ra_leaf *)ra->root)->fits;
+    if (d == 0)
+        return (ra_slots){ ra->top, 1 };
+    return (ra_slots){ &p->node[d - 1]->fit[0][p->idx[d - 1]], RA_INNER_CAP };
+}
+
+static inline void sum_load(dxgk_ra *ra, const ra_path *p, uint32_t d, ra_fits *f)
+{
+    ra_slots sl = sum_slots(ra, p, d);
+    f->v[0] = sl.at[0];         /* column 0 always exists */
+    for (unsigned c = 1; c < ra->ncol; c++)
+        f->v[c] = sl.at[c * sl.stride];
 }
 
 /* ---------------------------------------------------------------- paths */
@@ -498,7 +577,7 @@ static void descend(const dxgk_ra *ra, uint64_t x, ra_path *p)
         nd = in->child[i];
         /* the keys and child pointers (inner) or the whole leaf are next */
         if (prefetch)
-            prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, fits) : sizeof(ra_leaf));
+            prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, fit) : sizeof(ra_leaf));
     }
     p->leaf = nd;
     p->pos = 0;
@@ -532,46 +611,198 @@ static void path_copy(ra_path *dst, const ra_path *src, uint32_t height)
     dst->pos = src->pos;
 }
 
-/* The node at depth d of path p (d = height: the leaf) now has fits m: stores them
- * in the node and its parent's column and carries the change upward, stopping where
- * nothing changes. Each level is O(1) unless the node held its parent's maximum of
- * some class and shrank: only then is that class of the parent rescanned. */
-static void refit(const dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits m)
+/* The node at depth d of path p (d = height: the leaf) now has summary m in the
+ * columns of `mask` (the others are unchanged; m is used as scratch): stores it and
+ * carries the change upward, stopping where nothing changes. Each level is O(1) per
+ * changed column unless the node held its parent's maximum of that column and
+ * shrank: only then is that column of the parent rescanned. */
+static void refit_cols(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m, uint64_t mask)
 {
     for (;;) {
-        ra_fits *self = d == ra->height ? &p->leaf->fits : &p->node[d]->fits;
-        if (fits_equal(self, &m))
+        ra_slots sl = sum_slots(ra, p, d);
+        uint64_t changed = 0;
+        FOR_COLS(c, mask)
+            changed |= (uint64_t)(sl.at[c * sl.stride] != m->v[c]) << c;
+        if (changed == 0)
             return;
-        ra_fits old = *self;
-        *self = m;
-        if (d == 0)
+        if (d == 0) {
+            FOR_COLS(c, changed)
+                sl.at[c * sl.stride] = m->v[c];
             return;
+        }
+        /* m becomes the parent's summary in the changed columns */
         ra_inner *par = p->node[d - 1];
-        column_set(par, p->idx[d - 1], &m);
-        ra_fits tot = par->fits;
-        for (unsigned c = 0; c < RA_NCLASS; c++) {
-            if (m.v[c] >= tot.v[c]) {
-                tot.v[c] = m.v[c];
-            } else if (old.v[c] == tot.v[c]) {
+        ra_slots up = sum_slots(ra, p, d - 1);
+        FOR_COLS(c, changed) {
+            uint64_t *slot = &sl.at[c * sl.stride];
+            uint64_t old = *slot, nv = m->v[c], tot = up.at[c * up.stride];
+            *slot = nv;
+            if (nv >= tot) {
+                /* the child's new value is the parent's new maximum */
+            } else if (old == tot) {
                 uint64_t x = 0;
                 for (uint32_t k = 0; k < par->n; k++)
                     x = max64(x, par->fit[c][k]);
-                tot.v[c] = x;
+                m->v[c] = x;
+            } else {
+                m->v[c] = tot;
             }
         }
-        m = tot;
+        mask = changed;
         d--;
     }
 }
 
+static inline void refit(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m)
+{
+    refit_cols(ra, p, d, m, (UINT64_C(1) << ra->ncol) - 1);
+}
+
 /* ---------------------------------------------------------------- search */
+
+/* The allocator's top order: for k >= bitlength(hi - 1), 0 is the only multiple of
+ * 2^k below hi, so every order from there on has the same fits as this one. */
+static unsigned order_top(uint64_t hi)
+{
+    unsigned bits = hi > 1 ? 64u - (unsigned)__builtin_clzll(hi - 1) : 0u;
+    return bits < RA_ORDER_MIN ? RA_ORDER_MIN : bits > RA_ORDER_MAX ? RA_ORDER_MAX : bits;
+}
+
+/* The order whose column should prune a request: e, the largest order with
+ * 2^e | align and 2^e | phase, so that every start the request accepts is 2^e
+ * aligned, capped at the top order; 0 (column 0) when e is below 4 KB or no coarser
+ * than every address ever inserted (every hole then starts on a 2^e boundary and
+ * its fit is its length). */
+static unsigned request_order(const dxgk_ra *ra, uint64_t align, uint64_t phase)
+{
+    unsigned e = (unsigned)__builtin_ctzll(align);
+    if (phase != 0 && (unsigned)__builtin_ctzll(phase) < e)
+        e = (unsigned)__builtin_ctzll(phase);
+    unsigned gran = (unsigned)__builtin_ctzll(ra->addr_or);     /* addr_or >= hi > 0 */
+    if (e < RA_ORDER_MIN || e <= gran)
+        return 0;
+    return e < ra->top_order ? e : ra->top_order;
+}
+
+/* The largest kept column whose order is <= e: every start a request of order e
+ * accepts is aligned to it, so it prunes soundly (exactly if its order is e). */
+static unsigned col_at_most(const dxgk_ra *ra, unsigned e)
+{
+    unsigned c = 0;
+    while (c + 1 < ra->ncol && ra->shift[c + 1] <= e)
+        c++;
+    return c;
+}
+
+/* The fit at 2^shift of the subtree at nd, which is at depth `depth`. */
+static uint64_t subtree_fit(const dxgk_ra *ra, const void *nd, uint32_t depth, unsigned shift)
+{
+    uint64_t m = 0;
+    if (depth == ra->height) {
+        const ra_leaf *lf = nd;
+        for (uint32_t j = 0; j < lf->n; j++) {
+            uint64_t g = lf->gap[j];
+            if (g > m)
+                m = max64(m, hole_fit(lf->start[j] - g, lf->start[j], shift));
+        }
+        return m;
+    }
+    const ra_inner *in = nd;
+    for (uint32_t i = 0; i < in->n; i++)
+        m = max64(m, subtree_fit(ra, in->child[i], depth + 1, shift));
+    return m;
+}
+
+/* Copies the inner node `in` (depth d) and every inner node below it into pool
+ * `to`, whose nodes have one column more, with the new column at index k holding
+ * the fits at 2^shift. Returns the copy; *fit is the subtree's fit at 2^shift. */
+static ra_inner *copy_with_col(const dxgk_ra *ra, ra_pool *to, const ra_inner *in,
+                               uint32_t d, unsigned k, unsigned shift, uint64_t *fit)
+{
+    ra_inner *out = pool_get(to);
+    uint64_t m = 0;
+    out->n = in->n;
+    memcpy(out->key, in->key, sizeof in->key);
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint64_t x;
+        if (d + 1 < ra->height)
+            out->child[i] = copy_with_col(ra, to, in->child[i], d + 1, k, shift, &x);
+        else {
+            out->child[i] = in->child[i];
+            x = subtree_fit(ra, in->child[i], d + 1, shift);
+        }
+        out->fit[k][i] = x;
+        m = max64(m, x);
+    }
+    for (unsigned c = 0; c < ra->ncol; c++)
+        memcpy(out->fit[c < k ? c : c + 1], in->fit[c], in->n * sizeof(uint64_t));
+    *fit = m;
+    return out;
+}
+
+static uint32_t count_inner(const dxgk_ra *ra, const void *nd, uint32_t depth)
+{
+    if (depth == ra->height)
+        return 0;
+    const ra_inner *in = nd;
+    uint32_t k = 1;
+    for (uint32_t i = 0; i < in->n; i++)
+        k += count_inner(ra, in->child[i], depth + 1);
+    return k;
+}
+
+/* Starts keeping the column of order e (RA_ORDER_MIN <= e <= top order): every
+ * inner node is copied into a pool of nodes one column wider, the new column
+ * filled on the way. O(n) once per order and allocator; it changes no range, hole
+ * or answer. False (nothing changed) if the new pool cannot be had. */
+static bool col_add(dxgk_ra *ra, unsigned e)
+{
+    unsigned k = col_at_most(ra, e) + 1;       /* the new column's index */
+    ra_pool to;
+    pool_init(&to, RA_INNER_BYTES(ra->ncol + 1));
+    uint64_t fit;
+    if (ra->height == 0) {
+        fit = subtree_fit(ra, ra->root, 0, e);
+    } else {
+        if (pool_reserve(&to, count_inner(ra, ra->root, 0)) != 0) {
+            pool_destroy(&to);
+            return false;
+        }
+        ra->root = copy_with_col(ra, &to, ra->root, 0, k, e, &fit);
+    }
+    pool_destroy(&ra->inners);
+    ra->inners = to;
+    memmove(&ra->shift[k + 1], &ra->shift[k], ra->ncol - k);
+    memmove(&ra->top[k + 1], &ra->top[k], (ra->ncol - k) * sizeof ra->top[0]);
+    ra->shift[k] = (uint8_t)e;
+    ra->top[k] = fit;
+    ra->ncol++;
+    for (unsigned o = 0; o <= RA_ORDER_MAX; o++)
+        if (ra->col_of[o] >= (int)k)
+            ra->col_of[o]++;
+    ra->col_of[e] = (int8_t)k;
+    return true;
+}
+
+/* The column that prunes a request of order e (request_order): e's own, started
+ * on first use; once RA_KEPT_COLS are kept, or if the wider pool cannot be had, the
+ * next finer kept one (sound, only slower). */
+static unsigned request_col(dxgk_ra *ra, unsigned e)
+{
+    if (e == 0)
+        return 0;
+    if (ra->col_of[e] < 0 && (ra->ncol >= RA_KEPT_COLS || !col_add(ra, e)))
+        return col_at_most(ra, e);
+    return (unsigned)ra->col_of[e];
+}
 
 typedef struct ra_req {
     uint64_t size, mask, phase;
     uint64_t wmin, wmax;        /* the window, already clipped to [lo, hi) */
     uint64_t amax;              /* a hole starting above wmax - size cannot fit */
     uint64_t bmin;              /* a hole ending below wmin + size cannot fit */
-    unsigned cls;               /* the alignment class whose cached fits prune */
+    unsigned order;             /* the order whose column should prune (0: column 0) */
+    unsigned cls;               /* the fit column that prunes (set by request_col) */
     bool highest;
     bool prefetch;              /* the tree is larger than a core's cache */
 } ra_req;
@@ -590,14 +821,7 @@ static int req_init(const dxgk_ra *ra, ra_req *q, uint64_t size, uint64_t align,
     q->phase = phase;
     q->highest = (flags & DXGK_RA_HIGHEST) != 0;
     q->prefetch = ra->leaves.bytes >= RA_PREFETCH_MIN;
-    /* The largest cached class 2^e with 2^e | align and 2^e | phase: every start
-     * the request accepts is then 2^e aligned (see the file-top comment). */
-    q->cls = 0;
-    for (unsigned c = 1; c < RA_NCLASS; c++) {
-        uint64_t m = (UINT64_C(1) << ra_class_shift[c]) - 1;
-        if (align > m && (phase & m) == 0)
-            q->cls = c;
-    }
+    q->order = request_order(ra, align, phase);
     q->wmin = max64(min, ra->lo);
     q->wmax = min64(max, ra->hi);
     if (q->wmax < q->wmin || q->wmax - q->wmin < size)
@@ -731,7 +955,7 @@ static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t
 
 static int search(const dxgk_ra *ra, const ra_req *q, ra_path *p, uint64_t *s)
 {
-    if (root_fits(ra)->v[q->cls] < q->size)
+    if (ra->top[q->cls] < q->size)
         return DXGK_RA_ENOSPC;
     int r = q->highest
         ? search_high(q, ra->root, 0, ra->height, ra->lo, ra->hi, ra->lo, p, s)
@@ -764,23 +988,24 @@ static int reserve_for_insert(dxgk_ra *ra, const ra_path *p)
 }
 
 /* The leaf of p split into left (p->leaf) and right (a new node whose smallest start
- * is rkey), both with fresh fits. Inserts right next to left in each ancestor,
- * splitting full ones, and grows a new root when the old root split. */
+ * is rkey), with summaries mleft and mright. Inserts right next to left in each
+ * ancestor, splitting full ones, and grows a new root when the old root split. */
 static void insert_up(dxgk_ra *ra, ra_path *p, void *left, void *right, uint64_t rkey,
-                      ra_fits mleft, ra_fits mright)
+                      ra_fits *mleft, ra_fits *mright)
 {
     for (int d = (int)ra->height - 1; d >= 0; d--) {
         ra_inner *in = p->node[d];
         uint32_t q = p->idx[d] + 1;
-        column_set(in, q - 1, &mleft);
+        column_set(ra, in, q - 1, mleft);
         if (in->n < RA_INNER_CAP) {
-            inner_move(in, q + 1, in, q, in->n - q);
+            inner_move(ra, in, q + 1, in, q, in->n - q);
             in->key[q] = rkey;
-            column_set(in, q, &mright);
+            column_set(ra, in, q, mright);
             in->child[q] = right;
             in->n++;
             /* the insertion that caused the split may have shrunk a maximum */
-            refit(ra, p, (uint32_t)d, inner_scan(in));
+            inner_scan(ra, in, mleft);
+            refit(ra, p, (uint32_t)d, mleft);
             return;
         }
         /* Split a full node: RA_INNER_CAP + 1 children, the upper half moves to r.
@@ -788,28 +1013,26 @@ static void insert_up(dxgk_ra *ra, ra_path *p, void *left, void *right, uint64_t
         uint32_t n = in->n, total = n + 1, nl = total / 2, nr = total - nl;
         ra_inner *r = pool_get(&ra->inners);
         if (q < nl) {
-            inner_move(r, 0, in, nl - 1, n - (nl - 1));
-            inner_move(in, q + 1, in, q, nl - 1 - q);
+            inner_move(ra, r, 0, in, nl - 1, n - (nl - 1));
+            inner_move(ra, in, q + 1, in, q, nl - 1 - q);
             in->key[q] = rkey;
-            column_set(in, q, &mright);
+            column_set(ra, in, q, mright);
             in->child[q] = right;
         } else {
             uint32_t qr = q - nl;
-            inner_move(r, 0, in, nl, qr);
+            inner_move(ra, r, 0, in, nl, qr);
             r->key[qr] = rkey;
-            column_set(r, qr, &mright);
+            column_set(ra, r, qr, mright);
             r->child[qr] = right;
-            inner_move(r, qr + 1, in, q, n - q);
+            inner_move(ra, r, qr + 1, in, q, n - q);
         }
         in->n = nl;
         r->n = nr;
-        in->fits = inner_scan(in);
-        r->fits = inner_scan(r);
+        inner_scan(ra, in, mleft);
+        inner_scan(ra, r, mright);
         left = in;
         right = r;
         rkey = r->key[0];
-        mleft = in->fits;
-        mright = r->fits;
     }
     ra_inner *root = pool_get(&ra->inners);
     root->n = 2;
@@ -817,25 +1040,31 @@ static void insert_up(dxgk_ra *ra, ra_path *p, void *left, void *right, uint64_t
     root->key[1] = rkey;
     root->child[0] = left;
     root->child[1] = right;
-    column_set(root, 0, &mleft);
-    column_set(root, 1, &mright);
-    root->fits = inner_scan(root);
+    column_set(ra, root, 0, mleft);
+    column_set(ra, root, 1, mright);
+    inner_scan(ra, root, mleft);
+    for (unsigned c = 0; c < ra->ncol; c++)
+        ra->top[c] = mleft->v[c];
     ra->root = root;
     ra->height++;
 }
 
 /* Puts a new entry at index j of p->leaf (before the entry whose hole it came
- * from), splitting the leaf when full; `after` are the leaf's fits once the entry
- * is in (used when it does not split). Nodes were reserved. */
+ * from), splitting the leaf when full; `rescan` are the columns of the leaf's
+ * summary the change may have lowered (used when it does not split). Nodes were
+ * reserved. */
 static void leaf_insert(dxgk_ra *ra, ra_path *p, uint32_t j, uint64_t start, uint64_t size,
-                        uint64_t tag, uint64_t gap, unsigned rescan)
+                        uint64_t tag, uint64_t gap, uint64_t rescan)
 {
     ra_leaf *lf = p->leaf;
     if (lf->n < RA_LEAF_CAP) {
         leaf_open(lf, j);
         leaf_set(lf, j, start, size, tag, gap);
-        if (rescan)
-            refit(ra, p, ra->height, leaf_rescan(lf, lf->fits, rescan));
+        if (rescan) {
+            ra_fits f;
+            leaf_rescan(ra, lf, &f, rescan);
+            refit_cols(ra, p, ra->height, &f, rescan);
+        }
         return;
     }
     /* Split: RA_LEAF_CAP + 1 entries, the lower half stays in lf. */
@@ -858,9 +1087,10 @@ static void leaf_insert(dxgk_ra *ra, ra_path *p, uint32_t j, uint64_t start, uin
     if (lf->next)
         lf->next->prev = r;
     lf->next = r;
-    lf->fits = leaf_scan(lf);
-    r->fits = leaf_scan(r);
-    insert_up(ra, p, lf, r, r->start[0], lf->fits, r->fits);
+    ra_fits ml, mr;
+    leaf_scan(ra, lf, &ml);
+    leaf_scan(ra, r, &mr);
+    insert_up(ra, p, lf, r, r->start[0], &ml, &mr);
 }
 
 /* Allocates [s, s + size) out of the hole of entry p->pos of p->leaf, which the
@@ -873,11 +1103,14 @@ static void commit(dxgk_ra *ra, ra_path *p, uint64_t s, uint64_t size, uint64_t 
     uint64_t gnew = s - a, gold = b - (s + size);
     /* Both pieces of [a, b) fit less than [a, b) did: the leaf's fits change only
      * if [a, b) attained one of its maxima. */
-    unsigned rescan = hole_attains(&lf->fits, a, b);
+    ra_fits cur;
+    sum_load(ra, p, ra->height, &cur);
+    uint64_t rescan = hole_attains(ra, &cur, a, b);
     /* the hole [a, b) (counted: it held size > 0 bytes) becomes up to two holes */
     ra->holes = ra->holes - 1 + (gnew != 0) + (gold != 0);
     ra->free_bytes -= size;
     ra->live++;
+    ra->addr_or |= s | (s + size);
     lf->gap[j] = gold;
     if (j == 0) {
         /* The new entry becomes the leaf's smallest start: lower the separator
@@ -897,9 +1130,9 @@ static void commit(dxgk_ra *ra, ra_path *p, uint64_t s, uint64_t size, uint64_t 
 /* ---------------------------------------------------------------- deletion */
 
 /* Removes child k (k >= 1) of in. */
-static void inner_remove(ra_inner *in, uint32_t k)
+static void inner_remove(const dxgk_ra *ra, ra_inner *in, uint32_t k)
 {
-    inner_move(in, k, in, k + 1, in->n - k - 1);
+    inner_move(ra, in, k, in, k + 1, in->n - k - 1);
     in->n--;
 }
 
@@ -910,18 +1143,24 @@ static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
 {
     for (;;) {
         ra_inner *in = p->node[d];
+        ra_fits f;
         if (d == 0) {
             if (in->n == 1) {
+                for (unsigned c = 0; c < ra->ncol; c++)
+                    ra->top[c] = in->fit[c][0];
                 ra->root = in->child[0];
                 ra->height--;
                 pool_put(&ra->inners, in);
             } else {
-                in->fits = inner_scan(in);
+                inner_scan(ra, in, &f);
+                for (unsigned c = 0; c < ra->ncol; c++)
+                    ra->top[c] = f.v[c];
             }
             return;
         }
         if (in->n >= RA_INNER_MIN) {
-            refit(ra, p, (uint32_t)d, inner_scan(in));
+            inner_scan(ra, in, &f);
+            refit(ra, p, (uint32_t)d, &f);
             return;
         }
         ra_inner *par = p->node[d - 1];
@@ -931,40 +1170,42 @@ static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
         if (ls != NULL && ls->n > RA_INNER_MIN) {
             /* Rotate ls's last child in: the old separator now bounds in's old
              * first child, ls's last key becomes the separator. */
-            inner_move(in, 1, in, 0, in->n);
-            inner_move(in, 0, ls, ls->n - 1, 1);
+            inner_move(ra, in, 1, in, 0, in->n);
+            inner_move(ra, in, 0, ls, ls->n - 1, 1);
             in->key[1] = par->key[i];
             par->key[i] = ls->key[ls->n - 1];
             in->key[0] = par->key[i];
             ls->n--;
             in->n++;
-            inner_refresh(par, i - 1, ls);
-            inner_refresh(par, i, in);
-            refit(ra, p, (uint32_t)d - 1, inner_scan(par));
+            inner_refresh(ra, par, i - 1, ls);
+            inner_refresh(ra, par, i, in);
+            inner_scan(ra, par, &f);
+            refit(ra, p, (uint32_t)d - 1, &f);
             return;
         }
         if (rs != NULL && rs->n > RA_INNER_MIN) {
-            inner_move(in, in->n, rs, 0, 1);
+            inner_move(ra, in, in->n, rs, 0, 1);
             in->key[in->n] = par->key[i + 1];
             in->n++;
             par->key[i + 1] = rs->key[1];
-            inner_move(rs, 0, rs, 1, rs->n - 1);
+            inner_move(ra, rs, 0, rs, 1, rs->n - 1);
             rs->n--;
             rs->key[0] = par->key[i + 1];
-            inner_refresh(par, i, in);
-            inner_refresh(par, i + 1, rs);
-            refit(ra, p, (uint32_t)d - 1, inner_scan(par));
+            inner_refresh(ra, par, i, in);
+            inner_refresh(ra, par, i + 1, rs);
+            inner_scan(ra, par, &f);
+            refit(ra, p, (uint32_t)d - 1, &f);
             return;
         }
         /* Merge with a sibling (both at the minimum: the result fits). */
         ra_inner *dst = ls ? ls : in, *src = ls ? in : rs;
         uint32_t k = ls ? i : i + 1;       /* index of src in par */
         uint32_t at = dst->n;
-        inner_move(dst, at, src, 0, src->n);
+        inner_move(ra, dst, at, src, 0, src->n);
         dst->key[at] = par->key[k];
         dst->n += src->n;
-        inner_remove(par, k);
-        inner_refresh(par, k - 1, dst);
+        inner_remove(ra, par, k);
+        inner_refresh(ra, par, k - 1, dst);
         pool_put(&ra->inners, src);
         d--;
     }
@@ -982,6 +1223,7 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
     ra_leaf *lf = p->leaf;
     ra_leaf *ls = i > 0 ? par->child[i - 1] : NULL;
     ra_leaf *rs = i + 1 < par->n ? par->child[i + 1] : NULL;
+    ra_fits f;
     /* lf holds RA_LEAF_MIN - 1 entries and a lending sibling more than RA_LEAF_MIN,
      * so k >= 1 and both keep at least RA_LEAF_MIN */
     if (ls != NULL && ls->n > RA_LEAF_MIN) {
@@ -991,9 +1233,10 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
         ls->n -= k;
         lf->n += k;
         par->key[i] = lf->start[0];
-        leaf_refresh(par, i - 1, ls);
-        leaf_refresh(par, i, lf);
-        refit(ra, p, (uint32_t)d, inner_scan(par));
+        leaf_refresh(ra, par, i - 1, ls);
+        leaf_refresh(ra, par, i, lf);
+        inner_scan(ra, par, &f);
+        refit(ra, p, (uint32_t)d, &f);
         return;
     }
     if (rs != NULL && rs->n > RA_LEAF_MIN) {
@@ -1003,9 +1246,10 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
         leaf_move(rs, 0, rs, k, rs->n - k);
         rs->n -= k;
         par->key[i + 1] = rs->start[0];
-        leaf_refresh(par, i, lf);
-        leaf_refresh(par, i + 1, rs);
-        refit(ra, p, (uint32_t)d, inner_scan(par));
+        leaf_refresh(ra, par, i, lf);
+        leaf_refresh(ra, par, i + 1, rs);
+        inner_scan(ra, par, &f);
+        refit(ra, p, (uint32_t)d, &f);
         return;
     }
     ra_leaf *dst = ls ? ls : lf, *src = ls ? lf : rs;
@@ -1015,8 +1259,8 @@ static void fix_leaf(dxgk_ra *ra, ra_path *p)
     dst->next = src->next;
     if (src->next)
         src->next->prev = dst;
-    inner_remove(par, k);
-    leaf_refresh(par, k - 1, dst);
+    inner_remove(ra, par, k);
+    leaf_refresh(ra, par, k - 1, dst);
     pool_put(&ra->leaves, src);
     fix_inner(ra, p, d);
 }
@@ -1031,8 +1275,11 @@ dxgk_ra *dxgk_ra_create(uint64_t lo, uint64_t hi)
     dxgk_ra *ra = calloc(1, sizeof *ra);
     if (ra == NULL)
         return NULL;
+    ra->top_order = order_top(hi);
+    ra->ncol = 1;
+    memset(ra->col_of, -1, sizeof ra->col_of);
     pool_init(&ra->leaves, sizeof(ra_leaf));
-    pool_init(&ra->inners, sizeof(ra_inner));
+    pool_init(&ra->inners, RA_INNER_BYTES(ra->ncol));
     if (pool_reserve(&ra->leaves, 1) != 0) {
         pool_destroy(&ra->leaves);
         free(ra);
@@ -1042,11 +1289,15 @@ dxgk_ra *dxgk_ra_create(uint64_t lo, uint64_t hi)
     lf->prev = lf->next = NULL;
     lf->n = 1;
     leaf_set(lf, 0, hi, 0, 0, hi - lo);
-    lf->fits = leaf_scan(lf);
     ra->lo = lo;
     ra->hi = hi;
     ra->root = lf;
     ra->height = 0;
+    ra->addr_or = lo | hi;
+    ra->top[0] = hi - lo;
+    /* no inner node yet: these cannot fail */
+    (void)request_col(ra, min64(RA_ORDER_64K, ra->top_order));
+    (void)request_col(ra, min64(RA_ORDER_2M, ra->top_order));
     ra->live = 0;
     ra->holes = 1;
     ra->free_bytes = hi - lo;
@@ -1071,6 +1322,9 @@ int dxgk_ra_find_fit(const dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t 
     int rc = req_init(ra, &q, size, align, phase, min, max, flags);
     if (rc != DXGK_RA_OK)
         return rc;
+    /* The column cache is not part of the allocator's value: starting a column
+     * changes no range, hole or answer (the const is about those). */
+    q.cls = request_col((dxgk_ra *)ra, q.order);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1088,6 +1342,7 @@ int dxgk_ra_alloc(dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
     int rc = req_init(ra, &q, size, align, phase, min, max, flags);
     if (rc != DXGK_RA_OK)
         return rc;
+    q.cls = request_col(ra, q.order);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1143,13 +1398,14 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t x)
     uint64_t merged;
     /* The leaf's fits after the removal, known without a rescan unless the hole
      * before x leaves this leaf while attaining one of its maxima. */
-    ra_fits after = lf->fits;
-    unsigned rescan = 0;
+    ra_fits after;
+    sum_load(ra, &p, ra->height, &after);
+    uint64_t grew = 0, lost = 0;    /* columns that grew / that may have shrunk */
     if (j + 1 < lf->n) {
         /* the merged hole contains the old one: the fits can only grow */
         merged = lf->gap[j + 1];
         lf->gap[j + 1] = merged + g + sz;
-        fits_add_hole(&after, lf->start[j + 1] - lf->gap[j + 1], lf->start[j + 1]);
+        grew = fits_add_hole(ra, &after, lf->start[j + 1] - lf->gap[j + 1], lf->start[j + 1]);
     } else {
         /* x is its leaf's last entry; the successor opens the next leaf. x is not
          * the sentinel, so the next leaf exists and the height is >= 1. */
@@ -1160,23 +1416,25 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t x)
         ra_leaf *nl = q.leaf;
         merged = nl->gap[0];
         nl->gap[0] = merged + g + sz;
-        ra_fits f = nl->fits;
-        fits_add_hole(&f, nl->start[0] - nl->gap[0], nl->start[0]);    /* only grew */
-        refit(ra, &q, ra->height, f);
-        rescan = g != 0 ? hole_attains(&after, x - g, x) : 0;
+        ra_fits f;
+        sum_load(ra, &q, ra->height, &f);
+        refit_cols(ra, &q, ra->height, &f,
+                   fits_add_hole(ra, &f, nl->start[0] - nl->gap[0], nl->start[0]));
+        lost = g != 0 ? hole_attains(ra, &after, x - g, x) : 0;
     }
     ra->holes = ra->holes + 1 - (g != 0) - (merged != 0);
     ra->free_bytes += sz;
     ra->live--;
     leaf_close(lf, j);
-    if (rescan)
-        after = leaf_rescan(lf, after, rescan);
     if (ra->height == 0 || lf->n >= RA_LEAF_MIN) {
-        refit(ra, &p, ra->height, after);   /* a root leaf keeps at least the sentinel */
+        /* only the columns that grew or may have shrunk can differ (a root leaf
+         * keeps at least the sentinel) */
+        if (lost)
+            leaf_rescan(ra, lf, &after, lost);
+        refit_cols(ra, &p, ra->height, &after, grew | lost);
         return DXGK_RA_OK;
     }
-    lf->fits = after;           /* exact again; fix_leaf rescans what it moves */
-    fix_leaf(ra, &p);
+    fix_leaf(ra, &p);           /* rescans every leaf it changes */
     return DXGK_RA_OK;
 }
 
@@ -1322,7 +1580,7 @@ uint64_t dxgk_ra_dump_holes(const dxgk_ra *ra, uint64_t *starts, uint64_t *sizes
 uint64_t dxgk_ra_count(const dxgk_ra *ra) { return ra ? ra->live : 0; }
 uint64_t dxgk_ra_hole_count(const dxgk_ra *ra) { return ra ? ra->holes : 0; }
 uint64_t dxgk_ra_free_bytes(const dxgk_ra *ra) { return ra ? ra->free_bytes : 0; }
-uint64_t dxgk_ra_largest_hole(const dxgk_ra *ra) { return ra ? root_fits(ra)->v[0] : 0; }
+uint64_t dxgk_ra_largest_hole(const dxgk_ra *ra) { return ra ? ra->top[0] : 0; }
 
 /* All counters at once. */
 void dxgk_ra_get_stats(const dxgk_ra *ra, dxgk_ra_stats *out)
@@ -1337,7 +1595,7 @@ void dxgk_ra_get_stats(const dxgk_ra *ra, dxgk_ra_stats *out)
     out->live = ra->live;
     out->holes = ra->holes;
     out->free_bytes = ra->free_bytes;
-    out->largest_hole = root_fits(ra)->v[0];
+    out->largest_hole = ra->top[0];
     out->height = ra->height;
     out->pool_bytes = ra->leaves.bytes + ra->inners.bytes;
 }
@@ -1386,15 +1644,15 @@ static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint
             }
             st->holes += g != 0;
             st->free_bytes += g;
-            /* by brute force, independently of fits_add_hole's shortcut */
+            if (((s - g) | s | st->end) & ~ra->addr_or)
+                return DXGK_RA_V_MAXGAP;            /* the granularity is overstated */
+            /* by brute force, independently of fits_add_hole's shortcuts */
             m.v[0] = max64(m.v[0], g);
-            for (unsigned c = 1; c < RA_NCLASS; c++)
+            for (unsigned c = 1; c < ra->ncol; c++)
                 if (g != 0)
-                    m.v[c] = max64(m.v[c], hole_fit(s - g, s, ra_class_shift[c]));
+                    m.v[c] = max64(m.v[c], hole_fit(s - g, s, ra->shift[c]));
         }
         st->prev_leaf = lf;
-        if (!fits_equal(&m, &lf->fits))
-            return DXGK_RA_V_MAXGAP;
         *out = m;
         return 0;
     }
@@ -1410,14 +1668,12 @@ static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint
         int rc = validate_node(ra, in->child[i], depth + 1, cklo, ckhi, &cm, st);
         if (rc != 0)
             return rc;
-        for (unsigned c = 0; c < RA_NCLASS; c++) {
+        for (unsigned c = 0; c < ra->ncol; c++) {
             if (cm.v[c] != in->fit[c][i])
                 return DXGK_RA_V_MAXGAP;
             m.v[c] = max64(m.v[c], cm.v[c]);
         }
     }
-    if (!fits_equal(&m, &in->fits))
-        return DXGK_RA_V_MAXGAP;
     *out = m;
     return 0;
 }
@@ -1429,11 +1685,24 @@ int dxgk_ra_validate(const dxgk_ra *ra)
         return DXGK_RA_V_NULL;
     if (ra->height >= RA_MAX_HEIGHT)
         return DXGK_RA_V_DEPTH;
+    /* the column table: column 0 first, then increasing orders, col_of its inverse */
+    if (ra->ncol < 1 || ra->ncol > RA_KEPT_COLS || ra->shift[0] != 0)
+        return DXGK_RA_V_MAXGAP;
+    for (unsigned c = 1; c < ra->ncol; c++)
+        if (ra->shift[c] <= ra->shift[c - 1] || ra->shift[c] < RA_ORDER_MIN ||
+            ra->shift[c] > ra->top_order || ra->col_of[ra->shift[c]] != (int)c)
+            return DXGK_RA_V_MAXGAP;
+    for (unsigned o = 0; o <= RA_ORDER_MAX; o++)
+        if (ra->col_of[o] >= (int)ra->ncol || (ra->col_of[o] >= 0 && ra->shift[ra->col_of[o]] != o))
+            return DXGK_RA_V_MAXGAP;
     ra_vstate st = { .end = ra->lo };
-    ra_fits m;
+    ra_fits m = { { 0 } };
     int rc = validate_node(ra, ra->root, 0, ra->lo, ra->hi, &m, &st);
     if (rc != 0)
         return rc;
+    for (unsigned c = 0; c < ra->ncol; c++)
+        if (m.v[c] != ra->top[c])
+            return DXGK_RA_V_MAXGAP;
     if (!st.sentinel || st.end > ra->hi)
         return DXGK_RA_V_SENTINEL;
     if (st.prev_leaf == NULL || st.prev_leaf->next != NULL)

@@ -5,8 +5,11 @@
  * One dxgk_ra manages the addresses [lo, hi) (lo < hi <= 2^64 - 1; the byte at
  * 2^64 - 1 is never allocatable because hi is exclusive). Live ranges never overlap,
  * carry a caller tag, and are found, freed and iterated by address. Every operation
- * is O(log n) in the number of live ranges; see range_alloc.c for the structure and
- * the exact bound of the aligned searches.
+ * is O(log n) in the number of live ranges -- a lowest/highest fit for any
+ * power-of-two alignment with phase 0 included; the first request of an alignment
+ * order (4 KB .. 2^63) other than 64 KB and 2 MB costs O(n) once per allocator,
+ * to start keeping that order's fits. See range_alloc.c for the structure and the
+ * exact bound of the aligned searches (nonzero phases included).
  *
  * Thread safety: none inside. One allocator belongs to one address space or segment
  * of one adapter; callers hold that adapter's lock around every call.
@@ -77,7 +80,9 @@ int dxgk_ra_alloc(dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
 
 /* Same search as dxgk_ra_alloc, without allocating: a caller can check other
  * resources for the range at *out_start and then commit it with dxgk_ra_alloc_fixed
- * (under the same lock). Same return codes except DXGK_RA_ENOMEM. */
+ * (under the same lock). Same return codes except DXGK_RA_ENOMEM. Like
+ * dxgk_ra_alloc it may start keeping the fits of the request's alignment order,
+ * which changes no range and no later answer (hence the lock). */
 int dxgk_ra_find_fit(const dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
                      uint64_t min, uint64_t max, uint32_t flags, uint64_t *out_start);
 

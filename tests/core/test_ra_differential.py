@@ -6,6 +6,11 @@ fit, and a failure is accepted only when the brute force finds no fit at all. Fr
 fixed allocations, bogus frees and lookups are checked as well, and the C structure
 is validated every few hundred operations.
 
+A second run ("wide") uses a 64 TiB space and asks every power-of-two alignment from
+4 KB to 2^40 (each order's fit column starts on its first request, with the tree
+already full, and is kept exact from then on); it runs on the shipped build and on
+4-entry nodes.
+
 Default: a time-bounded run (DXGK_RA_DIFF_SECONDS per build, 8 s). With DXGK_LONG=1
 each build runs 10^6 operations (one to two minutes each), or longer if
 DXGK_RA_DIFF_SECONDS asks for more time.
@@ -36,6 +41,7 @@ SECONDS = float(os.environ.get("DXGK_RA_DIFF_SECONDS", "0" if LONG else "8"))
 MIN_OPS = 10**6 if LONG else 0
 K4, K64, M2 = 4096, 65536, 2 << 20
 LO, HI = 1 << 16, (1 << 16) + (1 << 36)           # 64 GiB, all values fit int64
+WIDE_HI = (1 << 16) + (1 << 46)                     # 64 TiB: room for 2^40 alignments
 
 
 class HoleModel:
@@ -107,27 +113,34 @@ class HoleModel:
         return None
 
 
-def random_request(rnd: random.Random):
+def random_align(rnd: random.Random, wide: bool) -> int:
+    r = rnd.random()
+    if wide:            # every order 4 KB .. 2^40, often; a few finer ones
+        return K4 if r < 0.25 else 1 << rnd.randint(12, 40) if r < 0.9 else 1 << rnd.randint(0, 11)
+    return K4 if r < 0.45 else K64 if r < 0.75 else M2 if r < 0.85 else 1 << rnd.randint(0, 24)
+
+
+def random_request(rnd: random.Random, hi: int = HI, wide: bool = False):
     if rnd.random() < 0.85:
         size = int(K4 * 2 ** (rnd.random() * 10)) // K4 * K4 or K4
     else:
         size = rnd.randint(1, 3 * K64)               # byte granular: odd holes
-    r = rnd.random()
-    align = K4 if r < 0.45 else K64 if r < 0.75 else M2 if r < 0.85 else 1 << rnd.randint(0, 24)
+    align = random_align(rnd, wide)
     r = rnd.random()
     phase = 0 if r < 0.6 else (rnd.randrange(0, align, K4) if align >= K4 and r < 0.9
                                else rnd.randrange(align))
     if rnd.random() < 0.3:
-        wmin = rnd.randrange(LO - K64, HI)
-        wmax = wmin + int((HI - LO) * rnd.random() ** 3)
+        wmin = rnd.randrange(LO - K64, hi)
+        wmax = wmin + int((hi - LO) * rnd.random() ** 3)
     else:
         wmin, wmax = 0, 2**63
     return size, align, phase, wmin, wmax, rnd.random() < 0.25
 
 
-def run(core, seed: int, seconds: float, min_ops: int) -> int:
+def run(core, seed: int, seconds: float, min_ops: int, wide: bool = False) -> int:
     rnd = random.Random(seed)
-    ra, m = RangeAllocator(LO, HI, core=core), HoleModel(LO, HI)
+    hi = WIDE_HI if wide else HI
+    ra, m = RangeAllocator(LO, hi, core=core), HoleModel(LO, hi)
     target = rnd.choice([300, 1500, 4000])
     ops, fails, t_end = 0, 0, time.monotonic() + seconds
     while ops < min_ops or time.monotonic() < t_end:
@@ -135,7 +148,7 @@ def run(core, seed: int, seconds: float, min_ops: int) -> int:
         live = len(m.starts)
         r = rnd.random()
         if r < (0.6 if live < target else 0.4):
-            size, align, phase, wmin, wmax, highest = random_request(rnd)
+            size, align, phase, wmin, wmax, highest = random_request(rnd, hi, wide)
             want = m.brute_force(size, align, phase, wmin, wmax, highest)
             tag = rnd.getrandbits(64)
             try:
@@ -158,9 +171,9 @@ def run(core, seed: int, seconds: float, min_ops: int) -> int:
                 s = rnd.randrange(a, b)
                 size = rnd.randint(1, b - s)
             else:
-                s = rnd.randrange(LO, HI)
+                s = rnd.randrange(LO, hi)
                 size = rnd.randint(1, 1 << rnd.randint(0, 30))
-            if s + size > HI:
+            if s + size > hi:
                 with pytest.raises(InvalidArgument):
                     ra.alloc_fixed(s, size)
             elif m.is_free(s, size):
@@ -170,13 +183,13 @@ def run(core, seed: int, seconds: float, min_ops: int) -> int:
                 with pytest.raises(Busy):
                     ra.alloc_fixed(s, size)
         elif r < 0.95:
-            a = rnd.randrange(LO, HI) if rnd.random() < 0.5 or not live else \
+            a = rnd.randrange(LO, hi) if rnd.random() < 0.5 or not live else \
                 m.starts[rnd.randrange(live)] + rnd.choice([-1, 1, 4096])
             if a not in m.size:
                 with pytest.raises(NotFound):
                     ra.free(a)
         elif r < 0.99:
-            a = rnd.randrange(LO - 8, HI + 8) if rnd.random() < 0.5 or not live else \
+            a = rnd.randrange(LO - 8, hi + 8) if rnd.random() < 0.5 or not live else \
                 m.starts[rnd.randrange(live)] + rnd.choice([-1, 0, 1])
             got = ra.find(a)
             assert (got and (got.start, got.size)) == (m.find(a) or None)
@@ -184,7 +197,7 @@ def run(core, seed: int, seconds: float, min_ops: int) -> int:
             i = bisect.bisect_left(m.starts, a)
             assert (nxt.start if nxt else None) == (m.starts[i] if i < live else None)
         else:
-            size, align, phase, wmin, wmax, highest = random_request(rnd)
+            size, align, phase, wmin, wmax, highest = random_request(rnd, hi, wide)
             want = m.brute_force(size, align, phase, wmin, wmax, highest)
             try:
                 got = ra.find_fit(size, align, phase, wmin, wmax, highest=highest)
@@ -212,4 +225,18 @@ def test_differential_random_run(build):
             pytest.skip(f"C sources not available: {e}")
     seed = int(os.environ.get("DXGK_RA_SEED", "20240601"))
     ops = run(core, seed + (build == "tiny-nodes"), SECONDS, MIN_OPS)
+    assert ops >= max(MIN_OPS, 1000)
+
+
+@pytest.mark.parametrize("build", ["shipped", "4-entry-nodes"])
+def test_differential_run_over_every_alignment_to_2_40(build):
+    if build == "shipped":
+        core = default_core()
+    else:
+        try:
+            core = build_variant({"RA_LEAF_CAP": 4, "RA_INNER_CAP": 4})
+        except FileNotFoundError as e:
+            pytest.skip(f"C sources not available: {e}")
+    seed = int(os.environ.get("DXGK_RA_SEED", "20240601")) + 7 + (build != "shipped")
+    ops = run(core, seed, SECONDS, MIN_OPS, wide=True)
     assert ops >= max(MIN_OPS, 1000)

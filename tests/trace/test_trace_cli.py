@@ -62,6 +62,14 @@ def test_bench_quick_smoke():
     assert {(r["workload"], r["live"]) for r in res["allocator"]} >= {
         ("random", 1000), ("fixed", 1000), ("window", 1000)}
     assert all(r["consistent"] for r in res["allocator"])
+    al = res["allocator_aligned"]
+    assert {(r["order"], r["live"]) for r in al["rows"]} == {
+        (k, n) for k in (0, 12, 20, 30, 40) for n in (1000, 100_000)}
+    assert all(r["consistent"] for r in al["rows"])
+    med = {(r["order"], r["live"]): r["ns_per_op"]["median"] for r in al["rows"]}
+    assert [x["order"] for x in al["ratios"]] == [12, 20, 30, 40]
+    assert all(x["vs_unaligned"] == med[(x["order"], 100_000)] / med[(0, 100_000)]
+               for x in al["ratios"])
     assert len(res["page_tables"]["map"]) == 8
     for k in ("noop_cffi", "raw_cffi_map", "facade_ctypes", "facade_bytearray"):
         s = res["facade"][k]
@@ -75,7 +83,8 @@ def test_bench_quick_smoke():
     # exact, not timed: 512 leaf tables of 4 KiB per GiB of 4 KB pages, plus the levels above
     assert per_gib["1 GiB packed, 4 KB pages"] == (512 + 1 + 1 + 1) * 4096
     assert set(res["summary"]) >= {"facade_ctypes_vs_noop", "replay_calls_per_second",
-                                   "allocator_ns_per_op", "pt_bytes_per_mapped_gib"}
+                                   "allocator_ns_per_op", "allocator_aligned_worst_ratios",
+                                   "pt_bytes_per_mapped_gib"}
 
 
 def test_tools_bench_is_the_same_harness():
