@@ -124,15 +124,26 @@ def _fill(target: Any, values: _Dict[str, Any], what: str) -> None:
 
 
 def _record(event: str, *args: Any) -> None:
-    """Tells an active trace recorder (``dxgk.record``) about an object event."""
+    """Tells an active trace recorder (``dxgk.record``) about an event that makes no C
+    call of its own (an adapter just created)."""
     rec = _ddi._recorder
     if rec is not None:
         rec.event(event, *args)
 
 
+def _obj_call(event: str, fn: Callable[..., int], *args: Any) -> int:
+    """Makes one object-layer C call, ``fn(*args)``; while a trace is being recorded the
+    recorder makes it and writes its ``event`` line under one lock, so that the line
+    lands where the core executed the call (another thread's call cannot come between)."""
+    rec = _ddi._recorder
+    if rec is None:
+        return fn(*args)
+    return rec.object_call(event, fn, *args)
+
+
 def _destroy_adapter(handle: int) -> None:
     # weakref.finalize callback: must never raise (the adapter may be gone already).
-    _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
+    _obj_call("adapter_destroy", lib.dxgk_vm_adapter_destroy, handle)
 
 
 class _Object(abc.ABC):
@@ -365,26 +376,22 @@ class Adapter(_Object):
         """Creates a process (a GPU VA space). ``on_create(process)`` runs while the process
         is being created -- the stand-in for DxgkDdiCreateProcess and the only time
         ``DxgkCbReserveGpuVirtualAddressRange`` accepts it. No lock is held during the hook.
-        If the hook raises, or returns a failure NTSTATUS, the process is destroyed; the
-        exception is re-raised (a status becomes a :class:`DdiError`)."""
+        A hook fails by raising: the process is then destroyed (its reservations with it)
+        and the exception propagates. Its return value is ignored, whatever it is -- so
+        ``on_create=lambda p: p.reserve(...)``, which returns a VA, is a normal hook
+        (docs/behaviour.md section 6.3)."""
         self._require_open()
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_process_begin(self._handle, out) & 0xFFFFFFFF
-        _record("process_begin", self._handle, int(out[0]), st)
+        st = _obj_call("process_begin", lib.dxgk_vm_process_begin, self._handle, out)
         self._check(st)
         p = Process(self, int(out[0]))
         if on_create is not None:
             try:
-                result = on_create(p)
+                on_create(p)            # its return value is ignored (docs/behaviour.md 6.3)
             except BaseException:
-                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
+                _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 0)
                 raise
-            if isinstance(result, int) and not isinstance(result, bool) \
-                    and result & 0x80000000:
-                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
-                raise DdiError(result, "on_create failed; the process was destroyed")
-        st = lib.dxgk_vm_process_end(p._handle, 1) & 0xFFFFFFFF
-        _record("process_end", p._handle, 1, st)
+        st = _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 1) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             raise (p._closed_error() if st == STATUS_INVALID_HANDLE
                    else DdiError(st, "finishing process creation"))
@@ -606,13 +613,12 @@ class Process(_Object):
         reservations. Idempotent. The system process lives as long as its adapter."""
         if self._system:
             raise ValueError("the system process is destroyed only with its adapter")
-        st = lib.dxgk_vm_process_destroy(self._handle)  # a dead handle: nothing to do
-        _record("process_destroy", self._handle, st)
+        _obj_call("process_destroy", lib.dxgk_vm_process_destroy, self._handle)
+        # (a dead handle: nothing to do)
 
     def create_device(self) -> Device:
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_device_create(self._handle, out)
-        _record("device_create", self._handle, int(out[0]), st)
+        st = _obj_call("device_create", lib.dxgk_vm_device_create, self._handle, out)
         self._check(st)
         return Device(self, int(out[0]))
 
@@ -721,12 +727,11 @@ class Device(_Object):
 
     def close(self) -> None:
         """Destroys the device with its contexts and the allocations created on it."""
-        _record("device_destroy", self._handle, lib.dxgk_vm_device_destroy(self._handle))
+        _obj_call("device_destroy", lib.dxgk_vm_device_destroy, self._handle)
 
     def create_context(self) -> Context:
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_context_create(self._handle, out)
-        _record("context_create", self._handle, int(out[0]), st)
+        st = _obj_call("context_create", lib.dxgk_vm_context_create, self._handle, out)
         self._check(st)
         return Context(self, int(out[0]))
 
@@ -759,7 +764,7 @@ class Context(_Object):
 
     def close(self) -> None:
         """Destroys the context and the allocations created for it."""
-        _record("context_destroy", self._handle, lib.dxgk_vm_context_destroy(self._handle))
+        _obj_call("context_destroy", lib.dxgk_vm_context_destroy, self._handle)
 
     def create_allocation(self, size: int, **kw: Any) -> int:
         """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""
