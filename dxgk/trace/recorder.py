@@ -175,10 +175,10 @@ class Recorder:
             try:
                 return spec.call(invoke, args, abi, ddi._status_ok)
             finally:
-                self._depth -= 1
                 if got:                  # the C call happened (even if write-back raised)
                     self.calls += 1
                     self._write(line())
+                self._depth -= 1
                 if not self._depth:
                     self._flush_pending()
 
@@ -302,21 +302,21 @@ class Recorder:
         whatever the calling thread does next. An out-pointer among ``args`` (a cffi
         ``uint64_t *``) is read after the call. Returns ``fn``'s status."""
         with self._lock:
-            self._depth += 1
+            pending = self._pending     # (empty unless inside a call: left for it)
+            self._depth += 1            # an event raised from here on waits in _pending
             try:
-                self._flush_pending()
                 st = fn(*args)
-                mark = len(self._pending)
+                if kind not in _DESTROY_EVENTS or args[0] in self._names:
+                    mark = len(pending)  # (a destroy of an object the trace never knew:
+                    self.events += 1     # no line)
+                    line = getattr(self, "_ev_" + kind)(*args, st)
+                    if self._depth > 1:  # inside a call (a garbage-collected adapter):
+                        pending.insert(mark, line)          # after that call's line
+                    else:
+                        self._write(line)
             finally:
                 self._depth -= 1
-            if not (kind.endswith("_destroy") and args[0] not in self._names):
-                self.events += 1        # (an object the trace never knew: no line)
-                line = getattr(self, "_ev_" + kind)(*args, st)
-                if self._depth:         # inside a call (a garbage-collected adapter):
-                    self._pending.insert(mark, line)        # after that call's line
-                else:
-                    self._write(line)
-            if not self._depth:
+            if pending and not self._depth:
                 self._flush_pending()
             return st
 
@@ -379,6 +379,8 @@ class Recorder:
 
 
 _install_lock = threading.Lock()
+_DESTROY_EVENTS = frozenset({"adapter_destroy", "process_destroy", "device_destroy",
+                             "context_destroy"})
 
 
 def record(target: str | os.PathLike[str] | IO[str], *,
