@@ -31,8 +31,11 @@ from collections.abc import Mapping as _Dict
 from typing import TYPE_CHECKING, Any
 
 from . import ddi as _ddi
+from . import description as _desc
+from . import explain as _explain
 from . import structs
 from ._core import ffi, lib
+from .argcheck import described, handle_of, integer, uint
 from .ddi import (
     STATUS_INVALID_HANDLE,
     STATUS_INVALID_PARAMETER,
@@ -89,10 +92,7 @@ __all__ = [
 ]
 
 _MSG = 512
-_KINDS = {"local": lib.DXGK_VM_SEG_LOCAL, "aperture": lib.DXGK_VM_SEG_APERTURE}
-_KIND_NAMES = {v: k for k, v in _KINDS.items()}
 _PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
-_MAX_LEVELS = 6
 
 
 class ClosedError(ValueError):
@@ -103,24 +103,14 @@ class ClosedError(ValueError):
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def _handle_of(obj: Any, what: str) -> int:
-    if obj is None:
-        return 0
-    if isinstance(obj, int):
-        return obj
-    h = getattr(obj, "handle", None)
-    if isinstance(h, int):
-        return h
-    raise TypeError(f"{what} must be a handle (int), a dxgk object or None; "
-                    f"got {type(obj).__name__}")
+def _allocation_handle(obj: Any, what: str, *, allow_none: bool = True) -> int:
+    """An allocation argument: a handle (int), or None for "no allocation"."""
+    return handle_of(obj, what, (), "allocation", allow_none=allow_none)
 
 
-def _fill(target: Any, values: _Dict[str, Any], what: str) -> None:
-    for k, v in values.items():
-        try:
-            target._assign(k, v)
-        except TypeError as e:
-            raise TypeError(f"{what}: {e}") from None
+def _flag(value: Any, what: str) -> int:
+    """A yes/no keyword: a bool, or the int 0 or 1."""
+    return integer(value, what, 0, 1, allow_bool=True)
 
 
 def _record(event: str, *args: Any) -> None:
@@ -202,10 +192,13 @@ class _Object(abc.ABC):
         return f"<dxgk.{type(self).__name__} {self._handle:#018x}{state}>"
 
 
+def _iterable(value: Any, what: str) -> Iterable[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
+    return value
+
+
 # ---- Adapter -------------------------------------------------------------------------------
-
-
-SegmentSpec = Segment | _Dict[str, Any]
 
 
 class Adapter(_Object):
@@ -223,30 +216,14 @@ class Adapter(_Object):
     _type = lib.DXGK_VM_T_ADAPTER
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
-                 segments: Sequence[SegmentSpec] | None = None) -> None:
-        dcaps = structs.DXGK_GPUMMUCAPS()
-        dlevels = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * _MAX_LEVELS)()
-        dsegs = ffi.new("dxgk_vm_segment_desc[]", lib.DXGK_VM_MAX_SEGMENTS)
-        nseg = ffi.new("uint32_t *")
-        lib.dxgk_vm_default_desc(ffi.from_buffer(dcaps), ffi.from_buffer(dlevels), dsegs, nseg)
-
-        c = self._caps_from(caps, dcaps, levels)
-        lv = self._levels_from(levels, dlevels, c.PageTableLevelCount)
-        segs = self._segments_from(segments, dsegs, nseg[0])
-
-        n = len(lv)
-        lbuf = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * max(n, _MAX_LEVELS))(*lv)
-        sbuf = ffi.new("dxgk_vm_segment_desc[]", max(len(segs), 1))
-        for i, s in enumerate(segs):
-            sbuf[i].id = i + 1
-            sbuf[i].kind = _KINDS[s.kind]
-            sbuf[i].size = s.size
-            sbuf[i].page_size = s.page_size
+                 segments: Sequence[_desc.SegmentSpec] | None = None) -> None:
+        c, lv, segs = _desc.description(caps, levels, segments)
+        lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
         out_s = ffi.new("uint64_t *")
         msg = ffi.new("char[]", _MSG)
-        st = lib.dxgk_vm_adapter_create(ffi.from_buffer(c), ffi.from_buffer(lbuf), sbuf,
-                                        len(segs), out_a, out_s, msg, _MSG) & 0xFFFFFFFF
+        st = lib.dxgk_vm_adapter_create(ffi.from_buffer(c), lbuf, sbuf, len(segs), out_a,
+                                        out_s, msg, _MSG) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             text = ffi.string(msg).decode(errors="replace")
             if st == STATUS_INVALID_PARAMETER:
@@ -261,79 +238,6 @@ class Adapter(_Object):
         self._segments = tuple(segs)
         self._finalizer = weakref.finalize(self, _destroy_adapter, self._handle)
         _record("adapter", self)
-
-    # -- description --
-
-    @staticmethod
-    def _caps_from(caps: Any, defaults: Any, levels: Sequence[Any] | None) -> Any:
-        cls = structs.DXGK_GPUMMUCAPS
-        if isinstance(caps, cls):
-            return cls.from_buffer_copy(caps)
-        if caps is not None and not isinstance(caps, _Dict):
-            raise TypeError(f"caps must be a dxgk.structs.DXGK_GPUMMUCAPS or a dict of its "
-                            f"fields; got {type(caps).__name__}")
-        c = cls.from_buffer_copy(defaults)
-        given = dict(caps or {})
-        if levels is not None:
-            bits = []
-            for lv in levels:
-                b = lv.get("PageTableIndexBitCount") if isinstance(lv, _Dict) \
-                    else getattr(lv, "PageTableIndexBitCount", None)
-                bits.append(9 if b is None else int(b))
-            given.setdefault("PageTableLevelCount", len(bits))
-            given.setdefault("VirtualAddressBitCount", 12 + sum(bits))
-        _fill(c, given, "caps")
-        return c
-
-    @staticmethod
-    def _levels_from(levels: Sequence[Any] | None, defaults: Any, count: int) -> list[Any]:
-        cls = structs.DXGK_PAGE_TABLE_LEVEL_DESC
-        if levels is None:          # a count outside 2..6 is left for the core to reject
-            n = count if 1 <= count <= _MAX_LEVELS else _MAX_LEVELS
-            return [cls.from_buffer_copy(defaults[min(i, 3)]) for i in range(n)]
-        out = []
-        for i, lv in enumerate(levels):
-            if isinstance(lv, cls):
-                out.append(cls.from_buffer_copy(lv))
-            elif isinstance(lv, _Dict):
-                d = cls.from_buffer_copy(defaults[0])
-                _fill(d, lv, f"levels[{i}]")
-                out.append(d)
-            else:
-                raise TypeError(f"levels[{i}] must be a dxgk.structs.DXGK_PAGE_TABLE_LEVEL_DESC "
-                                f"or a dict of its fields; got {type(lv).__name__}")
-        if count != len(out):
-            raise ValueError(f"invalid adapter description: caps.PageTableLevelCount is "
-                             f"{count} but {len(out)} level descriptions were given")
-        return out
-
-    @staticmethod
-    def _segments_from(segments: Sequence[SegmentSpec] | None, defaults: Any,
-                       n: int) -> list[Segment]:
-        if segments is None:
-            return [Segment(int(defaults[i].size), int(defaults[i].page_size),
-                            _KIND_NAMES[defaults[i].kind]) for i in range(n)]
-        out = []
-        for i, s in enumerate(segments):
-            if isinstance(s, _Dict):
-                try:
-                    s = Segment(**s)
-                except TypeError as e:
-                    raise TypeError(f"segments[{i}]: {e}") from None
-            if not isinstance(s, Segment):
-                raise TypeError(f"segments[{i}] must be a dxgk.Segment or a dict of its "
-                                f"fields; got {type(s).__name__}")
-            if s.kind not in _KINDS:
-                raise ValueError(f"segments[{i}].kind must be 'local' or 'aperture'; "
-                                 f"got {s.kind!r}")
-            if not (0 <= s.size < 1 << 64 and 0 <= s.page_size < 1 << 32):
-                raise ValueError(f"segments[{i}]: size/page_size out of range")
-            out.append(s)
-        if len(out) > lib.DXGK_VM_MAX_SEGMENTS:
-            raise ValueError(f"invalid adapter description: at most "
-                             f"{lib.DXGK_VM_MAX_SEGMENTS} segments (PTE.Segment is 5 bits); "
-                             f"got {len(out)}")
-        return out
 
     @property
     def caps(self) -> Any:
@@ -381,6 +285,9 @@ class Adapter(_Object):
         ``on_create=lambda p: p.reserve(...)``, which returns a VA, is a normal hook
         (docs/behaviour.md section 6.3)."""
         self._require_open()
+        if on_create is not None and not callable(on_create):
+            raise TypeError(f"create_process: on_create must be a callable taking the "
+                            f"dxgk.Process, or None; got {described(on_create)}")
         out = ffi.new("uint64_t *")
         st = _obj_call("process_begin", lib.dxgk_vm_process_begin, self._handle, out)
         self._check(st)
@@ -415,34 +322,48 @@ class Adapter(_Object):
         ``shared``/``map_va``: the SharedAcrossContexts / MapGpuVirtualAddress create flags
         (the VA is ``allocation(h).va``)."""
         self._require_open()
+        what = "create_allocation"
         if device is None and isinstance(context, Context):
             device = context.device
+        hdev = handle_of(device, f"{what}: device", (Device,), "device",
+                         hint="a Context goes in context=, its device is implied"
+                         if isinstance(device, Context) else "")
+        hctx = handle_of(context, f"{what}: context", (Context,), "context")
+        size = uint(size, f"{what}: size (Size)")
+        alignment = uint(alignment, f"{what}: alignment (Alignment)", 32)
         if segments is None:
             mask = (1 << len(self._segments)) - 1
-        elif isinstance(segments, int):
-            mask = segments
+        elif isinstance(segments, int) and not isinstance(segments, bool):
+            mask = uint(segments, f"{what}: segments (the SupportedSegmentSet mask)", 32)
         else:
             mask = 0
-            for sid in segments:
-                mask |= 1 << (int(sid) - 1)
-        if len(preferred) > 5:
-            raise ValueError("PreferredSegment holds at most five segment ids")
+            for i, sid in enumerate(_iterable(segments, f"{what}: segments")):
+                mask |= 1 << (integer(sid, f"{what}: segments[{i}] (a segment id)", 1, 32)
+                              - 1)
+        pref = list(_iterable(preferred, f"{what}: preferred"))
+        if len(pref) > 5:
+            raise ValueError(f"{what}: preferred holds at most five segment ids "
+                             f"(PreferredSegment.SegmentId0..4); got {len(pref)}")
+        pref = [integer(sid, f"{what}: preferred[{i}] (PreferredSegment.SegmentId{i})", 0, 31)
+                for i, sid in enumerate(pref)]
         args = structs.DXGKARGCB_CREATECONTEXTALLOCATION(
-            hAdapter=self._handle, hDevice=_handle_of(device, "device"),
-            hContext=_handle_of(context, "context"), hDriverAllocation=driver_allocation,
+            hAdapter=self._handle, hDevice=hdev, hContext=hctx,
+            hDriverAllocation=uint(driver_allocation,
+                                   f"{what}: driver_allocation (hDriverAllocation)"),
             Size=size, Alignment=alignment, SupportedSegmentSet=mask,
-            EvictionSegmentSet=eviction_segments)
-        args.ContextAllocationFlags.SharedAcrossContexts = int(bool(shared))
-        args.ContextAllocationFlags.MapGpuVirtualAddress = int(bool(map_va))
-        for i, sid in enumerate(preferred):
-            setattr(args.PreferredSegment, f"SegmentId{i}", int(sid))
+            EvictionSegmentSet=uint(eviction_segments,
+                                    f"{what}: eviction_segments (EvictionSegmentSet)", 32))
+        args.ContextAllocationFlags.SharedAcrossContexts = _flag(shared, f"{what}: shared")
+        args.ContextAllocationFlags.MapGpuVirtualAddress = _flag(map_va, f"{what}: map_va")
+        for i, sid in enumerate(pref):
+            setattr(args.PreferredSegment, f"SegmentId{i}", sid)
         if isinstance(flags, _Dict):
-            _fill(args.Flags, flags, "flags")
+            _desc.fill(args.Flags, flags, f"{what}: flags")
         elif flags is not None:
-            args.Flags.Value = int(flags)
+            args.Flags.Value = uint(flags, f"{what}: flags (DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
         st = DxgkCbCreateContextAllocation(args)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbCreateContextAllocation(Size={size:#x})")
+            raise DdiError(st, _explain.create_failure(self, st, args))
         return int(args.hAllocation)
 
     def map(self, allocation: int | None, pages: int | None = None, *, offset: int = 0,
@@ -457,51 +378,74 @@ class Adapter(_Object):
         allocation (None) and needs ``pages``. ``protection`` (a raw Value) overrides the
         write/execute/zero/no_access/system_use_only keywords."""
         self._require_open()
-        h = allocation or 0
-        if pages is None:
-            if not h:
-                raise ValueError("a Zero / NoAccess mapping needs pages=")
-            pages = self.allocation(h).pages - offset
+        h = _allocation_handle(allocation, "map: allocation")
+        offset = uint(offset, "map: offset (OffsetInPages)")
+        base = uint(base, "map: base (BaseAddress)")
+        minimum = uint(minimum, "map: minimum (MinimumAddress)")
+        maximum = uint(maximum, "map: maximum (MaximumAddress)")
+        driver_protection = uint(driver_protection, "map: driver_protection (DriverProtection)")
         if protection is None:
             b = PROTECTION_BITS
-            protection = ((b["Write"] if write else 0) | (b["Execute"] if execute else 0)
-                          | (b["Zero"] if zero else 0) | (b["NoAccess"] if no_access else 0)
-                          | (b["SystemUseOnly"] if system_use_only else 0))
+            protection = ((b["Write"] if _flag(write, "map: write") else 0)
+                          | (b["Execute"] if _flag(execute, "map: execute") else 0)
+                          | (b["Zero"] if _flag(zero, "map: zero") else 0)
+                          | (b["NoAccess"] if _flag(no_access, "map: no_access") else 0)
+                          | (b["SystemUseOnly"] if _flag(system_use_only,
+                                                         "map: system_use_only") else 0))
+        else:
+            protection = uint(protection, "map: protection (Protection.Value)")
+        derived = pages is None
+        if derived:
+            if not h:
+                raise ValueError("map: a Zero / NoAccess range has no allocation to take its "
+                                 "size from; give pages=")
+            # the rest of the allocation from offset; none left (or no live allocation):
+            # 0 pages, which the DDI refuses and the error explains
+            pages = max(_explain.allocation_pages(h) - offset, 0)
+        else:
+            pages = uint(pages, "map: pages (SizeInPages)")
         args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
             BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
             OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
         args.Protection.Value = protection
         va = DxgkCbMapContextAllocation(self._handle, args)
         if va == 0:
-            raise DdiError(last_status(), f"DxgkCbMapContextAllocation(hAllocation={h:#x}, "
-                                          f"SizeInPages={pages}, BaseAddress={base:#x})")
+            st = last_status()
+            raise DdiError(st, _explain.map_failure(self, st, args, derived))
         return va
 
     def destroy_allocation(self, allocation: int) -> None:
         """DxgkCbDestroyContextAllocation; raises :class:`DdiError` on failure."""
         self._require_open()
-        st = DxgkCbDestroyContextAllocation(self._handle, allocation)
+        h = _allocation_handle(allocation, "destroy_allocation: allocation")
+        st = DxgkCbDestroyContextAllocation(self._handle, h)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbDestroyContextAllocation({allocation:#x})")
+            raise DdiError(st, _explain.handle_failure(self, "destroy_allocation", st, h))
 
     def update_allocation(self, allocation: int, data: Any = None) -> None:
         """DxgkCbUpdateContextAllocation with ``data`` (any bytes-like object, or None) as
         the private driver data; raises :class:`DdiError` on failure."""
         self._require_open()
+        h = _allocation_handle(allocation, "update_allocation: allocation")
         keep = None
         ptr = size = 0
         if data is not None:
-            mv = memoryview(data)
+            try:
+                mv = memoryview(data)
+            except TypeError:
+                raise TypeError(f"update_allocation: data must be a bytes-like object or "
+                                f"None; got {described(data)}") from None
             size = mv.nbytes
             if size:
                 keep = ffi.from_buffer(mv)
                 ptr = int(ffi.cast("uintptr_t", keep))
         args = structs.DXGKARGCB_UPDATECONTEXTALLOCATION(
-            hAllocation=allocation, pPrivateDriverData=ptr, PrivateDriverDataSize=size)
+            hAllocation=h, pPrivateDriverData=ptr,
+            PrivateDriverDataSize=uint(size, "update_allocation: len(data)", 32))
         st = DxgkCbUpdateContextAllocation(self._handle, args)
         del keep
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbUpdateContextAllocation({allocation:#x})")
+            raise DdiError(st, _explain.handle_failure(self, "update_allocation", st, h))
 
     def interface(self) -> Any:
         """A ``structs.DXGKRNL_INTERFACE`` filled as Dxgkrnl hands it to a driver: Size,
@@ -518,7 +462,7 @@ class Adapter(_Object):
         """The context allocation with this handle (:class:`DdiError`
         STATUS_INVALID_HANDLE if it is not a live allocation of this adapter)."""
         self._require_open()
-        h = int(allocation)
+        h = _allocation_handle(allocation, "allocation: allocation", allow_none=False)
         if lib.dxgk_vm_adapter_of(h) != self._handle:
             raise DdiError(STATUS_INVALID_HANDLE,
                            f"{h:#x} is not a live allocation of {self!r}")
@@ -531,13 +475,14 @@ class Adapter(_Object):
     def segment(self, segment_id: int) -> SegmentInfo:
         """Segment ``segment_id`` (1-based) with its current usage."""
         self._require_open()
+        segment_id = integer(segment_id, "segment: segment_id", -(1 << 63), (1 << 63) - 1)
         if not 1 <= segment_id <= len(self._segments):
             raise ValueError(f"no segment {segment_id}: this adapter has segments "
                              f"1..{len(self._segments)}")
         out = ffi.new("dxgk_vm_segment_info *")
         self._check(lib.dxgk_vm_get_segment_info(self._handle, segment_id, out))
         o = out[0]
-        return SegmentInfo(int(o.id), _KIND_NAMES.get(o.kind, str(o.kind)), int(o.size),
+        return SegmentInfo(int(o.id), _desc.KIND_NAMES.get(o.kind, str(o.kind)), int(o.size),
                            int(o.page_size), int(o.used_bytes), int(o.table_bytes),
                            int(o.largest_hole))
 
@@ -629,11 +574,13 @@ class Process(_Object):
         :class:`DdiError`."""
         self._require_open()
         args = structs.DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE(
-            hDxgkProcess=self._handle, SizeInBytes=size, Alignment=alignment,
-            BaseAddress=base, Flags=int(bool(allow_user_mode_mapping)))
+            hDxgkProcess=self._handle, SizeInBytes=uint(size, "reserve: size (SizeInBytes)"),
+            Alignment=uint(alignment, "reserve: alignment (Alignment)", 32),
+            BaseAddress=uint(base, "reserve: base (BaseAddress)"),
+            Flags=_flag(allow_user_mode_mapping, "reserve: allow_user_mode_mapping"))
         st = DxgkCbReserveGpuVirtualAddressRange(self._adapter._handle, args)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbReserveGpuVirtualAddressRange(SizeInBytes={size:#x})")
+            raise DdiError(st, _explain.reserve_failure(self._adapter, self, st, args))
         return int(args.StartVirtualAddress)
 
     # -- translation --
@@ -641,6 +588,7 @@ class Process(_Object):
     def translate(self, va: int) -> Translation:
         """The page-table walk for ``va`` (SPEC 7), level by level. A VA outside the
         address space is simply not mapped (invalid, no levels), as in translate_many."""
+        va = uint(va, "translate: va")
         out = ffi.new("dxgk_pt_walk_result *")
         st = lib.dxgk_vm_walk(self._handle, va, out) & 0xFFFFFFFF
         if st == STATUS_INVALID_PARAMETER:     # beyond 2^VirtualAddressBitCount: unmapped
@@ -666,15 +614,24 @@ class Process(_Object):
         C record ``dxgk_pt_xlate``, written in place."""
         import numpy as np
 
+        if isinstance(vas, (str, bytes)):
+            raise TypeError(f"translate_many takes an array of integer VAs; got "
+                            f"{described(vas)}")
         a = np.asarray(vas)
         if a.dtype != np.uint64:
-            if a.dtype.kind not in "iu" and not (a.dtype == object or a.size == 0):
+            if a.dtype == object:           # Python ints (or anything): each one checked
+                a = np.array([uint(v, f"translate_many: vas[{i}]")
+                              for i, v in enumerate(a.reshape(-1))],
+                             dtype=np.uint64).reshape(a.shape)
+            elif a.dtype.kind not in "iu" and a.size:
                 raise TypeError(f"translate_many takes an array of integer VAs; got dtype "
                                 f"{a.dtype}")
-            if a.dtype.kind == "i" and a.size and a.min() < 0:
-                raise ValueError("translate_many: negative VA")
+            elif a.dtype.kind == "i" and a.size and a.min() < 0:
+                raise ValueError(f"translate_many: a VA cannot be negative (it is a 64-bit "
+                                 f"unsigned value); got {int(a.min())}")
             a = a.astype(np.uint64)
-        a = np.ascontiguousarray(a)
+        if not a.flags.c_contiguous:        # (np.ascontiguousarray would make a 0-d array 1-d)
+            a = a.copy(order="C")
         out = np.empty(a.shape, dtype=xlate_dtype())
         if a.size:
             self._check(lib.dxgk_vm_translate_many(
