@@ -50,6 +50,7 @@ from typing import Any, Final
 
 from . import structs
 from ._core import ffi, lib
+from .argcheck import integer
 from .layout import cached_layouts
 from .structs import StructBase
 
@@ -166,9 +167,8 @@ def x86_handle(handle: int) -> int:
 def host_handle(value: int) -> int:
     """The handle a 32-bit x86 value stands for: the handle behind an alias made by
     :func:`x86_handle`, else the value itself (zero-extended)."""
-    v = int(value)
-    if not 0 <= v <= 0xFFFFFFFF:
-        raise ValueError(f"an x86 handle is a 32-bit value; got {v:#x}")
+    v = integer(value, "host_handle: an x86 handle", 0, 0xFFFFFFFF,
+                width="32-bit unsigned value")
     return _alias_to_handle.get(v, v)
 
 
