@@ -110,6 +110,8 @@ def _allocation_handle(obj: Any, what: str, *, allow_none: bool = True) -> int:
 
 def _flag(value: Any, what: str) -> int:
     """A yes/no keyword: a bool, or the int 0 or 1."""
+    if value is True or value is False:
+        return int(value)
     return integer(value, what, 0, 1, allow_bool=True)
 
 
@@ -193,7 +195,7 @@ class _Object(abc.ABC):
 
 
 def _iterable(value: Any, what: str) -> Iterable[Any]:
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
     return value
 
@@ -322,45 +324,50 @@ class Adapter(_Object):
         ``shared``/``map_va``: the SharedAcrossContexts / MapGpuVirtualAddress create flags
         (the VA is ``allocation(h).va``)."""
         self._require_open()
-        what = "create_allocation"
         if device is None and isinstance(context, Context):
             device = context.device
-        hdev = handle_of(device, f"{what}: device", (Device,), "device",
+        hdev = handle_of(device, "create_allocation: device", (Device,), "device",
                          hint="a Context goes in context=, its device is implied"
                          if isinstance(device, Context) else "")
-        hctx = handle_of(context, f"{what}: context", (Context,), "context")
-        size = uint(size, f"{what}: size (Size)")
-        alignment = uint(alignment, f"{what}: alignment (Alignment)", 32)
+        hctx = handle_of(context, "create_allocation: context", (Context,), "context")
+        size = uint(size, "create_allocation: size (Size)")
+        alignment = uint(alignment, "create_allocation: alignment (Alignment)", 32)
         if segments is None:
             mask = (1 << len(self._segments)) - 1
         elif isinstance(segments, int) and not isinstance(segments, bool):
-            mask = uint(segments, f"{what}: segments (the SupportedSegmentSet mask)", 32)
+            mask = uint(segments, "create_allocation: segments (SupportedSegmentSet)", 32)
         else:
             mask = 0
-            for i, sid in enumerate(_iterable(segments, f"{what}: segments")):
-                mask |= 1 << (integer(sid, f"{what}: segments[{i}] (a segment id)", 1, 32)
-                              - 1)
-        pref = list(_iterable(preferred, f"{what}: preferred"))
+            for i, sid in enumerate(_iterable(segments, "create_allocation: segments")):
+                if not (type(sid) is int and 1 <= sid <= 32):
+                    sid = integer(sid, f"create_allocation: segments[{i}] (a segment id)",
+                                  1, 32)
+                mask |= 1 << (sid - 1)
+        pref = list(_iterable(preferred, "create_allocation: preferred")) if preferred else []
         if len(pref) > 5:
-            raise ValueError(f"{what}: preferred holds at most five segment ids "
+            raise ValueError("create_allocation: preferred holds at most five segment ids "
                              f"(PreferredSegment.SegmentId0..4); got {len(pref)}")
-        pref = [integer(sid, f"{what}: preferred[{i}] (PreferredSegment.SegmentId{i})", 0, 31)
-                for i, sid in enumerate(pref)]
-        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION(
-            hAdapter=self._handle, hDevice=hdev, hContext=hctx,
-            hDriverAllocation=uint(driver_allocation,
-                                   f"{what}: driver_allocation (hDriverAllocation)"),
-            Size=size, Alignment=alignment, SupportedSegmentSet=mask,
-            EvictionSegmentSet=uint(eviction_segments,
-                                    f"{what}: eviction_segments (EvictionSegmentSet)", 32))
-        args.ContextAllocationFlags.SharedAcrossContexts = _flag(shared, f"{what}: shared")
-        args.ContextAllocationFlags.MapGpuVirtualAddress = _flag(map_va, f"{what}: map_va")
+        pref = [sid if type(sid) is int and 0 <= sid <= 31 else
+                integer(sid, f"create_allocation: preferred[{i}] "
+                        f"(PreferredSegment.SegmentId{i})", 0, 31) for i, sid in enumerate(pref)]
+        # every value is checked: set the ctypes fields directly
+        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION()
+        args.hAdapter, args.hDevice, args.hContext = self._handle, hdev, hctx
+        args.hDriverAllocation = uint(driver_allocation, "create_allocation: "
+                                      "driver_allocation (hDriverAllocation)")
+        args.Size, args.Alignment, args.SupportedSegmentSet = size, alignment, mask
+        args.EvictionSegmentSet = uint(eviction_segments, "create_allocation: "
+                                       "eviction_segments (EvictionSegmentSet)", 32)
+        cflags = args.ContextAllocationFlags
+        cflags.SharedAcrossContexts = _flag(shared, "create_allocation: shared")
+        cflags.MapGpuVirtualAddress = _flag(map_va, "create_allocation: map_va")
         for i, sid in enumerate(pref):
             setattr(args.PreferredSegment, f"SegmentId{i}", sid)
         if isinstance(flags, _Dict):
-            _desc.fill(args.Flags, flags, f"{what}: flags")
+            _desc.fill(args.Flags, flags, "create_allocation: flags")
         elif flags is not None:
-            args.Flags.Value = uint(flags, f"{what}: flags (DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
+            args.Flags.Value = uint(flags, "create_allocation: flags "
+                                    "(DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
         st = DxgkCbCreateContextAllocation(args)
         if st != STATUS_SUCCESS:
             raise DdiError(st, _explain.create_failure(self, st, args))
@@ -404,9 +411,11 @@ class Adapter(_Object):
             pages = max(_explain.allocation_pages(h) - offset, 0)
         else:
             pages = uint(pages, "map: pages (SizeInPages)")
-        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
-            BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
-            OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
+        # every value is checked above: set the ctypes fields directly
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION()
+        args.BaseAddress, args.MinimumAddress, args.MaximumAddress = base, minimum, maximum
+        args.hAllocation, args.OffsetInPages, args.SizeInPages = h, offset, pages
+        args.DriverProtection = driver_protection
         args.Protection.Value = protection
         va = DxgkCbMapContextAllocation(self._handle, args)
         if va == 0:

@@ -28,14 +28,18 @@ _INTS = {
 }
 
 
+_NOT_A_MEMBER = ("", 0, 0)
+
+
 class StructBase:
     """Behaviour shared by every generated struct/union class (mixed into ctypes)."""
 
     _dxgk_name_: str = ""
     _dxgk_abi_: str = ""
     _dxgk_members_: tuple[str, ...] = ()     # public top-level names, in declaration order
-    # integer members (not bitfields): name -> (lowest, highest, "64-bit unsigned")
-    _dxgk_ranges_: dict[str, tuple[int, int, str]] = {}
+    # every public member: an integer one (not a bitfield) -> (lowest, highest,
+    # "64-bit unsigned field"), any other -> None
+    _dxgk_ranges_: dict[str, tuple[int, int, str] | None] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -48,7 +52,12 @@ class StructBase:
         """Sets one member from a constructor keyword or a dict: an integer member takes
         only an int inside its range (TypeError / ValueError naming it, never a silent
         wrap; docs/behaviour.md section 8.6), a struct member a dict of its members."""
-        if key not in self._dxgk_members_:
+        r = self._dxgk_ranges_.get(key, _NOT_A_MEMBER)
+        if type(value) is int and r is not None and r is not _NOT_A_MEMBER \
+                and r[0] <= value <= r[1]:
+            setattr(self, key, value)               # the common case: an int that fits
+            return
+        if r is _NOT_A_MEMBER:
             raise TypeError(f"{self._dxgk_name_} has no member {key!r}")
         if isinstance(value, dict):
             target = getattr(self, key)
@@ -58,7 +67,6 @@ class StructBase:
             for k, v in value.items():
                 target._assign(k, v)
             return
-        r = self._dxgk_ranges_.get(key)
         if r is not None:
             value = integer(value, f"{_shown(self._dxgk_name_)}.{key}", r[0], r[1],
                             width=r[2])
@@ -109,7 +117,8 @@ def _bit_property(unit: str, shift: int, width: int, signed: bool, label: str) -
 
     def set_(self: Any, value: int) -> None:
         # a one-bit flag may be set from a bool; nothing is truncated into the field
-        value = integer(value, label, lo, hi, allow_bool=width == 1, width=kind)
+        if not (type(value) is int and lo <= value <= hi):
+            value = integer(value, label, lo, hi, allow_bool=width == 1, width=kind)
         cur = getattr(self, unit)
         setattr(self, unit, (cur & ~(mask << shift)) | ((value & mask) << shift))
 
@@ -161,7 +170,7 @@ class _Builder:
         public: list[str] = []
         cursor = 0
         units: dict[tuple[int, int], str] = {}
-        ranges: dict[str, tuple[int, int, str]] = {}
+        ranges: dict[str, tuple[int, int, str] | None] = {}
         anon_count = 0
 
         def pad_to(off: int) -> None:
@@ -224,7 +233,7 @@ class _Builder:
             "_dxgk_name_": name,
             "_dxgk_abi_": self.abi,
             "_dxgk_members_": tuple(public),
-            "_dxgk_ranges_": ranges,
+            "_dxgk_ranges_": {n: ranges.get(n) for n in public},
             "__module__": f"dxgk.structs.{self.abi}",
             "__qualname__": name,
         })
