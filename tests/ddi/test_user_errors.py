@@ -339,3 +339,24 @@ def test_create_and_reserve_failures_name_their_rule(env):
             e = _ddi_error(lambda: q.reserve(size, **kw))
             assert text in str(e) and "(docs/behaviour.md section 6.3)" in str(e), str(e)
     a.create_process(on_create=hook)
+
+
+def test_the_callbacks_refuse_objects_of_the_wrong_kind_as_handles(env):
+    a, p, d, c, h = env
+    m = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=1,
+                                               Protection={"Write": 1})
+    with pytest.raises(TypeError, match=r"hAdapter must be an int handle or a dxgk\.Adapter; "
+                                        r"got a dxgk\.Context"):
+        dxgk.DxgkCbMapContextAllocation(c, m)
+    with pytest.raises(TypeError, match=r"hAdapter must be .* got a dxgk\.Process"):
+        dxgk.DxgkCbDestroyContextAllocation(p, h)
+    with pytest.raises(TypeError, match=r"hAllocation must be an int handle; got a dxgk\.Device"):
+        dxgk.DxgkCbDestroyContextAllocation(a, d)
+    assert a.stats().mappings == 0
+    assert dxgk.DxgkCbMapContextAllocation(a, m) != 0            # an Adapter is fine
+    closed = dxgk.Adapter()
+    closed.close()                                                # a closed one: the DDI's answer
+    assert dxgk.DxgkCbMapContextAllocation(closed, m) == 0
+    assert dxgk.last_status() == dxgk.STATUS_INVALID_HANDLE
+    # a handle value of the wrong kind is the DDI's to judge, not a Python error
+    assert dxgk.DxgkCbDestroyContextAllocation(a.handle, d.handle) == dxgk.STATUS_INVALID_HANDLE
