@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import dxgk
-from dxgk import structs
+from dxgk import explain, structs
 
 KB, MB, GB, PAGE = 1 << 10, 1 << 20, 1 << 30, 4096
 U64 = r"0\.\.0xffffffffffffffff"
@@ -360,3 +360,15 @@ def test_the_callbacks_refuse_objects_of_the_wrong_kind_as_handles(env):
     assert dxgk.last_status() == dxgk.STATUS_INVALID_HANDLE
     # a handle value of the wrong kind is the DDI's to judge, not a Python error
     assert dxgk.DxgkCbDestroyContextAllocation(a.handle, d.handle) == dxgk.STATUS_INVALID_HANDLE
+
+
+def test_an_explanation_that_fails_still_gives_the_ddis_error(env, monkeypatch):
+    a, _, _, _, h = env
+    va = a.map(h, 16)
+
+    def broken(*args):
+        raise RuntimeError("inspection failed")
+    monkeypatch.setattr(explain, "read_ranges", broken)
+    e = _ddi_error(lambda: a.map(h, 16, base=va))
+    assert e.status == dxgk.STATUS_CONFLICTING_ADDRESSES
+    assert str(e) == "STATUS_CONFLICTING_ADDRESSES: map failed (docs/behaviour.md section 8.3)"
