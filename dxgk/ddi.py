@@ -51,6 +51,7 @@ from typing import Any, Final
 from . import structs
 from ._core import ffi, lib
 from ._ddi_docs import DDI_DOCS
+from .argcheck import described, integer
 from .layout import cached_layouts
 from .structs import StructBase
 
@@ -168,9 +169,8 @@ def x86_handle(handle: int) -> int:
 def host_handle(value: int) -> int:
     """The handle a 32-bit x86 value stands for: the handle behind an alias made by
     :func:`x86_handle`, else the value itself (zero-extended)."""
-    v = int(value)
-    if not 0 <= v <= 0xFFFFFFFF:
-        raise ValueError(f"an x86 handle is a 32-bit value; got {v:#x}")
+    v = integer(value, "host_handle: an x86 handle", 0, 0xFFFFFFFF,
+                width="32-bit unsigned value")
     return _alias_to_handle.get(v, v)
 
 
@@ -496,7 +496,21 @@ _RESERVE = _Spec("DxgkCbReserveGpuVirtualAddressRange",
                  "DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE", ("StartVirtualAddress",))
 
 
+_OBJECT_KINDS: Final[dict[int, str]] = {
+    lib.DXGK_VM_T_PROCESS: "process", lib.DXGK_VM_T_DEVICE: "device",
+    lib.DXGK_VM_T_CONTEXT: "context", lib.DXGK_VM_T_ALLOCATION: "allocation"}
+
+
 def _handle_arg(h: Any, abi: str | None, what: str) -> int:
+    """A callback's handle argument: an int, or (for hAdapter) a dxgk.Adapter. An object
+    layer object of another kind -- a Context given as hAdapter, a Device as hAllocation
+    -- is a TypeError; a handle *value* of the wrong kind is the DDI's to answer."""
+    if not isinstance(h, int) and hasattr(h, "handle"):
+        kind = _OBJECT_KINDS.get(lib.dxgk_vm_handle_type(_as_u64(h, what)))
+        if what != "hAdapter" or kind is not None:
+            expected = "an int handle or a dxgk.Adapter" if what == "hAdapter" \
+                else "an int handle"
+            raise TypeError(f"{what} must be {expected}; got {described(h)}")
     v = _as_u64(h, what)
     if abi == "x86" and v <= 0xFFFFFFFF:
         v = _alias_to_handle.get(v, v)

@@ -31,8 +31,11 @@ from collections.abc import Mapping as _Dict
 from typing import TYPE_CHECKING, Any
 
 from . import ddi as _ddi
+from . import description as _desc
+from . import explain as _explain
 from . import structs
 from ._core import ffi, lib
+from .argcheck import described, handle_of, integer, uint
 from .ddi import (
     STATUS_INVALID_HANDLE,
     STATUS_INVALID_PARAMETER,
@@ -89,10 +92,7 @@ __all__ = [
 ]
 
 _MSG = 512
-_KINDS = {"local": lib.DXGK_VM_SEG_LOCAL, "aperture": lib.DXGK_VM_SEG_APERTURE}
-_KIND_NAMES = {v: k for k, v in _KINDS.items()}
 _PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
-_MAX_LEVELS = 6
 
 
 class ClosedError(ValueError):
@@ -103,36 +103,39 @@ class ClosedError(ValueError):
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def _handle_of(obj: Any, what: str) -> int:
-    if obj is None:
-        return 0
-    if isinstance(obj, int):
-        return obj
-    h = getattr(obj, "handle", None)
-    if isinstance(h, int):
-        return h
-    raise TypeError(f"{what} must be a handle (int), a dxgk object or None; "
-                    f"got {type(obj).__name__}")
+def _allocation_handle(obj: Any, what: str, *, allow_none: bool = True) -> int:
+    """An allocation argument: a handle (int), or None for "no allocation"."""
+    return handle_of(obj, what, (), "allocation", allow_none=allow_none)
 
 
-def _fill(target: Any, values: _Dict[str, Any], what: str) -> None:
-    for k, v in values.items():
-        try:
-            target._assign(k, v)
-        except TypeError as e:
-            raise TypeError(f"{what}: {e}") from None
+def _flag(value: Any, what: str) -> int:
+    """A yes/no keyword: a bool, or the int 0 or 1."""
+    if value is True or value is False:
+        return int(value)
+    return integer(value, what, 0, 1, allow_bool=True)
 
 
 def _record(event: str, *args: Any) -> None:
-    """Tells an active trace recorder (``dxgk.record``) about an object event."""
+    """Tells an active trace recorder (``dxgk.record``) about an event that makes no C
+    call of its own (an adapter just created)."""
     rec = _ddi._recorder
     if rec is not None:
         rec.event(event, *args)
 
 
+def _obj_call(event: str, fn: Callable[..., int], *args: Any) -> int:
+    """Makes one object-layer C call, ``fn(*args)``; while a trace is being recorded the
+    recorder makes it and writes its ``event`` line under one lock, so that the line
+    lands where the core executed the call (another thread's call cannot come between)."""
+    rec = _ddi._recorder
+    if rec is None:
+        return fn(*args)
+    return rec.object_call(event, fn, *args)
+
+
 def _destroy_adapter(handle: int) -> None:
     # weakref.finalize callback: must never raise (the adapter may be gone already).
-    _record("adapter_destroy", handle, lib.dxgk_vm_adapter_destroy(handle))
+    _obj_call("adapter_destroy", lib.dxgk_vm_adapter_destroy, handle)
 
 
 class _Object(abc.ABC):
@@ -193,10 +196,13 @@ class _Object(abc.ABC):
         return f"<dxgk.{type(self).__name__} {self._handle:#018x}{state}>"
 
 
+def _iterable(value: Any, what: str) -> Iterable[Any]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
+    return value
+
+
 # ---- Adapter -------------------------------------------------------------------------------
-
-
-SegmentSpec = Segment | _Dict[str, Any]
 
 
 class Adapter(_Object):
@@ -214,30 +220,14 @@ class Adapter(_Object):
     _type = lib.DXGK_VM_T_ADAPTER
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
-                 segments: Sequence[SegmentSpec] | None = None) -> None:
-        dcaps = structs.DXGK_GPUMMUCAPS()
-        dlevels = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * _MAX_LEVELS)()
-        dsegs = ffi.new("dxgk_vm_segment_desc[]", lib.DXGK_VM_MAX_SEGMENTS)
-        nseg = ffi.new("uint32_t *")
-        lib.dxgk_vm_default_desc(ffi.from_buffer(dcaps), ffi.from_buffer(dlevels), dsegs, nseg)
-
-        c = self._caps_from(caps, dcaps, levels)
-        lv = self._levels_from(levels, dlevels, c.PageTableLevelCount)
-        segs = self._segments_from(segments, dsegs, nseg[0])
-
-        n = len(lv)
-        lbuf = (structs.DXGK_PAGE_TABLE_LEVEL_DESC * max(n, _MAX_LEVELS))(*lv)
-        sbuf = ffi.new("dxgk_vm_segment_desc[]", max(len(segs), 1))
-        for i, s in enumerate(segs):
-            sbuf[i].id = i + 1
-            sbuf[i].kind = _KINDS[s.kind]
-            sbuf[i].size = s.size
-            sbuf[i].page_size = s.page_size
+                 segments: Sequence[_desc.SegmentSpec] | None = None) -> None:
+        c, lv, segs = _desc.description(caps, levels, segments)
+        lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
         out_s = ffi.new("uint64_t *")
         msg = ffi.new("char[]", _MSG)
-        st = lib.dxgk_vm_adapter_create(ffi.from_buffer(c), ffi.from_buffer(lbuf), sbuf,
-                                        len(segs), out_a, out_s, msg, _MSG) & 0xFFFFFFFF
+        st = lib.dxgk_vm_adapter_create(ffi.from_buffer(c), lbuf, sbuf, len(segs), out_a,
+                                        out_s, msg, _MSG) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             text = ffi.string(msg).decode(errors="replace")
             if st == STATUS_INVALID_PARAMETER:
@@ -252,79 +242,6 @@ class Adapter(_Object):
         self._segments = tuple(segs)
         self._finalizer = weakref.finalize(self, _destroy_adapter, self._handle)
         _record("adapter", self)
-
-    # -- description --
-
-    @staticmethod
-    def _caps_from(caps: Any, defaults: Any, levels: Sequence[Any] | None) -> Any:
-        cls = structs.DXGK_GPUMMUCAPS
-        if isinstance(caps, cls):
-            return cls.from_buffer_copy(caps)
-        if caps is not None and not isinstance(caps, _Dict):
-            raise TypeError(f"caps must be a dxgk.structs.DXGK_GPUMMUCAPS or a dict of its "
-                            f"fields; got {type(caps).__name__}")
-        c = cls.from_buffer_copy(defaults)
-        given = dict(caps or {})
-        if levels is not None:
-            bits = []
-            for lv in levels:
-                b = lv.get("PageTableIndexBitCount") if isinstance(lv, _Dict) \
-                    else getattr(lv, "PageTableIndexBitCount", None)
-                bits.append(9 if b is None else int(b))
-            given.setdefault("PageTableLevelCount", len(bits))
-            given.setdefault("VirtualAddressBitCount", 12 + sum(bits))
-        _fill(c, given, "caps")
-        return c
-
-    @staticmethod
-    def _levels_from(levels: Sequence[Any] | None, defaults: Any, count: int) -> list[Any]:
-        cls = structs.DXGK_PAGE_TABLE_LEVEL_DESC
-        if levels is None:          # a count outside 2..6 is left for the core to reject
-            n = count if 1 <= count <= _MAX_LEVELS else _MAX_LEVELS
-            return [cls.from_buffer_copy(defaults[min(i, 3)]) for i in range(n)]
-        out = []
-        for i, lv in enumerate(levels):
-            if isinstance(lv, cls):
-                out.append(cls.from_buffer_copy(lv))
-            elif isinstance(lv, _Dict):
-                d = cls.from_buffer_copy(defaults[0])
-                _fill(d, lv, f"levels[{i}]")
-                out.append(d)
-            else:
-                raise TypeError(f"levels[{i}] must be a dxgk.structs.DXGK_PAGE_TABLE_LEVEL_DESC "
-                                f"or a dict of its fields; got {type(lv).__name__}")
-        if count != len(out):
-            raise ValueError(f"invalid adapter description: caps.PageTableLevelCount is "
-                             f"{count} but {len(out)} level descriptions were given")
-        return out
-
-    @staticmethod
-    def _segments_from(segments: Sequence[SegmentSpec] | None, defaults: Any,
-                       n: int) -> list[Segment]:
-        if segments is None:
-            return [Segment(int(defaults[i].size), int(defaults[i].page_size),
-                            _KIND_NAMES[defaults[i].kind]) for i in range(n)]
-        out = []
-        for i, s in enumerate(segments):
-            if isinstance(s, _Dict):
-                try:
-                    s = Segment(**s)
-                except TypeError as e:
-                    raise TypeError(f"segments[{i}]: {e}") from None
-            if not isinstance(s, Segment):
-                raise TypeError(f"segments[{i}] must be a dxgk.Segment or a dict of its "
-                                f"fields; got {type(s).__name__}")
-            if s.kind not in _KINDS:
-                raise ValueError(f"segments[{i}].kind must be 'local' or 'aperture'; "
-                                 f"got {s.kind!r}")
-            if not (0 <= s.size < 1 << 64 and 0 <= s.page_size < 1 << 32):
-                raise ValueError(f"segments[{i}]: size/page_size out of range")
-            out.append(s)
-        if len(out) > lib.DXGK_VM_MAX_SEGMENTS:
-            raise ValueError(f"invalid adapter description: at most "
-                             f"{lib.DXGK_VM_MAX_SEGMENTS} segments (PTE.Segment is 5 bits); "
-                             f"got {len(out)}")
-        return out
 
     @property
     def caps(self) -> Any:
@@ -368,26 +285,25 @@ class Adapter(_Object):
         """Creates a process (a GPU VA space). ``on_create(process)`` runs while the process
         is being created -- the stand-in for DxgkDdiCreateProcess and the only time
         ``DxgkCbReserveGpuVirtualAddressRange`` accepts it. No lock is held during the hook.
-        If the hook raises, or returns a failure NTSTATUS, the process is destroyed; the
-        exception is re-raised (a status becomes a :class:`DdiError`)."""
+        A hook fails by raising: the process is then destroyed (its reservations with it)
+        and the exception propagates. Its return value is ignored, whatever it is -- so
+        ``on_create=lambda p: p.reserve(...)``, which returns a VA, is a normal hook
+        (docs/behaviour.md section 6.3)."""
         self._require_open()
+        if on_create is not None and not callable(on_create):
+            raise TypeError(f"create_process: on_create must be a callable taking the "
+                            f"dxgk.Process, or None; got {described(on_create)}")
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_process_begin(self._handle, out) & 0xFFFFFFFF
-        _record("process_begin", self._handle, int(out[0]), st)
+        st = _obj_call("process_begin", lib.dxgk_vm_process_begin, self._handle, out)
         self._check(st)
         p = Process(self, int(out[0]))
         if on_create is not None:
             try:
-                result = on_create(p)
+                on_create(p)            # its return value is ignored (docs/behaviour.md 6.3)
             except BaseException:
-                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
+                _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 0)
                 raise
-            if isinstance(result, int) and not isinstance(result, bool) \
-                    and result & 0x80000000:
-                _record("process_end", p._handle, 0, lib.dxgk_vm_process_end(p._handle, 0))
-                raise DdiError(result, "on_create failed; the process was destroyed")
-        st = lib.dxgk_vm_process_end(p._handle, 1) & 0xFFFFFFFF
-        _record("process_end", p._handle, 1, st)
+        st = _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 1) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             raise (p._closed_error() if st == STATUS_INVALID_HANDLE
                    else DdiError(st, "finishing process creation"))
@@ -413,32 +329,51 @@ class Adapter(_Object):
         self._require_open()
         if device is None and isinstance(context, Context):
             device = context.device
+        hdev = handle_of(device, "create_allocation: device", (Device,), "device",
+                         hint="a Context goes in context=, its device is implied"
+                         if isinstance(device, Context) else "")
+        hctx = handle_of(context, "create_allocation: context", (Context,), "context")
+        size = uint(size, "create_allocation: size (Size)")
+        alignment = uint(alignment, "create_allocation: alignment (Alignment)", 32)
         if segments is None:
             mask = (1 << len(self._segments)) - 1
-        elif isinstance(segments, int):
-            mask = segments
+        elif isinstance(segments, int) and not isinstance(segments, bool):
+            mask = uint(segments, "create_allocation: segments (SupportedSegmentSet)", 32)
         else:
             mask = 0
-            for sid in segments:
-                mask |= 1 << (int(sid) - 1)
-        if len(preferred) > 5:
-            raise ValueError("PreferredSegment holds at most five segment ids")
-        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION(
-            hAdapter=self._handle, hDevice=_handle_of(device, "device"),
-            hContext=_handle_of(context, "context"), hDriverAllocation=driver_allocation,
-            Size=size, Alignment=alignment, SupportedSegmentSet=mask,
-            EvictionSegmentSet=eviction_segments)
-        args.ContextAllocationFlags.SharedAcrossContexts = int(bool(shared))
-        args.ContextAllocationFlags.MapGpuVirtualAddress = int(bool(map_va))
-        for i, sid in enumerate(preferred):
-            setattr(args.PreferredSegment, f"SegmentId{i}", int(sid))
+            for i, sid in enumerate(_iterable(segments, "create_allocation: segments")):
+                if not (type(sid) is int and 1 <= sid <= 32):
+                    sid = integer(sid, f"create_allocation: segments[{i}] (a segment id)",
+                                  1, 32)
+                mask |= 1 << (sid - 1)
+        pref = list(_iterable(preferred, "create_allocation: preferred")) if preferred else []
+        if len(pref) > 5:
+            raise ValueError("create_allocation: preferred holds at most five segment ids "
+                             f"(PreferredSegment.SegmentId0..4); got {len(pref)}")
+        pref = [sid if type(sid) is int and 0 <= sid <= 31 else
+                integer(sid, f"create_allocation: preferred[{i}] "
+                        f"(PreferredSegment.SegmentId{i})", 0, 31) for i, sid in enumerate(pref)]
+        # every value is checked: set the ctypes fields directly
+        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION()
+        args.hAdapter, args.hDevice, args.hContext = self._handle, hdev, hctx
+        args.hDriverAllocation = uint(driver_allocation, "create_allocation: "
+                                      "driver_allocation (hDriverAllocation)")
+        args.Size, args.Alignment, args.SupportedSegmentSet = size, alignment, mask
+        args.EvictionSegmentSet = uint(eviction_segments, "create_allocation: "
+                                       "eviction_segments (EvictionSegmentSet)", 32)
+        cflags = args.ContextAllocationFlags
+        cflags.SharedAcrossContexts = _flag(shared, "create_allocation: shared")
+        cflags.MapGpuVirtualAddress = _flag(map_va, "create_allocation: map_va")
+        for i, sid in enumerate(pref):
+            setattr(args.PreferredSegment, f"SegmentId{i}", sid)
         if isinstance(flags, _Dict):
-            _fill(args.Flags, flags, "flags")
+            _desc.fill(args.Flags, flags, "create_allocation: flags")
         elif flags is not None:
-            args.Flags.Value = int(flags)
+            args.Flags.Value = uint(flags, "create_allocation: flags "
+                                    "(DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
         st = DxgkCbCreateContextAllocation(args)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbCreateContextAllocation(Size={size:#x})")
+            raise DdiError(st, _explain.create_failure(self, st, args))
         return int(args.hAllocation)
 
     def map(self, allocation: int | None, pages: int | None = None, *, offset: int = 0,
@@ -453,51 +388,76 @@ class Adapter(_Object):
         allocation (None) and needs ``pages``. ``protection`` (a raw Value) overrides the
         write/execute/zero/no_access/system_use_only keywords."""
         self._require_open()
-        h = allocation or 0
-        if pages is None:
-            if not h:
-                raise ValueError("a Zero / NoAccess mapping needs pages=")
-            pages = self.allocation(h).pages - offset
+        h = _allocation_handle(allocation, "map: allocation")
+        offset = uint(offset, "map: offset (OffsetInPages)")
+        base = uint(base, "map: base (BaseAddress)")
+        minimum = uint(minimum, "map: minimum (MinimumAddress)")
+        maximum = uint(maximum, "map: maximum (MaximumAddress)")
+        driver_protection = uint(driver_protection, "map: driver_protection (DriverProtection)")
         if protection is None:
             b = PROTECTION_BITS
-            protection = ((b["Write"] if write else 0) | (b["Execute"] if execute else 0)
-                          | (b["Zero"] if zero else 0) | (b["NoAccess"] if no_access else 0)
-                          | (b["SystemUseOnly"] if system_use_only else 0))
-        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
-            BaseAddress=base, MinimumAddress=minimum, MaximumAddress=maximum, hAllocation=h,
-            OffsetInPages=offset, SizeInPages=pages, DriverProtection=driver_protection)
+            protection = ((b["Write"] if _flag(write, "map: write") else 0)
+                          | (b["Execute"] if _flag(execute, "map: execute") else 0)
+                          | (b["Zero"] if _flag(zero, "map: zero") else 0)
+                          | (b["NoAccess"] if _flag(no_access, "map: no_access") else 0)
+                          | (b["SystemUseOnly"] if _flag(system_use_only,
+                                                         "map: system_use_only") else 0))
+        else:
+            protection = uint(protection, "map: protection (Protection.Value)")
+        derived = pages is None
+        if derived:
+            if not h:
+                raise ValueError("map: a Zero / NoAccess range has no allocation to take its "
+                                 "size from; give pages=")
+            # the rest of the allocation from offset; none left (or no live allocation):
+            # 0 pages, which the DDI refuses and the error explains
+            pages = max(_explain.allocation_pages(h) - offset, 0)
+        else:
+            pages = uint(pages, "map: pages (SizeInPages)")
+        # every value is checked above: set the ctypes fields directly
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION()
+        args.BaseAddress, args.MinimumAddress, args.MaximumAddress = base, minimum, maximum
+        args.hAllocation, args.OffsetInPages, args.SizeInPages = h, offset, pages
+        args.DriverProtection = driver_protection
         args.Protection.Value = protection
         va = DxgkCbMapContextAllocation(self._handle, args)
         if va == 0:
-            raise DdiError(last_status(), f"DxgkCbMapContextAllocation(hAllocation={h:#x}, "
-                                          f"SizeInPages={pages}, BaseAddress={base:#x})")
+            st = last_status()
+            raise DdiError(st, _explain.map_failure(self, st, args, derived))
         return va
 
     def destroy_allocation(self, allocation: int) -> None:
         """DxgkCbDestroyContextAllocation; raises :class:`DdiError` on failure."""
         self._require_open()
-        st = DxgkCbDestroyContextAllocation(self._handle, allocation)
+        h = _allocation_handle(allocation, "destroy_allocation: allocation")
+        st = DxgkCbDestroyContextAllocation(self._handle, h)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbDestroyContextAllocation({allocation:#x})")
+            raise DdiError(st, _explain.handle_failure(self, "destroy_allocation", st, h))
 
     def update_allocation(self, allocation: int, data: Any = None) -> None:
         """DxgkCbUpdateContextAllocation with ``data`` (any bytes-like object, or None) as
         the private driver data; raises :class:`DdiError` on failure."""
         self._require_open()
+        h = _allocation_handle(allocation, "update_allocation: allocation")
         keep = None
         ptr = size = 0
         if data is not None:
-            mv = memoryview(data)
+            try:
+                mv = memoryview(data)
+            except TypeError:
+                raise TypeError(f"update_allocation: data must be a bytes-like object or "
+                                f"None; got {described(data)}") from None
             size = mv.nbytes
             if size:
                 keep = ffi.from_buffer(mv)
                 ptr = int(ffi.cast("uintptr_t", keep))
         args = structs.DXGKARGCB_UPDATECONTEXTALLOCATION(
-            hAllocation=allocation, pPrivateDriverData=ptr, PrivateDriverDataSize=size)
+            hAllocation=h, pPrivateDriverData=ptr,
+            PrivateDriverDataSize=uint(size, "update_allocation: len(data)", 32))
         st = DxgkCbUpdateContextAllocation(self._handle, args)
         del keep
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbUpdateContextAllocation({allocation:#x})")
+            raise DdiError(st, _explain.handle_failure(self, "update_allocation", st, h))
 
     def interface(self) -> Any:
         """A ``structs.DXGKRNL_INTERFACE`` filled as Dxgkrnl hands it to a driver: Size,
@@ -514,7 +474,7 @@ class Adapter(_Object):
         """The context allocation with this handle (:class:`DdiError`
         STATUS_INVALID_HANDLE if it is not a live allocation of this adapter)."""
         self._require_open()
-        h = int(allocation)
+        h = _allocation_handle(allocation, "allocation: allocation", allow_none=False)
         if lib.dxgk_vm_adapter_of(h) != self._handle:
             raise DdiError(STATUS_INVALID_HANDLE,
                            f"{h:#x} is not a live allocation of {self!r}")
@@ -527,13 +487,14 @@ class Adapter(_Object):
     def segment(self, segment_id: int) -> SegmentInfo:
         """Segment ``segment_id`` (1-based) with its current usage."""
         self._require_open()
+        segment_id = integer(segment_id, "segment: segment_id", -(1 << 63), (1 << 63) - 1)
         if not 1 <= segment_id <= len(self._segments):
             raise ValueError(f"no segment {segment_id}: this adapter has segments "
                              f"1..{len(self._segments)}")
         out = ffi.new("dxgk_vm_segment_info *")
         self._check(lib.dxgk_vm_get_segment_info(self._handle, segment_id, out))
         o = out[0]
-        return SegmentInfo(int(o.id), _KIND_NAMES.get(o.kind, str(o.kind)), int(o.size),
+        return SegmentInfo(int(o.id), _desc.KIND_NAMES.get(o.kind, str(o.kind)), int(o.size),
                            int(o.page_size), int(o.used_bytes), int(o.table_bytes),
                            int(o.largest_hole))
 
@@ -616,15 +577,14 @@ class Process(_Object):
         reservations. Idempotent. The system process lives as long as its adapter."""
         if self._system:
             raise ValueError("the system process is destroyed only with its adapter")
-        st = lib.dxgk_vm_process_destroy(self._handle)  # a dead handle: nothing to do
-        _record("process_destroy", self._handle, st)
+        _obj_call("process_destroy", lib.dxgk_vm_process_destroy, self._handle)
+        # (a dead handle: nothing to do)
 
     def create_device(self) -> Device:
         """A new device in this process (its allocations map into this VA space).
         ``MemoryError`` when the core has no memory for it (docs/behaviour.md 8.5)."""
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_device_create(self._handle, out)
-        _record("device_create", self._handle, int(out[0]), st)
+        st = _obj_call("device_create", lib.dxgk_vm_device_create, self._handle, out)
         self._check(st)
         return Device(self, int(out[0]))
 
@@ -635,11 +595,13 @@ class Process(_Object):
         :class:`DdiError`."""
         self._require_open()
         args = structs.DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE(
-            hDxgkProcess=self._handle, SizeInBytes=size, Alignment=alignment,
-            BaseAddress=base, Flags=int(bool(allow_user_mode_mapping)))
+            hDxgkProcess=self._handle, SizeInBytes=uint(size, "reserve: size (SizeInBytes)"),
+            Alignment=uint(alignment, "reserve: alignment (Alignment)", 32),
+            BaseAddress=uint(base, "reserve: base (BaseAddress)"),
+            Flags=_flag(allow_user_mode_mapping, "reserve: allow_user_mode_mapping"))
         st = DxgkCbReserveGpuVirtualAddressRange(self._adapter._handle, args)
         if st != STATUS_SUCCESS:
-            raise DdiError(st, f"DxgkCbReserveGpuVirtualAddressRange(SizeInBytes={size:#x})")
+            raise DdiError(st, _explain.reserve_failure(self._adapter, self, st, args))
         return int(args.StartVirtualAddress)
 
     # -- translation --
@@ -647,6 +609,7 @@ class Process(_Object):
     def translate(self, va: int) -> Translation:
         """The page-table walk for ``va`` (docs/behaviour.md 7), level by level. A VA outside the
         address space is simply not mapped (invalid, no levels), as in translate_many."""
+        va = uint(va, "translate: va")
         out = ffi.new("dxgk_pt_walk_result *")
         st = lib.dxgk_vm_walk(self._handle, va, out) & 0xFFFFFFFF
         if st == STATUS_INVALID_PARAMETER:     # beyond 2^VirtualAddressBitCount: unmapped
@@ -672,15 +635,24 @@ class Process(_Object):
         C record ``dxgk_pt_xlate``, written in place."""
         import numpy as np
 
+        if isinstance(vas, (str, bytes)):
+            raise TypeError(f"translate_many takes an array of integer VAs; got "
+                            f"{described(vas)}")
         a = np.asarray(vas)
         if a.dtype != np.uint64:
-            if a.dtype.kind not in "iu" and not (a.dtype == object or a.size == 0):
+            if a.dtype == object:           # Python ints (or anything): each one checked
+                a = np.array([uint(v, f"translate_many: vas[{i}]")
+                              for i, v in enumerate(a.reshape(-1))],
+                             dtype=np.uint64).reshape(a.shape)
+            elif a.dtype.kind not in "iu" and a.size:
                 raise TypeError(f"translate_many takes an array of integer VAs; got dtype "
                                 f"{a.dtype}")
-            if a.dtype.kind == "i" and a.size and a.min() < 0:
-                raise ValueError("translate_many: negative VA")
+            elif a.dtype.kind == "i" and a.size and a.min() < 0:
+                raise ValueError(f"translate_many: a VA cannot be negative (it is a 64-bit "
+                                 f"unsigned value); got {int(a.min())}")
             a = a.astype(np.uint64)
-        a = np.ascontiguousarray(a)
+        if not a.flags.c_contiguous:        # (np.ascontiguousarray would make a 0-d array 1-d)
+            a = a.copy(order="C")
         out = np.empty(a.shape, dtype=xlate_dtype())
         if a.size:
             self._check(lib.dxgk_vm_translate_many(
@@ -739,14 +711,13 @@ class Device(_Object):
 
     def close(self) -> None:
         """Destroys the device with its contexts and the allocations created on it."""
-        _record("device_destroy", self._handle, lib.dxgk_vm_device_destroy(self._handle))
+        _obj_call("device_destroy", lib.dxgk_vm_device_destroy, self._handle)
 
     def create_context(self) -> Context:
         """A new context on this device. ``MemoryError`` when the core has no memory
         for it."""
         out = ffi.new("uint64_t *")
-        st = lib.dxgk_vm_context_create(self._handle, out)
-        _record("context_create", self._handle, int(out[0]), st)
+        st = _obj_call("context_create", lib.dxgk_vm_context_create, self._handle, out)
         self._check(st)
         return Context(self, int(out[0]))
 
@@ -782,7 +753,7 @@ class Context(_Object):
 
     def close(self) -> None:
         """Destroys the context and the allocations created for it."""
-        _record("context_destroy", self._handle, lib.dxgk_vm_context_destroy(self._handle))
+        _obj_call("context_destroy", lib.dxgk_vm_context_destroy, self._handle)
 
     def create_allocation(self, size: int, **kw: Any) -> int:
         """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""

@@ -261,13 +261,14 @@ def _processes(g: _Driver, rec: Any, calls: int) -> None:
             plan.append((size, align, base))
         fail = rng.random() < 0.05
 
-        def hook(proc: Any, plan: list[tuple[int, int, int]] = plan, fail: bool = fail) -> int:
+        def hook(proc: Any, plan: list[tuple[int, int, int]] = plan, fail: bool = fail) -> None:
             for size, align, base in plan:
                 args = structs.DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE(
                     hDxgkProcess=proc.handle, SizeInBytes=size, Alignment=align,
                     BaseAddress=base, Flags=int(rng.random() < 0.5))
                 ddi.DxgkCbReserveGpuVirtualAddressRange(a.handle, args)
-            return ddi.STATUS_NO_MEMORY if fail else 0
+            if fail:                                     # the driver refuses the process
+                raise ddi.DdiError(ddi.STATUS_NO_MEMORY, "refused by the workload's hook")
 
         try:
             proc = a.create_process(on_create=hook)

@@ -10,10 +10,12 @@ record through delegating properties (`args.Protection.Write`).
 from __future__ import annotations
 
 import ctypes
+import re
 import sys
 import types
 from typing import Any, Callable, Iterator
 
+from ..argcheck import integer
 from ..layout import cached_layouts
 
 __all__ = ["StructBase", "StructNamespace"]
@@ -26,12 +28,18 @@ _INTS = {
 }
 
 
+_NOT_A_MEMBER = ("", 0, 0)
+
+
 class StructBase:
     """Behaviour shared by every generated struct/union class (mixed into ctypes)."""
 
     _dxgk_name_: str = ""
     _dxgk_abi_: str = ""
     _dxgk_members_: tuple[str, ...] = ()     # public top-level names, in declaration order
+    # every public member: an integer one (not a bitfield) -> (lowest, highest,
+    # "64-bit unsigned field"), any other -> None
+    _dxgk_ranges_: dict[str, tuple[int, int, str] | None] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -41,7 +49,15 @@ class StructBase:
             self._assign(key, value)
 
     def _assign(self, key: str, value: Any) -> None:
-        if key not in self._dxgk_members_:
+        """Sets one member from a constructor keyword or a dict: an integer member takes
+        only an int inside its range (TypeError / ValueError naming it, never a silent
+        wrap; docs/behaviour.md section 8.6), a struct member a dict of its members."""
+        r = self._dxgk_ranges_.get(key, _NOT_A_MEMBER)
+        if type(value) is int and r is not None and r is not _NOT_A_MEMBER \
+                and r[0] <= value <= r[1]:
+            setattr(self, key, value)               # the common case: an int that fits
+            return
+        if r is _NOT_A_MEMBER:
             raise TypeError(f"{self._dxgk_name_} has no member {key!r}")
         if isinstance(value, dict):
             target = getattr(self, key)
@@ -51,6 +67,9 @@ class StructBase:
             for k, v in value.items():
                 target._assign(k, v)
             return
+        if r is not None:
+            value = integer(value, f"{_shown(self._dxgk_name_)}.{key}", r[0], r[1],
+                            width=r[2])
         setattr(self, key, value)
 
     @classmethod
@@ -94,15 +113,22 @@ def _bit_property(unit: str, shift: int, width: int, signed: bool, label: str) -
             v -= 1 << width
         return v
 
+    kind = f"{width}-bit {'signed' if signed else 'unsigned'} bitfield"
+
     def set_(self: Any, value: int) -> None:
-        value = int(value)
-        if not lo <= value <= hi:
-            raise ValueError(f"{label} is a {width}-bit {'signed' if signed else 'unsigned'} "
-                             f"bitfield: {value} is outside [{lo}, {hi}]")
+        # a one-bit flag may be set from a bool; nothing is truncated into the field
+        if not (type(value) is int and lo <= value <= hi):
+            value = integer(value, label, lo, hi, allow_bool=width == 1, width=kind)
         cur = getattr(self, unit)
         setattr(self, unit, (cur & ~(mask << shift)) | ((value & mask) << shift))
 
     return property(get, set_, doc=f"bits {shift}..{shift + width - 1} of a storage unit")
+
+
+def _shown(name: str) -> str:
+    """A generated record's name as a message shows it: an anonymous struct or union
+    (``DXGK_GPUMMUCAPS_anon0_anon0``) by the record that holds it."""
+    return re.sub(r"_anon\d+", "", name)
 
 
 def _delegate(anon: str, name: str) -> property:
@@ -144,6 +170,7 @@ class _Builder:
         public: list[str] = []
         cursor = 0
         units: dict[tuple[int, int], str] = {}
+        ranges: dict[str, tuple[int, int, str] | None] = {}
         anon_count = 0
 
         def pad_to(off: int) -> None:
@@ -167,7 +194,8 @@ class _Builder:
                     fields.append((unit, _INTS[(t["size"], False)]))
                 if m["name"]:
                     ns[m["name"]] = _bit_property(unit, m["bit_offset"], m["bit_width"],
-                                                  bool(t.get("signed")), f"{name}.{m['name']}")
+                                                  bool(t.get("signed")),
+                                                  f"{_shown(name)}.{m['name']}")
                     public.append(m["name"])
                 continue
             fname = m["name"]
@@ -182,6 +210,13 @@ class _Builder:
                         public.append(inner)
             else:
                 public.append(fname)
+                if t["k"] in ("int", "enum", "ptr"):
+                    bits = 8 * t["size"]
+                    if t["k"] != "ptr" and t.get("signed"):
+                        ranges[fname] = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1,
+                                         f"{bits}-bit signed field")
+                    else:
+                        ranges[fname] = (0, (1 << bits) - 1, f"{bits}-bit unsigned field")
             if not is_union:
                 pad_to(off)
                 cursor = off + t["size"]
@@ -198,6 +233,7 @@ class _Builder:
             "_dxgk_name_": name,
             "_dxgk_abi_": self.abi,
             "_dxgk_members_": tuple(public),
+            "_dxgk_ranges_": {n: ranges.get(n) for n in public},
             "__module__": f"dxgk.structs.{self.abi}",
             "__qualname__": name,
         })

@@ -10,8 +10,9 @@ facade and :mod:`dxgk.model` call), :func:`record`, and the header's
 ``interface_version`` / ``dxgk`` fields.
 
 Invariant kept: one recording at a time per process, and the lines are in the order in
-which the C core executed the calls -- each call and its line are written under one lock,
-and an object event raised in the middle of a call is written after that call's line. An
+which the C core executed the calls -- each call, DDI or object-layer
+(:meth:`Recorder.object_call`), runs and writes its line under one lock, and an object
+event raised in the middle of a call is written after that call's line. An
 object the trace created is always written as its name, never as its handle value, so the
 same workload gives the same bytes.
 """
@@ -53,10 +54,10 @@ class Recorder:
     ``__enter__`` and ``__exit__``; see :func:`record`).
 
     Calls are serialised while recording (one lock around each call and its line), so
-    the order of the lines is the order in which the C core executed them. Object-layer
-    events are written when they complete. Objects created before recording began are
-    unknown to the trace: their handles are written as raw integers
-    (``foreign_handles`` counts them) and a replay will not find them.
+    the order of the lines is the order in which the C core executed them; the object
+    layer's creates and destroys run under the same lock (:meth:`object_call`). Objects
+    created before recording began are unknown to the trace: their handles are written
+    as raw integers (``foreign_handles`` counts them) and a replay will not find them.
     """
 
     def __init__(self, target: str | os.PathLike[str] | IO[str], *,
@@ -174,10 +175,10 @@ class Recorder:
             try:
                 return spec.call(invoke, args, abi, ddi._status_ok)
             finally:
-                self._depth -= 1
                 if got:                  # the C call happened (even if write-back raised)
                     self.calls += 1
                     self._write(line())
+                self._depth -= 1
                 if not self._depth:
                     self._flush_pending()
 
@@ -293,12 +294,35 @@ class Recorder:
                         f'"result":{{"status":{_status_json(st)}}}}}')
         return st
 
-    # -- the object layer's hooks (dxgk.model calls event() while recording) --
+    # -- the object layer's hooks (dxgk.model calls these while recording) --
+
+    def object_call(self, kind: str, fn: Callable[..., int], *args: Any) -> int:
+        """Runs one object-layer C call, ``fn(*args)``, and writes its ``kind`` event line,
+        both under the recorder's lock: the line is where the core executed the call,
+        whatever the calling thread does next. An out-pointer among ``args`` (a cffi
+        ``uint64_t *``) is read after the call. Returns ``fn``'s status."""
+        with self._lock:
+            pending = self._pending     # (empty unless inside a call: left for it)
+            self._depth += 1            # an event raised from here on waits in _pending
+            try:
+                st = fn(*args)
+                if kind not in _DESTROY_EVENTS or args[0] in self._names:
+                    mark = len(pending)  # (a destroy of an object the trace never knew:
+                    self.events += 1     # no line)
+                    line = getattr(self, "_ev_" + kind)(*args, st)
+                    if self._depth > 1:  # inside a call (a garbage-collected adapter):
+                        pending.insert(mark, line)          # after that call's line
+                    else:
+                        self._write(line)
+            finally:
+                self._depth -= 1
+            if pending and not self._depth:
+                self._flush_pending()
+            return st
 
     def event(self, kind: str, *args: Any) -> None:
+        """Writes an event that needs no C call of its own (an adapter just created)."""
         with self._lock:
-            if kind.endswith("_destroy") and args[0] not in self._names:
-                return      # an object the trace never knew (say, garbage-collected now)
             self._emit_event(getattr(self, "_ev_" + kind)(*args))
 
     def _ev_adapter(self, adapter: Any) -> str:
@@ -314,8 +338,10 @@ class Recorder:
     def _ev_adapter_destroy(self, handle: int, status: int) -> str:
         return self._simple("adapter_destroy", "adapter", handle, status)
 
-    def _ev_process_begin(self, adapter: int, process: int, status: int) -> str:
-        p = f'"{self._define("P", process)}"' if status == 0 and process else "null"
+    def _ev_process_begin(self, adapter: int, out: Any, status: int) -> str:
+        process = int(out[0])
+        p = f'"{self._define("P", process)}"' if (status & _MASK32) == 0 and process \
+            else "null"
         return (f'{{"event":"process_begin","adapter":{self._ref(adapter)},"process":{p},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
 
@@ -327,14 +353,16 @@ class Recorder:
     def _ev_process_destroy(self, handle: int, status: int) -> str:
         return self._simple("process_destroy", "process", handle, status)
 
-    def _ev_device_create(self, process: int, device: int, status: int) -> str:
-        return self._create("device_create", "process", process, "device", "D", device, status)
+    def _ev_device_create(self, process: int, out: Any, status: int) -> str:
+        return self._create("device_create", "process", process, "device", "D", int(out[0]),
+                            status)
 
     def _ev_device_destroy(self, handle: int, status: int) -> str:
         return self._simple("device_destroy", "device", handle, status)
 
-    def _ev_context_create(self, device: int, context: int, status: int) -> str:
-        return self._create("context_create", "device", device, "context", "C", context, status)
+    def _ev_context_create(self, device: int, out: Any, status: int) -> str:
+        return self._create("context_create", "device", device, "context", "C", int(out[0]),
+                            status)
 
     def _ev_context_destroy(self, handle: int, status: int) -> str:
         return self._simple("context_destroy", "context", handle, status)
@@ -351,6 +379,8 @@ class Recorder:
 
 
 _install_lock = threading.Lock()
+_DESTROY_EVENTS = frozenset({"adapter_destroy", "process_destroy", "device_destroy",
+                             "context_destroy"})
 
 
 def record(target: str | os.PathLike[str] | IO[str], *,

@@ -136,14 +136,21 @@ def test_a_raising_hook_destroys_the_process_and_propagates(quiet_gc):
     a.validate()
 
 
-def test_a_hook_returning_a_failure_status_destroys_the_process():
+def test_a_hook_fails_by_raising_and_its_return_value_is_ignored():
     a = dxgk.Adapter()
-    with pytest.raises(dxgk.DdiError) as e:
-        a.create_process(on_create=lambda p: dxgk.STATUS_NO_MEMORY)
+    # a VA with bit 31 set, returned by the hook (the README's own lambda), is no failure
+    p = a.create_process(on_create=lambda p: p.reserve(2 * MB, base=0x8080000000))
+    assert not p.closed and [r.va for r in p.reservations()] == [0x8080000000]
+    for value in (dxgk.STATUS_NO_MEMORY, 0xFFFFFFFF, -1, "no", None):
+        q = a.create_process(on_create=lambda p, v=value: v)
+        assert not q.closed
+    assert a.stats().processes == 7
+    with pytest.raises(dxgk.DdiError) as e:                 # the way to fail with a status
+        a.create_process(on_create=lambda p: (_ for _ in ()).throw(
+            dxgk.DdiError(dxgk.STATUS_NO_MEMORY, "driver out of memory")))
     assert e.value.status == dxgk.STATUS_NO_MEMORY
-    assert a.stats().processes == 1
-    p = a.create_process(on_create=lambda p: dxgk.STATUS_SUCCESS)
-    assert not p.closed
+    assert a.stats().processes == 7
+    a.validate()
 
 
 # ---- lifetimes ---------------------------------------------------------------------------------

@@ -448,7 +448,7 @@ class Harness:
     def create_process(self, a: dxgk.Adapter,
                        hook: Callable[[dxgk.Process], Any] | None = None) -> dxgk.Process | None:
         """Adapter.create_process with the model following along; `hook` runs inside (its
-        failure -- an exception or a failure NTSTATUS -- destroys the process)."""
+        failure -- an exception; its return value is ignored -- destroys the process)."""
         m = self.world.adapter(a.handle)
         assert m is not None
         fits, no_room = m.process_root_fits()

@@ -397,14 +397,14 @@ class DdiFuzz(RuleBasedStateMachine):
         n = data.draw(st.integers(0, 3))
         outcome = data.draw(st.sampled_from(["ok"] * 6 + ["status", "raise"]))
 
-        def hook(p: dxgk.Process) -> int | None:
+        def hook(p: dxgk.Process) -> None:
             for _ in range(n):
                 hp = (p.handle if data.draw(st.integers(0, 7))
                       else self.any_handle(data, "process", a))
                 hA = a.handle if data.draw(st.integers(0, 9)) else self.adapter_handle(data)[0]
                 self._reserve(data, hA, a, hp)
-            if outcome == "status":
-                return dxgk.STATUS_NO_MEMORY
+            if outcome == "status":              # the way a hook fails with a status
+                raise dxgk.DdiError(dxgk.STATUS_NO_MEMORY, "the driver refuses")
             if outcome == "raise":
                 raise F.HookFailed()
             return None

@@ -49,7 +49,9 @@ class Program:
                         BaseAddress=((c + i) % 5) << 40 if c % 2 else 0,
                         Flags=i & 1)
                     dxgk.DxgkCbReserveGpuVirtualAddressRange(A.handle, args)
-                return dxgk.STATUS_NO_MEMORY if c % 11 == 10 else 0
+                if c % 11 == 10:                            # the driver refuses the process
+                    raise dxgk.DdiError(dxgk.STATUS_NO_MEMORY, "refused by the hook")
+                return args.StartVirtualAddress if a % 3 else 0  # ignored, bit 31 or not
             try:
                 self.processes.append(A.create_process(on_create=hook))
             except dxgk.DdiError:
