@@ -24,6 +24,7 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
 from typing import IO, Any, Final
 
 import numpy as np
@@ -49,35 +50,19 @@ from .format import (
     EVENTS,
     FORMAT_NAME,
     FORMAT_VERSION,
+    OP_DTYPE,
+    RESULT_DTYPE,
     TraceError,
     _Codec,
+    _F_DATA,
+    _F_KEEP,
+    _F_NULL_ARGS,
+    _F_UNCHECKED,
 )
+from .fast import decode_run, line_kinds
+from .files import compression_of, open_read
 from .progress import _Progress
 
-OP_DTYPE: Final[np.dtype] = np.dtype({
-    "names": ["line", "blob", "expect_value", "code", "flags", "expect_status", "out_sym",
-              "sym0", "sym1", "sym2", "sym3", "n0", "n1"],
-    "formats": ["<u8", "<u8", "<u8", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4",
-                "<u4", "<u4"],
-    "offsets": [ffi.offsetof("dxgk_rp_op", "line"), ffi.offsetof("dxgk_rp_op", "blob"),
-                ffi.offsetof("dxgk_rp_op", "expect_value"), ffi.offsetof("dxgk_rp_op", "code"),
-                ffi.offsetof("dxgk_rp_op", "flags"),
-                ffi.offsetof("dxgk_rp_op", "expect_status"),
-                ffi.offsetof("dxgk_rp_op", "out_sym")]
-               + [ffi.offsetof("dxgk_rp_op", "sym") + 4 * i for i in range(4)]
-               + [ffi.offsetof("dxgk_rp_op", "n0"), ffi.offsetof("dxgk_rp_op", "n1")],
-    "itemsize": ffi.sizeof("dxgk_rp_op"),
-})
-RESULT_DTYPE: Final[np.dtype] = np.dtype({
-    "names": ["value", "status"], "formats": ["<u8", "<u4"],
-    "offsets": [ffi.offsetof("dxgk_rp_result", "value"),
-                ffi.offsetof("dxgk_rp_result", "status")],
-    "itemsize": ffi.sizeof("dxgk_rp_result")})
-
-_F_NULL_ARGS = int(lib.DXGK_RP_F_NULL_ARGS)
-_F_KEEP = int(lib.DXGK_RP_F_KEEP)
-_F_DATA = int(lib.DXGK_RP_F_DATA)
-_F_UNCHECKED = int(lib.DXGK_RP_F_UNCHECKED)
 
 
 @dataclass
@@ -169,13 +154,17 @@ class _Decoder:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.sym_index: dict[str, int] = {}
-        self.sym_line: dict[str, int] = {}
+        self.def_lines: list[int] = []              # per symbol: the line defining it
         self.names: list[str | None] = []
         self.initial: list[int] = []
         self.raw_index: dict[int, int] = {}
         self.blob = bytearray()
         self.rows: list[tuple[int, ...]] = []
-        self.chunks: list[np.ndarray] = []
+        # the op records so far: a buffer grown in place (realloc, so a large one is
+        # remapped, not copied: decoding never holds two copies of the ops)
+        self.ops = np.zeros(1024, OP_DTYPE)
+        self.op_count = 0
+        self.sym_index[None] = _NULL_SYM            # null: the NULL handle (fast path)
         self.line = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "DxgkCbCreateContextAllocation": self._create,
@@ -220,6 +209,7 @@ class _Decoder:
             i = self.raw_index[h] = len(self.names)
             self.names.append(None)
             self.initial.append(_POISON)
+            self.def_lines.append(self.line)
         return i
 
     def define(self, v: Any, prefix: str, what: str) -> int:
@@ -231,9 +221,10 @@ class _Decoder:
                              f"{_KIND_WORD[prefix]} (expected {prefix}<number>, e.g. "
                              f"\"{prefix}0\")")
         if v in self.sym_index:
-            raise _Malformed(f"{what}: {v!r} is already defined (line {self.sym_line[v]})")
+            raise _Malformed(f"{what}: {v!r} is already defined "
+                             f"(line {self.def_lines[self.sym_index[v]]})")
         i = self.sym_index[v] = len(self.names)
-        self.sym_line[v] = self.line
+        self.def_lines.append(self.line)
         self.names.append(v)
         self.initial.append(0)
         return i
@@ -300,8 +291,24 @@ class _Decoder:
 
     def flush(self) -> None:
         if self.rows:
-            self.chunks.append(np.array(self.rows, dtype=OP_DTYPE))
-            self.rows = []
+            rows, self.rows = self.rows, []
+            self.append_ops(np.array(rows, dtype=OP_DTYPE))
+
+    def append_ops(self, ops: np.ndarray) -> None:
+        """Appends op records (after those of the line-by-line rows so far)."""
+        if self.rows:
+            self.flush()
+        end = self.op_count + len(ops)
+        if end > len(self.ops):
+            self.ops.resize(max(end, len(self.ops) + (len(self.ops) >> 1)), refcheck=False)
+        self.ops[self.op_count:end] = ops
+        self.op_count = end
+
+    def reserve_blob(self, size: int) -> int:
+        """Offset of `size` new zero bytes at the end of the blob (8-byte aligned)."""
+        off = len(self.blob)
+        self.blob += bytes(size + (-size % 8))
+        return off
 
     def struct_bytes(self, codec: _Codec, args: Any,
                      syms: dict[str, int]) -> tuple[bytearray, Any]:
@@ -554,70 +561,153 @@ class _Decoder:
 
     def finish(self, header: dict[str, Any]) -> Trace:
         self.flush()
-        ops = np.concatenate(self.chunks) if self.chunks else np.zeros(0, OP_DTYPE)
-        blob = np.zeros((len(self.blob) + 7) // 8, np.uint64).view(np.uint8)[:len(self.blob)]
-        blob[:] = np.frombuffer(bytes(self.blob), np.uint8)
+        ops = self.ops
+        ops.resize(self.op_count, refcheck=False)   # in place: no second copy
+        self.ops = np.zeros(0, OP_DTYPE)
+        blob = np.frombuffer(self.blob, np.uint8) if self.blob else np.zeros(0, np.uint8)
+        if blob.ctypes.data % 8:                    # the engine reads it 8-byte aligned
+            aligned = np.zeros((len(blob) + 7) // 8, np.uint64).view(np.uint8)[:len(blob)]
+            aligned[:] = blob
+            blob = aligned
         return Trace(self.path, header, ops, blob, self.names,
                      np.array(self.initial, dtype=np.uint64), self.line)
 
 
 _JSON: Final[json.JSONDecoder] = json.JSONDecoder()
 _WS: Final[Callable[..., Any]] = re.compile(r"[ \t\n\r]*").match
+# bytes of the file read at a time (then to the end of that line): the JSON text held at
+# once, whatever the size of the trace
+CHUNK_BYTES: int = 4 << 20
+# a run of lines that is not entirely in the recorder's form is split in two until the
+# runs are this short, then decoded line by line
+_SPLIT_MIN: Final[int] = 32
 
 
 def decode(source: str | os.PathLike[str] | IO[bytes] | IO[str], *,
            progress: bool | None = None) -> Trace:
     """Reads and checks a whole trace; raises :class:`TraceError` (with the line number)
-    at the first malformed line. Nothing is executed."""
+    at the first malformed line. Nothing is executed. A path is read as its extension
+    says (``.jsonl``, ``.jsonl.gz``, ``.jsonl.zst``); the text is read in chunks of
+    :data:`CHUNK_BYTES`, so the memory it takes is that of the decoded op arrays."""
     path: str | None = None
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
-        with open(path, "rb") as f:
-            total = os.fstat(f.fileno()).st_size
-            return _decode_lines(f, path, total, progress)
-    return _decode_lines(source, getattr(source, "name", None), 0, progress)
+        with open_read(path) as f:
+            total = os.path.getsize(path) if not compression_of(path) else 0
+            return _decode_stream(f, path, total, progress)
+    return _decode_stream(source, getattr(source, "name", None), 0, progress)
 
 
-def _decode_lines(f: Any, path: str | None, total: int, progress: bool | None) -> Trace:
+def _read_chunk(f: Any) -> bytes:
+    """The next chunk of whole lines (the last one may lack its newline at the end of the
+    file); b"" at the end."""
+    buf = f.read(CHUNK_BYTES)
+    if buf and buf[-1:] not in (b"\n", "\n"):
+        buf += f.readline()
+    return buf.encode("utf-8", "surrogateescape") if isinstance(buf, str) else buf
+
+
+def _decode_stream(f: Any, path: str | None, total: int, progress: bool | None) -> Trace:
     dec = _Decoder(path)
-    scan = _JSON.scan_once
-    ws = _WS
     bar = _Progress("decoding", total, enabled=progress, unit="bytes")
     header: dict[str, Any] | None = None
     done = 0
     try:
-        for raw in f:
+        while header is None:                       # the header: line by line
+            raw = f.readline()
+            if isinstance(raw, str):
+                raw = raw.encode("utf-8", "surrogateescape")
+            if not raw:
+                raise ValueError("empty file: a trace starts with its header line")
             dec.line += 1
             done += len(raw)
-            if not dec.line & 4095:
-                bar.update(done)
-            if not raw.strip():
-                if header is None:
-                    raise ValueError("empty first line: a trace starts with its header")
-                continue                               # blank lines are ignored
-            try:
-                text = raw.decode() if type(raw) is bytes else raw
-                start = 0 if text[:1] == "{" else ws(text, 0).end()
-                o, end = scan(text, start)
-                if end != len(text) and text[end:].strip():
-                    raise json.JSONDecodeError("extra data after the JSON value", text, end)
-            except (ValueError, StopIteration) as e:
-                if isinstance(e, StopIteration):
-                    e = json.JSONDecodeError("expecting a JSON value", text, e.value)
-                end_char = raw[-1:]
-                truncated = end_char not in (b"\n", "\n")
-                what = (f"{e.msg} (column {e.pos + 1})"
-                        if isinstance(e, json.JSONDecodeError) else str(e))
-                raise ValueError(("truncated line (the file ends in the middle of it): "
-                                  if truncated else "bad JSON: ") + what) from None
-            if header is None:
-                header = dec.header(o)
-            else:
-                dec.line_obj(o)
-        if header is None:
-            raise ValueError("empty file: a trace starts with its header line")
+            o = _parse(raw, raw[-1:] == b"\n")
+            if o is _BLANK:
+                raise ValueError("empty first line: a trace starts with its header")
+            header = dec.header(o)
+        while buf := _read_chunk(f):
+            done += len(buf)
+            lines = buf.split(b"\n")
+            last_complete = buf[-1:] == b"\n"
+            if last_complete:
+                lines.pop()                         # after the last newline: nothing
+            first = dec.line + 1
+            _lines(dec, buf, lines, first, last_complete)
+            dec.line = first + len(lines) - 1
+            bar.update(done)
     except ValueError as e:
         bar.close()
         raise TraceError(max(dec.line, 1), str(e), path) from None
     bar.close(done)
     return dec.finish(header)
+
+
+def _lines(dec: _Decoder, buf: bytes, lines: list[bytes], first: int,
+           last_complete: bool) -> None:
+    """Decodes lines `first`, `first` + 1, ... (`lines`, split from `buf`; the last one
+    lacks its newline unless `last_complete`), in order: runs in the recorder's form at
+    once, the others one by one."""
+    lengths = np.fromiter(map(len, lines), np.int64, len(lines))
+    starts = np.zeros(len(lines), np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    kinds = line_kinds(buf, starts)
+    kinds[lengths == 0] = 0
+    nums = np.arange(first, first + len(lines), dtype=np.uint64)
+    last = len(lines) - 1
+    # runs of lines the fast path may take, split at those it does not take (kind 0:
+    # the adapter event, blank lines, lines in another form)
+    stack: list[tuple[int, int]] = []
+    at = len(lines)
+    for c in reversed(np.flatnonzero(kinds == 0).tolist()):
+        stack += [(c + 1, at), (c, c + 1)]
+        at = c
+    stack.append((0, at))
+    while stack:
+        lo, hi = stack.pop()
+        if hi <= lo:
+            continue
+        if kinds[lo]:
+            if decode_run(dec, lines[lo:hi], nums[lo:hi], kinds[lo:hi]):
+                continue
+            if hi - lo >= _SPLIT_MIN:
+                mid = (lo + hi) // 2
+                stack += [(mid, hi), (lo, mid)]         # the first half first
+                continue
+        for i in range(lo, hi):
+            dec.line = int(nums[i])
+            o = _parse(lines[i], last_complete or i != last)
+            if o is not _BLANK:
+                dec.line_obj(o)
+
+
+_BLANK: Final[Any] = object()
+_MAX_DEPTH: Final[int] = 64
+
+
+def _parse(raw: bytes, has_newline: bool) -> Any:
+    """One line's JSON value (_BLANK for a blank line); ValueError saying what is wrong."""
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1}): "
+                         f"a trace is JSON Lines") from None
+    if not text.strip():
+        return _BLANK
+    try:
+        start = 0 if text[:1] == "{" else _WS(text, 0).end()
+        o, end = _JSON.scan_once(text, start)
+        if end != len(text) and text[end:].strip():
+            raise json.JSONDecodeError("extra data after the JSON value", text, end)
+        return o
+    except RecursionError:
+        raise ValueError("bad JSON: nested too deeply (a trace line is at most a few "
+                         "levels deep)") from None
+    except (json.JSONDecodeError, StopIteration) as e:
+        if isinstance(e, StopIteration):
+            e = json.JSONDecodeError("expecting a JSON value", text, e.value)
+        body = text.rstrip()
+        truncated = not has_newline and (e.pos >= len(body) or e.msg.startswith(
+            "Unterminated string"))
+        raise ValueError(("truncated line (the file ends in the middle of it): "
+                          if truncated else "bad JSON: ") + f"{e.msg} (column {e.pos + 1})"
+                         ) from None

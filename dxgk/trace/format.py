@@ -24,6 +24,8 @@ import struct
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+import numpy as np
+
 from .. import ddi, structs
 from .._core import ffi, lib
 from ..layout import cached_layouts
@@ -104,6 +106,34 @@ class TraceError(ValueError):
         self.path = path
         where = f"{path}:{line}" if path else f"line {line}"
         super().__init__(f"{where}: {message}")
+
+
+# ---- the op records the engines run (the C structs of dxgk/core/replay.h) ----------------
+
+OP_DTYPE: Final[np.dtype] = np.dtype({
+    "names": ["line", "blob", "expect_value", "code", "flags", "expect_status", "out_sym",
+              "sym0", "sym1", "sym2", "sym3", "n0", "n1"],
+    "formats": ["<u8", "<u8", "<u8", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4",
+                "<u4", "<u4"],
+    "offsets": [ffi.offsetof("dxgk_rp_op", "line"), ffi.offsetof("dxgk_rp_op", "blob"),
+                ffi.offsetof("dxgk_rp_op", "expect_value"), ffi.offsetof("dxgk_rp_op", "code"),
+                ffi.offsetof("dxgk_rp_op", "flags"),
+                ffi.offsetof("dxgk_rp_op", "expect_status"),
+                ffi.offsetof("dxgk_rp_op", "out_sym")]
+               + [ffi.offsetof("dxgk_rp_op", "sym") + 4 * i for i in range(4)]
+               + [ffi.offsetof("dxgk_rp_op", "n0"), ffi.offsetof("dxgk_rp_op", "n1")],
+    "itemsize": ffi.sizeof("dxgk_rp_op"),
+})
+RESULT_DTYPE: Final[np.dtype] = np.dtype({
+    "names": ["value", "status"], "formats": ["<u8", "<u4"],
+    "offsets": [ffi.offsetof("dxgk_rp_result", "value"),
+                ffi.offsetof("dxgk_rp_result", "status")],
+    "itemsize": ffi.sizeof("dxgk_rp_result")})
+
+_F_NULL_ARGS = int(lib.DXGK_RP_F_NULL_ARGS)
+_F_KEEP = int(lib.DXGK_RP_F_KEEP)
+_F_DATA = int(lib.DXGK_RP_F_DATA)
+_F_UNCHECKED = int(lib.DXGK_RP_F_UNCHECKED)
 
 
 # ---- struct codecs (derived from the layout engine; no offset is written by hand) ------------
