@@ -30,7 +30,7 @@ from typing import IO, Any, Final
 import numpy as np
 
 from .._core import ffi, lib
-from ..layout import cached_layouts
+from ..layout import ABI_NAMES, cached_layouts
 from .format import (
     _CAPS_C,
     _CREATE_C,
@@ -119,15 +119,24 @@ class _Malformed(ValueError):
     """What the decoder raises for a bad line (turned into a TraceError with its number)."""
 
 
+def _show(v: Any, width: int = 40) -> str:
+    """A JSON value as a message shows it: its JSON text, cut to `width` characters."""
+    try:
+        text = json.dumps(v)
+    except (RecursionError, ValueError):
+        text = "(a value nested too deeply to show)"
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def _num(v: Any, bits: int, what: str) -> int:
     """An unsigned integer of `bits` bits: a JSON integer or a "0x..." string."""
     if isinstance(v, bool) or not isinstance(v, (int, str)):
-        raise _Malformed(f"{what} must be an unsigned integer; got {json.dumps(v)}")
+        raise _Malformed(f"{what} must be an unsigned integer; got {_show(v)}")
     if isinstance(v, str):
         try:
             v = int(v, 16) if v[:2].lower() == "0x" else int(v, 10)
         except ValueError:
-            raise _Malformed(f"{what} must be an unsigned integer; got {json.dumps(v)}") \
+            raise _Malformed(f"{what} must be an unsigned integer; got {_show(v)}") \
                 from None
     if not 0 <= v < 1 << bits:
         raise _Malformed(f"{what} = {v} does not fit {bits} bits")
@@ -143,7 +152,7 @@ def _status(v: Any, what: str = "status") -> int:
         return _num(v, 32, what)
     except ValueError:
         raise _Malformed(f"{what} must be a STATUS_* name or an integer; "
-                         f"got {json.dumps(v)}") from None
+                         f"got {_show(v)}") from None
 
 
 class _Decoder:
@@ -194,7 +203,7 @@ class _Decoder:
             if i is not None:
                 return i
             if not _NAME_RE.match(v):
-                raise _Malformed(f"{what}: bad handle name {json.dumps(v)} (a name is A, P, D, "
+                raise _Malformed(f"{what}: bad handle name {_show(v)} (a name is A, P, D, "
                                  f"C or H followed by a number, e.g. \"H5\")")
             raise _Malformed(f"{what}: handle {v!r} is not defined by any earlier line")
         h = _num(v, 64, what)
@@ -217,7 +226,7 @@ class _Decoder:
         if v is None:
             return _NULL_SYM
         if not isinstance(v, str) or not _NAME_RE.match(v) or v[0] != prefix:
-            raise _Malformed(f"{what}: bad handle name {json.dumps(v)} for a new "
+            raise _Malformed(f"{what}: bad handle name {_show(v)} for a new "
                              f"{_KIND_WORD[prefix]} (expected {prefix}<number>, e.g. "
                              f"\"{prefix}0\")")
         if v in self.sym_index:
@@ -528,9 +537,12 @@ class _Decoder:
                              f"...}}")
         v = o.get("version")
         if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= FORMAT_VERSION:
-            raise _Malformed(f"unsupported trace version {json.dumps(v)} (this dxgk reads "
+            raise _Malformed(f"unsupported trace version {_show(v)} (this dxgk reads "
                              f"version {FORMAT_VERSION})")
         abi = o.get("abi", _HOST_ABI)
+        if not isinstance(abi, str) or abi not in ABI_NAMES:
+            raise _Malformed(f"header: \"abi\" must be one of {', '.join(ABI_NAMES)} (the ABI "
+                             f"the trace was recorded on); got {_show(abi)}")
         if abi != _HOST_ABI:
             for name in (c.name for c in (_MAP_C, _CREATE_C, _UPDATE_C, _RESERVE_C, _CAPS_C,
                                           _LEVEL_C)):
@@ -554,7 +566,7 @@ class _Decoder:
             known = list(CALLS) if "call" in o else list(EVENTS)
             hint = difflib.get_close_matches(str(kind), known, 1)
             what = "callback" if "call" in o else "event"
-            raise _Malformed(f"unknown {what} {json.dumps(kind)}" +
+            raise _Malformed(f"unknown {what} {_show(kind)}" +
                              (f" (did you mean {hint[0]!r}?)" if hint else
                               f" (known: {', '.join(known)})"))
         handler(o)
@@ -638,6 +650,9 @@ def _decode_stream(f: Any, path: str | None, total: int, progress: bool | None) 
     except ValueError as e:
         bar.close()
         raise TraceError(max(dec.line, 1), str(e), path) from None
+    except RecursionError:              # a value nested deeper than the checker can look
+        bar.close()
+        raise TraceError(max(dec.line, 1), _TOO_DEEP, path) from None
     bar.close(done)
     return dec.finish(header)
 
@@ -681,7 +696,8 @@ def _lines(dec: _Decoder, buf: bytes, lines: list[bytes], first: int,
 
 
 _BLANK: Final[Any] = object()
-_MAX_DEPTH: Final[int] = 64
+_TOO_DEEP: Final[str] = ("bad JSON: nested too deeply (a trace line is an object of objects "
+                         "and lists a few levels deep)")
 
 
 def _parse(raw: bytes, has_newline: bool) -> Any:
@@ -700,8 +716,7 @@ def _parse(raw: bytes, has_newline: bool) -> Any:
             raise json.JSONDecodeError("extra data after the JSON value", text, end)
         return o
     except RecursionError:
-        raise ValueError("bad JSON: nested too deeply (a trace line is at most a few "
-                         "levels deep)") from None
+        raise ValueError(_TOO_DEEP) from None
     except (json.JSONDecodeError, StopIteration) as e:
         if isinstance(e, StopIteration):
             e = json.JSONDecodeError("expecting a JSON value", text, e.value)

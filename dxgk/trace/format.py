@@ -29,6 +29,7 @@ import numpy as np
 from .. import ddi, structs
 from .._core import ffi, lib
 from ..layout import cached_layouts
+from .files import open_read, open_write
 
 FORMAT_NAME: Final[str] = "dxgk-trace"
 FORMAT_VERSION: Final[int] = 1
@@ -234,16 +235,18 @@ def _status_json(st: int) -> str:
 
 
 def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
-    """The parsed lines of a trace file (header first), for tools that edit traces."""
-    with open(path, encoding="utf-8") as f:
+    """The parsed lines of a trace file (header first), for tools that edit traces; a
+    ``.gz`` or ``.zst`` file is decompressed."""
+    with open_read(path) as f:
         for line in f:
             if line.strip():
                 yield json.loads(line)
 
 
 def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> None:
-    """Writes parsed lines back as a trace file (compact JSON, one per line)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
+    """Writes parsed lines back as a trace file (compact JSON, one per line), compressed
+    as the name says (``.gz``, ``.zst``)."""
+    with open_write(path) as f:
         for o in lines:
             f.write(json.dumps(o, separators=(",", ":")))
             f.write("\n")

@@ -45,6 +45,7 @@ from .format import (
     FORMAT_VERSION,
     _status_json,
 )
+from .files import open_write
 
 
 class Recorder:
@@ -82,8 +83,7 @@ class Recorder:
             if ddi._recorder is not None:
                 raise RuntimeError("a dxgk trace is already being recorded in this process")
             if isinstance(self._target, (str, os.PathLike)):
-                self._file = open(self._target, "w", encoding="utf-8", newline="\n",
-                                  buffering=1 << 20)
+                self._file = open_write(self._target)   # compressed as its name says
                 self._owns_file = True
             else:
                 self._file = self._target
