@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from typing import IO, Any, Final
 
 # extension -> compression ("" = none)
@@ -68,22 +69,25 @@ class _ZstdReader(io.RawIOBase):
 
 
 class _GzipReader(gzip.GzipFile):
-    """gzip.GzipFile whose format errors are OSError with the file name (gzip raises
-    BadGzipFile, an OSError, for most, but EOFError for a cut stream)."""
+    """gzip.GzipFile whose format errors are one OSError naming the file (gzip raises
+    BadGzipFile for a bad header, EOFError for a cut stream, zlib.error for bad data)."""
+
+    def _fail(self, e: Exception) -> OSError:
+        what = ("it is cut short (the compressed stream ends before its end marker)"
+                if isinstance(e, EOFError) else f"not a valid .gz file ({e})")
+        return OSError(f"{self.name}: {what}")
 
     def read(self, size: int | None = -1) -> bytes:
         try:
             return super().read(size)
-        except EOFError:
-            raise OSError(f"{self.name}: the .gz file is cut short (compressed stream "
-                          f"ended before the end-of-stream marker)") from None
+        except (EOFError, OSError, zlib.error) as e:
+            raise self._fail(e) from None
 
     def readline(self, size: int | None = -1) -> bytes:
         try:
             return super().readline(size)
-        except EOFError:
-            raise OSError(f"{self.name}: the .gz file is cut short (compressed stream "
-                          f"ended before the end-of-stream marker)") from None
+        except (EOFError, OSError, zlib.error) as e:
+            raise self._fail(e) from None
 
 
 def open_read(path: str | os.PathLike[str]) -> IO[bytes]:
