@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
@@ -132,6 +132,11 @@ def _blob_dtype(codec: _Codec) -> np.dtype:
                      "itemsize": (codec.size + 7) & ~7})
 
 
+_INT_MEMBERS: Final[dict[int, tuple[str, ...]]] = {
+    code: tuple(n for n, role in zip(c.names, c.roles) if role == 0)
+    for code, c in ((int(lib.DXGK_RP_MAP), _MAP_C), (int(lib.DXGK_RP_CREATE), _CREATE_C),
+                    (int(lib.DXGK_RP_UPDATE), _UPDATE_C), (int(lib.DXGK_RP_RESERVE), _RESERVE_C))}
+_INT_GETTERS: Final[dict[int, Any]] = {c: attrgetter(*v) for c, v in _INT_MEMBERS.items()}
 _BLOB_DTYPES: Final[dict[int, np.dtype]] = {
     int(lib.DXGK_RP_MAP): _blob_dtype(_MAP_C), int(lib.DXGK_RP_CREATE): _blob_dtype(_CREATE_C),
     int(lib.DXGK_RP_UPDATE): _blob_dtype(_UPDATE_C),
@@ -185,22 +190,28 @@ def _struct_columns(run: _Run, pos: np.ndarray, code: int, codec: _Codec, args: 
     """The struct bytes of `args` (one record per op); its handles become refs of the ops'
     `sym_cols` (in the codec's handle order); returns (records, data pointer values)."""
     n = len(args)
-    cols = list(zip(*map(msgspec.structs.astuple, args))) if n else [()] * len(codec.names)
     rec = np.zeros(n, _BLOB_DTYPES[code])
+    ints = _INT_MEMBERS[code]
+    # every integer member of every struct in one pass, then a column per member
+    values: Any = map(_INT_GETTERS[code], args)
+    if len(ints) > 1:                               # attrgetter of 2+ names: tuples
+        values = chain.from_iterable(values)
+    table = _u64(values, n * len(ints))
+    table = table.reshape(n, len(ints))
+    for j, name in enumerate(ints):
+        col = table[:, j]
+        bits = codec.bits[name][1]
+        if bits < 64 and n and int(col.max()) >> bits:
+            raise _Fail
+        rec[name] = col
     data: list[Any] = []
     hi = 0
-    for name, role, col in zip(codec.names, codec.roles, cols):
+    for name, role in zip(codec.names, codec.roles):
         if role == 1:
-            run.refs.append((pos, sym_cols[hi], col))
+            run.refs.append((pos, sym_cols[hi], tuple(map(attrgetter(name), args))))
             hi += 1
         elif role == 2:
-            data = list(col)
-        else:
-            v = _u64(col, n)
-            bits = codec.bits[name][1]
-            if bits < 64 and n and int(v.max()) >> bits:
-                raise _Fail
-            rec[name] = v
+            data = list(map(attrgetter(name), args))
     return rec, data
 
 
@@ -370,8 +381,12 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
     run.cols["out_sym"][def_pos] = new_idx
     dec.sym_index.update(zip(def_names, range(base, base + k)))
     try:
+        get = dec.sym_index.get
         for pos, col, refs in run.refs:
-            idx = np.fromiter(map(dec.sym_index.get, refs, repeat(-1)), np.int64, len(refs))
+            if refs and refs.count(refs[0]) == len(refs):     # one object (the adapter)
+                idx = np.full(len(refs), get(refs[0], -1), np.int64)
+            else:
+                idx = np.fromiter(map(get, refs, repeat(-1)), np.int64, len(refs))
             if len(idx) and idx.min() < 0:
                 raise _Fail
             local = (idx >= base) & (idx != _NULL_SYM)
