@@ -31,6 +31,8 @@ import numpy as np
 from .._core import lib
 from .format import (
     _CREATE_C,
+    _F_DATA,
+    _F_KEEP,
     _MAP_C,
     _NULL_SYM,
     _RESERVE_C,
@@ -39,8 +41,6 @@ from .format import (
     EVENTS,
     OP_DTYPE,
     _Codec,
-    _F_DATA,
-    _F_KEEP,
 )
 
 if TYPE_CHECKING:
@@ -389,12 +389,11 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
                 idx = np.fromiter(map(get, refs, repeat(-1)), np.int64, len(refs))
             if len(idx) and idx.min() < 0:
                 raise _Fail
+            # a name defined in this run: its line must come before the use
             local = (idx >= base) & (idx != _NULL_SYM)
-            if local.any():
-                # a name defined in this run: its line must come before the use
-                if np.any(run.cols["line"][def_pos[idx[local] - base]]
-                          >= run.cols["line"][pos[local]]):
-                    raise _Fail
+            if local.any() and np.any(run.cols["line"][def_pos[idx[local] - base]]
+                                      >= run.cols["line"][pos[local]]):
+                raise _Fail
             run.cols[col][pos] = idx
     except _Fail:
         for name in def_names:

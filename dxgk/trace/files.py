@@ -44,7 +44,7 @@ class _ZstdReader(io.RawIOBase):
     file with the stream."""
 
     def __init__(self, path: str) -> None:
-        self._raw = open(path, "rb")
+        self._raw = open(path, "rb")  # noqa: SIM115 (closed with the stream)
         try:
             self._r = _zstd().ZstdDecompressor().stream_reader(self._raw,
                                                               read_across_frames=True)

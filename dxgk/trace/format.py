@@ -5,7 +5,9 @@ in execution order, with object handles written as symbolic names (``"H5"``). Th
 is specified in README.md ("Traces"); :data:`FORMAT_DOC` below is its summary.
 
 What it owns: the format's name and version, the op tables (:data:`CALLS`,
-:data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), :class:`TraceError`, the
+:data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), the op records the engines
+run (:data:`OP_DTYPE` = ``dxgk_rp_op``, :data:`RESULT_DTYPE` = ``dxgk_rp_result``, the
+op flags), :class:`TraceError`, the
 struct codecs (``_Codec``: a struct's bytes <-> its JSON object), the status names a trace
 writes and reads, and :func:`iter_lines` / :func:`write_lines` for tools that edit traces.
 

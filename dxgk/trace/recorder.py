@@ -30,6 +30,7 @@ from typing import IO, Any, Self
 from .. import ddi, structs
 from .._core import ffi, lib
 from .._version import __version__
+from .files import open_write
 from .format import (
     _CAPS_C,
     _CREATE_C,
@@ -45,7 +46,6 @@ from .format import (
     FORMAT_VERSION,
     _status_json,
 )
-from .files import open_write
 
 
 class Recorder:
@@ -356,7 +356,8 @@ _install_lock = threading.Lock()
 def record(target: str | os.PathLike[str] | IO[str], *,
            meta: dict[str, Any] | None = None) -> Recorder:
     """A context manager that records a trace to `target` (a path, or a text file that
-    stays open)::
+    stays open); a path ending in ``.gz`` or ``.zst`` is written compressed (gzip; Zstandard
+    with the ``zstandard`` package)::
 
         with dxgk.record("run.jsonl") as rec:
             ...                      # rec.calls, rec.events, rec.lines so far

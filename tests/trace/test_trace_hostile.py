@@ -40,8 +40,8 @@ CASES = [
     ("deep-header", HEADER + b',"abi":' + b"[" * DEEP + b"]" * DEEP + b"}\n", 1,
      "nested too deeply"),
     ("abi-dict", HEADER + b',"abi":{"x64":1}}\n', 1,
-     '"abi" must be one of x86, x64, arm64 (the ABI the trace was recorded on); got '
-     '{"x64": 1}'),
+     ('"abi" must be one of x86, x64, arm64 (the ABI the trace was recorded on); got '
+      '{"x64": 1}')),
     ("abi-list", HEADER + b',"abi":["x64"]}\n', 1, '"abi" must be one of'),
     ("abi-unknown", HEADER + b',"abi":"mips"}\n', 1, 'got "mips"'),
     ("random-bytes", b"\xf3\x9c\x00\xffgarbage\x81\n", 12,
