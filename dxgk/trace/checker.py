@@ -250,7 +250,7 @@ class _Decoder:
             self.flush()
         end = self.op_count + len(ops)
         if end > len(self.ops):
-            self.ops.resize(max(end, len(self.ops) + (len(self.ops) >> 1)), refcheck=False)
+            self.ops.resize(max(end, len(self.ops) + (len(self.ops) >> 2)), refcheck=False)
         self.ops[self.op_count:end] = ops
         self.op_count = end
 

@@ -111,7 +111,7 @@ class Trace:
 
 # bytes of the file read at a time (then to the end of that line): the JSON text held at
 # once, whatever the size of the trace
-CHUNK_BYTES: int = 4 << 20
+CHUNK_BYTES: int = 1 << 20
 # a run of lines that is not entirely in the recorder's form is split in two until the
 # runs are this short, then decoded line by line
 _SPLIT_MIN: Final[int] = 32
