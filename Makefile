@@ -64,7 +64,7 @@ $(ASAN_VENV)/.installed-test:
 	$(PYTHON) -m venv $(ASAN_VENV)
 	$(ASAN_PY) -m pip install -q --upgrade pip
 	$(ASAN_PY) -m pip install -q 'setuptools>=68' 'cffi>=1.16' 'pycparser>=3.0' 'pcpp>=1.30' \
-		'numpy>=1.24' 'pytest>=7' 'hypothesis>=6.80'
+		'numpy>=1.24' 'msgspec>=0.18' 'pytest>=7' 'hypothesis>=6.80'
 	touch $@
 
 test-asan: $(ASAN_VENV)/.installed-test

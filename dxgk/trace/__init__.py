@@ -14,12 +14,15 @@ format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
 
 One module per job, each importing only those listed before it:
 
-* :mod:`dxgk.trace.format` -- the format: op tables, :class:`TraceError`, the struct
-  codecs derived from the layout engine, reading and writing parsed lines;
+* :mod:`dxgk.trace.files` -- trace files plain, ``.gz`` or ``.zst``, by extension;
+* :mod:`dxgk.trace.format` -- the format: op tables and records, :class:`TraceError`,
+  the struct codecs derived from the layout engine, reading and writing parsed lines;
 * :mod:`dxgk.trace.progress` -- the progress bar of long decodes and replays;
 * :mod:`dxgk.trace.recorder` -- :func:`record` and :class:`Recorder`;
-* :mod:`dxgk.trace.decoder` -- :func:`decode`: a whole file, checked, into op arrays
-  (:class:`Trace`) before anything runs;
+* :mod:`dxgk.trace.fast` -- runs of lines in the recorder's form decoded at once
+  (msgspec, numpy);
+* :mod:`dxgk.trace.decoder` -- :func:`decode`: a whole file, read in chunks and checked,
+  into op arrays (:class:`Trace`) before anything runs;
 * :mod:`dxgk.trace.result` -- :class:`ReplayResult`, :class:`Mismatch` and the readers
   of replayed objects by handle;
 * :mod:`dxgk.trace.engine_py` -- the Python reference engine;

@@ -5,79 +5,58 @@ A trace is decoded completely before anything is executed: into an array of op r
 after the header), a blob of struct bytes the ops point into, and a symbol table -- a
 :class:`Trace`.
 
-What it owns: :data:`OP_DTYPE`, :data:`RESULT_DTYPE` (an engine's per-op answer,
-``dxgk_rp_result``), the op flags, :class:`Trace`, the line checker (``_Decoder``) and
-:func:`decode`.
+The file (plain, ``.gz`` or ``.zst``: :mod:`dxgk.trace.files`) is read in chunks of
+:data:`CHUNK_BYTES` of whole lines. A chunk's runs of lines in the recorder's form are
+decoded at once by :mod:`dxgk.trace.fast`; a run it refuses is split in halves until the
+pieces are short, and those lines go through the line checker here, which accepts every
+form the format allows and words every error. So the JSON text held at once is one chunk,
+and the memory a decode takes is that of the op arrays it builds (about 64 bytes an op
+plus its struct bytes: ~120 bytes a call against ~250 bytes of JSON), which grow in place.
+
+Decision: nothing runs before the whole trace is checked -- the op arrays are the whole
+trace, built first, and a replay starts only from a finished :class:`Trace` -- rather than
+running chunk by chunk on scratch adapters and undoing on a late error (a late error
+would then have spent the run, and a replay's results could not be handed out before
+the last line was read). The bound this sets: a trace replays if its op arrays fit in
+memory, whatever the size of its text (a 24 GiB machine holds ~190 M calls).
+
+What it owns: :class:`Trace`, the line checker (``_Decoder``), the chunked reading and
+:func:`decode`; it re-exports :data:`OP_DTYPE`, :data:`RESULT_DTYPE` and the op flags of
+:mod:`dxgk.trace.format`.
 
 Invariant kept: a malformed trace raises :class:`TraceError` with the number of its first
-bad line and yields no ops; in a decoded Trace every handle refers to a symbol defined by
-an earlier line, or to a raw value the engines replay as a handle that names no object --
-so an engine never reaches an object the trace did not create.
+bad line and yields no ops (the fast path and the line checker agree on every line, and
+runs are decoded in line order); in a decoded Trace every handle refers to a symbol
+defined by an earlier line, or to a raw value the engines replay as a handle that names
+no object -- so an engine never reaches an object the trace did not create.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
+import gc
 import os
-import re
-import struct
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
 import numpy as np
 
-from .._core import ffi, lib
-from ..layout import cached_layouts
-from .format import (
+from .._core import lib
+from .checker import _BLANK, _TOO_DEEP, _Decoder, _parse
+from .fast import decode_run, line_kinds
+from .files import compression_of, open_read
+from .format import (  # noqa: F401  (the op records and flags: re-exported, as before)
     _CAPS_C,
-    _CREATE_C,
-    _HOST_ABI,
-    _KIND_WORD,
+    _F_DATA,
+    _F_KEEP,
+    _F_NULL_ARGS,
+    _F_UNCHECKED,
     _LEVEL_C,
     _LEVEL_SIZE,
-    _MAP_C,
-    _NAME_RE,
-    _NULL_SYM,
-    _POISON,
-    _RESERVE_C,
-    _SEG_KINDS,
-    _STATUS_BY_NAME,
-    _UPDATE_C,
-    CALLS,
-    EVENTS,
-    FORMAT_NAME,
-    FORMAT_VERSION,
+    OP_DTYPE,
+    RESULT_DTYPE,
     TraceError,
-    _Codec,
 )
 from .progress import _Progress
-
-OP_DTYPE: Final[np.dtype] = np.dtype({
-    "names": ["line", "blob", "expect_value", "code", "flags", "expect_status", "out_sym",
-              "sym0", "sym1", "sym2", "sym3", "n0", "n1"],
-    "formats": ["<u8", "<u8", "<u8", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4",
-                "<u4", "<u4"],
-    "offsets": [ffi.offsetof("dxgk_rp_op", "line"), ffi.offsetof("dxgk_rp_op", "blob"),
-                ffi.offsetof("dxgk_rp_op", "expect_value"), ffi.offsetof("dxgk_rp_op", "code"),
-                ffi.offsetof("dxgk_rp_op", "flags"),
-                ffi.offsetof("dxgk_rp_op", "expect_status"),
-                ffi.offsetof("dxgk_rp_op", "out_sym")]
-               + [ffi.offsetof("dxgk_rp_op", "sym") + 4 * i for i in range(4)]
-               + [ffi.offsetof("dxgk_rp_op", "n0"), ffi.offsetof("dxgk_rp_op", "n1")],
-    "itemsize": ffi.sizeof("dxgk_rp_op"),
-})
-RESULT_DTYPE: Final[np.dtype] = np.dtype({
-    "names": ["value", "status"], "formats": ["<u8", "<u4"],
-    "offsets": [ffi.offsetof("dxgk_rp_result", "value"),
-                ffi.offsetof("dxgk_rp_result", "status")],
-    "itemsize": ffi.sizeof("dxgk_rp_result")})
-
-_F_NULL_ARGS = int(lib.DXGK_RP_F_NULL_ARGS)
-_F_KEEP = int(lib.DXGK_RP_F_KEEP)
-_F_DATA = int(lib.DXGK_RP_F_DATA)
-_F_UNCHECKED = int(lib.DXGK_RP_F_UNCHECKED)
 
 
 @dataclass
@@ -130,494 +109,118 @@ class Trace:
                 for i in range(int(op["n0"]))]
 
 
-class _Malformed(ValueError):
-    """What the decoder raises for a bad line (turned into a TraceError with its number)."""
-
-
-def _num(v: Any, bits: int, what: str) -> int:
-    """An unsigned integer of `bits` bits: a JSON integer or a "0x..." string."""
-    if isinstance(v, bool) or not isinstance(v, (int, str)):
-        raise _Malformed(f"{what} must be an unsigned integer; got {json.dumps(v)}")
-    if isinstance(v, str):
-        try:
-            v = int(v, 16) if v[:2].lower() == "0x" else int(v, 10)
-        except ValueError:
-            raise _Malformed(f"{what} must be an unsigned integer; got {json.dumps(v)}") \
-                from None
-    if not 0 <= v < 1 << bits:
-        raise _Malformed(f"{what} = {v} does not fit {bits} bits")
-    return v
-
-
-def _status(v: Any, what: str = "status") -> int:
-    if isinstance(v, str) and v in _STATUS_BY_NAME:
-        return _STATUS_BY_NAME[v]
-    if isinstance(v, str) and v.startswith("NTSTATUS "):
-        v = v[9:]
-    try:
-        return _num(v, 32, what)
-    except ValueError:
-        raise _Malformed(f"{what} must be a STATUS_* name or an integer; "
-                         f"got {json.dumps(v)}") from None
-
-
-class _Decoder:
-    """Turns lines into op records, checking everything a replay relies on."""
-
-    CHUNK = 65536
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self.sym_index: dict[str, int] = {}
-        self.sym_line: dict[str, int] = {}
-        self.names: list[str | None] = []
-        self.initial: list[int] = []
-        self.raw_index: dict[int, int] = {}
-        self.blob = bytearray()
-        self.rows: list[tuple[int, ...]] = []
-        self.chunks: list[np.ndarray] = []
-        self.line = 0
-        self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "DxgkCbCreateContextAllocation": self._create,
-            "DxgkCbDestroyContextAllocation": self._destroy,
-            "DxgkCbMapContextAllocation": self._map,
-            "DxgkCbUpdateContextAllocation": self._update,
-            "DxgkCbReserveGpuVirtualAddressRange": self._reserve,
-            "adapter": self._adapter,
-            "adapter_destroy": self._object_op("adapter_destroy", "adapter"),
-            "process_begin": self._make("process_begin", "adapter", "process"),
-            "process_end": self._process_end,
-            "process_destroy": self._object_op("process_destroy", "process"),
-            "device_create": self._make("device_create", "process", "device"),
-            "device_destroy": self._object_op("device_destroy", "device"),
-            "context_create": self._make("context_create", "device", "context"),
-            "context_destroy": self._object_op("context_destroy", "context"),
-        }
-
-    # -- symbols --
-
-    def ref(self, v: Any, what: str) -> int:
-        """The symbol index of a handle reference: a defined name, null, or a raw value."""
-        if v is None:
-            return _NULL_SYM
-        if isinstance(v, str):
-            i = self.sym_index.get(v)
-            if i is not None:
-                return i
-            if not _NAME_RE.match(v):
-                raise _Malformed(f"{what}: bad handle name {json.dumps(v)} (a name is A, P, D, "
-                                 f"C or H followed by a number, e.g. \"H5\")")
-            raise _Malformed(f"{what}: handle {v!r} is not defined by any earlier line")
-        h = _num(v, 64, what)
-        if h == 0:
-            return _NULL_SYM
-        i = self.raw_index.get(h)
-        if i is None:
-            # A handle the trace never named (an object that existed before recording
-            # began, or a forged value) is replayed as a value that names no object, so a
-            # replay never reaches an object it did not create: the DDI answers
-            # STATUS_INVALID_HANDLE, as it did in the recording for a forged value.
-            i = self.raw_index[h] = len(self.names)
-            self.names.append(None)
-            self.initial.append(_POISON)
-        return i
-
-    def define(self, v: Any, prefix: str, what: str) -> int:
-        """The symbol index of a new name (null: none)."""
-        if v is None:
-            return _NULL_SYM
-        if not isinstance(v, str) or not _NAME_RE.match(v) or v[0] != prefix:
-            raise _Malformed(f"{what}: bad handle name {json.dumps(v)} for a new "
-                             f"{_KIND_WORD[prefix]} (expected {prefix}<number>, e.g. "
-                             f"\"{prefix}0\")")
-        if v in self.sym_index:
-            raise _Malformed(f"{what}: {v!r} is already defined (line {self.sym_line[v]})")
-        i = self.sym_index[v] = len(self.names)
-        self.sym_line[v] = self.line
-        self.names.append(v)
-        self.initial.append(0)
-        return i
-
-    # -- helpers --
-
-    def keys(self, o: dict[str, Any], required: tuple[str, ...],
-             optional: tuple[str, ...] = ()) -> None:
-        """Every key of `o` is known (a misspelt one is named) and every required one is
-        there."""
-        if len(o) != len(required) or any(k not in o for k in required):
-            allowed = set(required) | set(optional)
-            for k in o:
-                if k not in allowed:
-                    hint = difflib.get_close_matches(k, sorted(allowed), 1)
-                    raise _Malformed(f"unknown field {k!r}" +
-                                     (f" (did you mean {hint[0]!r}?)" if hint else ""))
-            for k in required:
-                if k not in o:
-                    raise _Malformed(f"missing field {k!r}")
-
-    def result(self, o: dict[str, Any], value_key: str | None = None,
-               extra: tuple[str, ...] = ()) -> tuple[int, int, int]:
-        """(expected status, expected value, unchecked flag) of the line's "result"."""
-        r = o.get("result")
-        if r is None:
-            return 0, 0, _F_UNCHECKED
-        if not isinstance(r, dict):
-            raise _Malformed("result must be an object")
-        allowed = ("status",) + ((value_key,) if value_key else ()) + extra
-        for k in r:
-            if k not in allowed:
-                raise _Malformed(f"unknown field 'result.{k}' (a {o.get('call') or o.get('event')} "
-                                 f"result has {', '.join(allowed)})")
-        if "status" not in r:
-            raise _Malformed("missing field 'result.status'")
-        st = r["status"]
-        st = _STATUS_BY_NAME.get(st) if type(st) is str else None
-        if st is None:
-            st = _status(r["status"], "result.status")
-        if not value_key:
-            return st, 0, 0
-        value = r.get(value_key, 0)
-        if type(value) is not int or not 0 <= value < 1 << 64:
-            value = _num(value, 64, f"result.{value_key}")
-        return st, value, 0
-
-    def put(self, data: bytes | bytearray) -> int:
-        off = len(self.blob)
-        self.blob += data
-        pad = -len(self.blob) % 8
-        if pad:
-            self.blob += bytes(pad)
-        return off
-
-    def row(self, code: int, *, flags: int = 0, status: int = 0, value: int = 0,
-            out: int = _NULL_SYM, syms: tuple[int, ...] = (), blob: int = 0, n0: int = 0,
-            n1: int = 0) -> None:
-        s = syms + (_NULL_SYM,) * (4 - len(syms))
-        self.rows.append((self.line, blob, value, code, flags, status, out,
-                          s[0], s[1], s[2], s[3], n0, n1))
-        if len(self.rows) >= self.CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.chunks.append(np.array(self.rows, dtype=OP_DTYPE))
-            self.rows = []
-
-    def struct_bytes(self, codec: _Codec, args: Any,
-                     syms: dict[str, int]) -> tuple[bytearray, Any]:
-        """The struct's bytes from its JSON object; handle members go to `syms` (name ->
-        symbol), the data pointer member's JSON value is returned."""
-        if not isinstance(args, dict):
-            raise _Malformed(f"args must be an object (the {codec.name} members) or null")
-        data: Any = None
-        if tuple(args) == codec.keys:               # the recorder's form: one pack
-            vals = list(args.values())
-            for i, role in enumerate(codec.roles):
-                if role:
-                    if role == 1:
-                        syms[codec.names[i]] = self.ref(vals[i], f"args.{codec.names[i]}")
-                    else:
-                        data = vals[i]
-                    vals[i] = 0
-            try:
-                if bool not in set(map(type, vals)):
-                    return bytearray(codec.st.pack(*vals)), data
-            except struct.error:
-                pass                                # the slow path says what is wrong
-            syms.clear()
-        buf = bytearray(codec.size)
-        if "_bytes" in args:
-            raw = args["_bytes"]
-            try:
-                b = bytes.fromhex(raw) if isinstance(raw, str) else None
-            except ValueError:
-                b = None
-            if b is None or len(b) != codec.size:
-                raise _Malformed(f"args._bytes must be the {codec.size} bytes of {codec.name} "
-                                 f"as hex")
-            buf[:] = b
-        whole = int.from_bytes(buf, "little")
-        for k, v in args.items():
-            if k == "_bytes":
-                continue
-            if k in codec.handles:
-                syms[k] = self.ref(v, f"args.{k}")
-                v = 0
-            elif k == codec.data:
-                data = v
-                v = 0
-            elif k not in codec.bits:
-                hint = difflib.get_close_matches(k, list(codec.bits), 1)
-                raise _Malformed(f"unknown field 'args.{k}': {codec.name} has no member {k!r}"
-                                 + (f" (did you mean {hint[0]!r}?)" if hint else ""))
-            lo, n = codec.bits[k]
-            v = _num(v, n, f"args.{k}")
-            mask = ((1 << n) - 1) << lo
-            whole = (whole & ~mask) | (v << lo)
-        for k in codec.handles:                    # handles come only from their names
-            syms.setdefault(k, _NULL_SYM)
-            lo, n = codec.bits[k]
-            whole &= ~(((1 << n) - 1) << lo)
-        return bytearray(whole.to_bytes(codec.size, "little")), data
-
-    # -- calls --
-
-    def _map(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, va, unchecked = self.result(o, "va")
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_MAP, flags=_F_NULL_ARGS | unchecked, status=st, value=va,
-                     syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_MAP_C, o["args"], syms)
-        self.row(lib.DXGK_RP_MAP, flags=unchecked, status=st, value=va,
-                 syms=(a, syms["hAllocation"]), blob=self.put(b))
-
-    def _create(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "args"), ("result",))
-        st, va, unchecked = self.result(o, "va", ("hAllocation",))
-        r = o.get("result") or {}
-        if o["args"] is None:
-            out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
-            self.row(lib.DXGK_RP_CREATE, flags=_F_NULL_ARGS | unchecked, status=st,
-                     value=va, out=out)
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_CREATE_C, o["args"], syms)
-        out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
-        self.row(lib.DXGK_RP_CREATE, flags=unchecked, status=st, value=va, out=out,
-                 syms=(syms["hAdapter"], syms["hDevice"], syms["hContext"],
-                       syms["hAllocation"]), blob=self.put(b))
-
-    def _destroy(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "hAllocation"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        h = self.ref(o["hAllocation"], "hAllocation")
-        st, _, unchecked = self.result(o)
-        self.row(lib.DXGK_RP_DESTROY, flags=unchecked, status=st, syms=(a, h))
-
-    def _update(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, _, unchecked = self.result(o)
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_UPDATE, flags=_F_NULL_ARGS | unchecked, status=st, syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, data = self.struct_bytes(_UPDATE_C, o["args"], syms)
-        size = _UPDATE_C.read(b, "PrivateDriverDataSize")
-        flags = unchecked
-        payload = b""
-        if data is not None:
-            if data == "?":
-                payload = bytes(size)
-            else:
-                try:
-                    payload = bytes.fromhex(data) if isinstance(data, str) else None
-                except ValueError:
-                    payload = None
-                if payload is None:
-                    raise _Malformed("args.pPrivateDriverData must be null, \"?\" or the "
-                                     "private driver data as hex")
-                if len(payload) != size:
-                    raise _Malformed(f"args.pPrivateDriverData holds {len(payload)} bytes but "
-                                     f"PrivateDriverDataSize is {size}")
-            flags |= _F_DATA
-        self.row(lib.DXGK_RP_UPDATE, flags=flags, status=st,
-                 syms=(a, syms["hAllocation"]), blob=self.put(b + payload), n0=len(payload))
-
-    def _reserve(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, start, unchecked = self.result(o, "StartVirtualAddress")
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_RESERVE, flags=_F_NULL_ARGS | unchecked, status=st,
-                     value=start, syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_RESERVE_C, o["args"], syms)
-        self.row(lib.DXGK_RP_RESERVE, flags=unchecked, status=st, value=start,
-                 syms=(a, syms["hDxgkProcess"]), blob=self.put(b))
-
-    # -- object events --
-
-    def _adapter(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("event", "adapter", "system_process", "caps", "levels", "segments"),
-                  ("result",))
-        caps, levels, segs = o["caps"], o["levels"], o["segments"]
-        if not isinstance(levels, list) or not 1 <= len(levels) <= 6:
-            raise _Malformed("levels must be a list of 1..6 DXGK_PAGE_TABLE_LEVEL_DESC objects")
-        if not isinstance(segs, list) or not 1 <= len(segs) <= lib.DXGK_VM_MAX_SEGMENTS:
-            raise _Malformed(f"segments must be a list of 1..{lib.DXGK_VM_MAX_SEGMENTS} "
-                             f"segment objects")
-        part = self.struct_bytes(_CAPS_C, caps, {})[0]
-        part += bytes(-len(part) % 8)
-        lv = bytearray()
-        for i, d in enumerate(levels):
-            try:
-                lv += self.struct_bytes(_LEVEL_C, d, {})[0]
-            except ValueError as e:
-                raise _Malformed(f"levels[{i}]: {e}") from None
-        part += lv + bytes(-len(lv) % 8)
-        desc = ffi.new("dxgk_vm_segment_desc *")
-        for i, s in enumerate(segs):
-            if not isinstance(s, dict):
-                raise _Malformed(f"segments[{i}] must be an object")
-            self.keys(s, ("size", "page_size"), ("kind",))
-            kind = s.get("kind", "local")
-            if kind not in _SEG_KINDS:
-                raise _Malformed(f"segments[{i}].kind must be \"local\" or \"aperture\"")
-            desc.id = i + 1
-            desc.kind = _SEG_KINDS[kind]
-            desc.size = _num(s["size"], 64, f"segments[{i}].size")
-            desc.page_size = _num(s["page_size"], 32, f"segments[{i}].page_size")
-            desc.reserved = 0
-            part += bytes(ffi.buffer(desc))
-        st, _, unchecked = self.result(o)
-        a = self.define(o["adapter"], "A", "adapter")
-        sp = self.define(o["system_process"], "P", "system_process")
-        self.row(lib.DXGK_RP_ADAPTER_CREATE, flags=unchecked, status=st, out=a, syms=(sp,),
-                 blob=self.put(part), n0=len(levels), n1=len(segs))
-
-    def _object_op(self, event: str, key: str) -> Callable[[dict[str, Any]], None]:
-        code = EVENTS[event]
-
-        def handler(o: dict[str, Any]) -> None:
-            self.keys(o, ("event", key), ("result",))
-            h = self.ref(o[key], key)
-            st, _, unchecked = self.result(o)
-            self.row(code, flags=unchecked, status=st, syms=(h,))
-        return handler
-
-    def _make(self, event: str, parent: str, key: str) -> Callable[[dict[str, Any]], None]:
-        code = EVENTS[event]
-        prefix = key[0].upper()
-
-        def handler(o: dict[str, Any]) -> None:
-            self.keys(o, ("event", parent, key), ("result",))
-            h = self.ref(o[parent], parent)
-            st, _, unchecked = self.result(o)
-            out = self.define(o[key], prefix, key)
-            self.row(code, flags=unchecked, status=st, out=out, syms=(h,))
-        return handler
-
-    def _process_end(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("event", "process", "keep"), ("result",))
-        h = self.ref(o["process"], "process")
-        if not isinstance(o["keep"], bool):
-            raise _Malformed("keep must be true or false")
-        st, _, unchecked = self.result(o)
-        self.row(lib.DXGK_RP_PROCESS_END, flags=(_F_KEEP if o["keep"] else 0) | unchecked,
-                 status=st, syms=(h,))
-
-    # -- lines --
-
-    def header(self, o: Any) -> dict[str, Any]:
-        if not isinstance(o, dict) or o.get("format") != FORMAT_NAME:
-            raise _Malformed(f"not a dxgk trace: the first line must be the header "
-                             f"{{\"format\": \"{FORMAT_NAME}\", \"version\": {FORMAT_VERSION}, "
-                             f"...}}")
-        v = o.get("version")
-        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= FORMAT_VERSION:
-            raise _Malformed(f"unsupported trace version {json.dumps(v)} (this dxgk reads "
-                             f"version {FORMAT_VERSION})")
-        abi = o.get("abi", _HOST_ABI)
-        if abi != _HOST_ABI:
-            for name in (c.name for c in (_MAP_C, _CREATE_C, _UPDATE_C, _RESERVE_C, _CAPS_C,
-                                          _LEVEL_C)):
-                if cached_layouts(abi)[name] != cached_layouts(_HOST_ABI)[name]:
-                    raise _Malformed(f"the trace was recorded on {abi}, whose {name} layout "
-                                     f"differs from this host's ({_HOST_ABI})")
-        return o
-
-    def line_obj(self, o: Any) -> None:
-        if not isinstance(o, dict):
-            raise _Malformed("a trace line must be a JSON object")
-        kind = o.get("call")
-        if kind is None:
-            kind = o.get("event")
-            if kind is None:
-                raise _Malformed("a trace line needs \"call\" (a DDI callback) or \"event\"")
-            if "call" in o:
-                raise _Malformed("a line has either \"call\" or \"event\", not both")
-        handler = self.handlers.get(kind) if isinstance(kind, str) else None
-        if handler is None:
-            known = list(CALLS) if "call" in o else list(EVENTS)
-            hint = difflib.get_close_matches(str(kind), known, 1)
-            what = "callback" if "call" in o else "event"
-            raise _Malformed(f"unknown {what} {json.dumps(kind)}" +
-                             (f" (did you mean {hint[0]!r}?)" if hint else
-                              f" (known: {', '.join(known)})"))
-        handler(o)
-
-    def finish(self, header: dict[str, Any]) -> Trace:
-        self.flush()
-        ops = np.concatenate(self.chunks) if self.chunks else np.zeros(0, OP_DTYPE)
-        blob = np.zeros((len(self.blob) + 7) // 8, np.uint64).view(np.uint8)[:len(self.blob)]
-        blob[:] = np.frombuffer(bytes(self.blob), np.uint8)
-        return Trace(self.path, header, ops, blob, self.names,
-                     np.array(self.initial, dtype=np.uint64), self.line)
-
-
-_JSON: Final[json.JSONDecoder] = json.JSONDecoder()
-_WS: Final[Callable[..., Any]] = re.compile(r"[ \t\n\r]*").match
+# bytes of the file read at a time (then to the end of that line): the JSON text held at
+# once, whatever the size of the trace
+CHUNK_BYTES: int = 1 << 20
+# a run of lines that is not entirely in the recorder's form is split in two until the
+# runs are this short, then decoded line by line
+_SPLIT_MIN: Final[int] = 32
 
 
 def decode(source: str | os.PathLike[str] | IO[bytes] | IO[str], *,
            progress: bool | None = None) -> Trace:
     """Reads and checks a whole trace; raises :class:`TraceError` (with the line number)
-    at the first malformed line. Nothing is executed."""
+    at the first malformed line. Nothing is executed. A path is read as its extension
+    says (``.jsonl``, ``.jsonl.gz``, ``.jsonl.zst``); the text is read in chunks of
+    :data:`CHUNK_BYTES`, so the memory it takes is that of the decoded op arrays."""
     path: str | None = None
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        with open(path, "rb") as f:
-            total = os.fstat(f.fileno()).st_size
-            return _decode_lines(f, path, total, progress)
-    return _decode_lines(source, getattr(source, "name", None), 0, progress)
+    # the collector finds no cycles among the millions of objects decoding makes and
+    # drops: pausing it is a third of the time
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if isinstance(source, (str, os.PathLike)):
+            path = os.fspath(source)
+            with open_read(path) as f:
+                total = os.path.getsize(path) if not compression_of(path) else 0
+                return _decode_stream(f, path, total, progress)
+        return _decode_stream(source, getattr(source, "name", None), 0, progress)
+    finally:
+        if paused:
+            gc.enable()
 
 
-def _decode_lines(f: Any, path: str | None, total: int, progress: bool | None) -> Trace:
+def _read_chunk(f: Any) -> bytes:
+    """The next chunk of whole lines (the last one may lack its newline at the end of the
+    file); b"" at the end."""
+    buf = f.read(CHUNK_BYTES)
+    if buf and buf[-1:] not in (b"\n", "\n"):
+        buf += f.readline()
+    return buf.encode("utf-8", "surrogateescape") if isinstance(buf, str) else buf
+
+
+def _decode_stream(f: Any, path: str | None, total: int, progress: bool | None) -> Trace:
     dec = _Decoder(path)
-    scan = _JSON.scan_once
-    ws = _WS
     bar = _Progress("decoding", total, enabled=progress, unit="bytes")
     header: dict[str, Any] | None = None
     done = 0
     try:
-        for raw in f:
+        while header is None:                       # the header: line by line
+            raw = f.readline()
+            if isinstance(raw, str):
+                raw = raw.encode("utf-8", "surrogateescape")
+            if not raw:
+                raise ValueError("empty file: a trace starts with its header line")
             dec.line += 1
             done += len(raw)
-            if not dec.line & 4095:
-                bar.update(done)
-            if not raw.strip():
-                if header is None:
-                    raise ValueError("empty first line: a trace starts with its header")
-                continue                               # blank lines are ignored
-            try:
-                text = raw.decode() if type(raw) is bytes else raw
-                start = 0 if text[:1] == "{" else ws(text, 0).end()
-                o, end = scan(text, start)
-                if end != len(text) and text[end:].strip():
-                    raise json.JSONDecodeError("extra data after the JSON value", text, end)
-            except (ValueError, StopIteration) as e:
-                if isinstance(e, StopIteration):
-                    e = json.JSONDecodeError("expecting a JSON value", text, e.value)
-                end_char = raw[-1:]
-                truncated = end_char not in (b"\n", "\n")
-                what = (f"{e.msg} (column {e.pos + 1})"
-                        if isinstance(e, json.JSONDecodeError) else str(e))
-                raise ValueError(("truncated line (the file ends in the middle of it): "
-                                  if truncated else "bad JSON: ") + what) from None
-            if header is None:
-                header = dec.header(o)
-            else:
-                dec.line_obj(o)
-        if header is None:
-            raise ValueError("empty file: a trace starts with its header line")
+            o = _parse(raw, raw[-1:] == b"\n")
+            if o is _BLANK:
+                raise ValueError("empty first line: a trace starts with its header")
+            header = dec.header(o)
+        while buf := _read_chunk(f):
+            done += len(buf)
+            lines = buf.split(b"\n")
+            last_complete = buf[-1:] == b"\n"
+            if last_complete:
+                lines.pop()                         # after the last newline: nothing
+            first = dec.line + 1
+            _lines(dec, buf, lines, first, last_complete)
+            dec.line = first + len(lines) - 1
+            bar.update(done)
     except ValueError as e:
         bar.close()
         raise TraceError(max(dec.line, 1), str(e), path) from None
+    except RecursionError:              # a value nested deeper than the checker can look
+        bar.close()
+        raise TraceError(max(dec.line, 1), _TOO_DEEP, path) from None
     bar.close(done)
-    return dec.finish(header)
+    ops, blob, initial = dec.finish()
+    return Trace(path, header, ops, blob, dec.names, initial, dec.line)
+
+
+def _lines(dec: _Decoder, buf: bytes, lines: list[bytes], first: int,
+           last_complete: bool) -> None:
+    """Decodes lines `first`, `first` + 1, ... (`lines`, split from `buf`; the last one
+    lacks its newline unless `last_complete`), in order: runs in the recorder's form at
+    once, the others one by one."""
+    lengths = np.fromiter(map(len, lines), np.int64, len(lines))
+    starts = np.zeros(len(lines), np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    kinds = line_kinds(buf, starts)
+    kinds[lengths == 0] = 0
+    nums = np.arange(first, first + len(lines), dtype=np.uint64)
+    last = len(lines) - 1
+    # runs of lines the fast path may take, split at those it does not take (kind 0:
+    # the adapter event, blank lines, lines in another form)
+    stack: list[tuple[int, int]] = []
+    at = len(lines)
+    for c in reversed(np.flatnonzero(kinds == 0).tolist()):
+        stack += [(c + 1, at), (c, c + 1)]
+        at = c
+    stack.append((0, at))
+    while stack:
+        lo, hi = stack.pop()
+        if hi <= lo:
+            continue
+        if kinds[lo]:
+            if decode_run(dec, lines[lo:hi], nums[lo:hi], kinds[lo:hi]):
+                continue
+            if hi - lo >= _SPLIT_MIN:
+                mid = (lo + hi) // 2
+                stack += [(mid, hi), (lo, mid)]         # the first half first
+                continue
+        for i in range(lo, hi):
+            dec.line = int(nums[i])
+            o = _parse(lines[i], last_complete or i != last)
+            if o is not _BLANK:
+                dec.line_obj(o)

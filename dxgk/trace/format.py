@@ -5,7 +5,9 @@ in execution order, with object handles written as symbolic names (``"H5"``). Th
 is specified in README.md ("Traces"); :data:`FORMAT_DOC` below is its summary.
 
 What it owns: the format's name and version, the op tables (:data:`CALLS`,
-:data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), :class:`TraceError`, the
+:data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), the op records the engines
+run (:data:`OP_DTYPE` = ``dxgk_rp_op``, :data:`RESULT_DTYPE` = ``dxgk_rp_result``, the
+op flags), :class:`TraceError`, the
 struct codecs (``_Codec``: a struct's bytes <-> its JSON object), the status names a trace
 writes and reads, and :func:`iter_lines` / :func:`write_lines` for tools that edit traces.
 
@@ -24,9 +26,12 @@ import struct
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+import numpy as np
+
 from .. import ddi, structs
 from .._core import ffi, lib
 from ..layout import cached_layouts
+from .files import open_read, open_write
 
 FORMAT_NAME: Final[str] = "dxgk-trace"
 FORMAT_VERSION: Final[int] = 1
@@ -104,6 +109,34 @@ class TraceError(ValueError):
         self.path = path
         where = f"{path}:{line}" if path else f"line {line}"
         super().__init__(f"{where}: {message}")
+
+
+# ---- the op records the engines run (the C structs of dxgk/core/replay.h) ----------------
+
+OP_DTYPE: Final[np.dtype] = np.dtype({
+    "names": ["line", "blob", "expect_value", "code", "flags", "expect_status", "out_sym",
+              "sym0", "sym1", "sym2", "sym3", "n0", "n1"],
+    "formats": ["<u8", "<u8", "<u8", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4", "<u4",
+                "<u4", "<u4"],
+    "offsets": [ffi.offsetof("dxgk_rp_op", "line"), ffi.offsetof("dxgk_rp_op", "blob"),
+                ffi.offsetof("dxgk_rp_op", "expect_value"), ffi.offsetof("dxgk_rp_op", "code"),
+                ffi.offsetof("dxgk_rp_op", "flags"),
+                ffi.offsetof("dxgk_rp_op", "expect_status"),
+                ffi.offsetof("dxgk_rp_op", "out_sym")]
+               + [ffi.offsetof("dxgk_rp_op", "sym") + 4 * i for i in range(4)]
+               + [ffi.offsetof("dxgk_rp_op", "n0"), ffi.offsetof("dxgk_rp_op", "n1")],
+    "itemsize": ffi.sizeof("dxgk_rp_op"),
+})
+RESULT_DTYPE: Final[np.dtype] = np.dtype({
+    "names": ["value", "status"], "formats": ["<u8", "<u4"],
+    "offsets": [ffi.offsetof("dxgk_rp_result", "value"),
+                ffi.offsetof("dxgk_rp_result", "status")],
+    "itemsize": ffi.sizeof("dxgk_rp_result")})
+
+_F_NULL_ARGS = int(lib.DXGK_RP_F_NULL_ARGS)
+_F_KEEP = int(lib.DXGK_RP_F_KEEP)
+_F_DATA = int(lib.DXGK_RP_F_DATA)
+_F_UNCHECKED = int(lib.DXGK_RP_F_UNCHECKED)
 
 
 # ---- struct codecs (derived from the layout engine; no offset is written by hand) ------------
@@ -204,16 +237,18 @@ def _status_json(st: int) -> str:
 
 
 def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
-    """The parsed lines of a trace file (header first), for tools that edit traces."""
-    with open(path, encoding="utf-8") as f:
+    """The parsed lines of a trace file (header first), for tools that edit traces; a
+    ``.gz`` or ``.zst`` file is decompressed."""
+    with open_read(path) as f:
         for line in f:
             if line.strip():
                 yield json.loads(line)
 
 
 def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> None:
-    """Writes parsed lines back as a trace file (compact JSON, one per line)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
+    """Writes parsed lines back as a trace file (compact JSON, one per line), compressed
+    as the name says (``.gz``, ``.zst``)."""
+    with open_write(path) as f:
         for o in lines:
             f.write(json.dumps(o, separators=(",", ":")))
             f.write("\n")

@@ -32,8 +32,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .._core import lib
-from .decoder import decode
+from .decoder import Trace, decode
 from .format import TraceError
 from .replayer import replay
 from .result import ReplayResult, allocation_info, page_table_stats, process_ranges
@@ -73,15 +75,34 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
-def _pick_process(r: ReplayResult, name: str | None) -> str:
+def _process_lines(trace: Trace) -> dict[str, int]:
+    """The line that creates each process of the trace (a system process: its adapter's)."""
+    ops = trace.ops
+    out: dict[str, int] = {}
+    for code, col in ((lib.DXGK_RP_ADAPTER_CREATE, "sym0"), (lib.DXGK_RP_PROCESS_BEGIN,
+                                                            "out_sym")):
+        for i in np.flatnonzero(ops["code"] == code).tolist():
+            s = int(ops[col][i])
+            if s < len(trace.names) and trace.names[s] is not None:
+                out.setdefault(trace.names[s], int(ops["line"][i]))   # type: ignore[arg-type]
+    return out
+
+
+def _pick_process(r: ReplayResult, name: str | None, created: dict[str, int],
+                  line: int | None) -> str:
     names = [n for n in r.trace.names if n is not None and n[0] == "P"]
     if name is not None:
         if name not in names:
             raise ValueError(f"the trace defines no process {name!r} (it has "
                              f"{', '.join(names) or 'none'})")
         if lib.dxgk_vm_handle_type(r.handle(name)) != lib.DXGK_VM_T_PROCESS:
-            raise ValueError(f"process {name} no longer exists at that point of the trace "
-                             f"(pick another with --process, or an earlier --line)")
+            at = created.get(name)
+            if line is not None and at is not None and line < at:
+                raise ValueError(f"process {name} is created on line {at}, after --line "
+                                 f"{line} (pick a later --line, at least {at})")
+            raise ValueError(f"process {name} does not exist at that point of the trace "
+                             f"(its creation failed or it was destroyed: pick another with "
+                             f"--process, or an earlier --line)")
         return name
     best, best_n = None, -1
     for n in names:
@@ -92,6 +113,13 @@ def _pick_process(r: ReplayResult, name: str | None) -> str:
         if k > best_n:
             best, best_n = n, k
     if best is None:
+        first = min(created.values(), default=None)
+        if first is None:
+            raise ValueError("the trace creates no process (no adapter event): nothing to "
+                             "draw")
+        if line is not None and line < first:
+            raise ValueError(f"no process exists yet after line {line}: the first is created "
+                             f"on line {first} (pick a later --line, at least {first})")
         raise ValueError("no process of the trace exists at that point (the trace destroyed "
                          "them; pick an earlier --line)")
     return best
@@ -121,9 +149,12 @@ def plot_vaspace(trace_path: str | os.PathLike[str], out_png: str | os.PathLike[
     plt = _pyplot()
     from matplotlib.patches import Patch, Rectangle
 
+    if line is not None and line < 1:
+        raise ValueError(f"--line {line}: a line number of the trace is 1 or more (line 1 "
+                         f"is the header)")
     tr = decode(trace_path, progress=progress)
     with replay(tr, check=False, keep=True, progress=progress, upto_line=line) as r:
-        pname = _pick_process(r, process)
+        pname = _pick_process(r, process, _process_lines(tr), line)
         ph = r.handle(pname)
         ranges = _ranges(ph)
         pts = page_table_stats(ph)

@@ -31,6 +31,7 @@ from typing import IO, Any, Self
 from .. import ddi, structs
 from .._core import ffi, lib
 from .._version import __version__
+from .files import open_write
 from .format import (
     _CAPS_C,
     _CREATE_C,
@@ -83,8 +84,7 @@ class Recorder:
             if ddi._recorder is not None:
                 raise RuntimeError("a dxgk trace is already being recorded in this process")
             if isinstance(self._target, (str, os.PathLike)):
-                self._file = open(self._target, "w", encoding="utf-8", newline="\n",
-                                  buffering=1 << 20)
+                self._file = open_write(self._target)   # compressed as its name says
                 self._owns_file = True
             else:
                 self._file = self._target
@@ -386,7 +386,8 @@ _DESTROY_EVENTS = frozenset({"adapter_destroy", "process_destroy", "device_destr
 def record(target: str | os.PathLike[str] | IO[str], *,
            meta: dict[str, Any] | None = None) -> Recorder:
     """A context manager that records a trace to `target` (a path, or a text file that
-    stays open)::
+    stays open); a path ending in ``.gz`` or ``.zst`` is written compressed (gzip; Zstandard
+    with the ``zstandard`` package)::
 
         with dxgk.record("run.jsonl") as rec:
             ...                      # rec.calls, rec.events, rec.lines so far

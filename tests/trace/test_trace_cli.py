@@ -79,6 +79,13 @@ def test_bench_quick_smoke():
                                                       "processes"]
     assert all(r["mismatches"] == 0 and r["calls_per_second"]["median"] > 0
                for r in res["replay"])
+    for r in res["replay"]:           # decoding and the whole replay from the file
+        assert r["decode_lines_per_second"]["median"] > 0
+        e2e = r["end_to_end_calls_per_second"]
+        assert 0 < e2e["min"] <= e2e["median"] <= e2e["max"]
+        assert r["end_to_end_vs_engine"]["min"] >= 1       # it includes the engine's run
+    assert set(res["summary"]["replay_end_to_end_calls_per_second"]) == set(
+        res["summary"]["decode_lines_per_second"]) == {r["workload"] for r in res["replay"]}
     per_gib = {r["case"]: r["table_bytes_per_mapped_gib"] for r in res["pt_memory"]}
     # exact, not timed: 512 leaf tables of 4 KiB per GiB of 4 KB pages, plus the levels above
     assert per_gib["1 GiB packed, 4 KB pages"] == (512 + 1 + 1 + 1) * 4096

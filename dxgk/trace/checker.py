@@ -1,0 +1,563 @@
+"""The line checker: one trace line at a time, every form the format allows, every error
+worded.
+
+Each line kind has a handler (``_Decoder._map``, ``._adapter``, ...) that checks the
+line's keys, values and handle names and appends its op record, its struct bytes and its
+symbols. It is the definition of what a trace line may say: the fast path
+(:mod:`dxgk.trace.fast`) takes only lines it can prove this checker would accept, and
+builds the same records for them.
+
+What it owns: ``_Decoder`` (the symbol table, the op records grown in place, the blob),
+``_parse`` (one line's JSON, with the error a user reads: bad JSON, truncated, not UTF-8,
+nested too deeply) and the value checks (``_num``, ``_status``).
+
+Invariant kept: a handler either appends exactly one op (and its bytes and new symbols)
+or raises ValueError saying what is wrong with the line, having appended nothing that a
+later op can see -- a handle is defined only after every check of its line passed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import struct
+from collections.abc import Callable
+from typing import Any, Final
+
+import numpy as np
+
+from .._core import ffi, lib
+from ..layout import ABI_NAMES, cached_layouts
+from .format import (
+    _CAPS_C,
+    _CREATE_C,
+    _F_DATA,
+    _F_KEEP,
+    _F_NULL_ARGS,
+    _F_UNCHECKED,
+    _HOST_ABI,
+    _KIND_WORD,
+    _LEVEL_C,
+    _MAP_C,
+    _NAME_RE,
+    _NULL_SYM,
+    _POISON,
+    _RESERVE_C,
+    _SEG_KINDS,
+    _STATUS_BY_NAME,
+    _UPDATE_C,
+    CALLS,
+    EVENTS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    OP_DTYPE,
+    _Codec,
+)
+
+
+class _Malformed(ValueError):
+    """What the decoder raises for a bad line (turned into a TraceError with its number)."""
+
+
+def _show(v: Any, width: int = 40) -> str:
+    """A JSON value as a message shows it: its JSON text, cut to `width` characters."""
+    try:
+        text = json.dumps(v)
+    except (RecursionError, ValueError):
+        text = "(a value nested too deeply to show)"
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _num(v: Any, bits: int, what: str) -> int:
+    """An unsigned integer of `bits` bits: a JSON integer or a "0x..." string."""
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        raise _Malformed(f"{what} must be an unsigned integer; got {_show(v)}")
+    if isinstance(v, str):
+        try:
+            v = int(v, 16) if v[:2].lower() == "0x" else int(v, 10)
+        except ValueError:
+            raise _Malformed(f"{what} must be an unsigned integer; got {_show(v)}") \
+                from None
+    if not 0 <= v < 1 << bits:
+        raise _Malformed(f"{what} = {v} does not fit {bits} bits")
+    return v
+
+
+def _status(v: Any, what: str = "status") -> int:
+    if isinstance(v, str) and v in _STATUS_BY_NAME:
+        return _STATUS_BY_NAME[v]
+    if isinstance(v, str) and v.startswith("NTSTATUS "):
+        v = v[9:]
+    try:
+        return _num(v, 32, what)
+    except ValueError:
+        raise _Malformed(f"{what} must be a STATUS_* name or an integer; "
+                         f"got {_show(v)}") from None
+
+
+class _Decoder:
+    """Turns lines into op records, checking everything a replay relies on."""
+
+    CHUNK = 65536
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.sym_index: dict[str, int] = {}
+        self.def_lines: list[int] = []              # per symbol: the line defining it
+        self.names: list[str | None] = []
+        self.initial: list[int] = []
+        self.raw_index: dict[int, int] = {}
+        self.blob = bytearray()
+        self.rows: list[tuple[int, ...]] = []
+        # the op records so far: a buffer grown in place (realloc, so a large one is
+        # remapped, not copied: decoding never holds two copies of the ops)
+        self.ops = np.zeros(1024, OP_DTYPE)
+        self.op_count = 0
+        self.sym_index[None] = _NULL_SYM            # null: the NULL handle (fast path)
+        self.line = 0
+        self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "DxgkCbCreateContextAllocation": self._create,
+            "DxgkCbDestroyContextAllocation": self._destroy,
+            "DxgkCbMapContextAllocation": self._map,
+            "DxgkCbUpdateContextAllocation": self._update,
+            "DxgkCbReserveGpuVirtualAddressRange": self._reserve,
+            "adapter": self._adapter,
+            "adapter_destroy": self._object_op("adapter_destroy", "adapter"),
+            "process_begin": self._make("process_begin", "adapter", "process"),
+            "process_end": self._process_end,
+            "process_destroy": self._object_op("process_destroy", "process"),
+            "device_create": self._make("device_create", "process", "device"),
+            "device_destroy": self._object_op("device_destroy", "device"),
+            "context_create": self._make("context_create", "device", "context"),
+            "context_destroy": self._object_op("context_destroy", "context"),
+        }
+
+    # -- symbols --
+
+    def ref(self, v: Any, what: str) -> int:
+        """The symbol index of a handle reference: a defined name, null, or a raw value."""
+        if v is None:
+            return _NULL_SYM
+        if isinstance(v, str):
+            i = self.sym_index.get(v)
+            if i is not None:
+                return i
+            if not _NAME_RE.match(v):
+                raise _Malformed(f"{what}: bad handle name {_show(v)} (a name is A, P, D, "
+                                 f"C or H followed by a number, e.g. \"H5\")")
+            raise _Malformed(f"{what}: handle {v!r} is not defined by any earlier line")
+        h = _num(v, 64, what)
+        if h == 0:
+            return _NULL_SYM
+        i = self.raw_index.get(h)
+        if i is None:
+            # A handle the trace never named (an object that existed before recording
+            # began, or a forged value) is replayed as a value that names no object, so a
+            # replay never reaches an object it did not create: the DDI answers
+            # STATUS_INVALID_HANDLE, as it did in the recording for a forged value.
+            i = self.raw_index[h] = len(self.names)
+            self.names.append(None)
+            self.initial.append(_POISON)
+            self.def_lines.append(self.line)
+        return i
+
+    def define(self, v: Any, prefix: str, what: str) -> int:
+        """The symbol index of a new name (null: none)."""
+        if v is None:
+            return _NULL_SYM
+        if not isinstance(v, str) or not _NAME_RE.match(v) or v[0] != prefix:
+            raise _Malformed(f"{what}: bad handle name {_show(v)} for a new "
+                             f"{_KIND_WORD[prefix]} (expected {prefix}<number>, e.g. "
+                             f"\"{prefix}0\")")
+        if v in self.sym_index:
+            raise _Malformed(f"{what}: {v!r} is already defined "
+                             f"(line {self.def_lines[self.sym_index[v]]})")
+        i = self.sym_index[v] = len(self.names)
+        self.def_lines.append(self.line)
+        self.names.append(v)
+        self.initial.append(0)
+        return i
+
+    # -- helpers --
+
+    def keys(self, o: dict[str, Any], required: tuple[str, ...],
+             optional: tuple[str, ...] = ()) -> None:
+        """Every key of `o` is known (a misspelt one is named) and every required one is
+        there."""
+        if len(o) != len(required) or any(k not in o for k in required):
+            allowed = set(required) | set(optional)
+            for k in o:
+                if k not in allowed:
+                    hint = difflib.get_close_matches(k, sorted(allowed), 1)
+                    raise _Malformed(f"unknown field {k!r}" +
+                                     (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            for k in required:
+                if k not in o:
+                    raise _Malformed(f"missing field {k!r}")
+
+    def result(self, o: dict[str, Any], value_key: str | None = None,
+               extra: tuple[str, ...] = ()) -> tuple[int, int, int]:
+        """(expected status, expected value, unchecked flag) of the line's "result"."""
+        r = o.get("result")
+        if r is None:
+            return 0, 0, _F_UNCHECKED
+        if not isinstance(r, dict):
+            raise _Malformed("result must be an object")
+        allowed = ("status",) + ((value_key,) if value_key else ()) + extra
+        for k in r:
+            if k not in allowed:
+                raise _Malformed(f"unknown field 'result.{k}' (a {o.get('call') or o.get('event')} "
+                                 f"result has {', '.join(allowed)})")
+        if "status" not in r:
+            raise _Malformed("missing field 'result.status'")
+        st = r["status"]
+        st = _STATUS_BY_NAME.get(st) if type(st) is str else None
+        if st is None:
+            st = _status(r["status"], "result.status")
+        if not value_key:
+            return st, 0, 0
+        value = r.get(value_key, 0)
+        if type(value) is not int or not 0 <= value < 1 << 64:
+            value = _num(value, 64, f"result.{value_key}")
+        return st, value, 0
+
+    def put(self, data: bytes | bytearray) -> int:
+        off = len(self.blob)
+        self.blob += data
+        pad = -len(self.blob) % 8
+        if pad:
+            self.blob += bytes(pad)
+        return off
+
+    def row(self, code: int, *, flags: int = 0, status: int = 0, value: int = 0,
+            out: int = _NULL_SYM, syms: tuple[int, ...] = (), blob: int = 0, n0: int = 0,
+            n1: int = 0) -> None:
+        s = syms + (_NULL_SYM,) * (4 - len(syms))
+        self.rows.append((self.line, blob, value, code, flags, status, out,
+                          s[0], s[1], s[2], s[3], n0, n1))
+        if len(self.rows) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            rows, self.rows = self.rows, []
+            self.append_ops(np.array(rows, dtype=OP_DTYPE))
+
+    def append_ops(self, ops: np.ndarray) -> None:
+        """Appends op records (after those of the line-by-line rows so far)."""
+        if self.rows:
+            self.flush()
+        end = self.op_count + len(ops)
+        if end > len(self.ops):
+            self.ops.resize(max(end, len(self.ops) + (len(self.ops) >> 2)), refcheck=False)
+        self.ops[self.op_count:end] = ops
+        self.op_count = end
+
+    def reserve_blob(self, size: int) -> int:
+        """Offset of `size` new zero bytes at the end of the blob (8-byte aligned)."""
+        off = len(self.blob)
+        self.blob += bytes(size + (-size % 8))
+        return off
+
+    def struct_bytes(self, codec: _Codec, args: Any,
+                     syms: dict[str, int]) -> tuple[bytearray, Any]:
+        """The struct's bytes from its JSON object; handle members go to `syms` (name ->
+        symbol), the data pointer member's JSON value is returned."""
+        if not isinstance(args, dict):
+            raise _Malformed(f"args must be an object (the {codec.name} members) or null")
+        data: Any = None
+        if tuple(args) == codec.keys:               # the recorder's form: one pack
+            vals = list(args.values())
+            for i, role in enumerate(codec.roles):
+                if role:
+                    if role == 1:
+                        syms[codec.names[i]] = self.ref(vals[i], f"args.{codec.names[i]}")
+                    else:
+                        data = vals[i]
+                    vals[i] = 0
+            try:
+                if bool not in set(map(type, vals)):
+                    return bytearray(codec.st.pack(*vals)), data
+            except struct.error:
+                pass                                # the slow path says what is wrong
+            syms.clear()
+        buf = bytearray(codec.size)
+        if "_bytes" in args:
+            raw = args["_bytes"]
+            try:
+                b = bytes.fromhex(raw) if isinstance(raw, str) else None
+            except ValueError:
+                b = None
+            if b is None or len(b) != codec.size:
+                raise _Malformed(f"args._bytes must be the {codec.size} bytes of {codec.name} "
+                                 f"as hex")
+            buf[:] = b
+        whole = int.from_bytes(buf, "little")
+        for k, v in args.items():
+            if k == "_bytes":
+                continue
+            if k in codec.handles:
+                syms[k] = self.ref(v, f"args.{k}")
+                v = 0
+            elif k == codec.data:
+                data = v
+                v = 0
+            elif k not in codec.bits:
+                hint = difflib.get_close_matches(k, list(codec.bits), 1)
+                raise _Malformed(f"unknown field 'args.{k}': {codec.name} has no member {k!r}"
+                                 + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            lo, n = codec.bits[k]
+            v = _num(v, n, f"args.{k}")
+            mask = ((1 << n) - 1) << lo
+            whole = (whole & ~mask) | (v << lo)
+        for k in codec.handles:                    # handles come only from their names
+            syms.setdefault(k, _NULL_SYM)
+            lo, n = codec.bits[k]
+            whole &= ~(((1 << n) - 1) << lo)
+        return bytearray(whole.to_bytes(codec.size, "little")), data
+
+    # -- calls --
+
+    def _map(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("call", "hAdapter", "args"), ("result",))
+        a = self.ref(o["hAdapter"], "hAdapter")
+        st, va, unchecked = self.result(o, "va")
+        if o["args"] is None:
+            self.row(lib.DXGK_RP_MAP, flags=_F_NULL_ARGS | unchecked, status=st, value=va,
+                     syms=(a,))
+            return
+        syms: dict[str, int] = {}
+        b, _ = self.struct_bytes(_MAP_C, o["args"], syms)
+        self.row(lib.DXGK_RP_MAP, flags=unchecked, status=st, value=va,
+                 syms=(a, syms["hAllocation"]), blob=self.put(b))
+
+    def _create(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("call", "args"), ("result",))
+        st, va, unchecked = self.result(o, "va", ("hAllocation",))
+        r = o.get("result") or {}
+        if o["args"] is None:
+            out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
+            self.row(lib.DXGK_RP_CREATE, flags=_F_NULL_ARGS | unchecked, status=st,
+                     value=va, out=out)
+            return
+        syms: dict[str, int] = {}
+        b, _ = self.struct_bytes(_CREATE_C, o["args"], syms)
+        out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
+        self.row(lib.DXGK_RP_CREATE, flags=unchecked, status=st, value=va, out=out,
+                 syms=(syms["hAdapter"], syms["hDevice"], syms["hContext"],
+                       syms["hAllocation"]), blob=self.put(b))
+
+    def _destroy(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("call", "hAdapter", "hAllocation"), ("result",))
+        a = self.ref(o["hAdapter"], "hAdapter")
+        h = self.ref(o["hAllocation"], "hAllocation")
+        st, _, unchecked = self.result(o)
+        self.row(lib.DXGK_RP_DESTROY, flags=unchecked, status=st, syms=(a, h))
+
+    def _update(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("call", "hAdapter", "args"), ("result",))
+        a = self.ref(o["hAdapter"], "hAdapter")
+        st, _, unchecked = self.result(o)
+        if o["args"] is None:
+            self.row(lib.DXGK_RP_UPDATE, flags=_F_NULL_ARGS | unchecked, status=st, syms=(a,))
+            return
+        syms: dict[str, int] = {}
+        b, data = self.struct_bytes(_UPDATE_C, o["args"], syms)
+        size = _UPDATE_C.read(b, "PrivateDriverDataSize")
+        flags = unchecked
+        payload = b""
+        if data is not None:
+            if data == "?":
+                payload = bytes(size)
+            else:
+                try:
+                    payload = bytes.fromhex(data) if isinstance(data, str) else None
+                except ValueError:
+                    payload = None
+                if payload is None:
+                    raise _Malformed("args.pPrivateDriverData must be null, \"?\" or the "
+                                     "private driver data as hex")
+                if len(payload) != size:
+                    raise _Malformed(f"args.pPrivateDriverData holds {len(payload)} bytes but "
+                                     f"PrivateDriverDataSize is {size}")
+            flags |= _F_DATA
+        self.row(lib.DXGK_RP_UPDATE, flags=flags, status=st,
+                 syms=(a, syms["hAllocation"]), blob=self.put(b + payload), n0=len(payload))
+
+    def _reserve(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("call", "hAdapter", "args"), ("result",))
+        a = self.ref(o["hAdapter"], "hAdapter")
+        st, start, unchecked = self.result(o, "StartVirtualAddress")
+        if o["args"] is None:
+            self.row(lib.DXGK_RP_RESERVE, flags=_F_NULL_ARGS | unchecked, status=st,
+                     value=start, syms=(a,))
+            return
+        syms: dict[str, int] = {}
+        b, _ = self.struct_bytes(_RESERVE_C, o["args"], syms)
+        self.row(lib.DXGK_RP_RESERVE, flags=unchecked, status=st, value=start,
+                 syms=(a, syms["hDxgkProcess"]), blob=self.put(b))
+
+    # -- object events --
+
+    def _adapter(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("event", "adapter", "system_process", "caps", "levels", "segments"),
+                  ("result",))
+        caps, levels, segs = o["caps"], o["levels"], o["segments"]
+        if not isinstance(levels, list) or not 1 <= len(levels) <= 6:
+            raise _Malformed("levels must be a list of 1..6 DXGK_PAGE_TABLE_LEVEL_DESC objects")
+        if not isinstance(segs, list) or not 1 <= len(segs) <= lib.DXGK_VM_MAX_SEGMENTS:
+            raise _Malformed(f"segments must be a list of 1..{lib.DXGK_VM_MAX_SEGMENTS} "
+                             f"segment objects")
+        part = self.struct_bytes(_CAPS_C, caps, {})[0]
+        part += bytes(-len(part) % 8)
+        lv = bytearray()
+        for i, d in enumerate(levels):
+            try:
+                lv += self.struct_bytes(_LEVEL_C, d, {})[0]
+            except ValueError as e:
+                raise _Malformed(f"levels[{i}]: {e}") from None
+        part += lv + bytes(-len(lv) % 8)
+        desc = ffi.new("dxgk_vm_segment_desc *")
+        for i, s in enumerate(segs):
+            if not isinstance(s, dict):
+                raise _Malformed(f"segments[{i}] must be an object")
+            self.keys(s, ("size", "page_size"), ("kind",))
+            kind = s.get("kind", "local")
+            if kind not in _SEG_KINDS:
+                raise _Malformed(f"segments[{i}].kind must be \"local\" or \"aperture\"")
+            desc.id = i + 1
+            desc.kind = _SEG_KINDS[kind]
+            desc.size = _num(s["size"], 64, f"segments[{i}].size")
+            desc.page_size = _num(s["page_size"], 32, f"segments[{i}].page_size")
+            desc.reserved = 0
+            part += bytes(ffi.buffer(desc))
+        st, _, unchecked = self.result(o)
+        a = self.define(o["adapter"], "A", "adapter")
+        sp = self.define(o["system_process"], "P", "system_process")
+        self.row(lib.DXGK_RP_ADAPTER_CREATE, flags=unchecked, status=st, out=a, syms=(sp,),
+                 blob=self.put(part), n0=len(levels), n1=len(segs))
+
+    def _object_op(self, event: str, key: str) -> Callable[[dict[str, Any]], None]:
+        code = EVENTS[event]
+
+        def handler(o: dict[str, Any]) -> None:
+            self.keys(o, ("event", key), ("result",))
+            h = self.ref(o[key], key)
+            st, _, unchecked = self.result(o)
+            self.row(code, flags=unchecked, status=st, syms=(h,))
+        return handler
+
+    def _make(self, event: str, parent: str, key: str) -> Callable[[dict[str, Any]], None]:
+        code = EVENTS[event]
+        prefix = key[0].upper()
+
+        def handler(o: dict[str, Any]) -> None:
+            self.keys(o, ("event", parent, key), ("result",))
+            h = self.ref(o[parent], parent)
+            st, _, unchecked = self.result(o)
+            out = self.define(o[key], prefix, key)
+            self.row(code, flags=unchecked, status=st, out=out, syms=(h,))
+        return handler
+
+    def _process_end(self, o: dict[str, Any]) -> None:
+        self.keys(o, ("event", "process", "keep"), ("result",))
+        h = self.ref(o["process"], "process")
+        if not isinstance(o["keep"], bool):
+            raise _Malformed("keep must be true or false")
+        st, _, unchecked = self.result(o)
+        self.row(lib.DXGK_RP_PROCESS_END, flags=(_F_KEEP if o["keep"] else 0) | unchecked,
+                 status=st, syms=(h,))
+
+    # -- lines --
+
+    def header(self, o: Any) -> dict[str, Any]:
+        if not isinstance(o, dict) or o.get("format") != FORMAT_NAME:
+            raise _Malformed(f"not a dxgk trace: the first line must be the header "
+                             f"{{\"format\": \"{FORMAT_NAME}\", \"version\": {FORMAT_VERSION}, "
+                             f"...}}")
+        v = o.get("version")
+        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= FORMAT_VERSION:
+            raise _Malformed(f"unsupported trace version {_show(v)} (this dxgk reads "
+                             f"version {FORMAT_VERSION})")
+        abi = o.get("abi", _HOST_ABI)
+        if not isinstance(abi, str) or abi not in ABI_NAMES:
+            raise _Malformed(f"header: \"abi\" must be one of {', '.join(ABI_NAMES)} (the ABI "
+                             f"the trace was recorded on); got {_show(abi)}")
+        if abi != _HOST_ABI:
+            for name in (c.name for c in (_MAP_C, _CREATE_C, _UPDATE_C, _RESERVE_C, _CAPS_C,
+                                          _LEVEL_C)):
+                if cached_layouts(abi)[name] != cached_layouts(_HOST_ABI)[name]:
+                    raise _Malformed(f"the trace was recorded on {abi}, whose {name} layout "
+                                     f"differs from this host's ({_HOST_ABI})")
+        return o
+
+    def line_obj(self, o: Any) -> None:
+        if not isinstance(o, dict):
+            raise _Malformed("a trace line must be a JSON object")
+        kind = o.get("call")
+        if kind is None:
+            kind = o.get("event")
+            if kind is None:
+                raise _Malformed("a trace line needs \"call\" (a DDI callback) or \"event\"")
+            if "call" in o:
+                raise _Malformed("a line has either \"call\" or \"event\", not both")
+        handler = self.handlers.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            known = list(CALLS) if "call" in o else list(EVENTS)
+            hint = difflib.get_close_matches(str(kind), known, 1)
+            what = "callback" if "call" in o else "event"
+            raise _Malformed(f"unknown {what} {_show(kind)}" +
+                             (f" (did you mean {hint[0]!r}?)" if hint else
+                              f" (known: {', '.join(known)})"))
+        handler(o)
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The op records, the blob (8-byte aligned) and the initial handle values; the
+        decoder gives up its buffers."""
+        self.flush()
+        ops = self.ops
+        ops.resize(self.op_count, refcheck=False)   # in place: no second copy
+        self.ops = np.zeros(0, OP_DTYPE)
+        blob = np.frombuffer(self.blob, np.uint8) if self.blob else np.zeros(0, np.uint8)
+        if blob.ctypes.data % 8:                    # the engine reads it 8-byte aligned
+            aligned = np.zeros((len(blob) + 7) // 8, np.uint64).view(np.uint8)[:len(blob)]
+            aligned[:] = blob
+            blob = aligned
+        return ops, blob, np.array(self.initial, dtype=np.uint64)
+
+
+_JSON: Final[json.JSONDecoder] = json.JSONDecoder()
+_WS: Final[Callable[..., Any]] = re.compile(r"[ \t\n\r]*").match
+
+_BLANK: Final[Any] = object()
+_TOO_DEEP: Final[str] = ("bad JSON: nested too deeply (a trace line is an object of objects "
+                         "and lists a few levels deep)")
+
+
+def _parse(raw: bytes, has_newline: bool) -> Any:
+    """One line's JSON value (_BLANK for a blank line); ValueError saying what is wrong."""
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1}): "
+                         f"a trace is JSON Lines") from None
+    if not text.strip():
+        return _BLANK
+    try:
+        start = 0 if text[:1] == "{" else _WS(text, 0).end()
+        o, end = _JSON.scan_once(text, start)
+        if end != len(text) and text[end:].strip():
+            raise json.JSONDecodeError("extra data after the JSON value", text, end)
+        return o
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
+    except (json.JSONDecodeError, StopIteration) as e:
+        if isinstance(e, StopIteration):
+            e = json.JSONDecodeError("expecting a JSON value", text, e.value)
+        body = text.rstrip()
+        truncated = not has_newline and (e.pos >= len(body) or e.msg.startswith(
+            "Unterminated string"))
+        raise ValueError(("truncated line (the file ends in the middle of it): "
+                          if truncated else "bad JSON: ") + f"{e.msg} (column {e.pos + 1})"
+                         ) from None
