@@ -11,8 +11,8 @@ stand-ins, so comparing them would compare dxgk with itself.
 
 Invariant kept: the first translation unit to lay out a record wins; a name counts as not
 laid out only if no unit laid it out; notes come out deduplicated, in file and line
-order; the cache is keyed on the header files (path, mtime, size), the ABI and the
-defines, so an edited header is read again.
+order; the cache is keyed on the header files (path, mtime, size), the ABI, the
+defines and the limits, so an edited header is read again.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 from ..layout import HEADERS_DIR, get_abi
 from .engine import _make_engine
+from .limits import active_budget
 from .msvc import clean_msvc
 from .parse import _ChunkParser, _first_words
 from .preprocess import VERSION_MACROS, _preprocess
@@ -77,7 +78,8 @@ def layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None = None
     for p in sorted(tree.files.values()):
         st = p.stat()
         stamp.append((str(p), st.st_mtime_ns, st.st_size))
-    key = (str(tree.root), tuple(stamp), abi, tuple(sorted((defines or {}).items())))
+    key = (str(tree.root), tuple(stamp), abi, tuple(sorted((defines or {}).items())),
+           active_budget().limits)
     if key not in _CACHE:
         if len(_CACHE) > 32:
             _CACHE.clear()
@@ -97,7 +99,9 @@ def _layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None) -> S
     for unit in _translation_units(tree, notes):
         lines = _preprocess(tree, unit, {**a.macros, **dict(defines or {})}, notes, versions)
         chunks = []
+        budget = active_budget()
         for c in split_declarations(lines, notes, tree.rel):
+            budget.check_time(f"{tree.rel(c.origin[0])}:{c.origin[1]}")
             if _MSVC_ONLY_BLOCK.match(c.text):
                 notes.append(Note(f"{tree.rel(c.origin[0])}:{c.origin[1]}",
                                   f"{_first_words(c.text)}: MSVC-only block skipped"))

@@ -8,24 +8,89 @@ stand-ins in `dxgk/sdk_shims/`, which always win over the SDK's own copies; `#in
 Also the interface-version macros (`VERSION_MACROS`): the value the SDK's headers end up
 with, and dxgk's own default (`subset_default_versions`).
 
-Invariant kept: nothing in the SDK stops preprocessing -- an include found nowhere, an
-`#error` / `#warning`, a preprocessor error each become a `Note` with its file and line,
-and the text goes on.
+Reading a header is bounded (`limits`): a file larger than `file-mb`, more than `text-mb`
+read or produced per translation unit, `#include`s nested deeper than `include-depth` (a
+header including itself, two including each other), one macro expansion adding more
+than `macro-tokens` tokens, or the run's time spent, each stop the run with a
+`HeaderLimitError`; so does an `#include` of something that is not a regular file
+(`/dev/zero`, a FIFO) or of a binary file. (dxgk's own stand-ins count in
+`text-mb`, not in `file-mb`.) (a NUL byte). A header's bytes are decoded as
+MSVC reads a source file (`decode_header`): a byte-order mark decides (UTF-8, UTF-16 LE/BE);
+without one, UTF-8, else Windows-1252 with a note.
+
+Invariant kept: nothing in the SDK stops preprocessing but those bounds and unreadable
+files -- an include found nowhere, an `#error` / `#warning`, a preprocessor error each
+become a `Note` with its file and line, and the text goes on; and a stop is one line
+naming the file and line reached, never a traceback.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..layout import HEADERS_DIR
-from .sdk import SHIM_BASE, SHIMS_DIR, Note, Origin, SdkTree, _find_case_insensitive
+from .limits import active_budget
+from .sdk import (
+    SHIM_BASE,
+    SHIMS_DIR,
+    Note,
+    Origin,
+    SdkTree,
+    VerifyUsageError,
+    _find_case_insensitive,
+)
 
-__all__ = ["VERSION_MACROS", "subset_default_versions"]
+__all__ = ["VERSION_MACROS", "subset_default_versions", "decode_header"]
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+
+
+def decode_header(data: bytes, name: str, notes: list[Note]) -> str:
+    """A header's text, read as MSVC reads a source file: a byte-order mark decides (UTF-8,
+    UTF-16 LE or BE); without one UTF-8, else Windows-1252 (with a note). A NUL byte (a
+    binary file, or UTF-16 without its mark) or bytes that are neither: VerifyUsageError
+    naming `name` and the line."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as e:
+                raise VerifyUsageError(f"{name}:{_line_at(data, e.start)}: not valid {label} "
+                                       f"text although it starts with a {label} byte-order "
+                                       f"mark") from None
+            break
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad = data[e.start]
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as e2:
+                raise VerifyUsageError(
+                    f"{name}:{_line_at(data, e2.start)}: not a text file: neither UTF-8 nor "
+                    f"Windows-1252 (byte {data[e2.start]:#04x})") from None
+            if "\0" not in text:
+                notes.append(Note(f"{name}:{_line_at(data, e.start)}",
+                                  f"not UTF-8 (byte {bad:#04x}): read as Windows-1252, "
+                                  f"as MSVC reads a file without a byte-order mark"))
+    nul = text.find("\0")
+    if nul >= 0:
+        raise VerifyUsageError(f"{name}:{text.count(chr(10), 0, nul) + 1}: not a text file "
+                               f"(a NUL byte; a UTF-16 header needs its byte-order mark)")
+    return text
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _stand_in_names() -> frozenset[str]:
@@ -44,6 +109,12 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
 
     stand_ins = _stand_in_names()
     shims = os.path.realpath(SHIMS_DIR)
+    budget = active_budget()
+
+    def _token_where(tokens: Sequence[Any]) -> str:
+        t = tokens[0] if tokens else None
+        src = getattr(t, "source", "") if t is not None else ""
+        return f"{tree.rel(src)}:{t.lineno}" if src and not str(src).startswith("<") else ""
 
     class SdkPreprocessor(Preprocessor):
         def on_error(self, file, line, msg):  # pcpp hook
@@ -65,14 +136,99 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                 # the SDK's own windows.h / wdm.h / ...: dxgk's stand-in is used instead
                 raise OSError(f"{includepath}: replaced by dxgk's stand-in")
             try:
-                return super().on_file_open(is_system_include, includepath)
+                return self._open(includepath)
             except OSError:
                 # a Linux copy of the Include folder: `#include <Foo.h>` for foo.h
                 d, name = os.path.split(includepath)
                 hit = _find_case_insensitive(Path(d), name) if os.path.isdir(d) else None
                 if hit is None:
                     raise
-                return super().on_file_open(is_system_include, str(hit))
+                return self._open(str(hit))
+
+        def _open(self, path: str) -> io.StringIO:
+            """The header at `path`, bounded and decoded (OSError: no such file, so that
+            pcpp goes on searching the include path)."""
+            st = os.stat(path)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(path)
+            name = tree.rel(path)
+            via = self._included_from()
+            via_text = f" (included from {via})" if via else ""
+            if not stat.S_ISREG(st.st_mode):
+                raise VerifyUsageError(f"{via or name}: #include of {name}: not a regular "
+                                       f"file")
+            shim = os.path.realpath(path).startswith(shims)
+            cap = budget.bytes_of("file-mb") if not shim else max(st.st_size, 1 << 20)
+            if st.st_size > cap:
+                budget.fail(name, f"{st.st_size} bytes, more than the {budget.limits.file_mb:g}"
+                                  f" MiB a header may have{via_text}", "file-mb")
+            with open(path, "rb") as f:
+                data = f.read(cap + 1)
+            if len(data) > cap:
+                budget.fail(name, f"more than the {budget.limits.file_mb:g} MiB a header may "
+                                  f"have{via_text}", "file-mb")
+            self.bytes_read += len(data)
+            if self.bytes_read > budget.bytes_of("text-mb"):
+                budget.fail(via or name, f"more than {budget.limits.text_mb:g} MiB of headers "
+                                         f"read for one translation unit", "text-mb")
+            text = decode_header(data, name, notes)
+            self.open_files.append(name)
+            return io.StringIO(text)
+
+        def _included_from(self) -> str:
+            d = self.lastdirective
+            if d is None or not d.source or str(d.source).startswith("<"):
+                return ""
+            return f"{tree.rel(d.source)}:{d.lineno}"
+
+        def include(self, tokens, original_line):
+            depth = len(self.open_files)
+            if depth >= budget.limits.include_depth:
+                chain = self.open_files
+                seen: dict[str, int] = {}
+                why = ""
+                for i, n in enumerate(chain):
+                    if n in seen:   # the first header met again: the cycle it closes
+                        why = f" (a cycle: {' -> '.join(chain[seen[n]:i + 1])})"
+                        break
+                    seen[n] = i
+                budget.fail(self._included_from(), f"#include nested more than "
+                            f"{budget.limits.include_depth} levels deep{why}", "include-depth")
+            try:
+                yield from super().include(tokens, original_line)
+            finally:
+                del self.open_files[depth:]
+
+        def expand_macros(self, tokens, expanding_from=[]):  # noqa: B006 - pcpp's signature
+            if not self.expanding:         # the outermost expansion: where the text uses it
+                self.expanding_at = _token_where(tokens)
+            budget.check_time(self.expanding_at)
+            self.expanding += 1
+            given = len(tokens)   # pcpp expands whole runs of lines: count what expansion adds
+            try:
+                out = super().expand_macros(tokens, expanding_from)
+            finally:
+                self.expanding -= 1
+            if len(out) - given > budget.limits.macro_tokens:
+                # pcpp keeps the line of the token it is expanding at top level (__LINE__)
+                file = self.expanding_at.rpartition(":")[0]
+                budget.fail(f"{file}:{self.linemacro}" if file else "", f"a macro expansion added more than "
+                            f"{budget.limits.macro_tokens} tokens", "macro-tokens")
+            return out
+
+        def token(self):
+            tok = super().token()
+            if tok is not None:
+                self.bytes_out += len(tok.value)
+                self.tokens_out += 1
+                if not self.tokens_out & 4095:
+                    where = _token_where([tok])
+                    budget.check_time(where)
+                    if self.bytes_out > budget.bytes_of("text-mb"):
+                        budget.fail(where, f"preprocessing produced more than "
+                                           f"{budget.limits.text_mb:g} MiB of text for one "
+                                           f"translation unit", "text-mb")
+            return tok
 
         def on_directive_unknown(self, directive, toks, ifpassthru, precedingtoks):
             if directive.value in ("error", "warning"):
@@ -83,6 +239,9 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
             return super().on_directive_unknown(directive, toks, ifpassthru, precedingtoks)
 
     pre = SdkPreprocessor()
+    pre.open_files = []        # the headers being read, outermost first
+    pre.bytes_read = pre.bytes_out = pre.tokens_out = pre.expanding = 0
+    pre.expanding_at = ""
     pre.line_directive = "#line"
     pre.compress = 0
     for d in (SHIMS_DIR, *tree.include_dirs):
@@ -92,7 +251,12 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
     source = f'#include "{SHIM_BASE}"\n' + "".join(f'#include "{h}"\n' for h in headers)
     pre.parse(source, "<dxgk-verify>")
     out = io.StringIO()
-    pre.write(out)
+    try:
+        pre.write(out)
+    except RecursionError:
+        where = pre._included_from()
+        raise VerifyUsageError(f"{where + ': ' if where else ''}nested too deeply to "
+                               f"preprocess") from None
     if versions is not None:
         for name in VERSION_MACROS:
             value = _macro_int(pre.macros, name)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import active_budget
 from .msvc import _SAL2, _skip_literal
 from .sdk import Note, Origin
 
@@ -62,7 +63,10 @@ def split_declarations(lines: Sequence[tuple[Origin, str]],
         buf = []
         start = None
 
-    for origin, line in lines:
+    budget = active_budget()
+    for count, (origin, line) in enumerate(lines):
+        if not count & 1023:
+            budget.check_time(f"{rel(origin[0])}:{origin[1]}")
         stripped = line.lstrip()
         if (depth or paren_ids) and _RESYNC.match(stripped):
             # A `typedef` cannot start inside braces or parentheses: the declaration before
