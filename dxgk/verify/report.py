@@ -8,7 +8,8 @@ exit code; and `sdk_struct_layouts`, the SDK's own layout of any struct/union (`
 
 Invariant kept: every struct of dxgk's subset has a result on every ABI: one the SDK does
 not lay out is reported as a difference (with the reason), never silently dropped; the
-exit code is 1 exactly when some layout differs.
+exit code is 1 exactly when some layout differs (a naming note -- padding named on one
+side only -- is shown, and is no difference).
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ class StructResult:
     dxgk: dict[str, Any]
     sdk: dict[str, Any] | None
     sdk_origin: str | None = None
+    naming: list[Difference] = field(default_factory=list)   # padding_named notes: no difference
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "sdk_origin": self.sdk_origin,
                 "differences": [d.to_json() for d in self.differences],
+                "naming": [d.to_json() for d in self.naming],
                 "dxgk": _public(self.dxgk), "sdk": _public(self.sdk) if self.sdk else None}
 
 
@@ -75,16 +78,25 @@ class Report:
     def differing(self) -> list[StructResult]:
         return [r for abi in self.abis for r in self.results[abi].values() if r.status != "match"]
 
+    @property
+    def named_padding(self) -> list[StructResult]:
+        """Matching layouts with a naming note (padding named on one side only)."""
+        return [r for abi in self.abis for r in self.results[abi].values()
+                if r.status == "match" and r.naming]
+
     def summary(self) -> str:
         n, m = len(self.struct_names), len(self.abis)
         head = f"{n} struct{'s' if n != 1 else ''} × {m} ABI{'s' if m != 1 else ''}"
         bad = self.differing
+        named = len({r.name for r in self.named_padding})
+        tail = (f" (naming notes on {named} struct{'s' if named != 1 else ''}: padding that "
+                f"only dxgk names)") if named else ""
         if not bad:
-            return f"{head}: all match"
+            return f"{head}: all match{tail}"
         total = sum(len(self.results[a]) for a in self.abis)
         structs = len({r.name for r in bad})
         return (f"{head}: {len(bad)} of {total} layouts differ "
-                f"({structs} struct{'s' if structs != 1 else ''})")
+                f"({structs} struct{'s' if structs != 1 else ''}){tail}")
 
     @property
     def exit_code(self) -> int:
@@ -137,8 +149,14 @@ class Report:
                     continue
                 key = (r.status, tuple(d.message for d in r.differences))
                 groups.setdefault(key, []).append(abi)
+            for abi in self.abis:
+                r = self.results[abi].get(name)
+                if r is not None and r.status == "match" and r.naming:
+                    groups.setdefault(("named", tuple(d.message for d in r.naming)),
+                                      []).append(abi)
             for (status, msgs), abis in groups.items():
-                what = "missing from the SDK headers" if status == "missing" else "differs"
+                what = {"missing": "missing from the SDK headers",
+                        "named": "same layout (naming note)"}.get(status, "differs")
                 lines.append(f"{name} [{', '.join(abis)}]: {what}")
                 lines += [f"    {m}" for m in msgs]
         matching = [n for n in self.struct_names
@@ -205,9 +223,11 @@ def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None
                                          mine, None)
                 continue
             theirs = _as_json(rec)
-            diffs = compare_layouts(name, mine, theirs)
+            found = compare_layouts(name, mine, theirs)
+            diffs = [d for d in found if d.is_layout]
             per[name] = StructResult(name, abi, "differs" if diffs else "match", diffs,
-                                     mine, theirs, sdk.origin.get(name))
+                                     mine, theirs, sdk.origin.get(name),
+                                     [d for d in found if not d.is_layout])
         results[abi] = per
     return Report(tree, list(abis), defines, results, _dedupe(notes), checked, failed,
                   versions)
