@@ -4,7 +4,8 @@ What it owns: `layout_sdk`, the whole pipeline for one ABI over each translation
 kernel mode (dispmprt.h, d3dkmddi.h) and user mode (d3dumddi.h), each followed by
 d3dukmdt.h: preprocessed, split, MSVC-only blocks dropped, cleaned, parsed, laid out --
 with its result `SdkLayouts` (records, origins, why a name was not laid out, notes, the
-static assertions checked and failed, the interface versions) and its per-process cache.
+static assertions checked and failed, the interface versions, what each -D resolves to)
+and its per-process cache.
 And dxgk's side: `dxgk_layouts`, and `base_type_names`, the records of
 headers/windows_base.h, which are never compared: in an SDK run they come from dxgk's
 stand-ins, so comparing them would compare dxgk with itself.
@@ -28,7 +29,7 @@ from .engine import _make_engine
 from .limits import active_budget
 from .msvc import clean_msvc
 from .parse import _ChunkParser, _first_words
-from .preprocess import VERSION_MACROS, _preprocess
+from .preprocess import VERSION_MACROS, Resolved, _preprocess
 from .sdk import Note, SdkTree
 from .split import split_declarations
 
@@ -51,6 +52,7 @@ class SdkLayouts:
     asserts_checked: int = 0
     asserts_failed: list[tuple[str, str]] = field(default_factory=list)
     versions: dict[str, int | None] = field(default_factory=dict)   # VERSION_MACROS
+    defines: dict[str, Resolved] = field(default_factory=dict)      # what each -D resolves to
 
 
 def _translation_units(tree: SdkTree, notes: list[Note]) -> list[list[Path]]:
@@ -96,8 +98,10 @@ def _layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None) -> S
     checked: set[tuple[str, str]] = set()
     failed: list[tuple[str, str]] = []
     versions: dict[str, int | None] = dict.fromkeys(VERSION_MACROS)
+    resolved: dict[str, Resolved] = {}
     for unit in _translation_units(tree, notes):
-        lines = _preprocess(tree, unit, {**a.macros, **dict(defines or {})}, notes, versions)
+        lines = _preprocess(tree, unit, {**a.macros, **dict(defines or {})}, notes, versions,
+                            list(defines or {}), resolved)
         chunks = []
         budget = active_budget()
         for c in split_declarations(lines, notes, tree.rel):
@@ -125,7 +129,7 @@ def _layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None) -> S
         failed += engine.asserts_failed
     return SdkLayouts(abi, records, origin, {k: v for k, v in unlaid.items() if k not in records},
                       sorted(_dedupe(notes), key=_note_order), len(checked), _dedupe(failed),
-                      versions)
+                      versions, resolved)
 
 
 def _note_order(note: Note) -> tuple[str, int]:

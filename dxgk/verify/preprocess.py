@@ -5,8 +5,9 @@ the macros MSVC predefines for the ABI plus the caller's `-D`s. What the rest of
 would supply (windows.h, wdm.h, video.h, winapifamily.h, sal.h, ...) comes from dxgk's
 stand-ins in `dxgk/sdk_shims/`, which always win over the SDK's own copies; `#include
 <Foo.h>` finds foo.h. pcpp's `#line` markers become a (file, line) origin for every line.
-Also the interface-version macros (`VERSION_MACROS`): the value the SDK's headers end up
-with, and dxgk's own default (`subset_default_versions`).
+Also what a macro resolves to (`resolve_macro`, by pcpp's own #if evaluator, naming what
+does not resolve): the interface-version macros (`VERSION_MACROS`) and every `-D` in the
+SDK's headers, and the interface versions in dxgk's own (`subset_versions`).
 
 Reading a header is bounded (`limits`): a file larger than `file-mb`, more than `text-mb`
 read or produced per translation unit, `#include`s nested deeper than `include-depth` (a
@@ -32,6 +33,7 @@ import os
 import re
 import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,8 @@ from .sdk import (
     _find_case_insensitive,
 )
 
-__all__ = ["VERSION_MACROS", "subset_default_versions", "decode_header"]
+__all__ = ["VERSION_MACROS", "Resolved", "resolve_macro", "subset_versions",
+           "subset_default_versions", "decode_header"]
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
          (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
@@ -99,9 +102,12 @@ def _stand_in_names() -> frozenset[str]:
 
 def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str],
                 notes: list[Note],
-                versions: dict[str, int | None] | None = None) -> list[tuple[Origin, str]]:
+                versions: dict[str, int | None] | None = None, resolve: Sequence[str] = (),
+                resolved: dict[str, Resolved] | None = None) -> list[tuple[Origin, str]]:
     """Run pcpp over `headers` (one translation unit); return (origin, text) per line.
-    `versions` receives the value each of VERSION_MACROS ends up with (None: unknown)."""
+    `versions` receives the value each of VERSION_MACROS ends up with (None: unknown);
+    `resolved`, what each macro named in `resolve` resolves to at the end of the unit
+    (kept unresolved once a unit leaves it unresolved)."""
     from pcpp import Preprocessor
     from pcpp.preprocessor import Action, OutputDirective
 
@@ -259,9 +265,14 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                                f"preprocess") from None
     if versions is not None:
         for name in VERSION_MACROS:
-            value = _macro_int(pre.macros, name)
+            value = resolve_macro(pre, name).value
             if value is not None:
                 versions[name] = value
+    if resolved is not None:
+        for name in resolve:
+            r = resolve_macro(pre, name)
+            if resolved.get(name) is None or resolved[name].value is not None:
+                resolved[name] = r      # unresolved in any translation unit: unresolved
     return _origin_lines(out.getvalue())
 
 
@@ -270,35 +281,84 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
 VERSION_MACROS = ("DXGKDDI_INTERFACE_VERSION", "D3D_UMD_INTERFACE_VERSION")
 
 
-def _macro_int(macros: Mapping[str, Any], name: str, depth: int = 0) -> int | None:
-    """The integer an object-like macro expands to (through other macros), or None."""
-    m = macros.get(name)
-    if m is None or getattr(m, "arglist", None) is not None or depth > 16:
+@dataclass(frozen=True)
+class Resolved:
+    """What `#if NAME` sees at the end of a translation unit: the integer NAME expands to,
+    or None with the identifiers of the expansion that are no macro (and close matches)."""
+
+    value: int | None
+    unknown: tuple[str, ...] = ()
+    close: tuple[str, ...] = ()
+
+
+def resolve_macro(pre: Any, name: str) -> Resolved:
+    """The integer macro `name` expands to through the macros `pre` (a pcpp Preprocessor
+    that has run) holds, by pcpp's own #if evaluator -- where C would read an unknown
+    identifier as 0, this answers None and names it."""
+    if name not in pre.macros:
+        return Resolved(None, (name,), _close(pre, name))
+    unknown: list[str] = []
+
+    def unknown_ident(ident: str) -> None:
+        unknown.append(ident)
         return None
-    text = "".join(t.value for t in m.value).strip()
-    while text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()
-    if re.fullmatch(r"[A-Za-z_]\w*", text):
-        return _macro_int(macros, text, depth + 1)
-    lit = re.fullmatch(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*", text)
-    return int(lit.group(1), 0) if lit else None
+
+    def unknown_function(ident: str) -> None:
+        unknown.append(f"{ident}()")
+        return None
+
+    failed: list[str] = []
+    pre.on_unknown_macro_in_expr = unknown_ident
+    pre.on_unknown_macro_function_in_expr = unknown_function
+    pre.on_error = lambda file, line, msg: failed.append(msg)
+    try:
+        value, partial = pre.evalexpr(pre.tokenize(name))
+    finally:
+        del pre.on_unknown_macro_in_expr, pre.on_unknown_macro_function_in_expr, pre.on_error
+    if partial is not None or unknown or failed:
+        names = tuple(dict.fromkeys(unknown)) or (name,)
+        return Resolved(None, names, _close(pre, names[0]))
+    return Resolved(int(value))
 
 
-_SUBSET_VERSIONS: dict[str, int | None] = {}
+_LOOKALIKE = str.maketrans("OoIl", "0011")
 
 
-def subset_default_versions() -> dict[str, int | None]:
-    """dxgk's own default interface versions (headers/d3dukmdt.h)."""
-    if not _SUBSET_VERSIONS:
+def _close(pre: Any, name: str) -> tuple[str, ...]:
+    """Macros named like `name`: a look-alike spelling (O for 0, l for 1, case) first."""
+    import difflib
+
+    want = name.upper().translate(_LOOKALIKE)
+    alike = [m for m in pre.macros if m.upper().translate(_LOOKALIKE) == want and m != name]
+    near = difflib.get_close_matches(name, list(pre.macros), n=3, cutoff=0.75)
+    return tuple(dict.fromkeys(alike + near))[:3]
+
+
+_SUBSET_VERSIONS: dict[tuple[tuple[str, str], ...], dict[str, Resolved]] = {}
+
+
+def subset_versions(defines: Mapping[str, str] | None = None) -> dict[str, Resolved]:
+    """What each of VERSION_MACROS resolves to in dxgk's own headers (headers/d3dukmdt.h)
+    with `defines` predefined."""
+    key = tuple(sorted((defines or {}).items()))
+    if key not in _SUBSET_VERSIONS:
         from pcpp import Preprocessor
 
         pre = Preprocessor()
         pre.add_path(str(HEADERS_DIR))
+        for name, value in key:
+            pre.define(f"{name} {value}")
         pre.parse(f'#include "{HEADERS_DIR / "d3dukmdt.h"}"\n', "<dxgk-versions>")
         pre.write(io.StringIO())
-        for name in VERSION_MACROS:
-            _SUBSET_VERSIONS[name] = _macro_int(pre.macros, name)
-    return dict(_SUBSET_VERSIONS)
+        if len(_SUBSET_VERSIONS) > 32:
+            _SUBSET_VERSIONS.clear()
+        _SUBSET_VERSIONS[key] = {n: resolve_macro(pre, n) for n in VERSION_MACROS}
+    return dict(_SUBSET_VERSIONS[key])
+
+
+def subset_default_versions() -> dict[str, int | None]:
+    """dxgk's own default interface versions (headers/d3dukmdt.h)."""
+    return {n: r.value for n, r in subset_versions().items()}
 
 
 _LINE_DIRECTIVE = re.compile(r'^#line\s+(\d+)(?:\s+"(.*)")?\s*$')

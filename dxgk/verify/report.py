@@ -15,14 +15,15 @@ side only -- is shown, and is no difference).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..layout import FieldInfo, StructLayout
 from .compare import Difference, compare_layouts
-from .layouts import _as_json, _dedupe, base_type_names, dxgk_layouts, layout_sdk
-from .preprocess import VERSION_MACROS, subset_default_versions
+from .layouts import SdkLayouts, _as_json, _dedupe, base_type_names, dxgk_layouts, layout_sdk
+from .preprocess import VERSION_MACROS, Resolved, subset_default_versions, subset_versions
 from .sdk import SUBSET_FILES, Note, SdkTree, VerifyUsageError
 
 __all__ = ["StructResult", "Report", "verify", "sdk_struct_layouts"]
@@ -62,7 +63,7 @@ class Report:
     asserts_checked: dict[str, int]
     asserts_failed: dict[str, list[tuple[str, str]]]
     # VERSION_MACROS -> {"sdk": value in the SDK, "dxgk": value dxgk's subset was laid out
-    # with, "how": "default" | "sdk" (dxgk pinned to the SDK's) | "-D"}
+    # with, "how": "default" | "sdk" (dxgk pinned to the SDK's) | "-D" (+ "define")}
     versions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -188,14 +189,54 @@ def _hex(v: int | None) -> str:
 
 
 def _version_text(v: Mapping[str, Any]) -> str:
+    both = f"SDK {_hex(v['sdk'])}, dxgk {_hex(v['dxgk'])}"
     if v["how"] == "-D":
-        return f"{_hex(v['sdk'])} (set by -D, on both sides)"
+        return f"{both} (set by -D {v['define']})"
     if v["how"] == "sdk":
-        return (f"{_hex(v['sdk'])}, the SDK's default: dxgk's subset laid out at the same "
-                f"version (dxgk's own default is {_hex(v['dxgk_default'])})")
+        return (f"{both} (the SDK's default: dxgk's subset laid out at the same version; "
+                f"dxgk's own default is {_hex(v['dxgk_default'])})")
     if v["sdk"] is None:
-        return f"not defined by the SDK headers; dxgk's default {_hex(v['dxgk'])} used"
-    return f"{_hex(v['sdk'])} (the SDK's default, and dxgk's)"
+        return f"{both} (not defined by the SDK headers; dxgk's default used)"
+    return f"{both} (the SDK's default, and dxgk's)"
+
+
+# A -D value that names macros: an integer constant expression of identifiers
+_EXPR = re.compile(r"[\w\s()+\-*/%<>|&^~!]+")
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+_NOT_MACROS = frozenset(("char", "short", "int", "long", "signed", "unsigned", "float",
+                         "double", "void", "struct", "union", "enum", "const", "volatile",
+                         "defined", "sizeof"))
+
+
+def _names_macros(value: str) -> bool:
+    """Whether a -D value is an integer expression naming macros (what must resolve)."""
+    idents = _IDENT.findall(re.sub(r"\b0[xX][0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b", " ",
+                                   value))
+    return bool(_EXPR.fullmatch(value) and idents and not _NOT_MACROS.intersection(idents))
+
+
+def _unresolved(name: str, value: str, r: Resolved, side: str, hint: str = "") -> str:
+    what = r.unknown[0] if r.unknown else value
+    close = f" (close matches: {', '.join(r.close)})" if r.close else ""
+    return (f"-D {name}={value}: {what} is not a macro of {side}{close}, so {name} does "
+            f"not resolve to a number there{hint}; give a defined name or a number")
+
+
+def check_defines(defines: Mapping[str, str], sdk: SdkLayouts) -> None:
+    """VerifyUsageError for a -D that does not resolve to a number: in the SDK's headers
+    (any -D naming macros), or in dxgk's (the interface-version macros)."""
+    mine = subset_versions(defines)
+    for name, value in defines.items():
+        if not _names_macros(value):
+            continue
+        r = sdk.defines.get(name)
+        if r is not None and r.value is None:
+            ours = mine[name].value if name in mine else None
+            hint = (f" (dxgk's headers resolve it to {ours:#x}: -D {name}={ours:#x} sets "
+                    f"that number on both sides)") if ours is not None else ""
+            raise VerifyUsageError(_unresolved(name, value, r, "the SDK headers", hint))
+        if name in mine and mine[name].value is None:
+            raise VerifyUsageError(_unresolved(name, value, mine[name], "dxgk's headers"))
 
 
 def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None = None) -> Report:
@@ -208,6 +249,7 @@ def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None
     versions: dict[str, dict[str, Any]] = {}
     for abi in abis:
         sdk = layout_sdk(tree, abi, defines)
+        check_defines(defines, sdk)
         ours_defines, versions = _same_versions(defines, sdk.versions)
         ours = dxgk_layouts(abi, ours_defines)
         notes += sdk.notes
@@ -237,20 +279,23 @@ def _same_versions(defines: Mapping[str, str], sdk_versions: Mapping[str, int | 
                    ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     """The defines to lay dxgk's subset out with so that both sides describe the same
     interface version: the caller's -D, else the SDK's own default when it differs from
-    dxgk's (an older SDK defaults to an older WDDM version)."""
+    dxgk's (an older SDK defaults to an older WDDM version); and what each side used."""
     ours = dict(defines)
     info: dict[str, dict[str, Any]] = {}
     mine = subset_default_versions()
     for name in VERSION_MACROS:
         theirs = sdk_versions.get(name)
-        base = {"sdk": theirs, "dxgk_default": mine.get(name)}
         if name in defines:
-            info[name] = {**base, "dxgk": theirs, "how": "-D"}
+            info[name] = {"how": "-D", "define": f"{name}={defines[name]}"}
         elif theirs is not None and theirs != mine.get(name):
             ours[name] = hex(theirs)
-            info[name] = {**base, "dxgk": theirs, "how": "sdk"}
+            info[name] = {"how": "sdk"}
         else:
-            info[name] = {**base, "dxgk": mine.get(name), "how": "default"}
+            info[name] = {"how": "default"}
+    used = subset_versions(ours)
+    for name in VERSION_MACROS:
+        info[name].update(sdk=sdk_versions.get(name), dxgk=used[name].value,
+                          dxgk_default=mine.get(name))
     return ours, info
 
 
@@ -264,6 +309,7 @@ def sdk_struct_layouts(tree: SdkTree, abis: Sequence[str], names: Sequence[str],
     notes: list[Note] = []
     for abi in abis:
         sdk = layout_sdk(tree, abi, defines)
+        check_defines(defines or {}, sdk)
         notes += sdk.notes
         unknown = [n for n in names if n not in sdk.records]
         if unknown:

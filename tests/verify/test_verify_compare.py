@@ -94,8 +94,10 @@ def test_subset_is_laid_out_at_the_sdk_default_interface_version(tmp_path) -> No
     table = report.results["x64"]["DXGKRNL_INTERFACE"]
     newest = cached_layouts("x64")["DXGKRNL_INTERFACE"]["size"]
     assert table.dxgk["size"] == table.sdk["size"] == newest - 8   # no DxgkCbDisconnectDoorbell
-    assert ("DXGKDDI_INTERFACE_VERSION: 0xe003, the SDK's default: dxgk's subset laid out at "
-            "the same version (dxgk's own default is 0x11007)") in report.to_text()
+    assert ("  DXGKDDI_INTERFACE_VERSION: SDK 0xe003, dxgk 0xe003 (the SDK's default: dxgk's "
+            "subset laid out at the same version; dxgk's own default is 0x11007)\n"
+            "  D3D_UMD_INTERFACE_VERSION: SDK 0x11000, dxgk 0x11000 (the SDK's default, and "
+            "dxgk's)\n") in report.to_text()
 
 
 # ---- the tree with deliberate differences --------------------------------------------------
