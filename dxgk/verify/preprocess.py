@@ -218,8 +218,9 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
             if len(out) - given > budget.limits.macro_tokens:
                 # pcpp keeps the line of the token it is expanding at top level (__LINE__)
                 file = self.expanding_at.rpartition(":")[0]
-                budget.fail(f"{file}:{self.linemacro}" if file else "", f"a macro expansion added more than "
-                            f"{budget.limits.macro_tokens} tokens", "macro-tokens")
+                at = f"{file}:{self.linemacro}" if file else ""
+                budget.fail(at, f"a macro expansion added more than "
+                                f"{budget.limits.macro_tokens} tokens", "macro-tokens")
             return out
 
         def token(self):

@@ -175,7 +175,8 @@ def test_bad_limits_are_usage_errors(capsys, tmp_path) -> None:
     root = sdk(tmp_path, OK)
     for bad, why in (("speed=3", "expected NAME=VALUE with NAME one of seconds, file-mb, "
                                  "text-mb, include-depth, macro-tokens"),
-                     ("seconds", "expected NAME=VALUE"), ("seconds=-1", "expected a positive number"),
+                     ("seconds", "expected NAME=VALUE"),
+                     ("seconds=-1", "expected a positive number"),
                      ("file-mb=nan", "expected a positive number"),
                      ("include-depth=2.5", "expected a positive integer")):
         err = one_line_error(*run(capsys, root, "--limit", bad)[::2])
