@@ -22,7 +22,7 @@ What MSVC refuses is refused (a `LayoutError`), never laid out: an alignment tha
 a power of two from 1 to 8192 (C2345), an array of negative size, a bitfield of negative
 width, a type larger than the ABI's largest object (2^31 - 1 bytes on x86, 2^63 - 1 on
 64-bit; C2148 / C2089); a `#pragma pack` value other than 1, 2, 4, 8, 16 is ignored
-(C4086).
+(C4086); a constant expression stays within 64 bits.
 
 Invariant kept: every `RecordLayout` is immutable once built; fields are in
 declaration order with absolute bit offsets, so flattening is a pure function; every
@@ -174,6 +174,15 @@ def checked_align(value: int) -> int:
     return value
 
 
+def _in_range(value: int) -> int:
+    """A constant as MSVC can hold it: within 64 bits (signed or unsigned), else LayoutError
+    (so that no expression grows a number without bound)."""
+    if not -(1 << 63) <= value < (1 << 64):
+        raise LayoutError(f"constant {value if abs(value) < 1 << 100 else '(huge)'} out of "
+                          f"the 64-bit range")
+    return value
+
+
 def _align_to(n: int, a: int) -> int:
     return (n + a - 1) // a * a if a > 1 else n
 
@@ -257,9 +266,11 @@ class LayoutEngine:
             if node.type == "char":
                 return ord(node.value.strip("'")[-1])
             v = node.value.rstrip("uUlL")
+            if len(v) > 40:
+                raise LayoutError(f"integer constant {v[:20]}... out of the 64-bit range")
             if len(v) > 1 and v[0] == "0" and v[1] not in "xXbB":
-                return int(v, 8)
-            return int(v, 0)
+                return _in_range(int(v, 8))
+            return _in_range(int(v, 0))
         if isinstance(node, c_ast.ID):
             if node.name in self.constants:
                 return self.constants[node.name]
@@ -271,6 +282,10 @@ class LayoutEngine:
             return {"-": -v, "+": v, "~": ~v, "!": int(not v)}[node.op]
         if isinstance(node, c_ast.BinaryOp):
             a, b = self.const(node.left), self.const(node.right)
+            if node.op in ("<<", ">>") and not 0 <= b < 128:
+                raise LayoutError(f"a shift by {b} bits in a constant expression")
+            if node.op in ("/", "%") and b == 0:
+                raise LayoutError("a division by zero in a constant expression")
             ops = {
                 "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
                 "/": lambda: int(a / b), "%": lambda: a % b, "<<": lambda: a << b,
@@ -280,7 +295,7 @@ class LayoutEngine:
                 "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
                 "<=": lambda: int(a <= b), ">=": lambda: int(a >= b),
             }
-            return ops[node.op]()
+            return _in_range(ops[node.op]())
         if isinstance(node, c_ast.Cast):
             return self.const(node.expr)
         if isinstance(node, c_ast.TernaryOp):

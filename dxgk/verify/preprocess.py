@@ -246,6 +246,7 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
             return super().on_directive_unknown(directive, toks, ifpassthru, precedingtoks)
 
     pre = SdkPreprocessor()
+    pre.evaluator = _BoundedShifts(pre.evaluator)
     pre.open_files = []        # the headers being read, outermost first
     pre.bytes_read = pre.bytes_out = pre.tokens_out = pre.expanding = 0
     pre.expanding_at = ""
@@ -275,6 +276,32 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
             if resolved.get(name) is None or resolved[name].value is not None:
                 resolved[name] = r      # unresolved in any translation unit: unresolved
     return _origin_lines(out.getvalue())
+
+
+class _BoundedShifts:
+    """pcpp's #if evaluator, refusing a shift by a literal count of 128 bits or more (pcpp
+    would build the number: `1 << 100000000000` is gigabytes). pcpp reports the refusal
+    as an expression it could not evaluate (a note) and reads the #if as false."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def __call__(self, tokens: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+        values = [t.value for t in tokens if not t.value.isspace()]
+        for op, operand in zip(values, values[1:]):
+            lit = re.fullmatch(r"(0[xX][0-9a-fA-F]+|\d+)[uUlL]*", operand)
+            if op in ("<<", ">>") and lit and _literal(lit.group(1)) >= 128:
+                raise ValueError(f"a shift by {operand} bits")
+        return self.inner(tokens, *args, **kwargs)
+
+
+def _literal(digits: str) -> int:
+    """A C integer literal's value (hex, octal or decimal digits; no more than 20 read)."""
+    if len(digits) > 20:
+        return 1 << 64
+    if digits[:2] in ("0x", "0X"):
+        return int(digits, 16)
+    return int(digits, 8) if digits.startswith("0") and len(digits) > 1 else int(digits)
 
 
 # The interface-version macros: the SDK's headers default them to the newest version

@@ -249,3 +249,29 @@ def test_an_invalid_pragma_pack_is_ignored_with_a_note(capsys, tmp_path) -> None
     rc, out, err = run(capsys, root, "--struct", "P")
     assert rc == 0 and "P  /* x64: size 8, align 4 */" in out
     assert "#pragma pack(3) ignored, as MSVC ignores it" in err
+
+
+# ---- numbers and lines that would grow without bound ----------------------------------------
+
+def test_huge_shifts_are_refused_not_computed(capsys, tmp_path) -> None:
+    root = sdk(tmp_path, "#if (1 << 3000000000) > 0\n#endif\n"
+               "typedef struct _B { char a[1 << 100000000]; } B;\n"
+               "typedef struct __declspec(align(1 << 30000000)) _A { int a; } A;\n"
+               "typedef struct _L { char a[123456789012345678901234567890123456789012]; } L;\n"
+               "#if (1 << 010) == 256\ntypedef struct _O { int a; } O;\n#endif\n" + OK)
+    rc, out, err = run(capsys, root, "--struct", "S", "--struct", "O")
+    assert rc == 0 and "O  /* x64: size 4, align 4 */" in out
+    assert ("note: d3dukmdt.h:1: preprocessor: Could not evaluate expression due to "
+            "ValueError('a shift by 3000000000 bits')") in err
+    assert "note: d3dukmdt.h:3: B: not laid out: a shift by 100000000 bits in a constant " \
+           "expression" in err
+    assert "note: d3dukmdt.h:4: A: declaration skipped:" in err
+    assert "note: d3dukmdt.h:5: L: not laid out: integer constant 12345678901234567890... " \
+           "out of the 64-bit range" in err
+
+
+def test_a_line_of_many_parentheses_is_read_in_linear_time(capsys, tmp_path) -> None:
+    root = sdk(tmp_path, "int f(" * 20000 + "\n" + OK)
+    rc, out, err = run(capsys, root, "--struct", "S", "--limit", "seconds=30")
+    assert rc == 0, err
+    assert "note: d3dukmdt.h:1: f: declaration skipped: parse error" in err
