@@ -52,6 +52,7 @@ from __future__ import annotations
 
 from .command import parse_defines, run_command
 from .compare import Difference, compare_layouts
+from .limits import HeaderLimitError, Limits, parse_limits
 from .layouts import BASE_HEADER, SdkLayouts, base_type_names, dxgk_layouts, layout_sdk
 from .msvc import clean_msvc
 from .parse import _ChunkParser as _ChunkParser
@@ -75,5 +76,6 @@ __all__ = [
     "VerifyUsageError", "SdkTree", "Note", "Origin", "Chunk", "SdkLayouts", "Difference",
     "StructResult", "Report", "locate_sdk", "subset_default_versions", "clean_msvc",
     "split_declarations", "layout_sdk", "base_type_names", "dxgk_layouts", "compare_layouts",
-    "verify", "sdk_struct_layouts", "parse_defines", "run_command",
+    "verify", "sdk_struct_layouts", "parse_defines", "run_command", "Limits",
+    "HeaderLimitError", "parse_limits",
 ]
