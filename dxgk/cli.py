@@ -35,7 +35,8 @@ def _cmd_layout(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .verify import run_command
     return run_command(args.sdk_include, abi=args.abi, defines=args.defines,
-                       as_json=args.json, structs=args.struct, quiet=args.quiet)
+                       as_json=args.json, structs=args.struct, quiet=args.quiet,
+                       limits=args.limits)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -83,6 +84,11 @@ def _add_verify_arguments(p: argparse.ArgumentParser) -> None:
                         "subset) pahole-style instead of comparing; repeatable")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="do not print notes (skipped declarations, ...) on stderr")
+    from .verify.limits import limits_help
+    p.add_argument("--limit", dest="limits", action="append", default=[],
+                   metavar="NAME=VALUE",
+                   help="raise (or lower) a bound on reading the headers; past one the run "
+                        f"stops with exit status 2. Defaults: {limits_help()}; repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,8 +18,15 @@ layout, which the tests use as the independent check):
   In unions, bitfield alignment is ignored (MSVC quirk);
 * the size is rounded up to the alignment; an empty C struct has size 4.
 
+What MSVC refuses is refused (a `LayoutError`), never laid out: an alignment that is not
+a power of two from 1 to 8192 (C2345), an array of negative size, a bitfield of negative
+width, a type larger than the ABI's largest object (2^31 - 1 bytes on x86, 2^63 - 1 on
+64-bit; C2148 / C2089); a `#pragma pack` value other than 1, 2, 4, 8, 16 is ignored
+(C4086); a constant expression stays within 64 bits.
+
 Invariant kept: every `RecordLayout` is immutable once built; fields are in
-declaration order with absolute bit offsets, so flattening is a pure function.
+declaration order with absolute bit offsets, so flattening is a pure function; every
+size, offset and alignment is one the target compiler could produce.
 """
 
 from __future__ import annotations
@@ -150,6 +157,32 @@ def _flatten(rec: RecordLayout, base_bits: int, prefix: str, out: list[dict[str,
             _flatten(m.type.record, start, path + ".", out)
 
 
+MAX_ALIGN = 8192                      # the largest __declspec(align(n)) MSVC accepts
+PACK_VALUES = (1, 2, 4, 8, 16)         # what #pragma pack(n) accepts (others: C4086)
+
+
+def max_object_size(abi: Abi) -> int:
+    """The largest object the ABI can hold: PTRDIFF_MAX (2^31 - 1 or 2^63 - 1 bytes)."""
+    return (1 << (abi.pointer_size * 8 - 1)) - 1
+
+
+def checked_align(value: int) -> int:
+    """`value` if it is a valid alignment (a power of two from 1 to 8192), else LayoutError."""
+    if not 1 <= value <= MAX_ALIGN or value & (value - 1):
+        raise LayoutError(f"__declspec(align({value})): an alignment must be a power of two "
+                          f"from 1 to {MAX_ALIGN}")
+    return value
+
+
+def _in_range(value: int) -> int:
+    """A constant as MSVC can hold it: within 64 bits (signed or unsigned), else LayoutError
+    (so that no expression grows a number without bound)."""
+    if not -(1 << 63) <= value < (1 << 64):
+        raise LayoutError(f"constant {value if abs(value) < 1 << 100 else '(huge)'} out of "
+                          f"the 64-bit range")
+    return value
+
+
 def _align_to(n: int, a: int) -> int:
     return (n + a - 1) // a * a if a > 1 else n
 
@@ -205,17 +238,27 @@ class LayoutEngine:
             self.pack_stack.append(self.pack)
             nums = [a for a in args[1:] if a.isdigit()]
             if nums:
-                self.pack = int(nums[-1])
+                self._set_pack(int(nums[-1]))
         elif args[0] == "pop":
             if self.pack_stack:
                 self.pack = self.pack_stack.pop()
             nums = [a for a in args[1:] if a.isdigit()]
             if nums:
-                self.pack = int(nums[-1])
+                self._set_pack(int(nums[-1]))
         elif args[0] == "show":
             return
         elif args[0].isdigit():
-            self.pack = int(args[0])
+            self._set_pack(int(args[0]))
+
+    def _set_pack(self, value: int) -> None:
+        """MSVC ignores a pack value other than 1, 2, 4, 8, 16 (warning C4086)."""
+        if value in PACK_VALUES:
+            self.pack = value
+        else:
+            self.ignored_pack(value)
+
+    def ignored_pack(self, value: int) -> None:
+        """Hook: a `#pragma pack(value)` ignored because MSVC ignores it."""
 
     # ---- constant expressions ----------------------------------------------------------
     def const(self, node: c_ast.Node) -> int:
@@ -223,9 +266,11 @@ class LayoutEngine:
             if node.type == "char":
                 return ord(node.value.strip("'")[-1])
             v = node.value.rstrip("uUlL")
+            if len(v) > 40:
+                raise LayoutError(f"integer constant {v[:20]}... out of the 64-bit range")
             if len(v) > 1 and v[0] == "0" and v[1] not in "xXbB":
-                return int(v, 8)
-            return int(v, 0)
+                return _in_range(int(v, 8))
+            return _in_range(int(v, 0))
         if isinstance(node, c_ast.ID):
             if node.name in self.constants:
                 return self.constants[node.name]
@@ -239,6 +284,10 @@ class LayoutEngine:
             return {"-": -v, "+": v, "~": ~v, "!": int(not v)}[node.op]
         if isinstance(node, c_ast.BinaryOp):
             a, b = self.const(node.left), self.const(node.right)
+            if node.op in ("<<", ">>") and not 0 <= b < 128:
+                raise LayoutError(f"a shift by {b} bits in a constant expression")
+            if node.op in ("/", "%") and b == 0:
+                raise LayoutError("a division by zero in a constant expression")
             ops = {
                 "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
                 "/": lambda: int(a / b), "%": lambda: a % b, "<<": lambda: a << b,
@@ -248,7 +297,7 @@ class LayoutEngine:
                 "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
                 "<=": lambda: int(a <= b), ">=": lambda: int(a >= b),
             }
-            return ops[node.op]()
+            return _in_range(ops[node.op]())
         if isinstance(node, c_ast.Cast):
             return self.const(node.expr)
         if isinstance(node, c_ast.TernaryOp):
@@ -270,6 +319,9 @@ class LayoutEngine:
                 count = 0
             else:
                 count = self.const(node.dim)
+            if count < 0:
+                raise LayoutError(f"array of negative size [{count}]")
+            self._check_size(elem.size * count, f"array [{count}] of {elem.size}-byte elements")
             return TypeInfo("array", elem.size * count, elem.align, elem=elem, count=count,
                             required_align=elem.required_align)
         if isinstance(node, c_ast.FuncDecl):
@@ -307,6 +359,12 @@ class LayoutEngine:
             return TypeInfo("enum", s, a, signed=True, name=node.name)
         raise LayoutError(f"unsupported type node {type(node).__name__}")
 
+    def _check_size(self, size: int, what: str) -> None:
+        limit = max_object_size(self.abi)
+        if size > limit:
+            raise LayoutError(f"{what} is {size} bytes, larger than the largest "
+                              f"{self.abi.name} object ({limit:#x} bytes)")
+
     def enum(self, node: c_ast.Enum) -> None:
         if node.values is None:
             return
@@ -334,7 +392,7 @@ class LayoutEngine:
         own_align = 0
         if (decls and isinstance(decls[0], c_ast.Pragma)
                 and decls[0].string.startswith("dxgk_record_align")):
-            own_align = int(decls[0].string.split("(")[1].split(")")[0])
+            own_align = checked_align(int(decls[0].string.split("(")[1].split(")")[0]))
             decls = decls[1:]
         size = 0
         align = 1
@@ -348,7 +406,8 @@ class LayoutEngine:
                 self.pragma(d.string)
                 continue
             t = self.type_of(d.type)
-            field_req = max((self.const(a.alignment) for a in (d.align or [])), default=0)
+            field_req = max((checked_align(self.const(a.alignment)) for a in (d.align or [])),
+                            default=0)
             if t.required_align:
                 field_req = max(field_req, t.required_align)
             info_align = t.align
@@ -359,6 +418,8 @@ class LayoutEngine:
                     raise LayoutError(f"bitfield {d.name} of non-integer type")
                 if width > t.size * 8:
                     raise LayoutError(f"bitfield {d.name} wider than its type")
+                if width < 0:
+                    raise LayoutError(f"bitfield {d.name} of negative width {width}")
                 info_align = max(info_align, field_req)
                 if max_field_align:
                     info_align = min(info_align, max_field_align)
@@ -414,6 +475,7 @@ class LayoutEngine:
                 off = _align_to(size, info_align)
                 members.append(Member(name, t, off, type_name=type_name))
                 size = off + t.size
+            self._check_size(size, f"{kind} {node.name or '(unnamed)'}")
         size = _align_to(size, align)
         required = max(required, own_align)
         if required:
@@ -425,6 +487,7 @@ class LayoutEngine:
             size = _align_to(size, rounding)
         if size == 0:
             size = align if required >= 4 else 4
+        self._check_size(size, f"{kind} {node.name or '(unnamed)'}")
         return RecordLayout(kind, node.name, size, align, members,
                             required_align=required, pack=max_field_align)
 

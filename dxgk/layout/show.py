@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import StructLayout, cached_layouts, layout_of
@@ -23,13 +23,10 @@ def format_layout(lay: StructLayout) -> str:
     """A pahole-like table: offset, size, bit range, type, name; holes and padding shown."""
     rows = [f"{lay.name}  /* {lay.abi}: size {lay.size}, align {lay.align} */ {{",
             f"    {'offset':>6} {'size':>5} {'bits':>9}  {'type':<36} name"]
-    covered = bytearray(lay.size)
     leaves = [f for f in lay.fields
               if not any(g.name.startswith(f.name + ".") for g in lay.fields)]
-    for f in leaves:
-        for b in range(f.offset_bits // 8, min(lay.size, (f.offset_bits + f.size_bits + 7) // 8)):
-            covered[b] = 1
-    holes = _runs(covered)
+    holes = _holes(((f.offset_bits // 8, (f.offset_bits + f.size_bits + 7) // 8)
+                    for f in leaves), lay.size)
     hole_at = {start: length for start, length in holes}
     emitted: set[int] = set()
     for f in lay.fields:
@@ -54,19 +51,20 @@ def format_layout(lay: StructLayout) -> str:
     return "\n".join(rows)
 
 
-def _runs(covered: bytearray) -> list[tuple[int, int]]:
+def _holes(spans: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """(start, length) of every byte range of [0, size) that no span [lo, hi) covers
+    (computed from the spans, never byte by byte: a record may be gigabytes)."""
     out = []
-    i = 0
-    while i < len(covered):
-        if not covered[i]:
-            j = i
-            while j < len(covered) and not covered[j]:
-                j += 1
-            out.append((i, j - i))
-            i = j
-        else:
-            i += 1
-    return out
+    pos = 0
+    for lo, hi in sorted(spans):
+        if lo > pos:
+            out.append((pos, min(lo, size) - pos))
+        pos = max(pos, hi)
+        if pos >= size:
+            break
+    if pos < size:
+        out.append((pos, size - pos))
+    return [(start, n) for start, n in out if n > 0]
 
 
 def _hole_row(start: int, length: int, size: int) -> str:

@@ -32,19 +32,27 @@ The pipeline for one ABI (`layouts.layout_sdk`), after `sdk` has found the heade
 Then `compare` compares each record of dxgk's subset (`layouts.dxgk_layouts`) with the
 SDK's, `report` gathers the results of every ABI (`verify`), and `command` is the body of
 the command (`run_command`; its options are defined in dxgk/cli.py). Each module imports
-only modules before it in that order: sdk, preprocess, msvc, split, parse, engine,
+only modules before it in that order: sdk, limits, preprocess, msvc, split, parse, engine,
 layouts, compare, report, command.
 
-Invariant kept: nothing the SDK headers contain can make the tool fail as a whole; every
-declaration that could not be used is named in a note with its file and line, and a
-struct of dxgk's subset that the SDK does not lay out is reported as a difference
-(with the reason), never silently dropped.
+Reading is bounded (`limits`: time, size of a header, text per translation unit, include
+depth, tokens one macro expansion adds; `--limit NAME=VALUE` raises a bound), and so is
+what a layout may be (dxgk.layout.engine refuses what MSVC refuses: a negative array, an
+alignment that is not a power of two up to 8192, an object larger than the ABI allows).
+
+Invariant kept: nothing the SDK headers contain can make the tool fail as a whole, except
+a header past one of the bounds or one that is not text, which ends the run with one
+line naming the file and line (exit status 2), never a traceback; every declaration that
+could not be used is named in a note with its file and line, and a struct of dxgk's
+subset that the SDK does not lay out is reported as a difference (with the reason), never
+silently dropped; no impossible layout is ever reported.
 """
 
 from __future__ import annotations
 
 from .command import parse_defines, run_command
 from .compare import Difference, compare_layouts
+from .limits import HeaderLimitError, Limits, parse_limits
 from .layouts import BASE_HEADER, SdkLayouts, base_type_names, dxgk_layouts, layout_sdk
 from .msvc import clean_msvc
 from .parse import _ChunkParser as _ChunkParser
@@ -68,5 +76,6 @@ __all__ = [
     "VerifyUsageError", "SdkTree", "Note", "Origin", "Chunk", "SdkLayouts", "Difference",
     "StructResult", "Report", "locate_sdk", "subset_default_versions", "clean_msvc",
     "split_declarations", "layout_sdk", "base_type_names", "dxgk_layouts", "compare_layouts",
-    "verify", "sdk_struct_layouts", "parse_defines", "run_command",
+    "verify", "sdk_struct_layouts", "parse_defines", "run_command", "Limits",
+    "HeaderLimitError", "parse_limits",
 ]

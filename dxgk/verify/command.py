@@ -6,9 +6,10 @@ What it owns: `run_command` -- locate the SDK, read the `-D`s, compare (or, with
 and the notes on stderr -- and `parse_defines`.
 
 Invariant kept: the exit status is 0 when everything matches, 1 when some layout differs,
-2 for a usage error (no such folder, no display header, a bad -D, --abi or --struct name,
-a -D that breaks dxgk's own headers, an unreadable file), which is one
-`dxgk verify-header: ...` line on stderr. Anything else is a bug and propagates.
+2 for a usage error (no such folder, no display header, a bad -D, --abi, --limit or
+--struct name, a -D that breaks dxgk's own headers, an unreadable or binary file, a header
+past one of the bounds of `limits`), which is one `dxgk verify-header: ...` line on stderr.
+Anything else is a bug and propagates.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from ..layout import ABI_NAMES
+from .limits import budget, parse_limits
 from .report import sdk_struct_layouts, verify
 from .sdk import SdkTree, VerifyUsageError, locate_sdk
 
@@ -39,21 +41,26 @@ def parse_defines(items: Iterable[str]) -> dict[str, str]:
 
 
 def run_command(sdk_include: str, *, abi: str = "all", defines: Sequence[str] = (),
-                as_json: bool = False, structs: Sequence[str] = (), quiet: bool = False) -> int:
+                as_json: bool = False, structs: Sequence[str] = (), quiet: bool = False,
+                limits: Sequence[str] = ()) -> int:
     """`python -m dxgk verify-header`. `abi`: one of ABI_NAMES, or "all"; `defines`: the
     `-D` items (NAME or NAME=VALUE); `structs`: lay out these records of the SDK headers
-    instead of comparing. Exit status: 0 all match, 1 differences, 2 usage error."""
-    if isinstance(defines, str) or isinstance(structs, str):
-        raise TypeError("run_command: defines and structs are sequences of strings")
+    instead of comparing; `limits`: `--limit` items (NAME=VALUE, see limits.Limits).
+    Exit status: 0 all match, 1 differences, 2 usage error (or a bound reached)."""
+    if isinstance(defines, str) or isinstance(structs, str) or isinstance(limits, str):
+        raise TypeError("run_command: defines, structs and limits are sequences of strings")
     try:
         if abi != "all" and abi not in ABI_NAMES:
             raise VerifyUsageError(f"--abi {abi}: expected one of {', '.join(ABI_NAMES)} or all")
+        bounds = parse_limits(limits)
         tree = locate_sdk(sdk_include)
         parsed = parse_defines(defines)
         abis = list(ABI_NAMES) if abi == "all" else [abi]
-        if structs:
-            return _run_struct(tree, abis, list(structs), parsed, as_json=as_json, quiet=quiet)
-        report = verify(tree, abis, parsed)
+        with budget(bounds):
+            if structs:
+                return _run_struct(tree, abis, list(structs), parsed, as_json=as_json,
+                                   quiet=quiet)
+            report = verify(tree, abis, parsed)
     except VerifyUsageError as e:
         print(f"dxgk verify-header: {e}", file=sys.stderr)
         return 2

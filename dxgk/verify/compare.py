@@ -6,9 +6,16 @@ both, a bitfield on one side only, only in dxgk (removed) or only in the SDK (ad
 renamed (a field of one side only whose place and extent match exactly one field of the
 other side only, at the same depth) -- and the order of the fields both sides have.
 
+A member only dxgk declares whose bytes are padding in the SDK (no member of the SDK's
+record overlaps them), when nothing else differs, is no layout difference: the same
+bytes, named only by dxgk (a `padding_named` note, e.g. the explicit `Padding` of
+D3DGPU_PHYSICAL_ADDRESS, which kits before 10.0.22621 leave implicit). A member only the
+SDK declares stays a difference wherever it lies: it is part of the DDI.
+
 Invariant kept: `compare_layouts` returns [] when the two are identical in size,
-alignment and every field's name, offset and bit range; positions are shown in bytes, or
-in bits for a bitfield or a field that is not whole bytes.
+alignment and every field's name, offset and bit range, and only `padding_named` notes
+when they differ by nothing but names given to padding; positions are shown in bytes,
+or in bits for a bitfield or a field that is not whole bytes.
 """
 
 from __future__ import annotations
@@ -18,18 +25,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Difference", "compare_layouts"]
+__all__ = ["Difference", "compare_layouts", "NAMING_KINDS"]
+
+NAMING_KINDS = frozenset({"padding_named"})
 
 
 @dataclass(frozen=True)
 class Difference:
     kind: str                    # struct_missing, size, align, field_moved, field_resized,
     #                              field_moved_resized, field_kind, field_added,
-    #                              field_removed, field_renamed, field_order
+    #                              field_removed, field_renamed, field_order; and one
+    #                              that is no layout difference: padding_named (a member
+    #                              only dxgk declares, on bytes the SDK leaves as padding)
     message: str
     field: str | None = None
     dxgk: Any = None
     sdk: Any = None
+
+    @property
+    def is_layout(self) -> bool:
+        """False for a naming note (`padding_named`): the bytes are the same."""
+        return self.kind not in NAMING_KINDS
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind, "message": self.message}
@@ -134,4 +150,44 @@ def compare_layouts(name: str, ours: Mapping[str, Any],
         diffs.append(Difference("field_order", "declaration order differs: "
                                 f"{', '.join(out_of_place)} out of place", None,
                                 common_ours, common_theirs))
-    return diffs
+    return _padding_named(diffs, of, tf)
+
+
+def _is_padding(name: str, f: Mapping[str, Any], other: Mapping[str, Mapping[str, Any]]) -> bool:
+    """No member of `other` inside the record that holds `name` (the struct itself, or the
+    member `name` is nested in) and holding bytes itself overlaps the bits of `f`."""
+    parent = name.rpartition(".")[0]
+    inside = {n: g for n, g in other.items() if not parent or n.startswith(parent + ".")}
+    holders = {n.rpartition(".")[0] for n in inside if "." in n}
+    lo, hi = f["offset_bits"], f["offset_bits"] + f["size_bits"]
+    return hi > lo and all(g["offset_bits"] + g["size_bits"] <= lo or hi <= g["offset_bits"]
+                           for n, g in inside.items() if n not in holders)
+
+
+def _padding_named(diffs: list[Difference], of: Mapping[str, Mapping[str, Any]],
+                   tf: Mapping[str, Mapping[str, Any]]) -> list[Difference]:
+    """Members of dxgk's only whose bits are padding in the SDK (no SDK member overlaps
+    them), when nothing else differs (size, alignment, every other member's offset,
+    extent and type as spelled): the same bytes, only named in dxgk -- `padding_named`
+    notes instead of differences. Otherwise `diffs` unchanged. (A member of the SDK's
+    only stays a difference even in dxgk's padding: it is part of the DDI, and dxgk's
+    subset must declare it.)"""
+    if not diffs or any(d.kind != "field_removed" for d in diffs):
+        return diffs
+    if any(of[n].get("type") != tf[n].get("type") for n in of if n in tf):
+        return diffs
+    if not all(_is_padding(d.field or "", d.dxgk, tf) for d in diffs):
+        return diffs
+    named = {d.field for d in diffs}
+    notes = []
+    for d in diffs:
+        assert d.field is not None
+        parent = d.field.rpartition(".")[0]
+        if parent and any(parent == n or parent.startswith(n + ".") for n in named):
+            continue     # a member of a member already noted: its bytes are in that note
+        f = d.dxgk
+        notes.append(Difference(
+            "padding_named", f"field {d.field} ({_pos(f)}, {_extent(f)}, "
+            f"{f.get('type') or '?'}) is implicit padding in the SDK: the same bytes, named "
+            f"only in dxgk", d.field, d.dxgk, None))
+    return notes

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..layout import get_abi
+from .limits import active_budget
 from .sdk import _SHIMS_REAL, Note, Origin
 
 
@@ -39,6 +40,10 @@ def _make_engine(abi_name: str, notes: list[Note], rel: Any) -> Any:
             self.asserts_checked: set[tuple[str, str]] = set()
             self.asserts_failed: list[tuple[str, str]] = []
             self._where = ""
+
+        def ignored_pack(self, value: int) -> None:
+            notes.append(Note(self._where, f"#pragma pack({value}) ignored, as MSVC ignores "
+                                           f"it (warning C4086: 1, 2, 4, 8 or 16 expected)"))
 
         def enum(self, node: Any) -> None:
             if node.values is None:
@@ -95,8 +100,10 @@ def _make_engine(abi_name: str, notes: list[Note], rel: Any) -> Any:
 
         def run_items(self, items: Iterable[tuple[Any, Origin]]) -> dict[str, Any]:
             gen = c_generator.CGenerator()
+            budget = active_budget()
             for ext, origin in items:
                 self._where = f"{rel(origin[0])}:{origin[1]}"
+                budget.check_time(self._where)
                 shim = str(origin[0]).startswith(_SHIMS_REAL)
                 if isinstance(ext, c_ast.Pragma):
                     self.pragma(ext.string)

@@ -4,15 +4,16 @@ What it owns: `layout_sdk`, the whole pipeline for one ABI over each translation
 kernel mode (dispmprt.h, d3dkmddi.h) and user mode (d3dumddi.h), each followed by
 d3dukmdt.h: preprocessed, split, MSVC-only blocks dropped, cleaned, parsed, laid out --
 with its result `SdkLayouts` (records, origins, why a name was not laid out, notes, the
-static assertions checked and failed, the interface versions) and its per-process cache.
+static assertions checked and failed, the interface versions, what each -D resolves to)
+and its per-process cache.
 And dxgk's side: `dxgk_layouts`, and `base_type_names`, the records of
 headers/windows_base.h, which are never compared: in an SDK run they come from dxgk's
 stand-ins, so comparing them would compare dxgk with itself.
 
 Invariant kept: the first translation unit to lay out a record wins; a name counts as not
 laid out only if no unit laid it out; notes come out deduplicated, in file and line
-order; the cache is keyed on the header files (path, mtime, size), the ABI and the
-defines, so an edited header is read again.
+order; the cache is keyed on the header files (path, mtime, size), the ABI, the
+defines and the limits, so an edited header is read again.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from typing import Any
 
 from ..layout import HEADERS_DIR, get_abi
 from .engine import _make_engine
+from .limits import active_budget
 from .msvc import clean_msvc
 from .parse import _ChunkParser, _first_words
-from .preprocess import VERSION_MACROS, _preprocess
+from .preprocess import VERSION_MACROS, Resolved, _preprocess
 from .sdk import Note, SdkTree
 from .split import split_declarations
 
@@ -50,6 +52,7 @@ class SdkLayouts:
     asserts_checked: int = 0
     asserts_failed: list[tuple[str, str]] = field(default_factory=list)
     versions: dict[str, int | None] = field(default_factory=dict)   # VERSION_MACROS
+    defines: dict[str, Resolved] = field(default_factory=dict)      # what each -D resolves to
 
 
 def _translation_units(tree: SdkTree, notes: list[Note]) -> list[list[Path]]:
@@ -77,7 +80,8 @@ def layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None = None
     for p in sorted(tree.files.values()):
         st = p.stat()
         stamp.append((str(p), st.st_mtime_ns, st.st_size))
-    key = (str(tree.root), tuple(stamp), abi, tuple(sorted((defines or {}).items())))
+    key = (str(tree.root), tuple(stamp), abi, tuple(sorted((defines or {}).items())),
+           active_budget().limits)
     if key not in _CACHE:
         if len(_CACHE) > 32:
             _CACHE.clear()
@@ -94,10 +98,14 @@ def _layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None) -> S
     checked: set[tuple[str, str]] = set()
     failed: list[tuple[str, str]] = []
     versions: dict[str, int | None] = dict.fromkeys(VERSION_MACROS)
+    resolved: dict[str, Resolved] = {}
     for unit in _translation_units(tree, notes):
-        lines = _preprocess(tree, unit, {**a.macros, **dict(defines or {})}, notes, versions)
+        lines = _preprocess(tree, unit, {**a.macros, **dict(defines or {})}, notes, versions,
+                            list(defines or {}), resolved)
         chunks = []
+        budget = active_budget()
         for c in split_declarations(lines, notes, tree.rel):
+            budget.check_time(f"{tree.rel(c.origin[0])}:{c.origin[1]}")
             if _MSVC_ONLY_BLOCK.match(c.text):
                 notes.append(Note(f"{tree.rel(c.origin[0])}:{c.origin[1]}",
                                   f"{_first_words(c.text)}: MSVC-only block skipped"))
@@ -121,7 +129,7 @@ def _layout_sdk(tree: SdkTree, abi: str, defines: Mapping[str, str] | None) -> S
         failed += engine.asserts_failed
     return SdkLayouts(abi, records, origin, {k: v for k, v in unlaid.items() if k not in records},
                       sorted(_dedupe(notes), key=_note_order), len(checked), _dedupe(failed),
-                      versions)
+                      versions, resolved)
 
 
 def _note_order(note: Note) -> tuple[str, int]:

@@ -145,7 +145,12 @@ def _int_expr(text: str) -> int | None:
             return -v if isinstance(node.op, ast.USub) else ~v
         if isinstance(node, ast.BinOp) and type(node.op) in ops:
             a, b = ev(node.left), ev(node.right)
-            return None if a is None or b is None else ops[type(node.op)](a, b)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, (ast.LShift, ast.RShift)) and not 0 <= b < 128:
+                return None                  # no unbounded number: not a constant
+            r = ops[type(node.op)](a, b)
+            return r if r is None or -(1 << 63) <= r < (1 << 64) else None
         return None
 
     try:

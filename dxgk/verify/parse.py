@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .limits import active_budget
 from .sdk import Note
 from .split import Chunk
 
@@ -92,10 +93,12 @@ class _ChunkParser:
                 lo, size = k + 1, 0
         todo.append((lo, len(self.chunks)))
         scope = self.parser.file_scope
+        budget = active_budget()
         while todo:
             lo, hi = todo.popleft()
             if lo >= hi:
                 continue
+            budget.check_time(self._where(lo))
             texts = [self.chunks[k].text for k in range(lo, hi)]
             starts: list[int] = []
             line = 1

@@ -8,20 +8,22 @@ exit code; and `sdk_struct_layouts`, the SDK's own layout of any struct/union (`
 
 Invariant kept: every struct of dxgk's subset has a result on every ABI: one the SDK does
 not lay out is reported as a difference (with the reason), never silently dropped; the
-exit code is 1 exactly when some layout differs.
+exit code is 1 exactly when some layout differs (a naming note -- padding named on one
+side only -- is shown, and is no difference).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..layout import FieldInfo, StructLayout
 from .compare import Difference, compare_layouts
-from .layouts import _as_json, _dedupe, base_type_names, dxgk_layouts, layout_sdk
-from .preprocess import VERSION_MACROS, subset_default_versions
+from .layouts import SdkLayouts, _as_json, _dedupe, base_type_names, dxgk_layouts, layout_sdk
+from .preprocess import VERSION_MACROS, Resolved, subset_default_versions, subset_versions
 from .sdk import SUBSET_FILES, Note, SdkTree, VerifyUsageError
 
 __all__ = ["StructResult", "Report", "verify", "sdk_struct_layouts"]
@@ -36,10 +38,12 @@ class StructResult:
     dxgk: dict[str, Any]
     sdk: dict[str, Any] | None
     sdk_origin: str | None = None
+    naming: list[Difference] = field(default_factory=list)   # padding_named notes: no difference
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "sdk_origin": self.sdk_origin,
                 "differences": [d.to_json() for d in self.differences],
+                "naming": [d.to_json() for d in self.naming],
                 "dxgk": _public(self.dxgk), "sdk": _public(self.sdk) if self.sdk else None}
 
 
@@ -59,7 +63,7 @@ class Report:
     asserts_checked: dict[str, int]
     asserts_failed: dict[str, list[tuple[str, str]]]
     # VERSION_MACROS -> {"sdk": value in the SDK, "dxgk": value dxgk's subset was laid out
-    # with, "how": "default" | "sdk" (dxgk pinned to the SDK's) | "-D"}
+    # with, "how": "default" | "sdk" (dxgk pinned to the SDK's) | "-D" (+ "define")}
     versions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -75,16 +79,25 @@ class Report:
     def differing(self) -> list[StructResult]:
         return [r for abi in self.abis for r in self.results[abi].values() if r.status != "match"]
 
+    @property
+    def named_padding(self) -> list[StructResult]:
+        """Matching layouts with a naming note (padding named on one side only)."""
+        return [r for abi in self.abis for r in self.results[abi].values()
+                if r.status == "match" and r.naming]
+
     def summary(self) -> str:
         n, m = len(self.struct_names), len(self.abis)
         head = f"{n} struct{'s' if n != 1 else ''} × {m} ABI{'s' if m != 1 else ''}"
         bad = self.differing
+        named = len({r.name for r in self.named_padding})
+        tail = (f" (naming notes on {named} struct{'s' if named != 1 else ''}: padding that "
+                f"only dxgk names)") if named else ""
         if not bad:
-            return f"{head}: all match"
+            return f"{head}: all match{tail}"
         total = sum(len(self.results[a]) for a in self.abis)
         structs = len({r.name for r in bad})
         return (f"{head}: {len(bad)} of {total} layouts differ "
-                f"({structs} struct{'s' if structs != 1 else ''})")
+                f"({structs} struct{'s' if structs != 1 else ''}){tail}")
 
     @property
     def exit_code(self) -> int:
@@ -137,8 +150,14 @@ class Report:
                     continue
                 key = (r.status, tuple(d.message for d in r.differences))
                 groups.setdefault(key, []).append(abi)
+            for abi in self.abis:
+                r = self.results[abi].get(name)
+                if r is not None and r.status == "match" and r.naming:
+                    groups.setdefault(("named", tuple(d.message for d in r.naming)),
+                                      []).append(abi)
             for (status, msgs), abis in groups.items():
-                what = "missing from the SDK headers" if status == "missing" else "differs"
+                what = {"missing": "missing from the SDK headers",
+                        "named": "same layout (naming note)"}.get(status, "differs")
                 lines.append(f"{name} [{', '.join(abis)}]: {what}")
                 lines += [f"    {m}" for m in msgs]
         matching = [n for n in self.struct_names
@@ -170,14 +189,54 @@ def _hex(v: int | None) -> str:
 
 
 def _version_text(v: Mapping[str, Any]) -> str:
+    both = f"SDK {_hex(v['sdk'])}, dxgk {_hex(v['dxgk'])}"
     if v["how"] == "-D":
-        return f"{_hex(v['sdk'])} (set by -D, on both sides)"
+        return f"{both} (set by -D {v['define']})"
     if v["how"] == "sdk":
-        return (f"{_hex(v['sdk'])}, the SDK's default: dxgk's subset laid out at the same "
-                f"version (dxgk's own default is {_hex(v['dxgk_default'])})")
+        return (f"{both} (the SDK's default: dxgk's subset laid out at the same version; "
+                f"dxgk's own default is {_hex(v['dxgk_default'])})")
     if v["sdk"] is None:
-        return f"not defined by the SDK headers; dxgk's default {_hex(v['dxgk'])} used"
-    return f"{_hex(v['sdk'])} (the SDK's default, and dxgk's)"
+        return f"{both} (not defined by the SDK headers; dxgk's default used)"
+    return f"{both} (the SDK's default, and dxgk's)"
+
+
+# A -D value that names macros: an integer constant expression of identifiers
+_EXPR = re.compile(r"[\w\s()+\-*/%<>|&^~!]+")
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
+_NOT_MACROS = frozenset(("char", "short", "int", "long", "signed", "unsigned", "float",
+                         "double", "void", "struct", "union", "enum", "const", "volatile",
+                         "defined", "sizeof"))
+
+
+def _names_macros(value: str) -> bool:
+    """Whether a -D value is an integer expression naming macros (what must resolve)."""
+    idents = _IDENT.findall(re.sub(r"\b0[xX][0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b", " ",
+                                   value))
+    return bool(_EXPR.fullmatch(value) and idents and not _NOT_MACROS.intersection(idents))
+
+
+def _unresolved(name: str, value: str, r: Resolved, side: str, hint: str = "") -> str:
+    what = r.unknown[0] if r.unknown else value
+    close = f" (close matches: {', '.join(r.close)})" if r.close else ""
+    return (f"-D {name}={value}: {what} is not a macro of {side}{close}, so {name} does "
+            f"not resolve to a number there{hint}; give a defined name or a number")
+
+
+def check_defines(defines: Mapping[str, str], sdk: SdkLayouts) -> None:
+    """VerifyUsageError for a -D that does not resolve to a number: in the SDK's headers
+    (any -D naming macros), or in dxgk's (the interface-version macros)."""
+    mine = subset_versions(defines)
+    for name, value in defines.items():
+        if not _names_macros(value):
+            continue
+        r = sdk.defines.get(name)
+        if r is not None and r.value is None:
+            ours = mine[name].value if name in mine else None
+            hint = (f" (dxgk's headers resolve it to {ours:#x}: -D {name}={ours:#x} sets "
+                    f"that number on both sides)") if ours is not None else ""
+            raise VerifyUsageError(_unresolved(name, value, r, "the SDK headers", hint))
+        if name in mine and mine[name].value is None:
+            raise VerifyUsageError(_unresolved(name, value, mine[name], "dxgk's headers"))
 
 
 def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None = None) -> Report:
@@ -190,6 +249,7 @@ def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None
     versions: dict[str, dict[str, Any]] = {}
     for abi in abis:
         sdk = layout_sdk(tree, abi, defines)
+        check_defines(defines, sdk)
         ours_defines, versions = _same_versions(defines, sdk.versions)
         ours = dxgk_layouts(abi, ours_defines)
         notes += sdk.notes
@@ -205,9 +265,11 @@ def verify(tree: SdkTree, abis: Sequence[str], defines: Mapping[str, str] | None
                                          mine, None)
                 continue
             theirs = _as_json(rec)
-            diffs = compare_layouts(name, mine, theirs)
+            found = compare_layouts(name, mine, theirs)
+            diffs = [d for d in found if d.is_layout]
             per[name] = StructResult(name, abi, "differs" if diffs else "match", diffs,
-                                     mine, theirs, sdk.origin.get(name))
+                                     mine, theirs, sdk.origin.get(name),
+                                     [d for d in found if not d.is_layout])
         results[abi] = per
     return Report(tree, list(abis), defines, results, _dedupe(notes), checked, failed,
                   versions)
@@ -217,20 +279,23 @@ def _same_versions(defines: Mapping[str, str], sdk_versions: Mapping[str, int | 
                    ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     """The defines to lay dxgk's subset out with so that both sides describe the same
     interface version: the caller's -D, else the SDK's own default when it differs from
-    dxgk's (an older SDK defaults to an older WDDM version)."""
+    dxgk's (an older SDK defaults to an older WDDM version); and what each side used."""
     ours = dict(defines)
     info: dict[str, dict[str, Any]] = {}
     mine = subset_default_versions()
     for name in VERSION_MACROS:
         theirs = sdk_versions.get(name)
-        base = {"sdk": theirs, "dxgk_default": mine.get(name)}
         if name in defines:
-            info[name] = {**base, "dxgk": theirs, "how": "-D"}
+            info[name] = {"how": "-D", "define": f"{name}={defines[name]}"}
         elif theirs is not None and theirs != mine.get(name):
             ours[name] = hex(theirs)
-            info[name] = {**base, "dxgk": theirs, "how": "sdk"}
+            info[name] = {"how": "sdk"}
         else:
-            info[name] = {**base, "dxgk": mine.get(name), "how": "default"}
+            info[name] = {"how": "default"}
+    used = subset_versions(ours)
+    for name in VERSION_MACROS:
+        info[name].update(sdk=sdk_versions.get(name), dxgk=used[name].value,
+                          dxgk_default=mine.get(name))
     return ours, info
 
 
@@ -244,6 +309,7 @@ def sdk_struct_layouts(tree: SdkTree, abis: Sequence[str], names: Sequence[str],
     notes: list[Note] = []
     for abi in abis:
         sdk = layout_sdk(tree, abi, defines)
+        check_defines(defines or {}, sdk)
         notes += sdk.notes
         unknown = [n for n in names if n not in sdk.records]
         if unknown:

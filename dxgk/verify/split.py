@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import active_budget
 from .msvc import _SAL2, _skip_literal
 from .sdk import Note, Origin
 
@@ -62,7 +63,9 @@ def split_declarations(lines: Sequence[tuple[Origin, str]],
         buf = []
         start = None
 
+    budget = active_budget()
     for origin, line in lines:
+        budget.check_time(f"{rel(origin[0])}:{origin[1]}")
         stripped = line.lstrip()
         if (depth or paren_ids) and _RESYNC.match(stripped):
             # A `typedef` cannot start inside braces or parentheses: the declaration before
@@ -105,8 +108,7 @@ def split_declarations(lines: Sequence[tuple[Origin, str]],
                     i += 1
                     continue
             elif c == "(":
-                m = re.search(r"(\w+)\s*$", line[:i])
-                paren_ids.append(m.group(1) if m else "")
+                paren_ids.append(_word_before(line, i))
             elif c == ")":
                 if paren_ids:
                     last_closed = paren_ids.pop()
@@ -126,3 +128,15 @@ def split_declarations(lines: Sequence[tuple[Origin, str]],
     if "".join(buf).strip():
         flush(lines[-1][0] if lines else ("<dxgk-verify>", 0))
     return chunks
+
+
+def _word_before(line: str, i: int) -> str:
+    """The identifier just before `line[i]` (spaces between allowed), or "" -- found by
+    walking back from `i`, so that a line of many parentheses costs linear time."""
+    j = i
+    while j > 0 and line[j - 1] in " \t":
+        j -= 1
+    k = j
+    while k > 0 and (line[k - 1].isalnum() or line[k - 1] == "_"):
+        k -= 1
+    return line[k:j]

@@ -81,7 +81,8 @@ def test_json_schema(capsys) -> None:
                          f"({n_structs} structs)")
     res = doc["results"]["x64"]
     mc = res["DXGKARGCB_MAPCONTEXTALLOCATION"]
-    assert set(mc) == {"status", "sdk_origin", "differences", "dxgk", "sdk"}
+    assert set(mc) == {"status", "sdk_origin", "differences", "naming", "dxgk", "sdk"}
+    assert mc["naming"] == []
     assert mc["status"] == "differs"
     assert mc["sdk_origin"].startswith("d3dkmddi.h:")
     assert (mc["dxgk"]["size"], mc["sdk"]["size"], mc["sdk"]["align"]) == (64, 80, 16)
@@ -125,12 +126,73 @@ def test_defines_are_applied_to_both_sides(capsys) -> None:
     rc, out, _ = run(capsys, "--sdk-include", str(SDK_MATCH), "--abi", "x64", "-q",
                      "-D", "DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM2_0")
     assert "  defines: DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM2_0" in out
-    assert "  DXGKDDI_INTERFACE_VERSION: 0x5023 (set by -D, on both sides)" in out
+    assert ("  DXGKDDI_INTERFACE_VERSION: SDK 0x5023, dxgk 0x5023 (set by -D "
+            "DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM2_0)") in out
 
 
-def test_bad_define_is_a_usage_error(capsys) -> None:
-    rc, _, err = run(capsys, "--sdk-include", str(SDK_MATCH), "-D", "=3")
-    assert rc == 2 and "-D =3: expected NAME or NAME=VALUE" in err
+def test_a_define_that_does_not_resolve_is_a_usage_error(capsys) -> None:
+    """A typo (O for 0) would leave DXGKDDI_INTERFACE_VERSION an unknown identifier, which
+    #if reads as 0: a silently smaller subset. One line, exit 2, with the close match."""
+    rc, out, err = run(capsys, "--sdk-include", str(SDK_MATCH), "--abi", "x64",
+                       "-D", "DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM2_O")
+    assert rc == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("dxgk verify-header: -D DXGKDDI_INTERFACE_VERSION="
+                          "DXGKDDI_INTERFACE_VERSION_WDDM2_O: DXGKDDI_INTERFACE_VERSION_WDDM2_O "
+                          "is not a macro of the SDK headers (close matches: "
+                          "DXGKDDI_INTERFACE_VERSION_WDDM2_0, ")
+    # --struct reads the same -D
+    rc, _, err = run(capsys, "--sdk-include", str(SDK_MATCH), "--abi", "x64", "--struct",
+                     "DXGK_SEGMENTDESCRIPTOR", "-D", "NTDDI_VERSION=NTDDI_WIN10_NOPE")
+    assert rc == 2 and "NTDDI_WIN10_NOPE is not a macro of the SDK headers" in err
+
+
+def test_a_define_the_sdk_does_not_know_names_what_dxgk_reads(capsys, tmp_path) -> None:
+    """An older kit that stops at WDDM 3.1: WDDM3_2 is dxgk's, not the SDK's."""
+    tree = tmp_path / "sdk"
+    shutil.copytree(SDK_MATCH, tree)
+    hdr = tree / "shared" / "d3dukmdt.h"
+    text = hdr.read_text()
+    lines = [ln for ln in text.splitlines(keepends=True)
+             if not ln.startswith("#define DXGKDDI_INTERFACE_VERSION_WDDM3_2 ")]
+    assert len(lines) == len(text.splitlines()) - 1
+    hdr.write_text("".join(lines))
+    rc, _, err = run(capsys, "--sdk-include", str(tree), "--abi", "x64",
+                     "-D", "DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM3_2")
+    assert rc == 2 and err.count("\n") == 1
+    assert ("DXGKDDI_INTERFACE_VERSION_WDDM3_2 is not a macro of the SDK headers (close "
+            "matches: DXGKDDI_INTERFACE_VERSION_WDDM3_1") in err
+    assert ("(dxgk's headers resolve it to 0x11007: -D DXGKDDI_INTERFACE_VERSION=0x11007 sets "
+            "that number on both sides)") in err
+    # a number is the same on both sides, and the header line says what each side used
+    rc, out, _ = run(capsys, "--sdk-include", str(tree), "--abi", "x64", "-q",
+                     "-D", "DXGKDDI_INTERFACE_VERSION=0x11007")
+    assert ("  DXGKDDI_INTERFACE_VERSION: SDK 0x11007, dxgk 0x11007 (set by -D "
+            "DXGKDDI_INTERFACE_VERSION=0x11007)") in out
+
+
+def test_defines_that_name_no_macro_are_not_resolved(capsys) -> None:
+    # empty, a number, an expression of numbers, a type: nothing that must name a macro
+    for item in ("_In_=", "DXGK_FLAG=1", "DXGK_EXPR=(0x10 << 2)", "DXGK_TYPE=unsigned int"):
+        rc, _, err = run(capsys, "--sdk-include", str(SDK_MATCH), "--abi", "x64", "-q",
+                         "-D", item)
+        assert rc == 0, (item, err)
+
+
+def test_a_define_dxgk_cannot_resolve_is_a_usage_error(capsys, tmp_path) -> None:
+    """A newer kit with a version dxgk's headers do not name."""
+    tree = tmp_path / "sdk"
+    shutil.copytree(SDK_MATCH, tree)
+    hdr = tree / "shared" / "d3dukmdt.h"
+    anchor = "#define DXGKDDI_INTERFACE_VERSION_WDDM3_2    0x11007\n"
+    text = hdr.read_text()
+    assert anchor in text
+    hdr.write_text(text.replace(anchor, anchor + "#define DXGKDDI_INTERFACE_VERSION_WDDM9_9 "
+                                "0x99001\n"))
+    rc, _, err = run(capsys, "--sdk-include", str(tree), "--abi", "x64",
+                     "-D", "DXGKDDI_INTERFACE_VERSION=DXGKDDI_INTERFACE_VERSION_WDDM9_9")
+    assert rc == 2 and err.count("\n") == 1
+    assert ("DXGKDDI_INTERFACE_VERSION_WDDM9_9 is not a macro of dxgk's headers (close "
+            "matches: DXGKDDI_INTERFACE_VERSION_WDDM") in err
 
 
 # ---- notes ---------------------------------------------------------------------------------

@@ -94,8 +94,10 @@ def test_subset_is_laid_out_at_the_sdk_default_interface_version(tmp_path) -> No
     table = report.results["x64"]["DXGKRNL_INTERFACE"]
     newest = cached_layouts("x64")["DXGKRNL_INTERFACE"]["size"]
     assert table.dxgk["size"] == table.sdk["size"] == newest - 8   # no DxgkCbDisconnectDoorbell
-    assert ("DXGKDDI_INTERFACE_VERSION: 0xe003, the SDK's default: dxgk's subset laid out at "
-            "the same version (dxgk's own default is 0x11007)") in report.to_text()
+    assert ("  DXGKDDI_INTERFACE_VERSION: SDK 0xe003, dxgk 0xe003 (the SDK's default: dxgk's "
+            "subset laid out at the same version; dxgk's own default is 0x11007)\n"
+            "  D3D_UMD_INTERFACE_VERSION: SDK 0x11000, dxgk 0x11000 (the SDK's default, and "
+            "dxgk's)\n") in report.to_text()
 
 
 # ---- the tree with deliberate differences --------------------------------------------------
@@ -259,3 +261,92 @@ def test_compare_bitfield_becoming_plain_field() -> None:
     assert d.kind == "field_kind"
     assert d.message == ("field a is a plain field in the SDK: dxgk bits 0-31 (32 bits), "
                          "SDK byte 0 (4 bytes)")
+
+
+# ---- a member that only names padding (issue 15 item 13) -------------------------------------
+
+def _rec(size: int, align: int, *fields: tuple[str, int, int, str]) -> dict:
+    return {"size": size, "align": align,
+            "fields": [{"name": n, "offset_bits": o * 8, "size_bits": s * 8, "bitfield": False,
+                        "type": t} for n, o, s, t in fields]}
+
+
+PHYS_DXGK = _rec(16, 8, ("SegmentId", 0, 4, "UINT"), ("Padding", 4, 4, "UINT"),
+                 ("SegmentOffset", 8, 8, "UINT64"))
+PHYS_OLD_SDK = _rec(16, 8, ("SegmentId", 0, 4, "UINT"), ("SegmentOffset", 8, 8, "UINT64"))
+
+
+def test_a_dxgk_member_on_sdk_padding_is_a_naming_note() -> None:
+    diffs = compare_layouts("P", PHYS_DXGK, PHYS_OLD_SDK)
+    assert [(d.kind, d.is_layout, d.field) for d in diffs] == [("padding_named", False,
+                                                               "Padding")]
+    assert diffs[0].message == ("field Padding (byte 4, 4 bytes, UINT) is implicit padding in "
+                                "the SDK: the same bytes, named only in dxgk")
+
+
+def test_nested_padding_is_judged_inside_its_own_record() -> None:
+    # a union whose other member covers the bytes that are padding inside GpuPhysical
+    ours = _rec(16, 8, ("CpuVirtual", 0, 8, "PVOID"), ("GpuPhysical", 0, 16, "PHYS"),
+                ("GpuPhysical.SegmentId", 0, 4, "UINT"), ("GpuPhysical.Padding", 4, 4, "UINT"),
+                ("GpuPhysical.SegmentOffset", 8, 8, "UINT64"))
+    theirs = _rec(16, 8, ("CpuVirtual", 0, 8, "PVOID"), ("GpuPhysical", 0, 16, "PHYS"),
+                  ("GpuPhysical.SegmentId", 0, 4, "UINT"),
+                  ("GpuPhysical.SegmentOffset", 8, 8, "UINT64"))
+    assert [d.kind for d in compare_layouts("U", ours, theirs)] == ["padding_named"]
+    # a whole struct member on padding: one note, for the member, not one per field
+    ours = _rec(16, 8, ("a", 0, 4, "UINT"), ("pad", 4, 4, "struct"), ("pad.x", 4, 2, "USHORT"),
+                ("pad.y", 6, 2, "USHORT"), ("b", 8, 8, "UINT64"))
+    theirs = _rec(16, 8, ("a", 0, 4, "UINT"), ("b", 8, 8, "UINT64"))
+    assert [d.field for d in compare_layouts("S", ours, theirs)] == ["pad"]
+
+
+@pytest.mark.parametrize("theirs, kinds", [
+    # the member overlaps a member of the SDK: a real difference
+    (_rec(16, 8, ("SegmentId", 0, 8, "UINT64"), ("SegmentOffset", 8, 8, "UINT64")),
+     {"field_resized", "field_removed"}),
+    # anything else differs too (here the size): the rule does not apply
+    (_rec(24, 8, ("SegmentId", 0, 4, "UINT"), ("SegmentOffset", 8, 8, "UINT64"),
+          ("Extra", 16, 8, "UINT64")), {"size", "field_removed", "field_added"}),
+    (_rec(16, 16, ("SegmentId", 0, 4, "UINT"), ("SegmentOffset", 8, 8, "UINT64")),
+     {"align", "field_removed"}),
+    # another member of the same place and extent but another type
+    (_rec(16, 8, ("SegmentId", 0, 4, "INT"), ("SegmentOffset", 8, 8, "UINT64")),
+     {"field_removed"}),
+])
+def test_the_padding_rule_needs_everything_else_equal(theirs, kinds) -> None:
+    diffs = compare_layouts("P", PHYS_DXGK, theirs)
+    assert {d.kind for d in diffs} == kinds and all(d.is_layout for d in diffs)
+
+
+def test_an_sdk_member_on_dxgk_padding_stays_a_difference() -> None:
+    diffs = compare_layouts("P", PHYS_OLD_SDK, PHYS_DXGK)
+    assert [(d.kind, d.is_layout) for d in diffs] == [("field_added", True)]
+
+
+def test_a_kit_without_the_explicit_padding_verifies_with_naming_notes(tmp_path, capsys) -> None:
+    """The shape of every kit from 10.0.14393 to 10.0.22000: D3DGPU_PHYSICAL_ADDRESS
+    without its explicit Padding member (implicit padding, same bytes)."""
+    from dxgk.cli import main
+
+    tree = tmp_path / "sdk"
+    shutil.copytree(SDK_MATCH, tree)
+    hdr = tree / "shared" / "d3dukmdt.h"
+    text = hdr.read_text()
+    explicit = ("    UINT    SegmentId;\n    UINT    Padding;\n"
+                "    DECLSPEC_ALIGN(8) UINT64  SegmentOffset;\n")
+    assert explicit in text
+    hdr.write_text(text.replace(explicit, "    UINT    SegmentId;\n    UINT64  SegmentOffset;\n"))
+    rc = main(["verify-header", "--sdk-include", str(tree), "-q"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert out.strip().splitlines()[-1] == ("23 structs × 3 ABIs: all match (naming notes on 3 "
+                                            "structs: padding that only dxgk names)")
+    assert ("D3DGPU_PHYSICAL_ADDRESS [x86, x64, arm64]: same layout (naming note)\n"
+            "    field Padding (byte 4, 4 bytes, UINT) is implicit padding in the SDK: the same "
+            "bytes, named only in dxgk\n") in out
+    assert ("DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE [x64, arm64]: same layout (naming note)\n"
+            "    field PageTableAddress.GpuPhysical.Padding (byte 20, 4 bytes, UINT)") in out
+    report = verify(locate_sdk(tree), ["x64"])
+    r = report.results["x64"]["D3DGPU_PHYSICAL_ADDRESS"]
+    assert r.status == "match" and r.differences == [] and r.to_json()["naming"][0]["kind"] \
+        == "padding_named"
