@@ -74,7 +74,7 @@ __all__ = [
     "x86_handle",
 ]
 
-# ---- status codes (docs/behaviour.md section 8) -------------------------------------------------------
+# ---- status codes (docs/behaviour.md section 8) -----------------------------------------
 
 STATUS_SUCCESS: Final[int] = 0x00000000
 STATUS_INVALID_HANDLE: Final[int] = 0xC0000008

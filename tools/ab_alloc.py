@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                     row = {"workload": w, "live": live, **r,
                            "ratio": r["new"]["ns"] / r["base"]["ns"],
                            "ratio_fastest": r["new"]["fastest"] / r["base"]["fastest"],
-                           "memory_ratio": r["new"]["bytes_per_range"] / r["base"]["bytes_per_range"]}
+                           "memory_ratio": (r["new"]["bytes_per_range"]
+                                            / r["base"]["bytes_per_range"])}
                     rows.append(row)
                     if not args.json:
                         print(f"{w:>7} {live:>9,} live: base {r['base']['ns']:8.1f} ns/op, "

@@ -273,7 +273,7 @@ def test_parameter_rules_are_named(env):
                                          "beyond the 48-bit VA space"),
         (dict(pages=32, base=(1 << 48) - 0x10000), "goes past the end of the 48-bit VA"),
     ]:
-        e = _ddi_error(lambda: a.map(h, **kw))
+        e = _ddi_error(lambda kw=kw: a.map(h, **kw))
         assert e.status == dxgk.STATUS_INVALID_PARAMETER and text in str(e), str(e)
         assert "(docs/behaviour.md section 5." in str(e)
     e = _ddi_error(lambda: a.map(None, 1))
@@ -336,7 +336,7 @@ def test_create_and_reserve_failures_name_their_rule(env):
             (2 * MB, {"base": 0x8000000000}, "overlaps a reservation at "
                                              "[0x8000000000, 0x8000200000)"),
         ]:
-            e = _ddi_error(lambda: q.reserve(size, **kw))
+            e = _ddi_error(lambda size=size, kw=kw: q.reserve(size, **kw))
             assert text in str(e) and "(docs/behaviour.md section 6.3)" in str(e), str(e)
     a.create_process(on_create=hook)
 
