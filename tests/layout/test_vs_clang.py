@@ -436,3 +436,123 @@ def test_torture_header_compiles_with_gcc() -> None:
                         "-x", "c", str(co.TORTURE_HEADER)],
                        check=False, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# ---- the user-mode GPU VA declarations (d3dkmthk.h, d3dumddi.h): hand-computed -------
+
+@pytest.mark.parametrize("abi, ptr, size", [("x86", 4, 48), ("x64", 8, 56), ("arm64", 8, 56)])
+def test_oracle_kmt_update_differs_from_the_umd_struct(abi: str, ptr: int, size: int) -> None:
+    """D3DKMT_UPDATEGPUVIRTUALADDRESS: hDevice first, a D3DKMT context handle, a SIZE_T
+    Reserved0; the UMD form starts with a HANDLE and has a UINT Reserved0."""
+    recs = oracle("subset", abi)
+    k = recs["D3DKMT_UPDATEGPUVIRTUALADDRESS"]
+    assert (k["size"], k["align"]) == (size, 8)
+    assert [f["name"] for f in k["fields"][:4]] == [
+        "hDevice", "hContext", "hFenceObject", "NumOperations"]
+    assert _field(k, "hContext") == (32, 32)
+    assert _field(k, "Operations") == (16 * 8, ptr * 8)
+    assert _field(k, "Reserved0") == ((16 + ptr) * 8, ptr * 8)
+    assert _field(k, "Reserved1") == (((16 + 2 * ptr + 7) // 8 * 8) * 8, 64)
+    assert _field(k, "Flags.DoNotWait") == ((size - 8) * 8, 1)
+    u = recs["D3DDDICB_UPDATEGPUVIRTUALADDRESS"]
+    assert u["size"] == size
+    assert _field(u, "hContext") == (0, ptr * 8)
+    assert _field(u, "Reserved0")[1] == 32
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_device_callbacks_table(abi: str, ptr: int) -> None:
+    """65 pointers in header order; the GPU VA callbacks sit at slots 35, 36 and 40..43."""
+    t = oracle("subset", abi)["D3DDDI_DEVICECALLBACKS"]
+    assert (t["size"], t["align"]) == (65 * ptr, ptr)
+    names = [f["name"] for f in t["fields"]]
+    assert names[0] == "pfnAllocateCb" and names[-1] == "pfnSubmitHistorySequenceCb"
+    for slot, name in [(21, "pfnSetDisplayPrivateDriverFormatCb"), (28, "pfnLogUMDMarkerCb"),
+                       (35, "pfnCreatePagingQueueCb"), (36, "pfnDestroyPagingQueueCb"),
+                       (40, "pfnReserveGpuVirtualAddressCb"), (41, "pfnMapGpuVirtualAddressCb"),
+                       (42, "pfnFreeGpuVirtualAddressCb"), (43, "pfnUpdateGpuVirtualAddressCb"),
+                       (54, "pfnReleaseResourceCb")]:
+        assert _field(t, name) == (slot * ptr * 8, ptr * 8), name
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_umd_interface_version_guards_match_clang(abi: str) -> None:
+    """The `#if D3D_UMD_INTERFACE_VERSION` arms: the callback table shrinks member group by
+    member group, and both engines agree at each version."""
+    from dxgk.layout import compute_layouts
+
+    ptr = 4 if abi == "x86" else 8
+    for version, members in [("D3D_UMD_INTERFACE_VERSION_WIN8", 28),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_0", 50),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_1_2", 54),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_5_2", 64)]:
+        defines = {"D3D_UMD_INTERFACE_VERSION": version}
+        ref = co.clang_layouts(abi, defines=defines, **_sources("subset"))
+        eng = {n: r.to_json() for n, r in compute_layouts(abi, defines=defines).items()}
+        msg = "\n".join(p for p in [_key_report(abi, eng, ref)] +
+                        [mismatch_report(abi, n, eng[n], ref[n]) for n in ref if n in eng] if p)
+        assert not msg, f"D3D_UMD_INTERFACE_VERSION={version}:\n{msg}"
+        assert ref["D3DDDI_DEVICECALLBACKS"]["size"] == members * ptr, version
+        # the UMD callback arguments exist from the WDDM 2.0 user-mode interface on
+        assert ("D3DDDICB_CREATEPAGINGQUEUE" in ref) == (members >= 50)
+
+
+@pytest.mark.parametrize("abi, ptr, size", [("x86", 4, 56), ("x64", 8, 96), ("arm64", 8, 96)])
+def test_oracle_allocationinfo2_priority_arm(abi: str, ptr: int, size: int) -> None:
+    """D3DDDI_ALLOCATIONINFO2: from WDDM 2.2 a Priority/Unused union takes the first of six
+    reserved pointer-sized words, so the size does not change; before it, Reserved[6]."""
+    new = oracle("subset", abi)["D3DDDI_ALLOCATIONINFO2"]
+    assert (new["size"], new["align"]) == (size, 8)
+    assert _field(new, "hSection") == _field(new, "pSystemMem") == (ptr * 8, ptr * 8)
+    gva = (3 * ptr + 12 + 7) // 8 * 8
+    assert _field(new, "GpuVirtualAddress") == (gva * 8, 64)
+    assert _field(new, "Priority") == ((gva + 8) * 8, 32)
+    assert _field(new, "Unused") == ((gva + 8) * 8, ptr * 8)
+    assert _field(new, "Reserved") == ((gva + 8 + ptr) * 8, 5 * ptr * 8)
+    assert _field(new, "Flags.OverridePriority") == ((3 * ptr + 8) * 8 + 2, 1)
+    old = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WDDM2_0",
+        "D3D_UMD_INTERFACE_VERSION": "D3D_UMD_INTERFACE_VERSION_WDDM2_0"},
+        **_sources("subset"))["D3DDDI_ALLOCATIONINFO2"]
+    assert old["size"] == size
+    assert "Priority" not in [f["name"] for f in old["fields"]]
+    assert _field(old, "Reserved") == ((gva + 8) * 8, 6 * ptr * 8)
+    assert _field(old, "Flags.Reserved") == ((3 * ptr + 8) * 8 + 2, 30)
+
+
+def test_oracle_create_allocation_flags_arms() -> None:
+    """D3DKMT_CREATEALLOCATIONFLAGS: a plain 32-bit struct whose Reserved shrinks with
+    every interface version; the newest has NoImplicitSynchronization at bit 22."""
+    new = oracle("subset", "x64")["D3DKMT_CREATEALLOCATIONFLAGS"]
+    assert (new["size"], new["align"]) == (4, 4)
+    assert "Value" not in [f["name"] for f in new["fields"]]
+    assert _field(new, "NoImplicitSynchronization") == (22, 1)
+    assert _field(new, "Reserved") == (23, 9)
+    for version, reserved in [("WIN7", (6, 26)), ("WIN8", (11, 21)), ("WDDM2_0", (16, 16)),
+                              ("WDDM2_6", (19, 13)), ("WDDM3_1", (22, 10))]:
+        old = co.clang_layouts("x64", defines={
+            "DXGKDDI_INTERFACE_VERSION": f"DXGKDDI_INTERFACE_VERSION_{version}"},
+            **_sources("subset"))["D3DKMT_CREATEALLOCATIONFLAGS"]
+        assert _field(old, "Reserved") == reserved, version
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_kmt_paging_queue_and_allocation_thunks(abi: str, ptr: int) -> None:
+    recs = oracle("subset", abi)
+    q = recs["D3DKMT_CREATEPAGINGQUEUE"]
+    assert _field(q, "Priority") == (32, 32)
+    assert _field(q, "FenceValueCPUVirtualAddress") == (16 * 8, ptr * 8)
+    assert q["size"] == (16 + ptr + 4 + ptr - 1) // ptr * ptr
+    cb = recs["D3DDDICB_CREATEPAGINGQUEUE"]        # the same without hDevice
+    assert _field(cb, "FenceValueCPUVirtualAddress") == ((12 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    f = recs["D3DKMT_FREEGPUVIRTUALADDRESS"]
+    assert (f["size"], _field(f, "BaseAddress")) == (24, (64, 64))
+    a = recs["D3DKMT_CREATEALLOCATION"]
+    assert _field(a, "pPrivateRuntimeData") == ((12 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    assert _field(a, "pStandardAllocation") == _field(a, "pPrivateDriverData")
+    assert _field(a, "pAllocationInfo") == _field(a, "pAllocationInfo2")
+    assert [f["name"] for f in a["fields"]][-1] == "hPrivateRuntimeResourceHandle"
+    d = recs["D3DKMT_DESTROYALLOCATION2"]
+    assert _field(d, "phAllocationList") == (64, ptr * 8)
+    assert _field(d, "Flags.SystemUseOnly") == ((8 + ptr + 4) * 8 + 31, 1)
+    assert recs["D3DDDI_DESTROYPAGINGQUEUE"]["size"] == 4
