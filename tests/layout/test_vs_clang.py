@@ -556,3 +556,66 @@ def test_oracle_kmt_paging_queue_and_allocation_thunks(abi: str, ptr: int) -> No
     assert _field(d, "phAllocationList") == (64, ptr * 8)
     assert _field(d, "Flags.SystemUseOnly") == ((8 + ptr + 4) * 8 + 31, 1)
     assert recs["D3DDDI_DESTROYPAGINGQUEUE"]["size"] == 4
+
+
+# ---- the driver's DDI arguments (d3dkmddi.h): hand-computed -------------------------
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_notify_residency_bits_are_a_union(abi: str, ptr: int) -> None:
+    """Resident:1 and Reserved:31 are members of one union: both start at the same bit."""
+    n = oracle("subset", abi)["DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY"]
+    assert (n["size"], n["align"]) == (32, 8)
+    assert _field(n, "PhysicalAddress") == (64, 128)      # 8-aligned after the HANDLE
+    assert _field(n, "PhysicalAddress.SegmentOffset") == (128, 64)
+    assert _field(n, "Resident") == (192, 1)
+    assert _field(n, "Reserved") == (192, 31)
+    f = oracle("subset", abi)["DXGK_BUILDPAGINGBUFFER_FLUSHTLB"]
+    assert (f["size"], _field(f, "hProcess")) == (40, (128, ptr * 8))
+    assert _field(f, "EndVirtualAddress") == (256, 64)
+    r = oracle("subset", abi)["DXGKARG_SETROOTPAGETABLE"]
+    assert (r["size"], _field(r, "NumEntries")) == (32, (192, 32))
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_driver_object_arguments(abi: str, ptr: int) -> None:
+    recs = oracle("subset", abi)
+    d = recs["DXGKARG_CREATEDEVICE"]
+    assert _field(d, "Flags") == (ptr * 8, 32) and _field(d, "pInfo") == (ptr * 8, ptr * 8)
+    assert _field(d, "Flags.Reserved0") == (ptr * 8 + 31, 1)   # DXGK_DEVICE_RESERVED0
+    assert _field(d, "hKmdProcess") == (3 * ptr * 8, ptr * 8)
+    p = recs["DXGKARG_CREATEPROCESS"]
+    assert _field(p, "Flags.SessionIsolatedContainer") == (2 * ptr * 8 + 4, 1)
+    assert _field(p, "pPasid") == ((2 * ptr + 8 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    c = recs["DXGKARG_CREATECONTEXT"]
+    ci = c["fields"][[f["name"] for f in c["fields"]].index("ContextInfo")]
+    assert ci["size_bits"] == 8 * 32           # 6 UINTs, caps, the companion node id
+    assert _field(c, "ContextInfo.Caps.UseIoMmu")[1] == 1
+    q = recs["DXGKARG_QUERYADAPTERINFO"]
+    assert _field(q, "pInputData") == (ptr * 8, ptr * 8)
+    assert _field(q, "hKmdProcessHandle")[1] == ptr * 8
+    s = recs["DXGK_SEGMENTDESCRIPTOR4"]
+    assert _field(s, "BaseAddress") == (64, 64)                 # LARGE_INTEGER: 8-aligned
+    union_at = (32 if abi == "x86" else 40) * 8                 # after three SIZE_Ts
+    assert _field(s, "CpuTranslatedAddress") == (union_at, 64)
+    assert _field(s, "CpuHostAperture") == (union_at, 128)      # UINT64 + UINT32, padded
+    assert s["size"] == (80 if abi == "x86" else 96)
+    o = recs["DXGK_QUERYSEGMENTOUT4"]
+    assert _field(o, "SegmentDescriptorStride")[1] == ptr * 8
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_oracle_driver_arguments_at_older_versions(abi: str) -> None:
+    """WDDM 2.0: no QueryAdapterInfo Flags / process handle, no process-name members."""
+    v20 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WDDM2_0"}, **_sources("subset"))
+    ptr = 4 if abi == "x86" else 8
+    assert "DXGK_QUERYADAPTERINFOFLAGS" not in v20
+    assert [f["name"] for f in v20["DXGKARG_QUERYADAPTERINFO"]["fields"]][-1] == "OutputDataSize"
+    assert v20["DXGKARG_QUERYADAPTERINFO"]["size"] == (20 if ptr == 4 else 40)
+    assert [f["name"] for f in v20["DXGKARG_CREATEPROCESS"]["fields"]][-1] == "pPasid"
+    assert _field(v20["DXGK_SEGMENTFLAGS"], "Reserved") == (21, 11)
+    win8 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN8"}, **_sources("subset"))
+    assert "DXGKARG_CREATEPROCESS" not in win8 and "DXGK_SEGMENTDESCRIPTOR4" not in win8
+    assert [f["name"] for f in win8["DXGKARG_CREATEDEVICE"]["fields"]][-1] == "pInfo"
+    assert _field(win8["DXGK_SEGMENTFLAGS"], "Reserved") == (11, 21)
