@@ -19,7 +19,7 @@ HEADERS = Path(__file__).resolve().parents[2] / "headers"
 GOOD = r"""
 #include "d3dkmthk.h"
 #include "d3dumddi.h"
-#include "d3dkmddi.h"
+#include "dispmprt.h"
 
 static NTSTATUS kmt_create_alloc(D3DKMT_CREATEALLOCATION *a) { return 0; }
 static NTSTATUS kmt_destroy_alloc2(const D3DKMT_DESTROYALLOCATION2 *a) { return 0; }
@@ -67,6 +67,9 @@ D3DDDI_DEVICECALLBACKS table = {
     .pfnUpdateGpuVirtualAddressCb = cb_update,
 };
 
+static NTSTATUS ddi_start(const PVOID ctx, PDXGK_START_INFO si, PDXGKRNL_INTERFACE di,
+                          PULONG sources, PULONG children) { return 0; }
+PDXGKDDI_START_DEVICE d0 = ddi_start;
 PDXGKDDI_CREATEPROCESS d1 = ddi_create_process;
 PDXGKDDI_DESTROYPROCESS d2 = ddi_destroy_process;
 PDXGKDDI_CREATEDEVICE d3 = ddi_create_device;

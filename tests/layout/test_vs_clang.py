@@ -619,3 +619,14 @@ def test_oracle_driver_arguments_at_older_versions(abi: str) -> None:
     assert "DXGKARG_CREATEPROCESS" not in win8 and "DXGK_SEGMENTDESCRIPTOR4" not in win8
     assert [f["name"] for f in win8["DXGKARG_CREATEDEVICE"]["fields"]][-1] == "pInfo"
     assert _field(win8["DXGK_SEGMENTFLAGS"], "Reserved") == (11, 21)
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_oracle_start_info(abi: str) -> None:
+    """DXGK_START_INFO: a ULONG, a GUID, and from WIN8 a LUID; 4-aligned everywhere."""
+    s = oracle("subset", abi)["DXGK_START_INFO"]
+    assert (s["size"], s["align"]) == (28, 4)
+    assert _field(s, "AdapterGuid") == (32, 128) and _field(s, "AdapterLuid") == (160, 64)
+    win7 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN7"}, **_sources("subset"))
+    assert win7["DXGK_START_INFO"]["size"] == 20

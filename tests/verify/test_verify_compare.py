@@ -21,7 +21,7 @@ def subset_names(defines=None) -> list[str]:
 # ---- the matching tree ------------------------------------------------------------------
 
 def test_matching_sdk_matches_every_struct_on_every_abi(match_report) -> None:
-    assert match_report.summary() == "56 structs × 3 ABIs: all match"
+    assert match_report.summary() == "57 structs × 3 ABIs: all match"
     assert match_report.exit_code == 0
     assert match_report.struct_names == subset_names()
     for abi in ALL_ABIS:
@@ -61,7 +61,7 @@ def test_interface_version_define_reaches_sdk_and_subset_alike() -> None:
     tree = locate_sdk(SDK_MATCH)
     report = verify(tree, ALL_ABIS, WDDM2_0)
     # one struct fewer than at the newest version: DXGK_QUERYADAPTERINFOFLAGS is WDDM 2.2+
-    assert report.summary() == "55 structs × 3 ABIs: all match"
+    assert report.summary() == "56 structs × 3 ABIs: all match"
     for abi in ALL_ABIS:
         older = report.results[abi]["DXGKRNL_INTERFACE"].sdk["size"]
         newest = verify(tree, [abi]).results[abi]["DXGKRNL_INTERFACE"].sdk["size"]
@@ -89,7 +89,7 @@ def test_subset_is_laid_out_at_the_sdk_default_interface_version(tmp_path) -> No
     assert old in text
     shared.write_text(text.replace(old, old.replace("WDDM3_2", "WDDM2_9")))
     report = verify(locate_sdk(tmp_path / "sdk"), ["x64"])
-    assert report.summary() == "56 structs × 1 ABI: all match"
+    assert report.summary() == "57 structs × 1 ABI: all match"
     assert report.versions["DXGKDDI_INTERFACE_VERSION"]["how"] == "sdk"
     assert report.versions["DXGKDDI_INTERFACE_VERSION"]["dxgk"] == 0xE003
     table = report.results["x64"]["DXGKRNL_INTERFACE"]
@@ -218,7 +218,7 @@ def test_diff_summary_and_exit_status(diff_report) -> None:
     differing = {n for n in EXPECTED}
     assert len(differing) >= 10
     bad = sum(1 for n in subset_names() for a in ALL_ABIS if _expected(n, a))
-    assert diff_report.summary() == (f"56 structs × 3 ABIs: {bad} of 168 layouts differ "
+    assert diff_report.summary() == (f"57 structs × 3 ABIs: {bad} of 171 layouts differ "
                                      f"({len(differing)} structs)")
     assert diff_report.exit_code == 1
 
