@@ -61,6 +61,13 @@
 #define DXGK_ALLOC_RESERVED15       Reserved15
 #endif
 
+/* Likewise the top reserved bit of DXGK_CREATEDEVICEFLAGS: spelled Reserved0 once
+ * preprocessed unless a driver predefines DXGK_DEVICEFLAGS_EXT. */
+#ifndef DXGK_DEVICEFLAGS_EXT
+#define DXGK_DEVICEFLAGS_EXT
+#define DXGK_DEVICE_RESERVED0       Reserved0
+#endif
+
 /* ------------------------------------------------------------------------------
  * Allocation attributes.
  * ---------------------------------------------------------------------------- */
@@ -510,6 +517,476 @@ typedef _Inout_ DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE *INOUT_PDXGKARGCB_RESERV
 typedef NTSTATUS (APIENTRY CALLBACK *DXGKCB_RESERVEGPUVIRTUALADDRESSRANGE)(
     IN_CONST_HANDLE                                hAdapter,
     INOUT_PDXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE pArgs);
+
+#endif /* WDDM2_0 */
+
+/* ------------------------------------------------------------------------------
+ * The driver's DDIs that VidMm calls (docs/behaviour.md section 2.11): their
+ * argument structures and their DXGKDDI_xxx types.
+ *
+ * DDI type convention (as in the WDK): DXGKDDI_xxx is a FUNCTION type (a driver
+ * declares its implementation as "DXGKDDI_xxx MyDdi;"), PDXGKDDI_xxx the pointer type
+ * that DRIVER_INITIALIZATION_DATA (dispmprt.h) holds.
+ * ---------------------------------------------------------------------------- */
+
+/* Docs: ns-d3dkmddi-_dxgk_createdeviceflags -- a system or GDI device; the top bit is
+ * reserved for the OS. */
+typedef struct _DXGK_CREATEDEVICEFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemDevice          : 1;
+            UINT GdiDevice             : 1;
+            UINT Reserved              : 29;
+            UINT DXGK_DEVICE_RESERVED0 : 1;
+        };
+        UINT Value;
+    };
+} DXGK_CREATEDEVICEFLAGS;
+
+/* Device information the driver may return through DXGKARG_CREATEDEVICE.pInfo; dxgk
+ * never fills it, so it stays incomplete here. */
+typedef struct _DXGK_DEVICEINFO DXGK_DEVICEINFO;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_createdevice -- hDevice is the driver's handle (out); the
+ * creation flags share a slot with the info pointer the driver returns; from WDDM 2.0
+ * the device knows its process (hKmdProcess, the driver's DxgkDdiCreateProcess handle). */
+typedef struct _DXGKARG_CREATEDEVICE
+{
+    HANDLE hDevice;                       /* out */
+    union
+    {
+        DXGK_CREATEDEVICEFLAGS Flags;
+        DXGK_DEVICEINFO       *pInfo;     /* out */
+    };
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    ULONG  Pasid;
+    HANDLE hKmdProcess;
+#endif
+} DXGKARG_CREATEDEVICE;
+
+typedef _Inout_ DXGKARG_CREATEDEVICE *INOUT_PDXGKARG_CREATEDEVICE;
+
+/* Docs: nc-d3dkmddi-dxgkddi_createdevice. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATEDEVICE(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_CREATEDEVICE pCreateDevice);
+typedef DXGKDDI_CREATEDEVICE *PDXGKDDI_CREATEDEVICE;
+
+/* Docs: nc-d3dkmddi-dxgkddi_destroydevice -- the driver's device handle only. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYDEVICE(IN_CONST_HANDLE hDevice);
+typedef DXGKDDI_DESTROYDEVICE *PDXGKDDI_DESTROYDEVICE;
+
+/* Docs: ns-d3dkmddi-_dxgk_createcontextflags -- each interface version takes a bit:
+ * VirtualAddressing WDDM 2.0, SystemProtectedContext 2.1, HwQueueSupported 2.3,
+ * TestContext 3.2. */
+typedef struct _DXGK_CREATECONTEXTFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemContext          : 1;
+            UINT GdiContext             : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+            UINT VirtualAddressing      : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_1)
+            UINT SystemProtectedContext : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_3)
+            UINT HwQueueSupported       : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM3_2)
+            UINT TestContext            : 1;
+            UINT Reserved               : 26;
+#else
+            UINT Reserved               : 27;
+#endif /* WDDM3_2 */
+#else
+            UINT Reserved               : 28;
+#endif /* WDDM2_3 */
+#else
+            UINT Reserved               : 29;
+#endif /* WDDM2_1 */
+#else
+            UINT Reserved               : 30;
+#endif /* WDDM2_0 */
+        };
+        UINT Value;
+    };
+} DXGK_CREATECONTEXTFLAGS;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+/* Docs: ns-d3dkmddi-_dxgk_contextinfo_caps. */
+typedef struct _DXGK_CONTEXTINFO_CAPS
+{
+    union
+    {
+        struct
+        {
+            UINT NoPatchingRequired     : 1;
+            UINT DriverManagesResidency : 1;
+            UINT UseIoMmu               : 1;
+            UINT Reserved               : 29;
+        };
+        UINT Value;
+    };
+} DXGK_CONTEXTINFO_CAPS;
+#endif /* WDDM2_0 */
+
+/* Docs: ns-d3dkmddi-_dxgk_contextinfo -- what the driver answers about a new context:
+ * DMA buffer and list sizes; a reserved UINT from WIN7; caps and the paging companion
+ * node from WDDM 2.0. */
+typedef struct _DXGK_CONTEXTINFO
+{
+    UINT DmaBufferSize;
+    UINT DmaBufferSegmentSet;
+    UINT DmaBufferPrivateDataSize;
+    UINT AllocationListSize;
+    UINT PatchLocationListSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN7)
+    UINT Reserved;
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    DXGK_CONTEXTINFO_CAPS Caps;
+    ULONG                 PagingCompanionNodeId;
+#endif
+} DXGK_CONTEXTINFO;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_createcontext -- hContext (out) is the driver's handle;
+ * ContextInfo is filled by the driver. */
+typedef struct _DXGKARG_CREATECONTEXT
+{
+    HANDLE                  hContext;              /* out */
+    UINT                    NodeOrdinal;
+    UINT                    EngineAffinity;
+    DXGK_CREATECONTEXTFLAGS Flags;
+    VOID                   *pPrivateDriverData;
+    UINT                    PrivateDriverDataSize;
+    DXGK_CONTEXTINFO        ContextInfo;           /* out */
+} DXGKARG_CREATECONTEXT;
+
+typedef _Inout_ DXGKARG_CREATECONTEXT *INOUT_PDXGKARG_CREATECONTEXT;
+
+/* Docs: nc-d3dkmddi-dxgkddi_createcontext -- called with the driver's device handle. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATECONTEXT(
+    IN_CONST_HANDLE hDevice, INOUT_PDXGKARG_CREATECONTEXT pCreateContext);
+typedef DXGKDDI_CREATECONTEXT *PDXGKDDI_CREATECONTEXT;
+
+/* Docs: nc-d3dkmddi-dxgkddi_destroycontext. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYCONTEXT(IN_CONST_HANDLE hContext);
+typedef DXGKDDI_DESTROYCONTEXT *PDXGKDDI_DESTROYCONTEXT;
+
+/* Docs: ne-d3dkmddi-_dxgk_queryadapterinfotype -- what DxgkDdiQueryAdapterInfo is asked
+ * for; only the values dxgk asks or documents are listed, with their numbers (the
+ * enumeration is 4 bytes whatever its values). */
+typedef enum _DXGK_QUERYADAPTERINFOTYPE
+{
+    DXGKQAITYPE_UMDRIVERPRIVATE    = 0,
+    DXGKQAITYPE_DRIVERCAPS         = 1,
+    DXGKQAITYPE_QUERYSEGMENT       = 2,
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+    DXGKQAITYPE_QUERYSEGMENT3      = 5,
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    DXGKQAITYPE_QUERYSEGMENT4      = 11,
+    DXGKQAITYPE_SEGMENTMEMORYSTATE = 12,
+    DXGKQAITYPE_GPUMMUCAPS         = 13,
+    DXGKQAITYPE_PAGETABLELEVELDESC = 14,
+#endif
+} DXGK_QUERYADAPTERINFOTYPE;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+/* Docs: ns-d3dkmddi-_dxgk_queryadapterinfoflags (WDDM 2.2). */
+typedef struct _DXGK_QUERYADAPTERINFOFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT VirtualMachineData   : 1;
+            UINT SecureVirtualMachine : 1;
+            UINT Reserved             : 30;
+        };
+        UINT Value;
+    };
+} DXGK_QUERYADAPTERINFOFLAGS;
+#endif /* WDDM2_2 */
+
+/* Docs: ns-d3dkmddi-_dxgkarg_queryadapterinfo -- one question (Type) with its input and
+ * output buffers; Flags from WDDM 2.2, the asking process from WDDM 2.4. */
+typedef struct _DXGKARG_QUERYADAPTERINFO
+{
+    DXGK_QUERYADAPTERINFOTYPE  Type;
+    VOID                      *pInputData;
+    UINT                       InputDataSize;
+    VOID                      *pOutputData;
+    UINT                       OutputDataSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+    DXGK_QUERYADAPTERINFOFLAGS Flags;
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+    HANDLE                     hKmdProcessHandle;
+#endif
+} DXGKARG_QUERYADAPTERINFO;
+
+typedef _In_ CONST DXGKARG_QUERYADAPTERINFO *IN_CONST_PDXGKARG_QUERYADAPTERINFO;
+
+/* Docs: nc-d3dkmddi-dxgkddi_queryadapterinfo. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_QUERYADAPTERINFO(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_QUERYADAPTERINFO pQueryAdapterInfo);
+typedef DXGKDDI_QUERYADAPTERINFO *PDXGKDDI_QUERYADAPTERINFO;
+
+/* Docs: ns-d3dkmddi-_dxgk_segmentflags -- properties of one memory segment. Bits added
+ * later, each from Reserved: DirectFlip WIN8 (22 -> 21); Use64KBPages ..
+ * NonLocalBudgetGroup WDDM 2.0 (-> 11); PopulatedByReservedDDRByFirmware WDDM 2.9 (-> 10). */
+typedef struct _DXGK_SEGMENTFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT Aperture                          : 1;
+            UINT Agp                               : 1;
+            UINT CpuVisible                        : 1;
+            UINT UseBanking                        : 1;
+            UINT CacheCoherent                     : 1;
+            UINT PitchAlignment                    : 1;
+            UINT PopulatedFromSystemMemory         : 1;
+            UINT PreservedDuringStandby            : 1;
+            UINT PreservedDuringHibernate          : 1;
+            UINT PartiallyPreservedDuringHibernate : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+            UINT DirectFlip                        : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+            UINT Use64KBPages                      : 1;
+            UINT ReservedSysMem                    : 1;
+            UINT SupportsCpuHostAperture           : 1;
+            UINT SupportsCachedCpuHostAperture     : 1;
+            UINT ApplicationTarget                 : 1;
+            UINT VprSupported                      : 1;
+            UINT VprPreservedDuringStandby         : 1;
+            UINT EncryptedPagingSupported          : 1;
+            UINT LocalBudgetGroup                  : 1;
+            UINT NonLocalBudgetGroup               : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_9)
+            UINT PopulatedByReservedDDRByFirmware  : 1;
+            UINT Reserved                          : 10;
+#else
+            UINT Reserved                          : 11;
+#endif /* WDDM2_9 */
+#else
+            UINT Reserved                          : 21;
+#endif /* WDDM2_0 */
+#else
+            UINT Reserved                          : 22;
+#endif /* WIN8 */
+        };
+        UINT Value;
+    };
+} DXGK_SEGMENTFLAGS;
+
+/* Docs: ns-d3dkmddi-_dxgk_destroyallocationflags. */
+typedef struct _DXGK_DESTROYALLOCATIONFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT DestroyResource : 1;
+            UINT Reserved        : 31;
+        };
+        UINT Value;
+    };
+} DXGK_DESTROYALLOCATIONFLAGS;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_destroyallocation -- the driver's allocation handles
+ * (what its DxgkDdiCreateAllocation returned) and, optionally, its resource. */
+typedef struct _DXGKARG_DESTROYALLOCATION
+{
+    UINT                        NumAllocations;
+    CONST HANDLE               *pAllocationList;
+    HANDLE                      hResource;
+    DXGK_DESTROYALLOCATIONFLAGS Flags;
+} DXGKARG_DESTROYALLOCATION;
+
+typedef _In_ CONST DXGKARG_DESTROYALLOCATION *IN_CONST_PDXGKARG_DESTROYALLOCATION;
+
+/* Docs: nc-d3dkmddi-dxgkddi_destroyallocation. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYALLOCATION(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_DESTROYALLOCATION pDestroyAllocation);
+typedef DXGKDDI_DESTROYALLOCATION *PDXGKDDI_DESTROYALLOCATION;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+
+/* Docs: ns-d3dkmddi-_dxgk_cpuhostaperture -- a segment's window in the CPU host
+ * aperture. */
+typedef struct _DXGK_CPUHOSTAPERTURE
+{
+    UINT64 PhysicalAddress;
+    UINT32 SizeInPages;
+} DXGK_CPUHOSTAPERTURE;
+
+/* Docs: ns-d3dkmddi-_dxgk_segmentdescriptor4 -- one segment, as the driver describes it
+ * for DXGKQAITYPE_QUERYSEGMENT4 (consecutive descriptors SegmentDescriptorStride bytes
+ * apart); NumUEFIFrameBufferRanges from WDDM 2.2. */
+typedef struct _DXGK_SEGMENTDESCRIPTOR4
+{
+    DXGK_SEGMENTFLAGS Flags;
+    PHYSICAL_ADDRESS  BaseAddress;
+    SIZE_T            Size;
+    SIZE_T            CommitLimit;
+    SIZE_T            SystemMemoryEndAddress;
+    union
+    {
+        PHYSICAL_ADDRESS     CpuTranslatedAddress;
+        DXGK_CPUHOSTAPERTURE CpuHostAperture;
+    };
+    UINT              NumInvalidMemoryRanges;
+    SIZE_T            VprRangeStartOffset;
+    SIZE_T            VprRangeSize;
+    UINT              VprAlignment;
+    UINT              NumVprSupported;
+    UINT              VprReserveSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+    UINT              NumUEFIFrameBufferRanges;
+#endif
+} DXGK_SEGMENTDESCRIPTOR4;
+
+/* Docs: ns-d3dkmddi-_dxgk_querysegmentout4 -- the answer to DXGKQAITYPE_QUERYSEGMENT4:
+ * the descriptors (a byte pointer with a stride) and the paging buffer's needs. */
+typedef struct _DXGK_QUERYSEGMENTOUT4
+{
+    UINT   NbSegment;
+    BYTE  *pSegmentDescriptor;
+    UINT   PagingBufferSegmentId;
+    UINT   PagingBufferSize;
+    UINT   PagingBufferPrivateDataSize;
+    SIZE_T SegmentDescriptorStride;
+} DXGK_QUERYSEGMENTOUT4;
+
+/* Docs: ns-d3dkmddi-_dxgk_buildpagingbuffer_flushtlb -- invalidate the TLB entries of
+ * [StartVirtualAddress, EndVirtualAddress) of one process, named by its root table. */
+typedef struct _DXGK_BUILDPAGINGBUFFER_FLUSHTLB
+{
+    D3DGPU_PHYSICAL_ADDRESS RootPageTableAddress;
+    HANDLE                  hProcess;
+    D3DGPU_VIRTUAL_ADDRESS  StartVirtualAddress;
+    D3DGPU_VIRTUAL_ADDRESS  EndVirtualAddress;
+} DXGK_BUILDPAGINGBUFFER_FLUSHTLB;
+
+/* Docs: ns-d3dkmddi-_dxgk_buildpagingbuffer_notifyresidency -- an allocation became
+ * resident at PhysicalAddress, or was evicted. Resident and Reserved are two bitfields
+ * of ONE union (both start at bit 0), not a struct of bits: the declaration says so. */
+typedef struct _DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY
+{
+    HANDLE                  hAllocation;
+    D3DGPU_PHYSICAL_ADDRESS PhysicalAddress;
+    union
+    {
+        UINT Resident : 1;
+        UINT Reserved : 31;
+    };
+} DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY;
+
+/* Docs: ns-d3dkmddi-_dxgk_buildpagingbuffer_updatecontextallocation -- what
+ * DxgkCbUpdateContextAllocation asks the driver to write into a context allocation. */
+typedef struct _DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION
+{
+    D3DGPU_VIRTUAL_ADDRESS ContextAllocation;
+    UINT64                 ContextAllocationSize;
+    PVOID                  pDriverPrivateData;
+    UINT                   DriverPrivateDataSize;
+} DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_setrootpagetable -- a context's root page table. */
+typedef struct _DXGKARG_SETROOTPAGETABLE
+{
+    HANDLE                  hContext;
+    D3DGPU_PHYSICAL_ADDRESS Address;
+    UINT                    NumEntries;
+} DXGKARG_SETROOTPAGETABLE;
+
+typedef _In_ CONST DXGKARG_SETROOTPAGETABLE *IN_CONST_PDXGKARG_SETROOTPAGETABLE;
+
+/* Docs: nc-d3dkmddi-dxgkddi_setrootpagetable -- returns nothing. */
+typedef VOID APIENTRY DXGKDDI_SETROOTPAGETABLE(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_SETROOTPAGETABLE pSetPageTable);
+typedef DXGKDDI_SETROOTPAGETABLE *PDXGKDDI_SETROOTPAGETABLE;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_getrootpagetablesize -- NumberOfPte in/out. */
+typedef struct _DXGKARG_GETROOTPAGETABLESIZE
+{
+    UINT NumberOfPte;
+    UINT PhysicalAdapterIndex;
+} DXGKARG_GETROOTPAGETABLESIZE;
+
+typedef _Inout_ DXGKARG_GETROOTPAGETABLESIZE *INOUT_PDXGKARG_GETROOTPAGETABLESIZE;
+
+/* Docs: nc-d3dkmddi-dxgkddi_getrootpagetablesize -- returns the size in bytes. */
+typedef SIZE_T APIENTRY DXGKDDI_GETROOTPAGETABLESIZE(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_GETROOTPAGETABLESIZE pArgs);
+typedef DXGKDDI_GETROOTPAGETABLESIZE *PDXGKDDI_GETROOTPAGETABLESIZE;
+
+/* Docs: ns-d3dkmddi-_dxgk_createprocessflags -- bits added at WDDM 2.2, 2.4 and 2.5. */
+typedef struct _DXGK_CREATEPROCESSFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemProcess               : 1;
+            UINT GdiProcess                  : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+            UINT VirtualMachineProcess       : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+            UINT VirtualMachineWorkerProcess : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_5)
+            UINT SessionIsolatedContainer    : 1;
+            UINT Reserved                    : 27;
+#else
+            UINT Reserved                    : 28;
+#endif /* WDDM2_5 */
+#else
+            UINT Reserved                    : 29;
+#endif /* WDDM2_4 */
+#else
+            UINT Reserved                    : 30;
+#endif /* WDDM2_2 */
+        };
+        UINT Value;
+    };
+} DXGK_CREATEPROCESSFLAGS;
+
+/* Docs: ns-d3dkmddi-_dxgkarg_createprocess -- hDxgkProcess is Dxgkrnl's handle (what
+ * DxgkCbReserveGpuVirtualAddressRange takes), hKmdProcess the driver's (out); the VM
+ * worker process and the process name from WDDM 2.4. */
+typedef struct _DXGKARG_CREATEPROCESS
+{
+    HANDLE                  hDxgkProcess;
+    HANDLE                  hKmdProcess;          /* out */
+    DXGK_CREATEPROCESSFLAGS Flags;
+    UINT                    NumPasid;
+    _Field_size_(NumPasid)
+    ULONG                  *pPasid;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+    HANDLE                  hKmdVmWorkerProcess;
+    UINT                    ProcessNameLength;
+    _Field_size_(ProcessNameLength)
+    WCHAR                  *pProcessName;
+#endif
+} DXGKARG_CREATEPROCESS;
+
+typedef _Inout_ DXGKARG_CREATEPROCESS *INOUT_PDXGKARG_CREATEPROCESS;
+
+/* Docs: nc-d3dkmddi-dxgkddi_createprocess. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATEPROCESS(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_CREATEPROCESS pArgs);
+typedef DXGKDDI_CREATEPROCESS *PDXGKDDI_CREATEPROCESS;
+
+/* Docs: nc-d3dkmddi-dxgkddi_destroyprocess -- the driver's process handle. */
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYPROCESS(
+    IN_CONST_HANDLE hAdapter, IN_CONST_HANDLE hKmdProcess);
+typedef DXGKDDI_DESTROYPROCESS *PDXGKDDI_DESTROYPROCESS;
 
 #endif /* WDDM2_0 */
 

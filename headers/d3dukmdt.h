@@ -180,6 +180,13 @@ typedef struct _D3DGPU_PHYSICAL_ADDRESS
 /* Kernel object handle as seen from user mode: always 32 bits. */
 typedef UINT D3DKMT_HANDLE;
 
+/* A byte count of the thunk interface: pointer-sized, as SIZE_T (the SDK's non-Windows
+ * 64-bit helper variant is not reproduced, see the file comment). */
+typedef SIZE_T D3DKMT_SIZE_T;
+
+/* Index of a VidPN source (display output); a plain UINT. */
+typedef UINT D3DDDI_VIDEO_PRESENT_SOURCE_ID;
+
 /* Docs: ns-d3dukmdt-_d3dddi_segmentpreference -- up to five preferred segment ids
  * (5 bits each, 0 = none) each with a direction bit; two reserved bits. */
 typedef struct _D3DDDI_SEGMENTPREFERENCE
@@ -203,6 +210,111 @@ typedef struct _D3DDDI_SEGMENTPREFERENCE
         UINT Value;
     };
 } D3DDDI_SEGMENTPREFERENCE;
+
+/* ------------------------------------------------------------------------------
+ * Allocation descriptions handed to D3DKMTCreateAllocation(2) and the flags of
+ * D3DKMTDestroyAllocation2 (d3dkmthk.h uses them).
+ * ---------------------------------------------------------------------------- */
+
+/* Docs: ns-d3dukmdt-_d3dddi_allocationinfo -- the original (pre-WIN7) description of
+ * one allocation. Flags is a named member of an unnamed union type; Stereo is the
+ * WIN8 bit (either side's interface version decides). */
+typedef struct _D3DDDI_ALLOCATIONINFO
+{
+    D3DKMT_HANDLE                  hAllocation;           /* out */
+    CONST VOID                    *pSystemMem;
+    VOID                          *pPrivateDriverData;
+    UINT                           PrivateDriverDataSize;
+    D3DDDI_VIDEO_PRESENT_SOURCE_ID VidPnSourceId;
+    union
+    {
+        struct
+        {
+            UINT Primary  : 1;
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WIN8))
+            UINT Stereo   : 1;
+            UINT Reserved : 30;
+#else
+            UINT Reserved : 31;
+#endif
+        };
+        UINT Value;
+    } Flags;
+} D3DDDI_ALLOCATIONINFO;
+
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN7) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WIN7))
+
+/* Docs: ns-d3dukmdt-_d3dddi_allocationinfo2 -- the WIN7+ description used by
+ * D3DKMTCreateAllocation2: a section handle or an existing system-memory pointer share
+ * one slot, GpuVirtualAddress comes back when the allocation is mapped at creation.
+ * From WDDM 2.2 (either side) the first reserved pointer-sized word becomes a union
+ * with Priority, so the struct keeps its size. */
+typedef struct _D3DDDI_ALLOCATIONINFO2
+{
+    D3DKMT_HANDLE hAllocation;                            /* out */
+    union
+    {
+        HANDLE      hSection;
+        CONST VOID *pSystemMem;
+    };
+    VOID                          *pPrivateDriverData;
+    UINT                           PrivateDriverDataSize;
+    D3DDDI_VIDEO_PRESENT_SOURCE_ID VidPnSourceId;
+    union
+    {
+        struct
+        {
+            UINT Primary          : 1;
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WIN8))
+            UINT Stereo           : 1;
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WDDM2_2))
+            UINT OverridePriority : 1;
+            UINT Reserved         : 29;
+#else
+            UINT Reserved         : 30;
+#endif
+#else
+            UINT Reserved         : 31;
+#endif
+        };
+        UINT Value;
+    } Flags;
+    D3DGPU_VIRTUAL_ADDRESS GpuVirtualAddress;             /* out */
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WDDM2_2))
+    union
+    {
+        UINT      Priority;
+        ULONG_PTR Unused;
+    };
+    ULONG_PTR Reserved[5];
+#else
+    ULONG_PTR Reserved[6];
+#endif
+} D3DDDI_ALLOCATIONINFO2;
+
+#endif /* DXGKDDI >= WIN7 || D3D_UMD >= WIN7 */
+
+/* Docs: ns-d3dukmdt-_d3dddicb_destroyallocation2flags -- two request bits, 29 reserved,
+ * and a top bit the user-mode driver must leave clear. */
+typedef struct _D3DDDICB_DESTROYALLOCATION2FLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT AssumeNotInUse     : 1;
+            UINT SynchronousDestroy : 1;
+            UINT Reserved           : 29;
+            UINT SystemUseOnly      : 1;
+        };
+        UINT Value;
+    };
+} D3DDDICB_DESTROYALLOCATION2FLAGS;
 
 /* ------------------------------------------------------------------------------
  * User-mode GPU VA arguments (WDDM 2.0 and later, kernel or user side).
@@ -340,6 +452,23 @@ typedef struct D3DDDI_RESERVEGPUVIRTUALADDRESS
         UINT64 Reserved2;
     };
 } D3DDDI_RESERVEGPUVIRTUALADDRESS;
+
+/* Docs: ne-d3dukmdt-d3dddi_pagingqueue_priority -- a paging queue's scheduling
+ * priority relative to the device's other queues (a signed enum: BELOW_NORMAL is -1). */
+typedef enum D3DDDI_PAGINGQUEUE_PRIORITY
+{
+    D3DDDI_PAGINGQUEUE_PRIORITY_BELOW_NORMAL = -1,
+    D3DDDI_PAGINGQUEUE_PRIORITY_NORMAL       = 0,
+    D3DDDI_PAGINGQUEUE_PRIORITY_ABOVE_NORMAL = 1,
+} D3DDDI_PAGINGQUEUE_PRIORITY;
+
+/* Docs: ns-d3dukmdt-d3dddi_destroypagingqueue -- the one argument of
+ * D3DKMTDestroyPagingQueue and pfnDestroyPagingQueueCb (tag without underscore, as in
+ * the SDK). */
+typedef struct D3DDDI_DESTROYPAGINGQUEUE
+{
+    D3DKMT_HANDLE hPagingQueue;
+} D3DDDI_DESTROYPAGINGQUEUE;
 
 #endif /* DXGKDDI >= WDDM2_0 || D3D_UMD >= WDDM2_0 */
 

@@ -183,4 +183,31 @@ typedef struct _DXGKRNL_INTERFACE
 #endif /* WDDM3_1 */
 } DXGKRNL_INTERFACE, *PDXGKRNL_INTERFACE;
 
+/* Docs: ns-dispmprt-_dxgk_start_info -- what DxgkDdiStartDevice is told about the
+ * adapter: the DMA queue depth it needs, its GUID and, from WIN8, its LUID. */
+typedef struct _DXGK_START_INFO
+{
+    ULONG RequiredDmaQueueEntry;
+    GUID  AdapterGuid;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+    LUID  AdapterLuid;
+#endif
+} DXGK_START_INFO, *PDXGK_START_INFO;
+
+typedef _In_ CONST PVOID       IN_CONST_PVOID;
+typedef _In_ PDXGK_START_INFO  IN_PDXGK_START_INFO;
+typedef _In_ PDXGKRNL_INTERFACE IN_PDXGKRNL_INTERFACE;
+typedef _Out_ PULONG           OUT_PULONG;
+
+/* Docs: nc-dispmprt-dxgkddi_start_device -- the driver receives the start information
+ * and the DXGKRNL_INTERFACE table, and returns its numbers of VidPN sources and of
+ * children. A function type, like the DXGKDDI_xxx types of d3dkmddi.h. */
+typedef _Check_return_ NTSTATUS DXGKDDI_START_DEVICE(
+    IN_CONST_PVOID        MiniportDeviceContext,
+    IN_PDXGK_START_INFO   DxgkStartInfo,
+    IN_PDXGKRNL_INTERFACE DxgkInterface,
+    OUT_PULONG            NumberOfVideoPresentSources,
+    OUT_PULONG            NumberOfChildren);
+typedef DXGKDDI_START_DEVICE *PDXGKDDI_START_DEVICE;
+
 #endif /* DXGK_DISPMPRT_H */

@@ -100,6 +100,8 @@ typedef ULONG_PTR SIZE_T;
 typedef SIZE_T *PSIZE_T;
 
 typedef LONG NTSTATUS;
+/* The user-mode runtime callbacks (d3dumddi.h) return a COM status word. */
+typedef LONG HRESULT;
 
 typedef union _LARGE_INTEGER {
     struct {
@@ -149,6 +151,19 @@ typedef LARGE_INTEGER PHYSICAL_ADDRESS;
 #endif
 #ifndef STATUS_CONFLICTING_ADDRESSES
 #define STATUS_CONFLICTING_ADDRESSES ((NTSTATUS)0xC0000018L)
+#endif
+/* A success code: the work was accepted and completes later (paging work queued on a
+ * paging queue). */
+#ifndef STATUS_PENDING
+#define STATUS_PENDING               ((NTSTATUS)0x00000103L)
+#endif
+/* The device was removed (what every call answers once a driver has faulted). */
+#ifndef STATUS_DEVICE_REMOVED
+#define STATUS_DEVICE_REMOVED        ((NTSTATUS)0xC00002B6L)
+#endif
+/* A driver's answer to DxgkDdiBuildPagingBuffer: the DMA buffer is full, ask again. */
+#ifndef STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER
+#define STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER ((NTSTATUS)0xC01E0001L)
 #endif
 #ifndef NT_SUCCESS
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)

@@ -37,7 +37,7 @@ def _find_headers() -> Path:
 
 
 HEADERS_DIR = _find_headers()
-SUBSET = ("d3dukmdt.h", "d3dkmddi.h", "d3dumddi.h", "dispmprt.h")
+SUBSET = ("d3dukmdt.h", "d3dkmddi.h", "d3dumddi.h", "dispmprt.h", "d3dkmthk.h")
 CACHE_FILE = Path(__file__).resolve().parent / "layouts.json"
 
 

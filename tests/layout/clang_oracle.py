@@ -46,7 +46,8 @@ else:
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HEADERS_DIR = REPO_ROOT / "headers"
-SUBSET_HEADER_NAMES = ("d3dukmdt.h", "d3dkmddi.h", "d3dumddi.h", "dispmprt.h")
+SUBSET_HEADER_NAMES = ("d3dukmdt.h", "d3dkmddi.h", "d3dumddi.h", "dispmprt.h",
+                       "d3dkmthk.h")
 TORTURE_HEADER = Path(__file__).resolve().with_name("torture.h")
 
 # Per-ABI target triple and the predefined macros of issue #2 / DESIGN.md.  -x c always;

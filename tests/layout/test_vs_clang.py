@@ -436,3 +436,197 @@ def test_torture_header_compiles_with_gcc() -> None:
                         "-x", "c", str(co.TORTURE_HEADER)],
                        check=False, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# ---- the user-mode GPU VA declarations (d3dkmthk.h, d3dumddi.h): hand-computed -------
+
+@pytest.mark.parametrize("abi, ptr, size", [("x86", 4, 48), ("x64", 8, 56), ("arm64", 8, 56)])
+def test_oracle_kmt_update_differs_from_the_umd_struct(abi: str, ptr: int, size: int) -> None:
+    """D3DKMT_UPDATEGPUVIRTUALADDRESS: hDevice first, a D3DKMT context handle, a SIZE_T
+    Reserved0; the UMD form starts with a HANDLE and has a UINT Reserved0."""
+    recs = oracle("subset", abi)
+    k = recs["D3DKMT_UPDATEGPUVIRTUALADDRESS"]
+    assert (k["size"], k["align"]) == (size, 8)
+    assert [f["name"] for f in k["fields"][:4]] == [
+        "hDevice", "hContext", "hFenceObject", "NumOperations"]
+    assert _field(k, "hContext") == (32, 32)
+    assert _field(k, "Operations") == (16 * 8, ptr * 8)
+    assert _field(k, "Reserved0") == ((16 + ptr) * 8, ptr * 8)
+    assert _field(k, "Reserved1") == (((16 + 2 * ptr + 7) // 8 * 8) * 8, 64)
+    assert _field(k, "Flags.DoNotWait") == ((size - 8) * 8, 1)
+    u = recs["D3DDDICB_UPDATEGPUVIRTUALADDRESS"]
+    assert u["size"] == size
+    assert _field(u, "hContext") == (0, ptr * 8)
+    assert _field(u, "Reserved0")[1] == 32
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_device_callbacks_table(abi: str, ptr: int) -> None:
+    """65 pointers in header order; the GPU VA callbacks sit at slots 35, 36 and 40..43."""
+    t = oracle("subset", abi)["D3DDDI_DEVICECALLBACKS"]
+    assert (t["size"], t["align"]) == (65 * ptr, ptr)
+    names = [f["name"] for f in t["fields"]]
+    assert names[0] == "pfnAllocateCb" and names[-1] == "pfnSubmitHistorySequenceCb"
+    for slot, name in [(21, "pfnSetDisplayPrivateDriverFormatCb"), (28, "pfnLogUMDMarkerCb"),
+                       (35, "pfnCreatePagingQueueCb"), (36, "pfnDestroyPagingQueueCb"),
+                       (40, "pfnReserveGpuVirtualAddressCb"), (41, "pfnMapGpuVirtualAddressCb"),
+                       (42, "pfnFreeGpuVirtualAddressCb"), (43, "pfnUpdateGpuVirtualAddressCb"),
+                       (54, "pfnReleaseResourceCb")]:
+        assert _field(t, name) == (slot * ptr * 8, ptr * 8), name
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_umd_interface_version_guards_match_clang(abi: str) -> None:
+    """The `#if D3D_UMD_INTERFACE_VERSION` arms: the callback table shrinks member group by
+    member group, and both engines agree at each version."""
+    from dxgk.layout import compute_layouts
+
+    ptr = 4 if abi == "x86" else 8
+    for version, members in [("D3D_UMD_INTERFACE_VERSION_WIN8", 28),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_0", 50),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_1_2", 54),
+                             ("D3D_UMD_INTERFACE_VERSION_WDDM2_5_2", 64)]:
+        defines = {"D3D_UMD_INTERFACE_VERSION": version}
+        ref = co.clang_layouts(abi, defines=defines, **_sources("subset"))
+        eng = {n: r.to_json() for n, r in compute_layouts(abi, defines=defines).items()}
+        msg = "\n".join(p for p in [_key_report(abi, eng, ref)] +
+                        [mismatch_report(abi, n, eng[n], ref[n]) for n in ref if n in eng] if p)
+        assert not msg, f"D3D_UMD_INTERFACE_VERSION={version}:\n{msg}"
+        assert ref["D3DDDI_DEVICECALLBACKS"]["size"] == members * ptr, version
+        # the UMD callback arguments exist from the WDDM 2.0 user-mode interface on
+        assert ("D3DDDICB_CREATEPAGINGQUEUE" in ref) == (members >= 50)
+
+
+@pytest.mark.parametrize("abi, ptr, size", [("x86", 4, 56), ("x64", 8, 96), ("arm64", 8, 96)])
+def test_oracle_allocationinfo2_priority_arm(abi: str, ptr: int, size: int) -> None:
+    """D3DDDI_ALLOCATIONINFO2: from WDDM 2.2 a Priority/Unused union takes the first of six
+    reserved pointer-sized words, so the size does not change; before it, Reserved[6]."""
+    new = oracle("subset", abi)["D3DDDI_ALLOCATIONINFO2"]
+    assert (new["size"], new["align"]) == (size, 8)
+    assert _field(new, "hSection") == _field(new, "pSystemMem") == (ptr * 8, ptr * 8)
+    gva = (3 * ptr + 12 + 7) // 8 * 8
+    assert _field(new, "GpuVirtualAddress") == (gva * 8, 64)
+    assert _field(new, "Priority") == ((gva + 8) * 8, 32)
+    assert _field(new, "Unused") == ((gva + 8) * 8, ptr * 8)
+    assert _field(new, "Reserved") == ((gva + 8 + ptr) * 8, 5 * ptr * 8)
+    assert _field(new, "Flags.OverridePriority") == ((3 * ptr + 8) * 8 + 2, 1)
+    old = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WDDM2_0",
+        "D3D_UMD_INTERFACE_VERSION": "D3D_UMD_INTERFACE_VERSION_WDDM2_0"},
+        **_sources("subset"))["D3DDDI_ALLOCATIONINFO2"]
+    assert old["size"] == size
+    assert "Priority" not in [f["name"] for f in old["fields"]]
+    assert _field(old, "Reserved") == ((gva + 8) * 8, 6 * ptr * 8)
+    assert _field(old, "Flags.Reserved") == ((3 * ptr + 8) * 8 + 2, 30)
+
+
+def test_oracle_create_allocation_flags_arms() -> None:
+    """D3DKMT_CREATEALLOCATIONFLAGS: a plain 32-bit struct whose Reserved shrinks with
+    every interface version; the newest has NoImplicitSynchronization at bit 22."""
+    new = oracle("subset", "x64")["D3DKMT_CREATEALLOCATIONFLAGS"]
+    assert (new["size"], new["align"]) == (4, 4)
+    assert "Value" not in [f["name"] for f in new["fields"]]
+    assert _field(new, "NoImplicitSynchronization") == (22, 1)
+    assert _field(new, "Reserved") == (23, 9)
+    for version, reserved in [("WIN7", (6, 26)), ("WIN8", (11, 21)), ("WDDM2_0", (16, 16)),
+                              ("WDDM2_6", (19, 13)), ("WDDM3_1", (22, 10))]:
+        old = co.clang_layouts("x64", defines={
+            "DXGKDDI_INTERFACE_VERSION": f"DXGKDDI_INTERFACE_VERSION_{version}"},
+            **_sources("subset"))["D3DKMT_CREATEALLOCATIONFLAGS"]
+        assert _field(old, "Reserved") == reserved, version
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_kmt_paging_queue_and_allocation_thunks(abi: str, ptr: int) -> None:
+    recs = oracle("subset", abi)
+    q = recs["D3DKMT_CREATEPAGINGQUEUE"]
+    assert _field(q, "Priority") == (32, 32)
+    assert _field(q, "FenceValueCPUVirtualAddress") == (16 * 8, ptr * 8)
+    assert q["size"] == (16 + ptr + 4 + ptr - 1) // ptr * ptr
+    cb = recs["D3DDDICB_CREATEPAGINGQUEUE"]        # the same without hDevice
+    assert _field(cb, "FenceValueCPUVirtualAddress") == ((12 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    f = recs["D3DKMT_FREEGPUVIRTUALADDRESS"]
+    assert (f["size"], _field(f, "BaseAddress")) == (24, (64, 64))
+    a = recs["D3DKMT_CREATEALLOCATION"]
+    assert _field(a, "pPrivateRuntimeData") == ((12 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    assert _field(a, "pStandardAllocation") == _field(a, "pPrivateDriverData")
+    assert _field(a, "pAllocationInfo") == _field(a, "pAllocationInfo2")
+    assert [f["name"] for f in a["fields"]][-1] == "hPrivateRuntimeResourceHandle"
+    d = recs["D3DKMT_DESTROYALLOCATION2"]
+    assert _field(d, "phAllocationList") == (64, ptr * 8)
+    assert _field(d, "Flags.SystemUseOnly") == ((8 + ptr + 4) * 8 + 31, 1)
+    assert recs["D3DDDI_DESTROYPAGINGQUEUE"]["size"] == 4
+
+
+# ---- the driver's DDI arguments (d3dkmddi.h): hand-computed -------------------------
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_notify_residency_bits_are_a_union(abi: str, ptr: int) -> None:
+    """Resident:1 and Reserved:31 are members of one union: both start at the same bit."""
+    n = oracle("subset", abi)["DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY"]
+    assert (n["size"], n["align"]) == (32, 8)
+    assert _field(n, "PhysicalAddress") == (64, 128)      # 8-aligned after the HANDLE
+    assert _field(n, "PhysicalAddress.SegmentOffset") == (128, 64)
+    assert _field(n, "Resident") == (192, 1)
+    assert _field(n, "Reserved") == (192, 31)
+    f = oracle("subset", abi)["DXGK_BUILDPAGINGBUFFER_FLUSHTLB"]
+    assert (f["size"], _field(f, "hProcess")) == (40, (128, ptr * 8))
+    assert _field(f, "EndVirtualAddress") == (256, 64)
+    r = oracle("subset", abi)["DXGKARG_SETROOTPAGETABLE"]
+    assert (r["size"], _field(r, "NumEntries")) == (32, (192, 32))
+
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_driver_object_arguments(abi: str, ptr: int) -> None:
+    recs = oracle("subset", abi)
+    d = recs["DXGKARG_CREATEDEVICE"]
+    assert _field(d, "Flags") == (ptr * 8, 32) and _field(d, "pInfo") == (ptr * 8, ptr * 8)
+    assert _field(d, "Flags.Reserved0") == (ptr * 8 + 31, 1)   # DXGK_DEVICE_RESERVED0
+    assert _field(d, "hKmdProcess") == (3 * ptr * 8, ptr * 8)
+    p = recs["DXGKARG_CREATEPROCESS"]
+    assert _field(p, "Flags.SessionIsolatedContainer") == (2 * ptr * 8 + 4, 1)
+    assert _field(p, "pPasid") == ((2 * ptr + 8 + ptr - 1) // ptr * ptr * 8, ptr * 8)
+    c = recs["DXGKARG_CREATECONTEXT"]
+    ci = c["fields"][[f["name"] for f in c["fields"]].index("ContextInfo")]
+    assert ci["size_bits"] == 8 * 32           # 6 UINTs, caps, the companion node id
+    assert _field(c, "ContextInfo.Caps.UseIoMmu")[1] == 1
+    q = recs["DXGKARG_QUERYADAPTERINFO"]
+    assert _field(q, "pInputData") == (ptr * 8, ptr * 8)
+    assert _field(q, "hKmdProcessHandle")[1] == ptr * 8
+    s = recs["DXGK_SEGMENTDESCRIPTOR4"]
+    assert _field(s, "BaseAddress") == (64, 64)                 # LARGE_INTEGER: 8-aligned
+    union_at = (32 if abi == "x86" else 40) * 8                 # after three SIZE_Ts
+    assert _field(s, "CpuTranslatedAddress") == (union_at, 64)
+    assert _field(s, "CpuHostAperture") == (union_at, 128)      # UINT64 + UINT32, padded
+    assert s["size"] == (80 if abi == "x86" else 96)
+    o = recs["DXGK_QUERYSEGMENTOUT4"]
+    assert _field(o, "SegmentDescriptorStride")[1] == ptr * 8
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_oracle_driver_arguments_at_older_versions(abi: str) -> None:
+    """WDDM 2.0: no QueryAdapterInfo Flags / process handle, no process-name members."""
+    v20 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WDDM2_0"}, **_sources("subset"))
+    ptr = 4 if abi == "x86" else 8
+    assert "DXGK_QUERYADAPTERINFOFLAGS" not in v20
+    assert [f["name"] for f in v20["DXGKARG_QUERYADAPTERINFO"]["fields"]][-1] == "OutputDataSize"
+    assert v20["DXGKARG_QUERYADAPTERINFO"]["size"] == (20 if ptr == 4 else 40)
+    assert [f["name"] for f in v20["DXGKARG_CREATEPROCESS"]["fields"]][-1] == "pPasid"
+    assert _field(v20["DXGK_SEGMENTFLAGS"], "Reserved") == (21, 11)
+    win8 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN8"}, **_sources("subset"))
+    assert "DXGKARG_CREATEPROCESS" not in win8 and "DXGK_SEGMENTDESCRIPTOR4" not in win8
+    assert [f["name"] for f in win8["DXGKARG_CREATEDEVICE"]["fields"]][-1] == "pInfo"
+    assert _field(win8["DXGK_SEGMENTFLAGS"], "Reserved") == (11, 21)
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_oracle_start_info(abi: str) -> None:
+    """DXGK_START_INFO: a ULONG, a GUID, and from WIN8 a LUID; 4-aligned everywhere."""
+    s = oracle("subset", abi)["DXGK_START_INFO"]
+    assert (s["size"], s["align"]) == (28, 4)
+    assert _field(s, "AdapterGuid") == (32, 128) and _field(s, "AdapterLuid") == (160, 64)
+    win7 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN7"}, **_sources("subset"))
+    assert win7["DXGK_START_INFO"]["size"] == 20

@@ -35,6 +35,11 @@
 #define DXGK_ALLOC_RESERVED15       Reserved15
 #endif
 
+#ifndef DXGK_DEVICEFLAGS_EXT
+#define DXGK_DEVICEFLAGS_EXT
+#define DXGK_DEVICE_RESERVED0       Reserved0
+#endif
+
 #pragma warning(push)
 #pragma warning(disable:4200) /* zero-sized array in struct/union */
 #pragma warning(disable:4201) // anonymous unions warning
@@ -687,6 +692,411 @@ DxgkIsPteValidImitation(
 }
 
 #endif // DXGKDDI_INTERFACE_VERSION_WDDM2_0
+
+// ---- declared as in dxgk's subset (no deliberate difference) ----
+typedef struct _DXGK_CREATEDEVICEFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemDevice          : 1;
+            UINT GdiDevice             : 1;
+            UINT Reserved              : 29;
+            UINT DXGK_DEVICE_RESERVED0 : 1;
+        };
+        UINT Value;
+    };
+} DXGK_CREATEDEVICEFLAGS;
+
+typedef struct _DXGK_DEVICEINFO DXGK_DEVICEINFO;
+
+typedef struct _DXGKARG_CREATEDEVICE
+{
+    HANDLE hDevice;
+    union
+    {
+        DXGK_CREATEDEVICEFLAGS Flags;
+        DXGK_DEVICEINFO       *pInfo;
+    };
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    ULONG  Pasid;
+    HANDLE hKmdProcess;
+#endif
+} DXGKARG_CREATEDEVICE;
+
+typedef _Inout_ DXGKARG_CREATEDEVICE *INOUT_PDXGKARG_CREATEDEVICE;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATEDEVICE(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_CREATEDEVICE pCreateDevice);
+typedef DXGKDDI_CREATEDEVICE *PDXGKDDI_CREATEDEVICE;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYDEVICE(IN_CONST_HANDLE hDevice);
+typedef DXGKDDI_DESTROYDEVICE *PDXGKDDI_DESTROYDEVICE;
+
+typedef struct _DXGK_CREATECONTEXTFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemContext          : 1;
+            UINT GdiContext             : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+            UINT VirtualAddressing      : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_1)
+            UINT SystemProtectedContext : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_3)
+            UINT HwQueueSupported       : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM3_2)
+            UINT TestContext            : 1;
+            UINT Reserved               : 26;
+#else
+            UINT Reserved               : 27;
+#endif
+#else
+            UINT Reserved               : 28;
+#endif
+#else
+            UINT Reserved               : 29;
+#endif
+#else
+            UINT Reserved               : 30;
+#endif
+        };
+        UINT Value;
+    };
+} DXGK_CREATECONTEXTFLAGS;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+typedef struct _DXGK_CONTEXTINFO_CAPS
+{
+    union
+    {
+        struct
+        {
+            UINT NoPatchingRequired     : 1;
+            UINT DriverManagesResidency : 1;
+            UINT UseIoMmu               : 1;
+            UINT Reserved               : 29;
+        };
+        UINT Value;
+    };
+} DXGK_CONTEXTINFO_CAPS;
+#endif
+
+typedef struct _DXGK_CONTEXTINFO
+{
+    UINT DmaBufferSize;
+    UINT DmaBufferSegmentSet;
+    UINT DmaBufferPrivateDataSize;
+    UINT AllocationListSize;
+    UINT PatchLocationListSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN7)
+    UINT Reserved;
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    DXGK_CONTEXTINFO_CAPS Caps;
+    ULONG                 PagingCompanionNodeId;
+#endif
+} DXGK_CONTEXTINFO;
+
+typedef struct _DXGKARG_CREATECONTEXT
+{
+    HANDLE                  hContext;
+    UINT                    NodeOrdinal;
+    UINT                    EngineAffinity;
+    DXGK_CREATECONTEXTFLAGS Flags;
+    VOID                   *pPrivateDriverData;
+    UINT                    PrivateDriverDataSize;
+    DXGK_CONTEXTINFO        ContextInfo;
+} DXGKARG_CREATECONTEXT;
+
+typedef _Inout_ DXGKARG_CREATECONTEXT *INOUT_PDXGKARG_CREATECONTEXT;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATECONTEXT(
+    IN_CONST_HANDLE hDevice, INOUT_PDXGKARG_CREATECONTEXT pCreateContext);
+typedef DXGKDDI_CREATECONTEXT *PDXGKDDI_CREATECONTEXT;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYCONTEXT(IN_CONST_HANDLE hContext);
+typedef DXGKDDI_DESTROYCONTEXT *PDXGKDDI_DESTROYCONTEXT;
+
+typedef enum _DXGK_QUERYADAPTERINFOTYPE
+{
+    DXGKQAITYPE_UMDRIVERPRIVATE    = 0,
+    DXGKQAITYPE_DRIVERCAPS         = 1,
+    DXGKQAITYPE_QUERYSEGMENT       = 2,
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+    DXGKQAITYPE_QUERYSEGMENT3      = 5,
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+    DXGKQAITYPE_QUERYSEGMENT4      = 11,
+    DXGKQAITYPE_SEGMENTMEMORYSTATE = 12,
+    DXGKQAITYPE_GPUMMUCAPS         = 13,
+    DXGKQAITYPE_PAGETABLELEVELDESC = 14,
+#endif
+} DXGK_QUERYADAPTERINFOTYPE;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+typedef struct _DXGK_QUERYADAPTERINFOFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT VirtualMachineData   : 1;
+            UINT SecureVirtualMachine : 1;
+            UINT Reserved             : 30;
+        };
+        UINT Value;
+    };
+} DXGK_QUERYADAPTERINFOFLAGS;
+#endif
+
+typedef struct _DXGKARG_QUERYADAPTERINFO
+{
+    DXGK_QUERYADAPTERINFOTYPE  Type;
+    VOID                      *pInputData;
+    UINT                       InputDataSize;
+    VOID                      *pOutputData;
+    UINT                       OutputDataSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+    DXGK_QUERYADAPTERINFOFLAGS Flags;
+#endif
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+    HANDLE                     hKmdProcessHandle;
+#endif
+} DXGKARG_QUERYADAPTERINFO;
+
+typedef _In_ CONST DXGKARG_QUERYADAPTERINFO *IN_CONST_PDXGKARG_QUERYADAPTERINFO;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_QUERYADAPTERINFO(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_QUERYADAPTERINFO pQueryAdapterInfo);
+typedef DXGKDDI_QUERYADAPTERINFO *PDXGKDDI_QUERYADAPTERINFO;
+
+typedef struct _DXGK_SEGMENTFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT Aperture                          : 1;
+            UINT Agp                               : 1;
+            UINT CpuVisible                        : 1;
+            UINT UseBanking                        : 1;
+            UINT CacheCoherent                     : 1;
+            UINT PitchAlignment                    : 1;
+            UINT PopulatedFromSystemMemory         : 1;
+            UINT PreservedDuringStandby            : 1;
+            UINT PreservedDuringHibernate          : 1;
+            UINT PartiallyPreservedDuringHibernate : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+            UINT DirectFlip                        : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+            UINT Use64KBPages                      : 1;
+            UINT ReservedSysMem                    : 1;
+            UINT SupportsCpuHostAperture           : 1;
+            UINT SupportsCachedCpuHostAperture     : 1;
+            UINT ApplicationTarget                 : 1;
+            UINT VprSupported                      : 1;
+            UINT VprPreservedDuringStandby         : 1;
+            UINT EncryptedPagingSupported          : 1;
+            UINT LocalBudgetGroup                  : 1;
+            UINT NonLocalBudgetGroup               : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_9)
+            UINT PopulatedByReservedDDRByFirmware  : 1;
+            UINT Reserved                          : 10;
+#else
+            UINT Reserved                          : 11;
+#endif
+#else
+            UINT Reserved                          : 21;
+#endif
+#else
+            UINT Reserved                          : 22;
+#endif
+        };
+        UINT Value;
+    };
+} DXGK_SEGMENTFLAGS;
+
+typedef struct _DXGK_DESTROYALLOCATIONFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT DestroyResource : 1;
+            UINT Reserved        : 31;
+        };
+        UINT Value;
+    };
+} DXGK_DESTROYALLOCATIONFLAGS;
+
+typedef struct _DXGKARG_DESTROYALLOCATION
+{
+    UINT                        NumAllocations;
+    CONST HANDLE               *pAllocationList;
+    HANDLE                      hResource;
+    DXGK_DESTROYALLOCATIONFLAGS Flags;
+} DXGKARG_DESTROYALLOCATION;
+
+typedef _In_ CONST DXGKARG_DESTROYALLOCATION *IN_CONST_PDXGKARG_DESTROYALLOCATION;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYALLOCATION(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_DESTROYALLOCATION pDestroyAllocation);
+typedef DXGKDDI_DESTROYALLOCATION *PDXGKDDI_DESTROYALLOCATION;
+
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0)
+
+typedef struct _DXGK_CPUHOSTAPERTURE
+{
+    UINT64 PhysicalAddress;
+    UINT32 SizeInPages;
+} DXGK_CPUHOSTAPERTURE;
+
+typedef struct _DXGK_SEGMENTDESCRIPTOR4
+{
+    DXGK_SEGMENTFLAGS Flags;
+    PHYSICAL_ADDRESS  BaseAddress;
+    SIZE_T            Size;
+    SIZE_T            CommitLimit;
+    SIZE_T            SystemMemoryEndAddress;
+    union
+    {
+        PHYSICAL_ADDRESS     CpuTranslatedAddress;
+        DXGK_CPUHOSTAPERTURE CpuHostAperture;
+    };
+    UINT              NumInvalidMemoryRanges;
+    SIZE_T            VprRangeStartOffset;
+    SIZE_T            VprRangeSize;
+    UINT              VprAlignment;
+    UINT              NumVprSupported;
+    UINT              VprReserveSize;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+    UINT              NumUEFIFrameBufferRanges;
+#endif
+} DXGK_SEGMENTDESCRIPTOR4;
+
+typedef struct _DXGK_QUERYSEGMENTOUT4
+{
+    UINT   NbSegment;
+    BYTE  *pSegmentDescriptor;
+    UINT   PagingBufferSegmentId;
+    UINT   PagingBufferSize;
+    UINT   PagingBufferPrivateDataSize;
+    SIZE_T SegmentDescriptorStride;
+} DXGK_QUERYSEGMENTOUT4;
+
+typedef struct _DXGK_BUILDPAGINGBUFFER_FLUSHTLB
+{
+    D3DGPU_PHYSICAL_ADDRESS RootPageTableAddress;
+    HANDLE                  hProcess;
+    D3DGPU_VIRTUAL_ADDRESS  StartVirtualAddress;
+    D3DGPU_VIRTUAL_ADDRESS  EndVirtualAddress;
+} DXGK_BUILDPAGINGBUFFER_FLUSHTLB;
+
+typedef struct _DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY
+{
+    HANDLE                  hAllocation;
+    D3DGPU_PHYSICAL_ADDRESS PhysicalAddress;
+    union
+    {
+        UINT Resident : 1;
+        UINT Reserved : 31;
+    };
+} DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY;
+
+typedef struct _DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION
+{
+    D3DGPU_VIRTUAL_ADDRESS ContextAllocation;
+    UINT64                 ContextAllocationSize;
+    PVOID                  pDriverPrivateData;
+    UINT                   DriverPrivateDataSize;
+} DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION;
+
+typedef struct _DXGKARG_SETROOTPAGETABLE
+{
+    HANDLE                  hContext;
+    D3DGPU_PHYSICAL_ADDRESS Address;
+    UINT                    NumEntries;
+} DXGKARG_SETROOTPAGETABLE;
+
+typedef _In_ CONST DXGKARG_SETROOTPAGETABLE *IN_CONST_PDXGKARG_SETROOTPAGETABLE;
+
+typedef VOID APIENTRY DXGKDDI_SETROOTPAGETABLE(
+    IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARG_SETROOTPAGETABLE pSetPageTable);
+typedef DXGKDDI_SETROOTPAGETABLE *PDXGKDDI_SETROOTPAGETABLE;
+
+typedef struct _DXGKARG_GETROOTPAGETABLESIZE
+{
+    UINT NumberOfPte;
+    UINT PhysicalAdapterIndex;
+} DXGKARG_GETROOTPAGETABLESIZE;
+
+typedef _Inout_ DXGKARG_GETROOTPAGETABLESIZE *INOUT_PDXGKARG_GETROOTPAGETABLESIZE;
+
+typedef SIZE_T APIENTRY DXGKDDI_GETROOTPAGETABLESIZE(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_GETROOTPAGETABLESIZE pArgs);
+typedef DXGKDDI_GETROOTPAGETABLESIZE *PDXGKDDI_GETROOTPAGETABLESIZE;
+
+typedef struct _DXGK_CREATEPROCESSFLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT SystemProcess               : 1;
+            UINT GdiProcess                  : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2)
+            UINT VirtualMachineProcess       : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+            UINT VirtualMachineWorkerProcess : 1;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_5)
+            UINT SessionIsolatedContainer    : 1;
+            UINT Reserved                    : 27;
+#else
+            UINT Reserved                    : 28;
+#endif
+#else
+            UINT Reserved                    : 29;
+#endif
+#else
+            UINT Reserved                    : 30;
+#endif
+        };
+        UINT Value;
+    };
+} DXGK_CREATEPROCESSFLAGS;
+
+typedef struct _DXGKARG_CREATEPROCESS
+{
+    HANDLE                  hDxgkProcess;
+    HANDLE                  hKmdProcess;
+    DXGK_CREATEPROCESSFLAGS Flags;
+    UINT                    NumPasid;
+    _Field_size_(NumPasid)
+    ULONG                  *pPasid;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_4)
+    HANDLE                  hKmdVmWorkerProcess;
+    UINT                    ProcessNameLength;
+    _Field_size_(ProcessNameLength)
+    WCHAR                  *pProcessName;
+#endif
+} DXGKARG_CREATEPROCESS;
+
+typedef _Inout_ DXGKARG_CREATEPROCESS *INOUT_PDXGKARG_CREATEPROCESS;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_CREATEPROCESS(
+    IN_CONST_HANDLE hAdapter, INOUT_PDXGKARG_CREATEPROCESS pArgs);
+typedef DXGKDDI_CREATEPROCESS *PDXGKDDI_CREATEPROCESS;
+
+typedef _Check_return_ NTSTATUS APIENTRY DXGKDDI_DESTROYPROCESS(
+    IN_CONST_HANDLE hAdapter, IN_CONST_HANDLE hKmdProcess);
+typedef DXGKDDI_DESTROYPROCESS *PDXGKDDI_DESTROYPROCESS;
+
+#endif
+
 
 #pragma warning(pop)
 

@@ -216,6 +216,73 @@ typedef struct _D3DDDI_ALLOCATIONINFO
     } Flags;
 } D3DDDI_ALLOCATIONINFO;
 
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN7) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WIN7))
+
+typedef struct _D3DDDI_ALLOCATIONINFO2
+{
+    D3DKMT_HANDLE                   hAllocation;           // out
+    union D3DKMT_ALIGN64
+    {
+        D3DKMT_PTR_HELPER(pSystemMem_hSection_Align)
+        HANDLE                      hSection;              // in: a section object
+        CONST VOID*                 pSystemMem;            // in: pre-allocated sysmem
+    };
+    D3DKMT_PTR(VOID*,               pPrivateDriverData);   // in (out optional)
+    UINT                            PrivateDriverDataSize; // in
+    D3DDDI_VIDEO_PRESENT_SOURCE_ID  VidPnSourceId;         // in: primaries only
+    union
+    {
+        struct
+        {
+            UINT    Primary          : 1;    // 0x00000001
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WIN8))
+            UINT    Stereo           : 1;    // 0x00000002
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WDDM2_2))
+            UINT    OverridePriority : 1;    // 0x00000004
+            UINT    Reserved         : 29;
+#else
+            UINT    Reserved         : 30;
+#endif
+#else
+            UINT    Reserved         : 31;
+#endif
+        };
+        UINT        Value;
+    } Flags;
+    D3DKMT_ALIGN64 D3DGPU_VIRTUAL_ADDRESS GpuVirtualAddress;    // out
+#if ((DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_2) || \
+     (D3D_UMD_INTERFACE_VERSION >= D3D_UMD_INTERFACE_VERSION_WDDM2_2))
+    union
+    {
+        UINT                        Priority;              // in
+        D3DKMT_ALIGN64 ULONG_PTR    Unused;
+    };
+    D3DKMT_ALIGN64 ULONG_PTR        Reserved[5];
+#else
+    D3DKMT_ALIGN64 ULONG_PTR        Reserved[6];
+#endif
+} D3DDDI_ALLOCATIONINFO2;
+
+#endif
+
+typedef struct _D3DDDICB_DESTROYALLOCATION2FLAGS
+{
+    union
+    {
+        struct
+        {
+            UINT    AssumeNotInUse      :  1;    // 0x00000001
+            UINT    SynchronousDestroy  :  1;    // 0x00000002
+            UINT    Reserved            : 29;
+            UINT    SystemUseOnly       :  1;    // 0x80000000: never set by a UMD
+        };
+        UINT        Value;
+    };
+} D3DDDICB_DESTROYALLOCATION2FLAGS;
+
 typedef struct _D3DDDI_SEGMENTPREFERENCE
 {
     union
@@ -368,6 +435,18 @@ typedef struct D3DDDI_MAPGPUVIRTUALADDRESS
 } D3DDDI_MAPGPUVIRTUALADDRESS;
 
 /* DIFF 8: no D3DDDI_RESERVEGPUVIRTUALADDRESS in this SDK. */
+
+typedef enum D3DDDI_PAGINGQUEUE_PRIORITY
+{
+    D3DDDI_PAGINGQUEUE_PRIORITY_BELOW_NORMAL = -1,
+    D3DDDI_PAGINGQUEUE_PRIORITY_NORMAL = 0,
+    D3DDDI_PAGINGQUEUE_PRIORITY_ABOVE_NORMAL = 1,
+} D3DDDI_PAGINGQUEUE_PRIORITY;
+
+typedef struct D3DDDI_DESTROYPAGINGQUEUE
+{
+    D3DKMT_HANDLE           hPagingQueue;   // in: the queue to destroy
+} D3DDDI_DESTROYPAGINGQUEUE;
 
 #endif // (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WDDM2_0) || UMD
 

@@ -422,6 +422,15 @@ DxgkInitialize(
 
 #endif // (NTDDI_VERSION >= NTDDI_LONGHORN)
 
+// ---- declared as in dxgk's subset (no deliberate difference) ----
+typedef struct _DXGK_START_INFO {
+    ULONG                          RequiredDmaQueueEntry;
+    GUID                           AdapterGuid;
+#if (DXGKDDI_INTERFACE_VERSION >= DXGKDDI_INTERFACE_VERSION_WIN8)
+    LUID                           AdapterLuid;
+#endif // DXGKDDI_INTERFACE_VERSION
+} DXGK_START_INFO, *PDXGK_START_INFO;
+
 #pragma warning(pop)
 
 #endif /* WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP) */
