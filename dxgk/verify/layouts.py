@@ -64,7 +64,7 @@ def _translation_units(tree: SdkTree, notes: list[Note]) -> list[list[Path]]:
                               "is included directly before the kernel-mode headers "
                               "(the VidPN types of d3dkmdt.h are missing)"))
         km = shared + km
-    um = [f["d3dumddi.h"]] if "d3dumddi.h" in f else []
+    um = [f[n] for n in ("d3dumddi.h", "d3dkmthk.h") if n in f]
     units = [u + shared for u in (km, um) if u]
     return units or [shared]
 

@@ -1,7 +1,8 @@
 """Where the headers are: an SDK include folder and the display headers found in it; and
 the notes that say what could not be used.
 
-What it owns: finding d3dukmdt.h, d3dkmddi.h, d3dumddi.h and dispmprt.h (and d3dkmdt.h)
+What it owns: finding d3dukmdt.h, d3dkmddi.h, d3dumddi.h and dispmprt.h (and d3dkmdt.h,
+d3dkmthk.h)
 under a Windows Kits `Include\\<version>` folder (shared/um/km), a Windows Kits `Include`
 folder (its newest version is taken) or any folder holding them, case-insensitively (a
 Linux copy of the tree); where dxgk's stand-ins for the rest of the SDK live
@@ -26,6 +27,9 @@ __all__ = ["SUBSET_FILES", "SHIMS_DIR", "SHIM_BASE", "VerifyUsageError", "SdkTre
            "Origin", "locate_sdk"]
 
 SUBSET_FILES = ("d3dukmdt.h", "d3dkmddi.h", "d3dumddi.h", "dispmprt.h")
+#: read when present: d3dkmdt.h (the VidPN types d3dkmddi.h includes) and d3dkmthk.h (the
+#: D3DKMT_* thunk structures, laid out with the user-mode translation unit)
+OPTIONAL_FILES = ("d3dkmdt.h", "d3dkmthk.h")
 SHIMS_DIR = Path(__file__).resolve().parent.parent / "sdk_shims"
 SHIM_BASE = SHIMS_DIR / "dxgk_sdk_base.h"
 _SHIMS_REAL = os.path.realpath(SHIMS_DIR)
@@ -79,7 +83,7 @@ def locate_sdk(directory: str | os.PathLike[str]) -> SdkTree:
             root = versions[-1]
     dirs = [root / s for s in subdirs if (root / s).is_dir()] + [root]
     files: dict[str, Path] = {}
-    for name in SUBSET_FILES + ("d3dkmdt.h",):
+    for name in SUBSET_FILES + OPTIONAL_FILES:
         for d in dirs:
             hit = _find_case_insensitive(d, name)
             if hit is not None:

@@ -358,7 +358,7 @@ def test_a_kit_without_the_explicit_padding_verifies_with_naming_notes(tmp_path,
     rc = main(["verify-header", "--sdk-include", str(tree), "-q"])
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert out.strip().splitlines()[-1] == ("23 structs × 3 ABIs: all match (naming notes on 3 "
+    assert out.strip().splitlines()[-1] == ("57 structs × 3 ABIs: all match (naming notes on 6 "
                                             "structs: padding that only dxgk names)")
     assert ("D3DGPU_PHYSICAL_ADDRESS [x86, x64, arm64]: same layout (naming note)\n"
             "    field Padding (byte 4, 4 bytes, UINT) is implicit padding in the SDK: the same "

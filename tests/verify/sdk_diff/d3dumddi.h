@@ -16,10 +16,6 @@
 
 #include <windows.h>
 #include "d3dukmdt.h"
-/* Not in the real d3dumddi.h: the imitation pulls the thunk header into this
-   translation unit so that verify-header, which reads no d3dkmthk.h of its own yet,
-   sees the D3DKMT_* structs of dxgk's subset. */
-#include <d3dkmthk.h>
 
 #pragma warning(push)
 #pragma warning(disable:4201) // anonymous unions warning
