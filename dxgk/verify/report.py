@@ -132,7 +132,8 @@ class Report:
         t = self.tree
         dirs = ", ".join(t.rel(d) for d in t.include_dirs if d != t.root) or "flat folder"
         lines = [f"dxgk verify-header: {t.root} ({dirs})",
-                 "  headers: " + ", ".join(t.rel(t.files[h]) for h in SUBSET_FILES
+                 "  headers: " + ", ".join(t.rel(t.files[h])
+                                           for h in SUBSET_FILES + ("d3dkmthk.h",)
                                            if h in t.files)]
         missing = [h for h in SUBSET_FILES if h not in t.files]
         if missing:
