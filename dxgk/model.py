@@ -199,7 +199,8 @@ class _Object(abc.ABC):
 def _iterable(value: Any, what: str) -> Iterable[Any]:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
-    return value
+    seq: Iterable[Any] = value
+    return seq
 
 
 # ---- Adapter -------------------------------------------------------------------------------
