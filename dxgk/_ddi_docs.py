@@ -60,8 +60,9 @@ _MAP = """``D3DGPU_VIRTUAL_ADDRESS DxgkCbMapContextAllocation(HANDLE hAdapter,
     Statuses, the first applicable group deciding (§5.1, §8.4): NULL args
     (``STATUS_INVALID_PARAMETER``) > ``STATUS_INVALID_HANDLE`` (hAdapter, hAllocation) >
     ``STATUS_INVALID_PARAMETER`` (SizeInPages 0 or past the allocation, unaligned
-    addresses, Minimum >= Maximum, outside the VA space, reserved or conflicting Protection bits, the 64 KB
-    congruence) > ``STATUS_CONFLICTING_ADDRESSES`` (an explicit base that overlaps) >
+    addresses, Minimum >= Maximum, outside the VA space, reserved or conflicting Protection
+    bits, the 64 KB congruence) > ``STATUS_CONFLICTING_ADDRESSES`` (an explicit base that
+    overlaps) >
     ``STATUS_NO_MEMORY`` (no free VA in the window, no room for page tables). A failed
     call changes nothing (§5.7); a successful one writes the page-table entries (§7).
 """

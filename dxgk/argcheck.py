@@ -17,7 +17,7 @@ This module imports nothing of dxgk, so every layer may use it.
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["described", "handle_of", "integer", "uint"]
 
@@ -72,7 +72,14 @@ def uint(value: Any, what: str, bits: int = 64) -> int:
     return integer(value, what, 0, (1 << bits) - 1, width=f"{bits}-bit unsigned value")
 
 
-def handle_of(obj: Any, what: str, kinds: tuple[type, ...], noun: str, *, hint: str = "",
+class _Handled(Protocol):
+    """What handle_of accepts as a dxgk object: one with a ``.handle``."""
+
+    @property
+    def handle(self) -> int: ...
+
+
+def handle_of(obj: Any, what: str, kinds: tuple[type[_Handled], ...], noun: str, *, hint: str = "",
               allow_none: bool = True) -> int:
     """The handle that ``obj`` stands for: an object of one of ``kinds`` gives its
     ``.handle``; an int is taken as a handle value (64-bit unsigned; the DDI judges whether

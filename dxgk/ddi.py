@@ -46,7 +46,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import structs
 from ._core import ffi, lib
@@ -54,6 +54,9 @@ from ._ddi_docs import DDI_DOCS
 from .argcheck import described, integer
 from .layout import cached_layouts
 from .structs import StructBase
+
+if TYPE_CHECKING:
+    from .trace.recorder import Recorder
 
 __all__ = [
     "STATUS_CONFLICTING_ADDRESSES",
@@ -219,7 +222,7 @@ class _X86Plan:
     def __init__(self, name: str) -> None:
         xf = cached_layouts("x86")[name]
         hf = cached_layouts(_HOST_ABI)[name]
-        self.cls: type = getattr(structs.x86, name)
+        self.cls: type[StructBase] = getattr(structs.x86, name)
         self.size: int = xf["size"]
         self.host_size: int = hf["size"]
         host = {f["name"]: f for f in hf["fields"]}
@@ -311,7 +314,7 @@ class _Spec:
     def __init__(self, func: str, name: str, out_fields: tuple[str, ...]) -> None:
         self.func = func
         self.name = name
-        self.cls: type = getattr(structs, name)
+        self.cls: type[StructBase] = getattr(structs, name)
         self.size: int = ctypes.sizeof(self.cls)
         self.out_fields = out_fields
         self.writes = bool(out_fields)
@@ -368,7 +371,7 @@ class _Spec:
                              f"host ({_HOST_ABI}); convert it first")
         raise ValueError(f"unknown ABI {abi!r}: expected 'x86', 'x64' or 'arm64'")
 
-    def struct_abi(self, cls: type, args: Any, want: bool | None) -> bool:
+    def struct_abi(self, cls: type[StructBase], args: Any, want: bool | None) -> bool:
         """Whether an instance of the generated class `cls` is x86-layout (TypeError if it is
         another struct or its ABI contradicts `want`)."""
         name, abi = cls._dxgk_name_, cls._dxgk_abi_
@@ -524,7 +527,7 @@ def _status_ok(st: int) -> bool:
 # The active trace recorder (dxgk.trace.Recorder) or None. While one is set, each callback
 # hands its whole call to it (it makes the same C call and writes the trace line); the cost
 # when not recording is this one global read per call.
-_recorder: Any = None
+_recorder: Recorder | None = None
 
 
 # ---- the five callbacks ---------------------------------------------------------------------

@@ -199,7 +199,8 @@ class _Object(abc.ABC):
 def _iterable(value: Any, what: str) -> Iterable[Any]:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
-    return value
+    seq: Iterable[Any] = value
+    return seq
 
 
 # ---- Adapter -------------------------------------------------------------------------------
@@ -209,8 +210,9 @@ class Adapter(_Object):
     """A GPU with its GpuMmu caps, page-table level descriptions and memory segments.
 
     ``caps``: a ``structs.DXGK_GPUMMUCAPS``, or a dict of its fields overriding the
-    defaults of docs/behaviour.md 3.5. ``levels``: a list (leaf first) of ``structs.DXGK_PAGE_TABLE_LEVEL_DESC`` or
-    dicts overriding the default level (9 index bits, tables of 4096 bytes in segment 1).
+    defaults of docs/behaviour.md 3.5. ``levels``: a list (leaf first) of
+    ``structs.DXGK_PAGE_TABLE_LEVEL_DESC`` or dicts overriding the default level (9 index
+    bits, tables of 4096 bytes in segment 1).
     ``segments``: a list of :class:`Segment` (or dicts of its fields); ids are 1, 2, ...
     in order. When ``levels`` is given and ``caps`` does not set them,
     ``PageTableLevelCount`` and ``VirtualAddressBitCount`` follow from the levels.

@@ -13,7 +13,7 @@ import ctypes
 import re
 import sys
 import types
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Final, Iterator
 
 from ..argcheck import integer
 from ..layout import cached_layouts
@@ -28,10 +28,18 @@ _INTS = {
 }
 
 
-_NOT_A_MEMBER = ("", 0, 0)
+# what _dxgk_ranges_.get gives for a name that is no member (compared by identity only)
+_NOT_A_MEMBER: Final[tuple[int, int, str]] = (0, 0, "")
+
+if TYPE_CHECKING:
+    # every StructBase is a ctypes Structure or Union (the generator puts one after it in
+    # the bases): so mypy knows that ctypes.addressof / sizeof take one
+    _CtypesRecord = ctypes.Structure
+else:
+    _CtypesRecord = object
 
 
-class StructBase:
+class StructBase(_CtypesRecord):
     """Behaviour shared by every generated struct/union class (mixed into ctypes)."""
 
     _dxgk_name_: str = ""
@@ -89,7 +97,7 @@ class StructBase:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, StructBase):
-            return type(self) is type(other) and bytes(self) == bytes(other)  # type: ignore[call-overload]
+            return type(self) is type(other) and bytes(self) == bytes(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

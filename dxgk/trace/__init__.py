@@ -38,13 +38,15 @@ from __future__ import annotations
 
 from .command import _execute as _execute
 from .command import run_replay
-from .decoder import OP_DTYPE, RESULT_DTYPE, Trace, decode
+from .decoder import Trace, decode
 from .format import (
     CALLS,
     EVENTS,
     FORMAT_DOC,
     FORMAT_NAME,
     FORMAT_VERSION,
+    OP_DTYPE,
+    RESULT_DTYPE,
     TraceError,
     iter_lines,
     write_lines,

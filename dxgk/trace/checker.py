@@ -79,9 +79,10 @@ def _num(v: Any, bits: int, what: str) -> int:
         except ValueError:
             raise _Malformed(f"{what} must be an unsigned integer; got {_show(v)}") \
                 from None
-    if not 0 <= v < 1 << bits:
-        raise _Malformed(f"{what} = {v} does not fit {bits} bits")
-    return v
+    n: int = v                   # an int (a bool or a str was turned away or converted)
+    if not 0 <= n < 1 << bits:
+        raise _Malformed(f"{what} = {n} does not fit {bits} bits")
+    return n
 
 
 def _status(v: Any, what: str = "status") -> int:
@@ -103,7 +104,9 @@ class _Decoder:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.sym_index: dict[str, int] = {}
+        # a name -> its symbol; and None -> the NULL symbol, so the fast path looks a null
+        # handle up like a name
+        self.sym_index: dict[str | None, int] = {}
         self.def_lines: list[int] = []              # per symbol: the line defining it
         self.names: list[str | None] = []
         self.initial: list[int] = []
@@ -372,12 +375,13 @@ class _Decoder:
                 payload = bytes(size)
             else:
                 try:
-                    payload = bytes.fromhex(data) if isinstance(data, str) else None
+                    given = bytes.fromhex(data) if isinstance(data, str) else None
                 except ValueError:
-                    payload = None
-                if payload is None:
+                    given = None
+                if given is None:
                     raise _Malformed("args.pPrivateDriverData must be null, \"?\" or the "
                                      "private driver data as hex")
+                payload = given
                 if len(payload) != size:
                     raise _Malformed(f"args.pPrivateDriverData holds {len(payload)} bytes but "
                                      f"PrivateDriverDataSize is {size}")
@@ -546,7 +550,8 @@ def _parse(raw: bytes, has_newline: bool) -> Any:
         return _BLANK
     try:
         start = 0 if text[:1] == "{" else _WS(text, 0).end()
-        o, end = _JSON.scan_once(text, start)
+        # scan_once: set by JSONDecoder.__init__ (the C scanner), unknown to typeshed
+        o, end = _JSON.scan_once(text, start)  # type: ignore[attr-defined]
         if end != len(text) and text[end:].strip():
             raise json.JSONDecodeError("extra data after the JSON value", text, end)
         return o

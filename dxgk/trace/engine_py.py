@@ -21,8 +21,21 @@ import numpy as np
 
 from .. import ddi, structs
 from .._core import ffi, lib
-from .decoder import _F_DATA, _F_KEEP, _F_NULL_ARGS, _F_UNCHECKED, RESULT_DTYPE, Trace
-from .format import _CAPS_C, _CODECS, _LEVEL_SIZE, _MASK32, _NULL_SYM, _SEG_SIZE, _VALUE_KEY
+from .decoder import Trace
+from .format import (
+    _CAPS_C,
+    _CODECS,
+    _F_DATA,
+    _F_KEEP,
+    _F_NULL_ARGS,
+    _F_UNCHECKED,
+    _LEVEL_SIZE,
+    _MASK32,
+    _NULL_SYM,
+    _SEG_SIZE,
+    _VALUE_KEY,
+    RESULT_DTYPE,
+)
 from .result import Mismatch, ReplayResult, _mismatch
 
 

@@ -44,7 +44,7 @@ from .format import (
 )
 
 if TYPE_CHECKING:
-    from .decoder import _Decoder
+    from .checker import _Decoder
 
 _Ref = str | None          # a handle in the recorder's form: a name or null
 
@@ -105,7 +105,7 @@ _CALL_TYPES: Final[dict[Any, int]] = {
     _DestroyLine: int(lib.DXGK_RP_DESTROY), _UpdateLine: int(lib.DXGK_RP_UPDATE),
     _ReserveLine: int(lib.DXGK_RP_RESERVE)}
 # op code -> the decoder of a JSON array of such lines
-_DECODERS: Final[dict[int, msgspec.json.Decoder]] = {
+_DECODERS: Final[dict[int, msgspec.json.Decoder[list[Any]]]] = {
     code: msgspec.json.Decoder(list[t])  # type: ignore[valid-type]
     for t, code in [*_CALL_TYPES.items(), *((t, v[0]) for t, v in _EVENT_TYPES.items())]}
 _EVENT_KEYS_OF: Final[dict[int, tuple[str, str | None]]] = {
@@ -169,7 +169,9 @@ class _Run:
     def __init__(self, n: int, lines: np.ndarray) -> None:
         # one plain array per op field (numpy scatters into these far faster than into
         # the fields of a record array); the records are built once, at the end
-        self.cols = {k: np.zeros(n, OP_DTYPE.fields[k][0]) for k in OP_DTYPE.names}
+        fields, names = OP_DTYPE.fields, OP_DTYPE.names
+        assert fields is not None and names is not None     # a record dtype: both set
+        self.cols = {k: np.zeros(n, fields[k][0]) for k in names}
         self.cols["line"][:] = lines
         for k in ("out_sym", "sym0", "sym1", "sym2", "sym3"):
             self.cols[k][:] = _NULL_SYM
@@ -408,7 +410,7 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
     has_blob = np.isin(run.cols["code"], list(_BLOB_DTYPES))
     run.cols["blob"][has_blob] += off
     ops = np.empty(len(run.cols["line"]), OP_DTYPE)
-    for k, v in run.cols.items():
-        ops[k] = v
+    for col, v in run.cols.items():
+        ops[col] = v
     dec.append_ops(ops)
     return True

@@ -111,6 +111,7 @@ def open_write(path: str | os.PathLike[str]) -> IO[str]:
         return gzip.open(p, "wt", compresslevel=6, encoding="utf-8", newline="\n")
     if kind == "zstd":
         zstandard = _zstd()
-        return zstandard.open(p, "w", cctx=zstandard.ZstdCompressor(level=3),
-                              encoding="utf-8", newline="\n")
+        stream: IO[str] = zstandard.open(p, "w", cctx=zstandard.ZstdCompressor(level=3),
+                                         encoding="utf-8", newline="\n")
+        return stream
     return open(p, "w", encoding="utf-8", newline="\n", buffering=1 << 20)

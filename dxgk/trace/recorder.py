@@ -173,7 +173,8 @@ class Recorder:
         with self._lock:
             self._depth += 1
             try:
-                return spec.call(invoke, args, abi, ddi._status_ok)
+                st: int = spec.call(invoke, args, abi, ddi._status_ok)
+                return st
             finally:
                 if got:                  # the C call happened (even if write-back raised)
                     self.calls += 1

@@ -23,8 +23,9 @@ from typing import IO
 import numpy as np
 
 from .._core import ffi, lib
-from .decoder import RESULT_DTYPE, Trace, decode
+from .decoder import Trace, decode
 from .engine_py import _run_python
+from .format import RESULT_DTYPE
 from .progress import _Progress
 from .result import Mismatch, ReplayResult, _mismatch
 

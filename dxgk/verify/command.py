@@ -98,6 +98,6 @@ def _run_struct(tree: SdkTree, abis: list[str], structs: list[str], defines: dic
                 blocks.append(where + format_layout(lay))
         print("\n\n".join(blocks))
     if not quiet:
-        for n in notes:
-            print(f"note: {n.text()}", file=sys.stderr)
+        for note in notes:
+            print(f"note: {note.text()}", file=sys.stderr)
     return 0

@@ -178,7 +178,7 @@ def _padding_named(diffs: list[Difference], of: Mapping[str, Mapping[str, Any]],
         return diffs
     if not all(_is_padding(d.field or "", d.dxgk, tf) for d in diffs):
         return diffs
-    named = {d.field for d in diffs}
+    named = {d.field for d in diffs if d.field is not None}
     notes = []
     for d in diffs:
         assert d.field is not None

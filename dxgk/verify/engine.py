@@ -95,7 +95,7 @@ def _make_engine(abi_name: str, notes: list[Note], rel: Any) -> Any:
                 if f["name"] == want:
                     if f["bitfield"]:
                         raise LayoutError("offsetof a bitfield")
-                    return f["offset_bits"] // 8 + index_bytes
+                    return int(f["offset_bits"]) // 8 + index_bytes
             raise LayoutError(f"no member {want}")
 
         def run_items(self, items: Iterable[tuple[Any, Origin]]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .sdk import VerifyUsageError
 
@@ -80,7 +81,8 @@ def parse_limits(items: Iterable[str], base: Limits | None = None) -> Limits:
         if not 0 < number < float("inf"):
             raise VerifyUsageError(f"--limit {item}: expected a positive "
                                    f"{'integer' if whole else 'number'}")
-        out = replace(out, **{attr: number})
+        change: dict[str, Any] = {attr: number}     # an int for an int limit (whole)
+        out = replace(out, **change)
     return out
 
 

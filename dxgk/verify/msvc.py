@@ -16,6 +16,7 @@ note instead of silently losing its alignment. `struct _TAG_` is a tag, not an a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = ["clean_msvc"]
 
@@ -128,7 +129,8 @@ def _int_expr(text: str) -> int | None:
     text = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", text.strip())
     if not text or not re.fullmatch(r"[0-9a-fA-FxX\s()+\-*/%<>|&~]+", text):
         return None
-    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+    ops: dict[type[ast.operator], Callable[[int, int], int | None]] = {
+           ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a // b if b else None,
            ast.FloorDiv: lambda a, b: a // b if b else None,
            ast.Mod: lambda a, b: a % b if b else None, ast.LShift: lambda a, b: a << b,

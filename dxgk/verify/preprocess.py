@@ -32,7 +32,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,16 +118,19 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
     budget = active_budget()
 
     def _token_where(tokens: Sequence[Any]) -> str:
-        t = tokens[0] if tokens else None
-        src = getattr(t, "source", "") if t is not None else ""
+        if not tokens:
+            return ""
+        t = tokens[0]
+        src = getattr(t, "source", "")
         return f"{tree.rel(src)}:{t.lineno}" if src and not str(src).startswith("<") else ""
 
     class SdkPreprocessor(Preprocessor):
-        def on_error(self, file, line, msg):  # pcpp hook
+        def on_error(self, file: str | None, line: int, msg: str) -> None:  # pcpp hook
             notes.append(Note(f"{tree.rel(file)}:{line}" if file else "",
                               f"preprocessor: {msg}"))
 
-        def on_include_not_found(self, is_malformed, is_system_include, curdir, includepath):
+        def on_include_not_found(self, is_malformed: bool, is_system_include: bool,
+                                 curdir: str, includepath: str) -> None:
             where = self.lastdirective
             loc = f"{tree.rel(where.source)}:{where.lineno}" if where is not None else ""
             spelled = f"<{includepath}>" if is_system_include else f'"{includepath}"'
@@ -136,7 +139,7 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                                    f"dxgk's stand-ins: skipped"))
             raise OutputDirective(Action.IgnoreAndRemove)
 
-        def on_file_open(self, is_system_include, includepath):
+        def on_file_open(self, is_system_include: bool, includepath: str) -> io.StringIO:
             base = os.path.basename(includepath).lower()
             if base in stand_ins and not os.path.realpath(includepath).startswith(shims):
                 # the SDK's own windows.h / wdm.h / ...: dxgk's stand-in is used instead
@@ -187,7 +190,7 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                 return ""
             return f"{tree.rel(d.source)}:{d.lineno}"
 
-        def include(self, tokens, original_line):
+        def include(self, tokens: list[Any], original_line: Any) -> Iterator[Any]:
             depth = len(self.open_files)
             if depth >= budget.limits.include_depth:
                 chain = self.open_files
@@ -205,14 +208,15 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
             finally:
                 del self.open_files[depth:]
 
-        def expand_macros(self, tokens, expanding_from=[]):  # noqa: B006 - pcpp's signature
+        def expand_macros(self, tokens: list[Any],
+                          expanding_from: list[str] = []) -> list[Any]:  # noqa: B006 - pcpp's signature
             if not self.expanding:         # the outermost expansion: where the text uses it
                 self.expanding_at = _token_where(tokens)
             budget.check_time(self.expanding_at)
             self.expanding += 1
             given = len(tokens)   # pcpp expands whole runs of lines: count what expansion adds
             try:
-                out = super().expand_macros(tokens, expanding_from)
+                out: list[Any] = super().expand_macros(tokens, expanding_from)
             finally:
                 self.expanding -= 1
             if len(out) - given > budget.limits.macro_tokens:
@@ -223,7 +227,7 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                                 f"{budget.limits.macro_tokens} tokens", "macro-tokens")
             return out
 
-        def token(self):
+        def token(self) -> Any:
             tok = super().token()
             if tok is not None:
                 self.bytes_out += len(tok.value)
@@ -237,7 +241,8 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                                            f"translation unit", "text-mb")
             return tok
 
-        def on_directive_unknown(self, directive, toks, ifpassthru, precedingtoks):
+        def on_directive_unknown(self, directive: Any, toks: list[Any], ifpassthru: bool,
+                                 precedingtoks: list[Any]) -> Any:
             if directive.value in ("error", "warning"):
                 text = "".join(t.value for t in toks).strip()
                 notes.append(Note(f"{tree.rel(directive.source)}:{directive.lineno}",
@@ -267,9 +272,9 @@ def _preprocess(tree: SdkTree, headers: Sequence[Path], macros: Mapping[str, str
                                f"preprocess") from None
     if versions is not None:
         for name in VERSION_MACROS:
-            value = resolve_macro(pre, name).value
-            if value is not None:
-                versions[name] = value
+            got = resolve_macro(pre, name).value
+            if got is not None:
+                versions[name] = got
     if resolved is not None:
         for name in resolve:
             r = resolve_macro(pre, name)
