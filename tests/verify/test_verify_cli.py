@@ -27,8 +27,8 @@ def test_matching_sdk_exits_0_with_all_match(capsys) -> None:
     assert rc == 0
     lines = out.strip().splitlines()
     assert lines[0] == f"dxgk verify-header: {SDK_MATCH} (shared, um, km)"
-    assert lines[1] == ("  headers: shared/d3dukmdt.h, km/d3dkmddi.h, um/d3dumddi.h, km/dispmprt.h, "
-                        "shared/d3dkmthk.h")
+    assert lines[1] == ("  headers: shared/d3dukmdt.h, km/d3dkmddi.h, um/d3dumddi.h, "
+                        "km/dispmprt.h, shared/d3dkmthk.h")
     assert lines[-1] == "57 structs × 3 ABIs: all match"
     assert "differs" not in out
     assert err.startswith("note: ")
