@@ -6,16 +6,13 @@ never the "results differ" exit 1, nothing executed."""
 
 from __future__ import annotations
 
-import gc
 import os
 
 import pytest
 
-import dxgk
 from dxgk import trace
 from dxgk.bench import workloads
 from dxgk.cli import main
-from dxgk.trace import command
 
 DEEP = 3000                 # past the default recursion limit (1000)
 
@@ -61,19 +58,6 @@ def _write(tmp_path, good, bad: bytes, at: int) -> str:
     return str(path)
 
 
-@pytest.fixture
-def no_execution(monkeypatch):
-    calls = []
-    real = command._execute
-
-    def spy(*a, **k):
-        calls.append(a)
-        return real(*a, **k)
-    monkeypatch.setattr(command, "_execute", spy)
-    gc.collect()
-    before = dxgk.live_handles()
-    yield calls
-    assert dxgk.live_handles() == before
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

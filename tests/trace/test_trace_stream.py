@@ -5,7 +5,6 @@ nothing runs; compressed traces (.jsonl.gz, .jsonl.zst) record and replay by nam
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import os
@@ -20,7 +19,7 @@ import dxgk
 from dxgk import trace
 from dxgk.bench import workloads
 from dxgk.cli import main
-from dxgk.trace import command, decoder
+from dxgk.trace import decoder
 from dxgk.trace.format import _CAPS_C, _CODECS, _LEVEL_SIZE, _SEG_SIZE
 
 
@@ -87,20 +86,6 @@ def workload_traces(tmp_path_factory):
     return out
 
 
-@pytest.fixture
-def no_execution(monkeypatch):
-    """Fails the test if the CLI reaches the execution step, or an object is left."""
-    calls = []
-    real = command._execute
-
-    def spy(*a, **k):
-        calls.append(a)
-        return real(*a, **k)
-    monkeypatch.setattr(command, "_execute", spy)
-    gc.collect()
-    before = dxgk.live_handles()
-    yield calls
-    assert dxgk.live_handles() == before
 
 
 @pytest.mark.parametrize("kind", list(workloads.KINDS))
