@@ -206,14 +206,12 @@ def _as_u64(value: Any, what: str) -> int:
 
 
 def _describe(obj: Any) -> str:
-    """'a bytearray', 'an int', 'a dxgk.structs.x86.DXGK_PTE' -- for error messages."""
-    t = type(obj)
+    """'a bytearray', 'an int', 'a dxgk.structs.x86.DXGK_PTE' -- for error messages: a
+    struct by its dxgk.structs name, anything else as :func:`argcheck.described` says."""
     if isinstance(obj, StructBase):
-        name = f"dxgk.structs.{t._dxgk_abi_}.{t._dxgk_name_}"
-    else:
-        mod = t.__module__
-        name = t.__qualname__ if mod in ("builtins", None) else f"{mod}.{t.__qualname__}"
-    return f"{'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}"
+        t = type(obj)
+        return f"a dxgk.structs.{t._dxgk_abi_}.{t._dxgk_name_}"
+    return described(obj)
 
 
 class _X86Plan:

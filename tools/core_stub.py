@@ -30,7 +30,7 @@ STUB = ROOT / "dxgk" / "_core.pyi"
 _STDINT = "\n".join(
     f"typedef int {t};" for t in (
         "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",
-        "uint64_t", "intptr_t", "uintptr_t", "size_t", "ssize_t", "bool", "_Bool_t"))
+        "uint64_t", "intptr_t", "uintptr_t", "size_t", "ssize_t"))
 _DEFINE = re.compile(r"^\s*#define\s+(\w+)\s+(.+?)\s*$", re.M)
 _INTEGERS = {"char", "short", "int", "long", "signed", "unsigned", "_Bool", "bool",
              "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t",

@@ -63,8 +63,7 @@ class Axis:
 
     def x(self, va: int) -> float:
         """Where address `va` is drawn (a cut hole maps onto its break, linearly)."""
-        los = [p.lo for p in self.parts]
-        i = bisect_right(los, va) - 1
+        i = bisect_right(self.parts, va, key=lambda p: p.lo) - 1
         if i >= 0 and va <= self.parts[i].hi:
             return self.parts[i].x(va)
         for cva, csize, x0, x1 in self.cuts:
