@@ -31,6 +31,11 @@ static NTSTATUS done(NTSTATUS st)
     return st;
 }
 
+NTSTATUS dxgk_set_last_status(NTSTATUS st)
+{
+    return done(st);
+}
+
 NTSTATUS dxgk_last_status(void)
 {
     return last_status;

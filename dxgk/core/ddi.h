@@ -23,6 +23,8 @@ NTSTATUS APIENTRY CALLBACK DxgkCbReserveGpuVirtualAddressRange(
 
 /* NTSTATUS of the calling thread's last DDI call (STATUS_SUCCESS before any). */
 NTSTATUS dxgk_last_status(void);
+/* Records st as the thread's last status (the D3DKMT thunks, kmt.c) and returns it. */
+NTSTATUS dxgk_set_last_status(NTSTATUS st);
 
 /* Fills *out for an adapter as Dxgkrnl does at DxgkDdiStartDevice: Size, Version
  * (DXGKDDI_INTERFACE_VERSION), DeviceHandle = the adapter handle, the five members of

@@ -43,7 +43,7 @@
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static dxgk_handles *g_handles;
 
-static uint64_t g_new(uint32_t type, void *obj)
+uint64_t dxgk_vm__g_new(uint32_t type, void *obj)
 {
     uint64_t h = 0;
     pthread_mutex_lock(&g_lock);
@@ -67,7 +67,7 @@ void *dxgk_vm__g_get(uint64_t h, uint32_t type)
     return obj;
 }
 
-static void g_free(uint64_t h, uint32_t type)
+void dxgk_vm__g_free(uint64_t h, uint32_t type)
 {
     pthread_mutex_lock(&g_lock);
     if (g_handles)
@@ -345,7 +345,7 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
             return STATUS_NO_MEMORY;
         }
     }
-    if (!g_new(DXGK_VM_T_ADAPTER, a)) {
+    if (!dxgk_vm__g_new(DXGK_VM_T_ADAPTER, a)) {
         adapter_free(a);
         return STATUS_NO_MEMORY;
     }
@@ -354,7 +354,7 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
     pthread_mutex_unlock(&a->lock);
     if (st != STATUS_SUCCESS) {
         dxgk_vm__set_msg(msg, msg_size, "no room for the system process's root page table");
-        g_free(a->hdr.handle, DXGK_VM_T_ADAPTER);
+        dxgk_vm__g_free(a->hdr.handle, DXGK_VM_T_ADAPTER);
         adapter_free(a);
         return st;
     }
@@ -375,7 +375,7 @@ NTSTATUS dxgk_vm_adapter_destroy(uint64_t h)
         process_teardown(a, p);
     }
     a->system = NULL;
-    g_free(a->hdr.handle, DXGK_VM_T_ADAPTER);
+    dxgk_vm__g_free(a->hdr.handle, DXGK_VM_T_ADAPTER);
     pthread_mutex_lock(&g_lock);
     a->refs--;      /* the creation reference; dxgk_vm__release() drops ours */
     pthread_mutex_unlock(&g_lock);
@@ -408,7 +408,15 @@ static NTSTATUS process_new(vm_adapter *a, int is_system, vm_process **out)
         free(p);
         return dxgk_vm__pt_status(rc);
     }
-    if (!g_new(DXGK_VM_T_PROCESS, p)) {
+    if (!dxgk_vm__g_new(DXGK_VM_T_PROCESS, p)) {
+        dxgk_pt_destroy(p->pt);
+        dxgk_ra_destroy(p->va);
+        free(p);
+        return STATUS_NO_MEMORY;
+    }
+    p->kmt_adapter = dxgk_vm__kmt_new(DXGK_VM_T_PROCESS, p->hdr.handle);
+    if (!p->kmt_adapter) {
+        dxgk_vm__g_free(p->hdr.handle, DXGK_VM_T_PROCESS);
         dxgk_pt_destroy(p->pt);
         dxgk_ra_destroy(p->va);
         free(p);
@@ -424,6 +432,7 @@ static void context_teardown(vm_adapter *a, vm_context *c)
 {
     vm_process *p = c->device->process;
     vm_list *it = p->allocations.next;
+    dxgk_vm__kmt_context_teardown(a, c);
     while (it != &p->allocations) {
         vm_alloc *al = CONTAINER(it, vm_alloc, link);
         it = it->next;
@@ -431,7 +440,8 @@ static void context_teardown(vm_adapter *a, vm_context *c)
             dxgk_vm__alloc_teardown(a, al);
     }
     list_del(&c->link);
-    g_free(c->hdr.handle, DXGK_VM_T_CONTEXT);
+    dxgk_vm__kmt_free(c->kmt);
+    dxgk_vm__g_free(c->hdr.handle, DXGK_VM_T_CONTEXT);
     a->ncontexts--;
     free(c);
 }
@@ -449,8 +459,10 @@ static void device_teardown(vm_adapter *a, vm_device *d)
         if (al->device == d)
             dxgk_vm__alloc_teardown(a, al);
     }
+    dxgk_vm__kmt_device_teardown(a, d);
     list_del(&d->link);
-    g_free(d->hdr.handle, DXGK_VM_T_DEVICE);
+    dxgk_vm__kmt_free(d->kmt);
+    dxgk_vm__g_free(d->hdr.handle, DXGK_VM_T_DEVICE);
     a->ndevices--;
     free(d);
 }
@@ -467,8 +479,10 @@ static void process_teardown(vm_adapter *a, vm_process *p)
         dxgk_vm__range_drop(p, (vm_range *)(uintptr_t)tag);
     dxgk_pt_destroy(p->pt);     /* gives every table back to its segment */
     dxgk_ra_destroy(p->va);
+    dxgk_ra_destroy(p->sub);
     list_del(&p->link);
-    g_free(p->hdr.handle, DXGK_VM_T_PROCESS);
+    dxgk_vm__kmt_free(p->kmt_adapter);
+    dxgk_vm__g_free(p->hdr.handle, DXGK_VM_T_PROCESS);
     a->nprocesses--;
     if (a->system == p)
         a->system = NULL;
@@ -531,13 +545,22 @@ NTSTATUS dxgk_vm_device_create(uint64_t h, uint64_t *out)
     if (!p)
         return STATUS_INVALID_HANDLE;
     d = calloc(1, sizeof *d);
-    if (!d || (d->hdr.adapter = a, !g_new(DXGK_VM_T_DEVICE, d))) {
+    if (!d || (d->hdr.adapter = a, !dxgk_vm__g_new(DXGK_VM_T_DEVICE, d))) {
+        free(d);
+        dxgk_vm__release(a);
+        return STATUS_NO_MEMORY;
+    }
+    d->kmt = dxgk_vm__kmt_new(DXGK_VM_T_DEVICE, d->hdr.handle);
+    if (!d->kmt) {
+        dxgk_vm__g_free(d->hdr.handle, DXGK_VM_T_DEVICE);
         free(d);
         dxgk_vm__release(a);
         return STATUS_NO_MEMORY;
     }
     d->process = p;
     list_init(&d->contexts);
+    list_init(&d->queues);
+    list_init(&d->fences);
     list_add_tail(&p->devices, &d->link);
     a->ndevices++;
     *out = d->hdr.handle;
@@ -564,12 +587,20 @@ NTSTATUS dxgk_vm_context_create(uint64_t h, uint64_t *out)
     if (!d)
         return STATUS_INVALID_HANDLE;
     c = calloc(1, sizeof *c);
-    if (!c || (c->hdr.adapter = a, !g_new(DXGK_VM_T_CONTEXT, c))) {
+    if (!c || (c->hdr.adapter = a, !dxgk_vm__g_new(DXGK_VM_T_CONTEXT, c))) {
+        free(c);
+        dxgk_vm__release(a);
+        return STATUS_NO_MEMORY;
+    }
+    c->kmt = dxgk_vm__kmt_new(DXGK_VM_T_CONTEXT, c->hdr.handle);
+    if (!c->kmt) {
+        dxgk_vm__g_free(c->hdr.handle, DXGK_VM_T_CONTEXT);
         free(c);
         dxgk_vm__release(a);
         return STATUS_NO_MEMORY;
     }
     c->device = d;
+    list_init(&c->waiting);
     list_add_tail(&d->contexts, &c->link);
     a->ncontexts++;
     *out = c->hdr.handle;
@@ -595,7 +626,7 @@ vm_alloc *dxgk_vm__alloc_new(vm_adapter *a, vm_process *p, vm_device *d, vm_cont
                              const dxgk_vm_create_args *c)
 {
     vm_alloc *al = calloc(1, sizeof *al);
-    if (!al || (al->hdr.adapter = a, !g_new(DXGK_VM_T_ALLOCATION, al))) {
+    if (!al || (al->hdr.adapter = a, !dxgk_vm__g_new(DXGK_VM_T_ALLOCATION, al))) {
         free(al);
         return NULL;
     }
@@ -623,7 +654,8 @@ void dxgk_vm__alloc_teardown(vm_adapter *a, vm_alloc *al)
     dxgk_ra_free(al->segment->ra, al->segment_offset);
     al->segment->used -= al->size;
     list_del(&al->link);
-    g_free(al->hdr.handle, DXGK_VM_T_ALLOCATION);
+    dxgk_vm__kmt_free(al->kmt);
+    dxgk_vm__g_free(al->hdr.handle, DXGK_VM_T_ALLOCATION);
     a->nallocations--;
     free(al);
 }

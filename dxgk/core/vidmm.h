@@ -29,6 +29,8 @@ enum {
     DXGK_VM_T_DEVICE = 3,
     DXGK_VM_T_CONTEXT = 4,
     DXGK_VM_T_ALLOCATION = 5,
+    DXGK_VM_T_PAGING_QUEUE = 6,
+    DXGK_VM_T_FENCE = 7,
 };
 
 /* dxgk_vm_segment_desc.kind */
@@ -40,7 +42,11 @@ enum {
     DXGK_VM_RANGE_ZERO = 1,         /* Zero mapping (no allocation) */
     DXGK_VM_RANGE_NOACCESS = 2,     /* NoAccess mapping (no allocation, no valid PTEs) */
     DXGK_VM_RANGE_RESERVATION = 3,  /* DxgkCbReserveGpuVirtualAddressRange */
+    DXGK_VM_RANGE_VAD_RESERVED = 4, /* D3DKMTReserveGpuVirtualAddress (docs/behaviour.md 9.2) */
+    DXGK_VM_RANGE_VAD_MAPPED = 5,   /* D3DKMTMapGpuVirtualAddress on free VA */
 };
+/* A VAD's base state: what its pages hold where no sub-range maps them */
+enum { DXGK_VM_BASE_INVALID = 0, DXGK_VM_BASE_ZERO = 1 };
 enum { DXGK_VM_WANT_MAPPINGS = 1, DXGK_VM_WANT_RESERVATIONS = 2 };
 
 /* Paging log operations */
@@ -221,5 +227,83 @@ NTSTATUS dxgk_vm_pt_stats(uint64_t process, dxgk_pt_stats *out);
 /* The index-th paging record (0-based) and up to data_cap bytes of its data. */
 NTSTATUS dxgk_vm_paging_record_get(uint64_t adapter, uint64_t index, dxgk_vm_paging_record *out,
                                    void *data, uint32_t data_cap);
+
+/* ---- the user-mode services (docs/behaviour.md 9; vidmm_kmt.c) ------------------------------ */
+
+typedef struct dxgk_vm_umap_args {
+    uint32_t queue;               /* hPagingQueue */
+    uint32_t allocation;          /* hAllocation (D3DKMT), 0 for Zero / NoAccess */
+    uint64_t base, minimum, maximum;
+    uint64_t offset_pages, size_pages;
+    uint64_t protection, driver_protection;
+} dxgk_vm_umap_args;
+
+typedef struct dxgk_vm_ureserve_args {
+    uint32_t handle;              /* a paging queue or the process's adapter handle */
+    uint32_t type;                /* D3DDDIGPUVIRTUALADDRESS_RESERVATION_TYPE */
+    uint64_t base, minimum, maximum, size;
+    uint64_t driver_protection;
+} dxgk_vm_ureserve_args;
+
+/* D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION, unpacked (kmt.c) */
+typedef struct dxgk_vm_uop {
+    uint32_t type;                /* D3DDDI_UPDATEGPUVIRTUALADDRESS_* */
+    uint32_t allocation;          /* MAP / MAP_PROTECT: hAllocation */
+    uint64_t base;                /* MAP / MAP_PROTECT / UNMAP: BaseAddress; COPY: DestAddress */
+    uint64_t size;                /* SizeInBytes */
+    uint64_t source;              /* COPY: SourceAddress */
+    uint64_t offset, alloc_size;  /* MAP / MAP_PROTECT: AllocationOffset/SizeInBytes */
+    uint64_t protection, driver_protection;
+} dxgk_vm_uop;
+
+typedef struct dxgk_vm_vad_info {
+    uint64_t va, size;
+    uint64_t ranges;              /* sub-ranges */
+    uint32_t kind;                /* DXGK_VM_RANGE_VAD_* or DXGK_VM_RANGE_RESERVATION */
+    uint32_t base;                /* DXGK_VM_BASE_* */
+} dxgk_vm_vad_info;
+
+/* The D3DKMT handle of a process (its adapter handle), device, context, user-mode
+ * allocation, paging queue or fence; 0 if h is none of those or not live. */
+uint32_t dxgk_vm_kmt_handle(uint64_t h);
+/* The 64-bit handle of a live D3DKMT handle's object and its DXGK_VM_T_* type; 0. */
+uint64_t dxgk_vm_kmt_object(uint32_t kmt, uint32_t *type);
+
+/* The device (0 for an adapter handle) and the process adapter handle that the object
+ * of a D3DKMT handle belongs to; STATUS_INVALID_HANDLE if it names nothing live. */
+NTSTATUS dxgk_vm_kmt_owner(uint32_t kmt, uint32_t *out_device, uint32_t *out_adapter);
+
+/* A user-mode allocation of device c->device (docs/behaviour.md 9.1: placed as in 4;
+ * c->context must be 0). On success its D3DKMT handle. */
+NTSTATUS dxgk_vm_user_allocate(const dxgk_vm_create_args *c, uint32_t *out_kmt);
+/* docs/behaviour.md 9.8. device and allocation are D3DKMT handles. */
+NTSTATUS dxgk_vm_user_deallocate(uint32_t device, uint32_t allocation);
+
+NTSTATUS dxgk_vm_fence_create(uint32_t device, uint64_t initial, uint32_t *out_fence);
+/* Signals a fence to value (never backwards); runs the Update batches it releases. */
+NTSTATUS dxgk_vm_fence_signal(uint32_t fence, uint64_t value);
+NTSTATUS dxgk_vm_fence_value(uint32_t fence, uint64_t *out_value);
+
+NTSTATUS dxgk_vm_kmt_create_paging_queue(uint32_t device, int32_t priority,
+                                         uint32_t physical_adapter_index, uint32_t *out_queue,
+                                         uint32_t *out_sync, uint64_t *out_fence_address);
+NTSTATUS dxgk_vm_kmt_destroy_paging_queue(uint32_t queue);
+/* docs/behaviour.md 9.3-9.6; outputs written only on success. */
+NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t *out_fence);
+NTSTATUS dxgk_vm_kmt_reserve(const dxgk_vm_ureserve_args *r, uint64_t *out_va,
+                             uint64_t *out_fence);
+NTSTATUS dxgk_vm_kmt_free(uint32_t adapter, uint64_t base, uint64_t size);
+NTSTATUS dxgk_vm_kmt_update(uint32_t device, uint32_t context, uint32_t fence,
+                            const dxgk_vm_uop *ops, uint32_t nops, uint64_t fence_value,
+                            int do_not_wait);
+
+/* A process's VADs / one VAD's sub-ranges (the VAD starting at vad_va), in address
+ * order: up to cap into out, the total in *total. */
+NTSTATUS dxgk_vm_process_vads(uint64_t process, dxgk_vm_vad_info *out, uint64_t cap,
+                              uint64_t *total);
+NTSTATUS dxgk_vm_vad_ranges(uint64_t process, uint64_t vad_va, dxgk_vm_range_info *out,
+                            uint64_t cap, uint64_t *total);
+/* Update batches waiting for their fences on a context (D3DKMT handle). */
+NTSTATUS dxgk_vm_context_waiting(uint32_t context, uint64_t *out_batches);
 
 #endif /* DXGK_VIDMM_H */

@@ -136,6 +136,80 @@ NTSTATUS dxgk_vm_process_ranges(uint64_t h, uint32_t which, dxgk_vm_range_info *
     return STATUS_SUCCESS;
 }
 
+NTSTATUS dxgk_vm_process_vads(uint64_t h, dxgk_vm_vad_info *out, uint64_t cap,
+                              uint64_t *total)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    uint64_t from = 0, start, size, tag, n = 0;
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    while (dxgk_ra_next(p->va, from, &start, &size, &tag) == DXGK_RA_OK) {
+        const vm_range *r = (const vm_range *)(uintptr_t)tag;
+        if (dxgk_vm__is_vad(r)) {
+            if (n < cap && out) {
+                memset(&out[n], 0, sizeof out[n]);
+                out[n].va = r->va;
+                out[n].size = r->size;
+                out[n].ranges = r->subs;
+                out[n].kind = r->kind;
+                out[n].base = r->base;
+            }
+            n++;
+        }
+        if (start + size <= start)
+            break;
+        from = start + size;
+    }
+    if (total)
+        *total = n;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_vad_ranges(uint64_t h, uint64_t vad_va, dxgk_vm_range_info *out, uint64_t cap,
+                            uint64_t *total)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__acquire(h, DXGK_VM_T_PROCESS, &a);
+    uint64_t start, size, tag, n = 0, from;
+    const vm_range *v;
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    if (dxgk_ra_find(p->va, vad_va, &start, &size, &tag) != DXGK_RA_OK || start != vad_va ||
+        !dxgk_vm__is_vad(v = (const vm_range *)(uintptr_t)tag)) {
+        dxgk_vm__release(a);
+        return STATUS_INVALID_PARAMETER;
+    }
+    from = v->va;
+    while (v->subs && dxgk_ra_next(p->sub, from, &start, &size, &tag) == DXGK_RA_OK &&
+           start < v->va + v->size) {
+        if (n < cap && out)
+            range_info((const vm_range *)(uintptr_t)tag, &out[n]);
+        n++;
+        from = start + size;
+    }
+    if (total)
+        *total = n;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_context_waiting(uint32_t context, uint64_t *out)
+{
+    vm_adapter *a;
+    vm_context *c = dxgk_vm__k_acquire(context, DXGK_VM_T_CONTEXT, &a);
+    vm_list *it;
+    uint64_t n = 0;
+    if (!c)
+        return STATUS_INVALID_HANDLE;
+    for (it = c->waiting.next; it != &c->waiting; it = it->next)
+        n++;
+    *out = n;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS dxgk_vm_walk(uint64_t h, uint64_t va, dxgk_pt_walk_result *out)
 {
     vm_adapter *a;
@@ -236,6 +310,68 @@ static int check_range_ptes(vm_process *p, const vm_range *r, char *msg, size_t 
     return 0;
 }
 
+/* The PTE a page of VAD v's base state has (valid Zero or invalid). */
+static int base_ok(const vm_range *v, const dxgk_pt_xlate *x)
+{
+    return v->base == DXGK_VM_BASE_ZERO ? (x->valid && x->zero) : !x->valid;
+}
+
+/* A VAD: its sub-ranges lie inside it, are counted, have their targets' PTEs (probed as
+ * check_range_ptes does), and the pages between them are in the base state. Adds the
+ * pages it maps (valid PTEs) to *mapped and its sub-ranges to *nsub. */
+static int check_vad(vm_process *p, const vm_range *v, uint64_t *mapped, uint64_t *nsub,
+                     char *msg, size_t msg_size)
+{
+    uint64_t from = v->va, start, size, tag, n = 0, nalloc = 0, gap_lo = v->va;
+    const uint64_t end = v->va + v->size;
+    dxgk_pt_xlate x;
+    for (;;) {
+        int more = v->subs && dxgk_ra_next(p->sub, from, &start, &size, &tag) == DXGK_RA_OK &&
+                   start < end;
+        const uint64_t gap_hi = more ? start : end;
+        if (gap_hi > gap_lo) {      /* a base-state gap: probe its ends */
+            const uint64_t probe[2] = {gap_lo, gap_hi - PAGE_4K};
+            for (int i = 0; i < 2; i++) {
+                dxgk_pt_translate(p->pt, probe[i], &x);
+                if (!base_ok(v, &x))
+                    FAIL("VAD at %#llx: VA %#llx outside its sub-ranges is not in its base "
+                         "state (%s)", (unsigned long long)v->va, (unsigned long long)probe[i],
+                         v->base == DXGK_VM_BASE_ZERO ? "zero" : "invalid");
+            }
+            if (v->base == DXGK_VM_BASE_ZERO)
+                *mapped += (gap_hi - gap_lo) >> 12;
+        }
+        if (!more)
+            break;
+        {
+            const vm_range *s = (const vm_range *)(uintptr_t)tag;
+            if (s->vad != v || s->va != start || s->size != size || start + size > end)
+                FAIL("VAD at %#llx: sub-range %#llx+%#llx has a bad record or leaves it",
+                     (unsigned long long)v->va, (unsigned long long)start,
+                     (unsigned long long)size);
+            if (s->kind == DXGK_VM_RANGE_MAP && (!s->alloc || s->alloc->process != p))
+                FAIL("sub-range at %#llx: its allocation is not of this process",
+                     (unsigned long long)s->va);
+            if (check_range_ptes(p, s, msg, msg_size))
+                goto bad;
+            if (s->kind != DXGK_VM_RANGE_NOACCESS)
+                *mapped += size >> 12;
+            nalloc += s->alloc != NULL;
+            n++;
+        }
+        gap_lo = from = start + size;
+    }
+    if (n != v->subs || nalloc != v->alloc_subs)
+        FAIL("VAD at %#llx: counts %llu sub-ranges (%llu of allocations), holds %llu (%llu)",
+             (unsigned long long)v->va, (unsigned long long)v->subs,
+             (unsigned long long)v->alloc_subs, (unsigned long long)n,
+             (unsigned long long)nalloc);
+    *nsub += n;
+    return 0;
+bad:
+    return 1;
+}
+
 NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
@@ -254,7 +390,8 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
         FAIL("the adapter has no system process");
     for (it = a->processes.next; it != &a->processes; it = it->next) {
         vm_process *p = CONTAINER(it, vm_process, link);
-        uint64_t from = 0, start, size, tag, nmap = 0, nres = 0, mapped_pages = 0;
+        uint64_t from = 0, start, size, tag, nmap = 0, nres = 0, mapped_pages = 0, nvad = 0;
+        uint64_t nsub = 0;
         dxgk_pt_stats ps;
         nproc++;
         if (dxgk_vm__g_get(p->hdr.handle, DXGK_VM_T_PROCESS) != p)
@@ -269,8 +406,13 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
                 FAIL("process %#llx: VA range %#llx+%#llx has a bad record",
                      (unsigned long long)p->hdr.handle, (unsigned long long)start,
                      (unsigned long long)size);
+            if (r->vad)
+                FAIL("process %#llx: VA range %#llx is a sub-range record",
+                     (unsigned long long)p->hdr.handle, (unsigned long long)start);
             if (r->kind == DXGK_VM_RANGE_RESERVATION)
                 nres++;
+            else if (r->kind == DXGK_VM_RANGE_VAD_RESERVED || r->kind == DXGK_VM_RANGE_VAD_MAPPED)
+                nvad++;
             else
                 nmap++;
             if (r->kind == DXGK_VM_RANGE_MAP || r->kind == DXGK_VM_RANGE_ZERO)
@@ -278,10 +420,22 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
             if (r->kind == DXGK_VM_RANGE_MAP && (!r->alloc || r->alloc->process != p))
                 FAIL("mapping at %#llx: its allocation is not of this process",
                      (unsigned long long)r->va);
-            if (check_range_ptes(p, r, msg, msg_size))
+            if (dxgk_vm__is_vad(r)) {
+                if (check_vad(p, r, &mapped_pages, &nsub, msg, msg_size))
+                    goto bad;
+            } else if (check_range_ptes(p, r, msg, msg_size)) {
                 goto bad;
+            }
             from = start + size;
         }
+        if (nvad != p->vads)
+            FAIL("process %#llx: counted %llu VADs, records say %llu",
+                 (unsigned long long)p->hdr.handle, (unsigned long long)p->vads,
+                 (unsigned long long)nvad);
+        if (p->sub && ((rc = dxgk_ra_validate(p->sub)) != 0 || dxgk_ra_count(p->sub) != nsub))
+            FAIL("process %#llx: sub-range allocator invariant %d broken, or %llu sub-ranges "
+                 "where the VADs count %llu", (unsigned long long)p->hdr.handle, rc,
+                 (unsigned long long)dxgk_ra_count(p->sub), (unsigned long long)nsub);
         if (nmap != p->mappings || nres != p->reservations)
             FAIL("process %#llx: counted %llu mappings / %llu reservations, records say %llu / %llu",
                  (unsigned long long)p->hdr.handle, (unsigned long long)p->mappings,

@@ -24,11 +24,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dxgk_layout_asserts.h"
 #include "range_alloc.h"
 #include "vidmm.h"
 
 #define PAGE_4K 4096ull
 #define PAGE_64K 65536ull
+
+/* Header bits by their header names: the masks come from the layout engine's
+ * generated header (dxgk_layout_asserts.h, DXGK_MASK_<record>_<field>). */
+#define PROT_WRITE DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Write
+#define PROT_EXECUTE DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Execute
+#define PROT_ZERO DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Zero
+#define PROT_NOACCESS DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_NoAccess
+#define PROT_SYSTEM_ONLY DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_SystemUseOnly
+/* every bit below Reserved: Write, Execute, Zero, NoAccess, SystemUseOnly */
+#define PROT_DEFINED (~DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Reserved)
 
 /* ---- intrusive lists ------------------------------------------------------------------ */
 
@@ -78,9 +89,12 @@ typedef struct vm_process {
     vm_list allocations;    /* allocations mapped in this VA space */
     dxgk_ra *va;
     dxgk_pt *pt;
+    dxgk_ra *sub;           /* the sub-ranges of every VAD (vidmm_kmt.c); NULL until the first */
     int creating;
     int is_system;
+    uint32_t kmt_adapter;   /* this process's D3DKMT adapter handle */
     uint64_t mappings, reservations;
+    uint64_t vads;          /* user-mode VADs (VAD_RESERVED / VAD_MAPPED ranges of va) */
 } vm_process;
 
 typedef struct vm_device {
@@ -88,12 +102,17 @@ typedef struct vm_device {
     vm_process *process;
     vm_list link;
     vm_list contexts;
+    vm_list queues;         /* vm_pqueue.link */
+    vm_list fences;         /* vm_fence.link (a queue's own fence included) */
+    uint32_t kmt;
 } vm_device;
 
 typedef struct vm_context {
     vm_obj hdr;
     vm_device *device;
     vm_list link;
+    vm_list waiting;        /* Update batches waiting for their fence (vm_batch.link) */
+    uint32_t kmt;
 } vm_context;
 
 typedef struct vm_alloc {
@@ -109,15 +128,55 @@ typedef struct vm_alloc {
     vm_list link;           /* process->allocations */
     vm_list mappings;       /* vm_range.alloc_link */
     uint64_t mapping_count;
+    uint32_t kmt;           /* a user-mode allocation's D3DKMT handle; 0: a context allocation */
 } vm_alloc;
 
+/* A range of a process's VA allocator (p->va: kernel mappings, kernel reservations,
+ * VADs) or a sub-range of a VAD (p->sub: vad != NULL). */
 typedef struct vm_range {
     uint64_t va, size;
     uint32_t kind, flags;
     vm_alloc *alloc;
     uint64_t offset_pages, protection, driver_protection;
     vm_list alloc_link;
+    struct vm_range *vad;   /* a sub-range: its VAD */
+    uint64_t subs;          /* a VAD: its sub-ranges */
+    uint64_t alloc_subs;    /* a VAD: of which map an allocation */
+    uint32_t base;          /* a VAD: DXGK_VM_BASE_* of its unmapped pages */
 } vm_range;
+
+typedef struct vm_pqueue vm_pqueue;
+
+/* A monitored fence (docs/behaviour.md 9.1); a paging queue's sync object is one. */
+typedef struct vm_fence {
+    vm_obj hdr;
+    vm_device *device;
+    vm_list link;           /* device->fences */
+    uint32_t kmt;
+    uint64_t value;
+    vm_pqueue *queue;       /* the queue whose sync object this is, or NULL */
+} vm_fence;
+
+/* A paging queue: its fence's value is mirrored at *cpu (FenceValueCPUVirtualAddress). */
+struct vm_pqueue {
+    vm_obj hdr;
+    vm_device *device;
+    vm_list link;           /* device->queues */
+    uint32_t kmt;
+    int32_t priority;
+    vm_fence *fence;
+    uint64_t *cpu;
+};
+
+/* An Update batch that waits for its fence (docs/behaviour.md 9.6.8). */
+typedef struct vm_batch {
+    vm_list link;           /* context->waiting */
+    vm_fence *fence;
+    uint64_t fence_value;
+    int do_not_wait;
+    uint32_t nops;
+    dxgk_vm_uop *ops;
+} vm_batch;
 
 typedef struct vm_paging {
     dxgk_vm_paging_record rec;
@@ -145,6 +204,11 @@ struct vm_adapter {
 };
 
 /* ---- vidmm.c: handles and locking ------------------------------------------------------- */
+
+/* Registers obj (a vm_obj first) under a new handle of `type` and stores it in the
+ * header; 0 when the table is full. dxgk_vm__g_free kills it. */
+uint64_t dxgk_vm__g_new(uint32_t type, void *obj);
+void dxgk_vm__g_free(uint64_t h, uint32_t type);
 
 /* The object of handle h if it is live and of `type`, else NULL (takes the short
  * handle-table lock itself). */
@@ -182,12 +246,57 @@ NTSTATUS dxgk_vm__pt_status(int rc);
 vm_alloc *dxgk_vm__alloc_new(vm_adapter *a, vm_process *p, vm_device *d, vm_context *ctx,
                              vm_segment *seg, uint64_t offset, uint64_t size,
                              const dxgk_vm_create_args *c);
+/* Places an allocation (docs/behaviour.md 4; vidmm_va.c): segment, offset (the range
+ * taken, untagged) and rounded size, or a status with nothing taken. */
+NTSTATUS dxgk_vm__place(vm_adapter *a, const dxgk_vm_create_args *c, vm_segment **seg,
+                        uint64_t *offset, uint64_t *size);
 /* Drops every mapping of al, frees its segment range, kills its handle, frees it. */
 void dxgk_vm__alloc_teardown(vm_adapter *a, vm_alloc *al);
 
 /* ---- vidmm_va.c: ranges ------------------------------------------------------------------- */
 
-/* Removes a live range r of p: its PTEs, its VA, its link, its count; frees r. */
+/* Removes a live range r of p: its PTEs, its VA, its link, its count; frees r. A VAD
+ * goes with its sub-ranges; a sub-range's pages return to its VAD's base state. */
 void dxgk_vm__range_drop(vm_process *p, vm_range *r);
+
+/* The PTE target of pages of allocation al from page offset_pages with protection prot
+ * (docs/behaviour.md 7). */
+void dxgk_vm__pages_target(const vm_alloc *al, uint64_t offset_pages, uint64_t prot,
+                           dxgk_pt_target *t);
+
+/* ---- vidmm_kmt.c: D3DKMT handles and the user-mode objects ------------------------------- */
+
+/* A new D3DKMT handle for the object of 64-bit handle h (of DXGK_VM_T_* type); 0 when
+ * the handle space or memory is exhausted. Free with dxgk_vm__kmt_free. */
+uint32_t dxgk_vm__kmt_new(uint32_t type, uint64_t h);
+void dxgk_vm__kmt_free(uint32_t kmt);
+/* The object of `type` a D3DKMT handle names: dxgk_vm__acquire'd, or (adapter a
+ * locked) the object if it belongs to a; NULL otherwise. */
+void *dxgk_vm__k_acquire(uint32_t kmt, uint32_t type, vm_adapter **a);
+void *dxgk_vm__k_owned(vm_adapter *a, uint32_t kmt, uint32_t type);
+/* Sets a fence's value (and a queue's mirror of it). */
+void dxgk_vm__fence_set(vm_fence *f, uint64_t value);
+/* Unlinks and frees a waiting batch. */
+void dxgk_vm__batch_free(vm_batch *b);
+/* Destroys a device's paging queues, fences and waiting batches (its teardown). */
+void dxgk_vm__kmt_device_teardown(vm_adapter *a, vm_device *d);
+/* Drops the waiting batches of a context (its teardown). */
+void dxgk_vm__kmt_context_teardown(vm_adapter *a, vm_context *c);
+
+/* ---- vidmm_vad.c: VADs and the user-mode VA operations ---------------------------------- */
+
+/* A VAD range r of p (kind VAD_* or a user-mappable kernel reservation): drops its
+ * sub-ranges (their PTEs are the caller's). */
+void dxgk_vm__vad_drop_subs(vm_process *p, vm_range *r);
+/* Removes sub-range s: its pages return to the VAD's base state, its VAD's counts; a
+ * mapped VAD left with no page of an allocation is released (docs/behaviour.md 9.8). */
+void dxgk_vm__sub_drop(vm_process *p, vm_range *s);
+/* The PTE target of a ZERO base state over [va, va + size). */
+void dxgk_vm__base_target(uint64_t va, uint64_t size, dxgk_pt_target *t);
+
+/* Whether range r of p->va is a VAD (user-mode ranges may be made inside it). */
+int dxgk_vm__is_vad(const vm_range *r);
+/* Runs the waiting batches of d's contexts that their fences now release, in order. */
+void dxgk_vm__run_waiting(vm_adapter *a, vm_device *d);
 
 #endif /* DXGK_VIDMM_IMPL_H */

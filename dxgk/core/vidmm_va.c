@@ -27,14 +27,7 @@
 #include "range_alloc.h"
 #include "vidmm.h"
 
-/* Header bits by their header names: the masks come from the layout engine's
- * generated header (dxgk_layout_asserts.h, DXGK_MASK_<record>_<field>). */
-#define PROT_WRITE DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Write
-#define PROT_EXECUTE DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Execute
-#define PROT_ZERO DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Zero
-#define PROT_NOACCESS DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_NoAccess
-/* every bit below Reserved: Write, Execute, Zero, NoAccess, SystemUseOnly */
-#define PROT_DEFINED (~DXGK_MASK_D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE_Reserved)
+/* PROT_* (the protection bits by their header names): vidmm_impl.h */
 #define AIF_CACHED DXGK_MASK_DXGK_ALLOCATIONINFOFLAGS_Cached
 #define AIF_FROM_END DXGK_MASK_DXGK_ALLOCATIONINFOFLAGS_FromEndOfSegment
 #define CCA_SHARED DXGK_MASK_DXGK_CREATECONTEXTALLOCATIONFLAGS_SharedAcrossContexts
@@ -47,11 +40,21 @@
  * (callers check that with dxgk_pt_estimate first where it matters). */
 void dxgk_vm__range_drop(vm_process *p, vm_range *r)
 {
+    if (r->vad) {               /* a VAD's sub-range: vidmm_kmt.c's */
+        dxgk_vm__sub_drop(p, r);
+        return;
+    }
+    if (dxgk_vm__is_vad(r)) {
+        dxgk_vm__vad_drop_subs(p, r);
+        dxgk_pt_unmap(p->pt, r->va, r->size >> 12);
+    }
     if (r->kind == DXGK_VM_RANGE_MAP || r->kind == DXGK_VM_RANGE_ZERO)
         dxgk_pt_unmap(p->pt, r->va, r->size >> 12);
     dxgk_ra_free(p->va, r->va);
     if (r->kind == DXGK_VM_RANGE_RESERVATION) {
         p->reservations--;
+    } else if (r->kind == DXGK_VM_RANGE_VAD_RESERVED || r->kind == DXGK_VM_RANGE_VAD_MAPPED) {
+        p->vads--;
     } else {
         p->mappings--;
     }
@@ -63,6 +66,23 @@ void dxgk_vm__range_drop(vm_process *p, vm_range *r)
 }
 
 /* ---- mappings ------------------------------------------------------------------------- */
+
+void dxgk_vm__pages_target(const vm_alloc *al, uint64_t offset_pages, uint64_t prot,
+                           dxgk_pt_target *t)
+{
+    memset(t, 0, sizeof *t);
+    t->kind = DXGK_PT_KIND_PAGES;
+    t->segment = al->segment->id;
+    t->address = al->segment_offset + (offset_pages << 12);
+    if (!(prot & PROT_WRITE))
+        t->flags |= DXGK_PT_READ_ONLY;
+    if (!(prot & PROT_EXECUTE))
+        t->flags |= DXGK_PT_NO_EXECUTE;
+    if (al->flags & AIF_CACHED)     /* [choice] CacheCoherent = the Cached flag */
+        t->flags |= DXGK_PT_CACHE_COHERENT;
+    if (al->segment->page_size == PAGE_64K)
+        t->flags |= DXGK_PT_ELIGIBLE_64K;
+}
 
 static NTSTATUS ra_status(int rc)
 {
@@ -162,23 +182,12 @@ static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *o
     /* 6. the PTEs; pagetable.c is atomic, so a failure (no room for a table) leaves
      * the tree as it was and we give the VA back (7). */
     memset(&t, 0, sizeof t);
-    if (zero) {
+    if (zero)
         t.kind = DXGK_PT_KIND_ZERO;
-    } else if (noaccess) {
+    else if (noaccess)
         t.kind = DXGK_PT_KIND_NOACCESS;
-    } else {
-        t.kind = DXGK_PT_KIND_PAGES;
-        t.segment = al->segment->id;
-        t.address = al->segment_offset + (m->offset_pages << 12);
-        if (!(prot & PROT_WRITE))
-            t.flags |= DXGK_PT_READ_ONLY;
-        if (!(prot & PROT_EXECUTE))
-            t.flags |= DXGK_PT_NO_EXECUTE;
-        if (al->flags & AIF_CACHED)     /* [choice] CacheCoherent = the Cached flag */
-            t.flags |= DXGK_PT_CACHE_COHERENT;
-        if (al->segment->page_size == PAGE_64K)
-            t.flags |= DXGK_PT_ELIGIBLE_64K;
-    }
+    else
+        dxgk_vm__pages_target(al, m->offset_pages, prot, &t);
     rc = dxgk_pt_map(p->pt, start, m->size_pages, &t);
     if (rc != DXGK_PT_OK) {
         dxgk_ra_free(p->va, start);
@@ -207,6 +216,61 @@ NTSTATUS dxgk_vm_map(uint64_t h, const dxgk_vm_map_args *m, uint64_t *out_va)
 
 /* ---- context allocations (docs/behaviour.md 4, 6) -------------------------------------------- */
 
+/* Places an allocation of c->size bytes (docs/behaviour.md 4): the segment, the offset
+ * in it (the range taken, untagged) and the rounded size; STATUS_NO_MEMORY or
+ * STATUS_INVALID_PARAMETER (no supported segment) with nothing taken. */
+NTSTATUS dxgk_vm__place(vm_adapter *a, const dxgk_vm_create_args *c, vm_segment **out_seg,
+                        uint64_t *out_offset, uint64_t *out_size)
+{
+    uint32_t order[DXGK_VM_MAX_SEGMENTS], n = 0;
+    uint64_t offset = 0, rsize = 0;
+    vm_segment *seg = NULL;
+    /* Placement order: PreferredSegment.SegmentId0..4, then the rest of
+     * SupportedSegmentSet by id. [choice] A preferred id outside SupportedSegmentSet is
+     * skipped: a preference cannot widen the supported set. */
+    for (uint32_t i = 0; i < 5; i++) {
+        const uint32_t id = (c->preferred >> (6 * i)) & 31;
+        int dup = 0;
+        if (!id || id > a->nseg || !(c->supported_segments & (1u << (id - 1))))
+            continue;
+        for (uint32_t k = 0; k < n; k++)
+            dup |= order[k] == id;
+        if (!dup)
+            order[n++] = id;
+    }
+    for (uint32_t id = 1; id <= a->nseg; id++) {
+        int dup = 0;
+        if (!(c->supported_segments & (1u << (id - 1))))
+            continue;
+        for (uint32_t k = 0; k < n; k++)
+            dup |= order[k] == id;
+        if (!dup)
+            order[n++] = id;
+    }
+    if (n == 0)     /* [choice] no segment of this adapter is supported */
+        return STATUS_INVALID_PARAMETER;
+    for (uint32_t k = 0; k < n; k++) {
+        vm_segment *s = &a->seg[order[k] - 1];
+        const uint64_t pg = s->page_size;
+        const uint64_t align = c->alignment > pg ? c->alignment : pg;
+        if (c->size > s->size)
+            continue;
+        rsize = (c->size + pg - 1) & ~(pg - 1);
+        if (dxgk_ra_alloc(s->ra, rsize, align, 0, 0, s->size,
+                          (c->flags & AIF_FROM_END) ? DXGK_RA_HIGHEST : 0, 0,
+                          &offset) == DXGK_RA_OK) {
+            seg = s;
+            break;
+        }
+    }
+    if (!seg)
+        return STATUS_NO_MEMORY;
+    *out_seg = seg;
+    *out_offset = offset;
+    *out_size = rsize;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_alloc,
                                    uint64_t *out_va)
 {
@@ -216,7 +280,6 @@ NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_a
     vm_process *p;
     vm_alloc *al;
     vm_segment *seg = NULL;
-    uint32_t order[DXGK_VM_MAX_SEGMENTS], n = 0;
     uint64_t offset = 0, rsize = 0;
     NTSTATUS st = STATUS_NO_MEMORY;
 
@@ -248,50 +311,9 @@ NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_a
     }
     p = d ? d->process : a->system;
 
-    /* Placement order: PreferredSegment.SegmentId0..4, then the rest of
-     * SupportedSegmentSet by id. [choice] A preferred id outside SupportedSegmentSet is
-     * skipped: a preference cannot widen the supported set. */
-    for (uint32_t i = 0; i < 5; i++) {
-        const uint32_t id = (c->preferred >> (6 * i)) & 31;
-        int dup = 0;
-        if (!id || id > a->nseg || !(c->supported_segments & (1u << (id - 1))))
-            continue;
-        for (uint32_t k = 0; k < n; k++)
-            dup |= order[k] == id;
-        if (!dup)
-            order[n++] = id;
-    }
-    for (uint32_t id = 1; id <= a->nseg; id++) {
-        int dup = 0;
-        if (!(c->supported_segments & (1u << (id - 1))))
-            continue;
-        for (uint32_t k = 0; k < n; k++)
-            dup |= order[k] == id;
-        if (!dup)
-            order[n++] = id;
-    }
-    if (n == 0) {   /* [choice] no segment of this adapter is supported */
-        st = STATUS_INVALID_PARAMETER;
+    st = dxgk_vm__place(a, c, &seg, &offset, &rsize);
+    if (st != STATUS_SUCCESS)
         goto out;
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        vm_segment *s = &a->seg[order[k] - 1];
-        const uint64_t pg = s->page_size;
-        const uint64_t align = c->alignment > pg ? c->alignment : pg;
-        if (c->size > s->size)
-            continue;
-        rsize = (c->size + pg - 1) & ~(pg - 1);
-        if (dxgk_ra_alloc(s->ra, rsize, align, 0, 0, s->size,
-                          (c->flags & AIF_FROM_END) ? DXGK_RA_HIGHEST : 0, 0,
-                          &offset) == DXGK_RA_OK) {
-            seg = s;
-            break;
-        }
-    }
-    if (!seg) {
-        st = STATUS_NO_MEMORY;
-        goto out;
-    }
     al = dxgk_vm__alloc_new(a, p, d, ctx, seg, offset, rsize, c);
     if (!al) {
         dxgk_ra_free(seg->ra, offset);
@@ -337,7 +359,13 @@ NTSTATUS dxgk_vm_destroy_allocation(uint64_t h, uint64_t allocation)
     for (it = al->mappings.next; it != &al->mappings; it = it->next) {
         vm_range *r = CONTAINER(it, vm_range, alloc_link);
         dxgk_pt_cost cost;
-        if (dxgk_pt_estimate(al->process->pt, r->va, r->size >> 12, NULL, &cost) != DXGK_PT_OK ||
+        dxgk_pt_target base;
+        const dxgk_pt_target *t = NULL;
+        if (r->vad && r->vad->base == DXGK_VM_BASE_ZERO) {
+            dxgk_vm__base_target(r->va, r->size, &base);
+            t = &base;
+        }
+        if (dxgk_pt_estimate(al->process->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK ||
             cost.bytes) {
             dxgk_vm__release(a);
             return STATUS_NO_MEMORY;

@@ -1,0 +1,843 @@
+/*
+ * vidmm_vad.c -- the user-mode GPU VA operations of the VidMm model (docs/behaviour.md
+ * 9.2-9.6): VADs and their sub-ranges, and the semantics of D3DKMTMapGpuVirtualAddress,
+ * D3DKMTReserveGpuVirtualAddress, D3DKMTFreeGpuVirtualAddress and
+ * D3DKMTUpdateGpuVirtualAddress, including the batches that wait for a fence.
+ *
+ * What it owns: the VADs of a process -- ranges of p->va of kind VAD_RESERVED or
+ * VAD_MAPPED, and kernel reservations made with AllowUserModeMapping -- and their
+ * sub-ranges (vm_range records with vad set), kept in a second range allocator per
+ * process (p->sub) over the same addresses, so finding, cutting and listing the
+ * sub-ranges of a page range is O(log n) per sub-range touched.
+ *
+ * Invariants (checked by dxgk_vm_validate, vidmm_check.c):
+ *   - every sub-range lies inside its VAD, and a VAD's subs / alloc_subs count its
+ *     sub-ranges and those that map an allocation; a MAP sub-range is on its
+ *     allocation's mapping list;
+ *   - the PTEs of a sub-range are its target's (MAP: the allocation's pages, ZERO: Zero,
+ *     NOACCESS: invalid); a VAD page outside every sub-range is in the VAD's base state
+ *     (invalid, or Zero for a ZERO reservation);
+ *   - a failed call changes nothing: each operation validates everything first, takes
+ *     its records, then makes one page-table change per piece, each atomic
+ *     (pagetable.c), and only then edits the sub-ranges. An Update batch first checks
+ *     that the page-table segments could hold every table it might create (its worst
+ *     case, docs/behaviour.md 9.6 [choice]), so none of its pieces can fail for room.
+ */
+#include "vidmm_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "range_alloc.h"
+#include "vidmm.h"
+
+#define RES_ALLOW_USER 1u   /* DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE.AllowUserModeMapping */
+#define MAX_UPDATE_OPS 2048u
+
+enum { UOP_MAP = 0, UOP_UNMAP = 1, UOP_COPY = 2, UOP_MAP_PROTECT = 3 };
+enum { RESERVE_NO_ACCESS = 0, RESERVE_ZERO = 1 };
+
+/* ---- VADs and sub-ranges ------------------------------------------------------------------ */
+
+int dxgk_vm__is_vad(const vm_range *r)
+{
+    return r->kind == DXGK_VM_RANGE_VAD_RESERVED || r->kind == DXGK_VM_RANGE_VAD_MAPPED ||
+           (r->kind == DXGK_VM_RANGE_RESERVATION && (r->flags & RES_ALLOW_USER));
+}
+
+/* A VAD user-mode Update and Free may work inside: reserved, by either mode. */
+static int is_reserved_vad(const vm_range *r)
+{
+    return r->kind == DXGK_VM_RANGE_VAD_RESERVED ||
+           (r->kind == DXGK_VM_RANGE_RESERVATION && (r->flags & RES_ALLOW_USER));
+}
+
+void dxgk_vm__base_target(uint64_t va, uint64_t size, dxgk_pt_target *t)
+{
+    memset(t, 0, sizeof *t);
+    t->kind = DXGK_PT_KIND_ZERO;
+    /* [choice] Zero base pages use the 64 KB leaf format where VA and size allow, so
+     * restoring them never splits a 64 KB entry */
+    if (!((va | size) & (PAGE_64K - 1)))
+        t->flags = DXGK_PT_ELIGIBLE_64K;
+}
+
+/* Writes the base state of VAD v over [va, va + size): one atomic page-table change. */
+static int write_base(vm_process *p, const vm_range *v, uint64_t va, uint64_t size)
+{
+    dxgk_pt_target t;
+    if (v->base == DXGK_VM_BASE_INVALID)
+        return dxgk_pt_unmap(p->pt, va, size >> 12);
+    dxgk_vm__base_target(va, size, &t);
+    return dxgk_pt_map(p->pt, va, size >> 12, &t);
+}
+
+/* Bookkeeping of one sub-range leaving the tree (its record stays the caller's). */
+static void sub_unlink(vm_process *p, vm_range *s)
+{
+    dxgk_ra_free(p->sub, s->va);
+    s->vad->subs--;
+    if (s->alloc) {
+        s->vad->alloc_subs--;
+        list_del(&s->alloc_link);
+        s->alloc->mapping_count--;
+    }
+}
+
+static void sub_link(vm_process *p, vm_range *v, vm_range *s)
+{
+    s->vad = v;
+    dxgk_ra_alloc_fixed(p->sub, s->va, s->size, (uint64_t)(uintptr_t)s);
+    v->subs++;
+    if (s->alloc) {
+        v->alloc_subs++;
+        list_add_tail(&s->alloc->mappings, &s->alloc_link);
+        s->alloc->mapping_count++;
+    }
+}
+
+void dxgk_vm__vad_drop_subs(vm_process *p, vm_range *v)
+{
+    uint64_t start, size, tag;
+    while (v->subs && dxgk_ra_next(p->sub, v->va, &start, &size, &tag) == DXGK_RA_OK &&
+           start < v->va + v->size) {
+        vm_range *s = (vm_range *)(uintptr_t)tag;
+        sub_unlink(p, s);
+        free(s);
+    }
+}
+
+void dxgk_vm__sub_drop(vm_process *p, vm_range *s)
+{
+    vm_range *v = s->vad;
+    write_base(p, v, s->va, s->size);
+    sub_unlink(p, s);
+    free(s);
+    /* docs/behaviour.md 9.8 [choice]: a mapped VAD with no page of an allocation left goes */
+    if (v->kind == DXGK_VM_RANGE_VAD_MAPPED && v->alloc_subs == 0)
+        dxgk_vm__range_drop(p, v);
+}
+
+/* One piece of what a VAD page range holds: a sub-range's target, or the base state. */
+typedef struct piece {
+    uint64_t off, size;         /* relative to the start of the range read */
+    uint32_t kind;              /* DXGK_VM_RANGE_MAP / ZERO / NOACCESS, or PIECE_BASE */
+    vm_alloc *alloc;
+    uint64_t offset_pages, protection, driver_protection;
+} piece;
+#define PIECE_BASE 99u
+
+/* Makes [va, va + size) of VAD v hold pc (sub-ranges cut, trimmed or split; then the
+ * new sub-range) after the caller has written the PTEs. spare: a zeroed record for a
+ * split, consumed (set to NULL) if used; the new sub-range's record likewise. */
+static void subs_replace(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                         vm_range **spare, vm_range *fresh)
+{
+    const uint64_t end = va + size;
+    uint64_t start, ssize, tag;
+    /* the sub-range straddling va */
+    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) == DXGK_RA_OK && start < va) {
+        vm_range *s = (vm_range *)(uintptr_t)tag;
+        const uint64_t s_end = start + ssize;
+        dxgk_ra_free(p->sub, start);
+        s->size = va - start;
+        dxgk_ra_alloc_fixed(p->sub, start, s->size, tag);
+        if (s_end > end) {          /* it covers the whole range: split off its right part */
+            vm_range *r = *spare;
+            *spare = NULL;
+            *r = *s;
+            list_init(&r->alloc_link);
+            r->va = end;
+            r->size = s_end - end;
+            if (r->alloc)
+                r->offset_pages = s->offset_pages + ((end - start) >> 12);
+            sub_link(p, v, r);
+        }
+    }
+    while (dxgk_ra_next(p->sub, va, &start, &ssize, &tag) == DXGK_RA_OK && start < end) {
+        vm_range *s = (vm_range *)(uintptr_t)tag;
+        if (start + ssize <= end) {
+            sub_unlink(p, s);
+            free(s);
+        } else {                    /* straddles the end: keep its right part */
+            const uint64_t cut = end - start;
+            dxgk_ra_free(p->sub, start);
+            s->va = end;
+            s->size = ssize - cut;
+            if (s->alloc)
+                s->offset_pages += cut >> 12;
+            dxgk_ra_alloc_fixed(p->sub, s->va, s->size, tag);
+            break;
+        }
+    }
+    if (fresh) {
+        fresh->va = va;
+        fresh->size = size;
+        sub_link(p, v, fresh);
+    }
+}
+
+/* The PTE change of writing pc over [va, va + size) of VAD v. */
+static int write_piece(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
+                       const piece *pc)
+{
+    dxgk_pt_target t;
+    switch (pc->kind) {
+    case DXGK_VM_RANGE_MAP:
+        dxgk_vm__pages_target(pc->alloc, pc->offset_pages, pc->protection, &t);
+        return dxgk_pt_map(p->pt, va, size >> 12, &t);
+    case DXGK_VM_RANGE_ZERO:
+        dxgk_vm__base_target(va, size, &t);
+        return dxgk_pt_map(p->pt, va, size >> 12, &t);
+    case DXGK_VM_RANGE_NOACCESS:
+        return dxgk_pt_unmap(p->pt, va, size >> 12);
+    default:
+        return write_base(p, v, va, size);
+    }
+}
+
+/* Writes pc over [va, va + size) of VAD v: PTEs, then the sub-ranges. The records are
+ * taken first, so a failure (no room for a table, no memory) changes nothing. */
+static NTSTATUS vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                          const piece *pc)
+{
+    vm_range *spare = calloc(1, sizeof *spare), *fresh = NULL;
+    int rc;
+    if (!spare)
+        return STATUS_NO_MEMORY;
+    if (pc->kind != PIECE_BASE) {
+        fresh = calloc(1, sizeof *fresh);
+        if (!fresh) {
+            free(spare);
+            return STATUS_NO_MEMORY;
+        }
+        fresh->kind = pc->kind;
+        fresh->alloc = pc->alloc;
+        fresh->offset_pages = pc->offset_pages;
+        fresh->protection = pc->protection;
+        fresh->driver_protection = pc->driver_protection;
+        list_init(&fresh->alloc_link);
+    }
+    rc = write_piece(p, v, va, size, pc);
+    if (rc != DXGK_PT_OK) {
+        free(spare);
+        free(fresh);
+        return dxgk_vm__pt_status(rc);
+    }
+    subs_replace(p, v, va, size, &spare, fresh);
+    free(spare);
+    return STATUS_SUCCESS;
+}
+
+/* The sub-range pieces of [va, va + size) of VAD v, base gaps included, copied (the
+ * COPY snapshot). *out is malloc'ed; returns the count, or -1 for no memory. */
+static long read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
+                        piece **out)
+{
+    const uint64_t end = va + size;
+    uint64_t at = va, start, ssize, tag;
+    size_t n = 0, cap = 8;
+    piece *ps = malloc(cap * sizeof *ps);
+    if (!ps)
+        return -1;
+    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK)
+        start = va, ssize = 0;
+    for (;;) {
+        const vm_range *s = ssize ? (const vm_range *)(uintptr_t)tag : NULL;
+        const uint64_t s_lo = s ? (start > at ? start : at) : end;
+        const uint64_t s_hi = s ? (start + ssize < end ? start + ssize : end) : end;
+        if (n + 2 > cap) {
+            piece *g = realloc(ps, (cap *= 2) * sizeof *ps);
+            if (!g) {
+                free(ps);
+                return -1;
+            }
+            ps = g;
+        }
+        if (s_lo > at) {            /* a gap in the base state */
+            memset(&ps[n], 0, sizeof ps[n]);
+            ps[n].off = at - va;
+            ps[n].size = s_lo - at;
+            ps[n].kind = v->base == DXGK_VM_BASE_ZERO ? DXGK_VM_RANGE_ZERO
+                                                      : DXGK_VM_RANGE_NOACCESS;
+            n++;
+        }
+        if (!s)
+            break;
+        ps[n].off = s_lo - va;
+        ps[n].size = s_hi - s_lo;
+        ps[n].kind = s->kind;
+        ps[n].alloc = s->alloc;
+        ps[n].offset_pages = s->alloc ? s->offset_pages + ((s_lo - start) >> 12) : 0;
+        ps[n].protection = s->protection;
+        ps[n].driver_protection = s->driver_protection;
+        n++;
+        at = s_hi;
+        if (at >= end || dxgk_ra_next(p->sub, at, &start, &ssize, &tag) != DXGK_RA_OK ||
+            start >= end)
+            ssize = 0;
+    }
+    *out = ps;
+    return (long)n;
+}
+
+/* The VAD of p->va holding all of [va, va + size), or NULL. */
+static vm_range *vad_holding(vm_process *p, uint64_t va, uint64_t size)
+{
+    uint64_t start, rsize, tag;
+    vm_range *r;
+    if (dxgk_ra_find(p->va, va, &start, &rsize, &tag) != DXGK_RA_OK)
+        return NULL;
+    r = (vm_range *)(uintptr_t)tag;
+    if (!dxgk_vm__is_vad(r) || size > start + rsize - va)
+        return NULL;
+    return r;
+}
+
+/* Whether any kernel-owned range of p->va meets [va, va + size). */
+static int touches_kernel(vm_process *p, uint64_t va, uint64_t size)
+{
+    uint64_t start, rsize, tag, from = va;
+    if (dxgk_ra_find(p->va, va, &start, &rsize, &tag) == DXGK_RA_OK) {
+        if (!dxgk_vm__is_vad((vm_range *)(uintptr_t)tag))
+            return 1;
+        from = start + rsize;
+    }
+    while (from < va + size && dxgk_ra_next(p->va, from, &start, &rsize, &tag) == DXGK_RA_OK &&
+           start < va + size) {
+        if (!dxgk_vm__is_vad((vm_range *)(uintptr_t)tag))
+            return 1;
+        from = start + rsize;
+    }
+    return 0;
+}
+
+static int ensure_sub(vm_process *p)
+{
+    if (!p->sub)
+        p->sub = dxgk_ra_create(0, p->hdr.adapter->va_limit);
+    return p->sub != NULL;
+}
+
+/* A new VAD record (not yet in p->va). */
+static vm_range *vad_new(uint32_t kind, uint32_t base)
+{
+    vm_range *v = calloc(1, sizeof *v);
+    if (v) {
+        v->kind = kind;
+        v->base = base;
+        list_init(&v->alloc_link);
+    }
+    return v;
+}
+
+static NTSTATUS ra_status(int rc)
+{
+    switch (rc) {
+    case DXGK_RA_OK: return STATUS_SUCCESS;
+    case DXGK_RA_EBUSY: return STATUS_CONFLICTING_ADDRESSES;
+    case DXGK_RA_ENOSPC:
+    case DXGK_RA_ENOMEM: return STATUS_NO_MEMORY;
+    default: return STATUS_INVALID_PARAMETER;
+    }
+}
+
+/* ---- D3DKMTMapGpuVirtualAddress (docs/behaviour.md 9.3) ---------------------------------- */
+
+NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t *out_fence)
+{
+    vm_adapter *a;
+    vm_pqueue *q = dxgk_vm__k_acquire(m->queue, DXGK_VM_T_PAGING_QUEUE, &a);
+    vm_alloc *al = NULL;
+    vm_process *p;
+    vm_range *v = NULL, *fresh_vad = NULL;
+    piece pc;
+    uint64_t bytes, align = PAGE_4K, phase = 0, start = 0, limit;
+    const uint64_t prot = m->protection;
+    const int zero = (prot & PROT_ZERO) != 0, noaccess = (prot & PROT_NOACCESS) != 0;
+    NTSTATUS st = STATUS_INVALID_PARAMETER;
+    int rc;
+
+    if (!q)
+        return STATUS_INVALID_HANDLE;
+    p = q->device->process;
+    limit = a->va_limit;
+    /* 1. handles */
+    if (m->allocation) {
+        al = dxgk_vm__k_owned(a, m->allocation, DXGK_VM_T_ALLOCATION);
+        if (!al || al->process != p) {
+            st = STATUS_INVALID_HANDLE;
+            goto out;
+        }
+        if (al->device != q->device)    /* another device of the same process */
+            goto out;
+    }
+    /* 1. parameters (docs/behaviour.md 5.1, plus SystemUseOnly) */
+    if (m->size_pages == 0 || m->size_pages > (limit >> 12))
+        goto out;
+    bytes = m->size_pages << 12;
+    if (al) {
+        const uint64_t pages = al->size >> 12;
+        if (m->offset_pages > pages || m->size_pages > pages - m->offset_pages)
+            goto out;
+    }
+    if ((m->base | m->minimum | m->maximum) & (PAGE_4K - 1))
+        goto out;
+    if ((prot & ~PROT_DEFINED) || (prot & PROT_SYSTEM_ONLY) || (zero && noaccess) ||
+        ((zero || noaccess) != (al == NULL)) || (zero && !a->caps.ZeroInPteSupported))
+        goto out;
+    if ((m->maximum != 0 && m->minimum >= m->maximum) || m->maximum > limit ||
+        m->minimum >= limit)
+        goto out;
+    if (m->base && (m->base >= limit || bytes > limit - m->base))
+        goto out;
+    /* 4. the 64 KB congruence */
+    if (al && al->segment->page_size == PAGE_64K) {
+        align = PAGE_64K;
+        phase = (al->segment_offset + (m->offset_pages << 12)) & (PAGE_64K - 1);
+    }
+    if (m->base && (m->base & (align - 1)) != phase)
+        goto out;
+    if (!ensure_sub(p)) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    memset(&pc, 0, sizeof pc);
+    pc.kind = zero ? DXGK_VM_RANGE_ZERO : noaccess ? DXGK_VM_RANGE_NOACCESS
+                                                   : DXGK_VM_RANGE_MAP;
+    pc.alloc = al;
+    pc.offset_pages = al ? m->offset_pages : 0;
+    pc.protection = prot;
+    pc.driver_protection = m->driver_protection;
+
+    if (m->base) {
+        /* 3. entirely free, or entirely inside one VAD */
+        v = vad_holding(p, m->base, bytes);
+        if (v) {
+            if (v->kind == DXGK_VM_RANGE_VAD_MAPPED && (zero || noaccess))
+                goto out;
+        } else if (touches_kernel(p, m->base, bytes)) {
+            st = STATUS_CONFLICTING_ADDRESSES;
+            goto out;
+        } else {
+            uint64_t s, z, t;
+            if (dxgk_ra_find(p->va, m->base, &s, &z, &t) == DXGK_RA_OK ||
+                (dxgk_ra_next(p->va, m->base, &s, &z, &t) == DXGK_RA_OK &&
+                 s < m->base + bytes)) {
+                st = STATUS_CONFLICTING_ADDRESSES;  /* partly free, or two VADs */
+                goto out;
+            }
+            start = m->base;
+        }
+    } else {
+        /* 2. the lowest fit as for a kernel map: a new mapped VAD */
+        const uint64_t lo = m->minimum > PAGE_64K ? m->minimum : PAGE_64K;
+        const uint64_t hi = m->maximum ? m->maximum : limit;
+        rc = dxgk_ra_find_fit(p->va, bytes, align, phase, lo, hi, 0, &start);
+        if (rc != DXGK_RA_OK) {
+            st = ra_status(rc);
+            goto out;
+        }
+    }
+    if (!v) {
+        /* a Zero or NoAccess map on free VA holds no allocation: [choice] it is still a
+         * mapped VAD, released by Free (9.8's rule is about allocations going away) */
+        fresh_vad = vad_new(DXGK_VM_RANGE_VAD_MAPPED, DXGK_VM_BASE_INVALID);
+        if (!fresh_vad) {
+            st = STATUS_NO_MEMORY;
+            goto out;
+        }
+        fresh_vad->va = start;
+        fresh_vad->size = bytes;
+        rc = dxgk_ra_alloc_fixed(p->va, start, bytes, (uint64_t)(uintptr_t)fresh_vad);
+        if (rc != DXGK_RA_OK) {
+            free(fresh_vad);
+            st = ra_status(rc);
+            goto out;
+        }
+        v = fresh_vad;
+        p->vads++;
+    }
+    st = vad_write(p, v, m->base ? m->base : start, bytes, &pc);
+    if (st != STATUS_SUCCESS) {
+        if (fresh_vad) {
+            dxgk_ra_free(p->va, start);
+            p->vads--;
+            free(fresh_vad);
+        }
+        goto out;
+    }
+    *out_va = m->base ? m->base : start;
+    *out_fence = 0;
+out:
+    dxgk_vm__release(a);
+    return st;
+}
+
+/* ---- D3DKMTReserveGpuVirtualAddress (docs/behaviour.md 9.4) ------------------------------- */
+
+NTSTATUS dxgk_vm_kmt_reserve(const dxgk_vm_ureserve_args *r, uint64_t *out_va,
+                             uint64_t *out_fence)
+{
+    vm_adapter *a;
+    vm_process *p;
+    vm_range *v;
+    uint32_t type = 0;
+    uint64_t h = dxgk_vm_kmt_object(r->handle, &type), start = 0, limit;
+    void *o;
+    NTSTATUS st = STATUS_INVALID_PARAMETER;
+    int rc;
+
+    /* 1. a paging queue or the process's adapter handle, told by the handle's type */
+    if (!h || (type != DXGK_VM_T_PAGING_QUEUE && type != DXGK_VM_T_PROCESS))
+        return STATUS_INVALID_HANDLE;
+    o = dxgk_vm__acquire(h, type, &a);
+    if (!o)
+        return STATUS_INVALID_HANDLE;
+    p = type == DXGK_VM_T_PROCESS ? o : ((vm_pqueue *)o)->device->process;
+    limit = a->va_limit;
+    /* 2. parameters */
+    if ((r->base | r->minimum | r->maximum | r->size) & (PAGE_64K - 1) || r->size == 0 ||
+        (r->maximum != 0 && r->minimum >= r->maximum) || r->maximum > limit ||
+        r->minimum >= limit || r->size > limit ||
+        (r->base && (r->base >= limit || r->size > limit - r->base)))
+        goto out;
+    /* 3. the reservation type */
+    if (r->type != RESERVE_NO_ACCESS &&
+        !(r->type == RESERVE_ZERO && a->caps.ZeroInPteSupported))
+        goto out;
+    if (!ensure_sub(p)) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    v = vad_new(DXGK_VM_RANGE_VAD_RESERVED,
+                r->type == RESERVE_ZERO ? DXGK_VM_BASE_ZERO : DXGK_VM_BASE_INVALID);
+    if (!v) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    v->driver_protection = r->driver_protection;
+    /* 4. exactly there, or the lowest 64 KB-aligned fit at or above max(Min, 64 KB) */
+    if (r->base) {
+        start = r->base;
+        rc = dxgk_ra_alloc_fixed(p->va, start, r->size, (uint64_t)(uintptr_t)v);
+    } else {
+        const uint64_t lo = r->minimum > PAGE_64K ? r->minimum : PAGE_64K;
+        rc = dxgk_ra_alloc(p->va, r->size, PAGE_64K, 0, lo, r->maximum ? r->maximum : limit, 0,
+                           (uint64_t)(uintptr_t)v, &start);
+    }
+    if (rc != DXGK_RA_OK) {
+        free(v);
+        st = ra_status(rc);
+        goto out;
+    }
+    v->va = start;
+    v->size = r->size;
+    if (v->base == DXGK_VM_BASE_ZERO) {
+        rc = write_base(p, v, start, r->size);
+        if (rc != DXGK_PT_OK) {
+            dxgk_ra_free(p->va, start);
+            free(v);
+            st = dxgk_vm__pt_status(rc);
+            goto out;
+        }
+    }
+    p->vads++;
+    *out_va = start;
+    *out_fence = 0;
+    st = STATUS_SUCCESS;
+out:
+    dxgk_vm__release(a);
+    return st;
+}
+
+/* ---- D3DKMTFreeGpuVirtualAddress (docs/behaviour.md 9.5) ---------------------------------- */
+
+NTSTATUS dxgk_vm_kmt_free(uint32_t adapter, uint64_t base, uint64_t size)
+{
+    vm_adapter *a;
+    vm_process *p = dxgk_vm__k_acquire(adapter, DXGK_VM_T_PROCESS, &a);
+    vm_range *v;
+    uint64_t start, rsize, tag;
+    NTSTATUS st = STATUS_INVALID_PARAMETER;
+    piece pc;
+    if (!p)
+        return STATUS_INVALID_HANDLE;
+    /* 1. */
+    if ((base | size) & (PAGE_4K - 1) || size == 0 || base >= a->va_limit ||
+        size > a->va_limit - base)
+        goto out;
+    if (touches_kernel(p, base, size)) {
+        st = STATUS_CONFLICTING_ADDRESSES;
+        goto out;
+    }
+    if (dxgk_ra_find(p->va, base, &start, &rsize, &tag) != DXGK_RA_OK)
+        goto out;
+    v = (vm_range *)(uintptr_t)tag;
+    if (start == base && rsize == size && v->kind != DXGK_VM_RANGE_RESERVATION) {
+        /* 2. exactly one VAD: it goes, with everything inside it (the PTEs of the
+         * whole range at once: no valid 64 KB entry crosses a VAD's edge) */
+        dxgk_vm__range_drop(p, v);
+        st = STATUS_SUCCESS;
+        goto out;
+    }
+    /* 3. a part of one reserved VAD ([choice] all of a kernel reservation made with
+     * AllowUserModeMapping too: it stays the driver's, its pages go back to invalid) */
+    if (!is_reserved_vad(v) || size > start + rsize - base)
+        goto out;
+    memset(&pc, 0, sizeof pc);
+    pc.kind = PIECE_BASE;
+    st = vad_write(p, v, base, size, &pc);
+out:
+    dxgk_vm__release(a);
+    return st;
+}
+
+/* ---- D3DKMTUpdateGpuVirtualAddress (docs/behaviour.md 9.6) --------------------------------- */
+
+/* The reserved VAD holding all of [va, va + size), or NULL. */
+static vm_range *reserved_holding(vm_process *p, uint64_t va, uint64_t size)
+{
+    vm_range *v = vad_holding(p, va, size);
+    return v && is_reserved_vad(v) ? v : NULL;
+}
+
+/* What one operation resolves to against the current ranges. */
+typedef struct uop_plan {
+    vm_range *dst, *src;
+    vm_alloc *alloc;
+    uint64_t slice;         /* MAP: the bytes of one repetition */
+} uop_plan;
+
+/* docs/behaviour.md 9.6.3-9.6.6: STATUS_SUCCESS and the plan, or the operation's status. */
+static NTSTATUS uop_check(vm_adapter *a, vm_device *d, const dxgk_vm_uop *op, uop_plan *pl)
+{
+    vm_process *p = d->process;
+    const uint64_t limit = a->va_limit;
+    memset(pl, 0, sizeof *pl);
+    if (op->type > UOP_MAP_PROTECT)
+        return STATUS_INVALID_PARAMETER;
+    if (op->size == 0 || ((op->base | op->size) & (PAGE_4K - 1)) || op->base >= limit ||
+        op->size > limit - op->base)
+        return STATUS_INVALID_PARAMETER;
+    pl->dst = reserved_holding(p, op->base, op->size);
+    if (!pl->dst)
+        return STATUS_INVALID_PARAMETER;
+    switch (op->type) {
+    case UOP_MAP:
+    case UOP_MAP_PROTECT: {
+        vm_alloc *al = dxgk_vm__k_owned(a, op->allocation, DXGK_VM_T_ALLOCATION);
+        uint64_t reps;
+        if (!al || al->process != p)
+            return STATUS_INVALID_HANDLE;
+        if (al->device != d)
+            return STATUS_INVALID_PARAMETER;
+        if (op->type == UOP_MAP_PROTECT &&
+            (op->protection & (PROT_ZERO | PROT_NOACCESS | PROT_SYSTEM_ONLY | ~PROT_DEFINED)))
+            return STATUS_INVALID_PARAMETER;
+        pl->slice = op->alloc_size ? op->alloc_size : op->size;
+        if ((op->offset | pl->slice) & (PAGE_4K - 1) || op->size % pl->slice ||
+            op->offset > al->size || pl->slice > al->size - op->offset)
+            return STATUS_INVALID_PARAMETER;
+        reps = op->size / pl->slice;
+        if (al->segment->page_size == PAGE_64K) {
+            /* every repetition keeps the 64 KB congruence: the first does, and the
+             * step between two is a multiple of 64 KB */
+            const uint64_t phase = (al->segment_offset + op->offset) & (PAGE_64K - 1);
+            if ((op->base & (PAGE_64K - 1)) != phase ||
+                (reps > 1 && (pl->slice & (PAGE_64K - 1))))
+                return STATUS_INVALID_PARAMETER;
+        }
+        pl->alloc = al;
+        return STATUS_SUCCESS;
+    }
+    case UOP_UNMAP: {
+        const uint64_t prot = op->protection;
+        if ((prot & ~PROT_DEFINED) || ((prot & PROT_ZERO) && (prot & PROT_NOACCESS)) ||
+            ((prot & PROT_ZERO) && !a->caps.ZeroInPteSupported))
+            return STATUS_INVALID_PARAMETER;
+        return STATUS_SUCCESS;
+    }
+    default:    /* COPY: base is the destination */
+        if ((op->source & (PAGE_4K - 1)) || op->source >= limit ||
+            op->size > limit - op->source)
+            return STATUS_INVALID_PARAMETER;
+        pl->src = reserved_holding(p, op->source, op->size);
+        return pl->src ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+    }
+}
+
+/* A piece read from a VAD, as it lands in VAD dst: a page in the destination's own
+ * base state becomes the base state there. */
+static void land(piece *pc, const vm_range *dst)
+{
+    if ((pc->kind == DXGK_VM_RANGE_ZERO && dst->base == DXGK_VM_BASE_ZERO) ||
+        (pc->kind == DXGK_VM_RANGE_NOACCESS && dst->base == DXGK_VM_BASE_INVALID))
+        pc->kind = PIECE_BASE;
+}
+
+/* Runs one checked operation. A piece that cannot be written (no memory) is dropped;
+ * with the batch's room check done first, none fails for lack of table room. */
+static void uop_run(vm_process *p, const dxgk_vm_uop *op, const uop_plan *pl)
+{
+    piece pc;
+    memset(&pc, 0, sizeof pc);
+    switch (op->type) {
+    case UOP_MAP:
+    case UOP_MAP_PROTECT:
+        pc.kind = DXGK_VM_RANGE_MAP;
+        pc.alloc = pl->alloc;
+        pc.offset_pages = op->offset >> 12;
+        /* MAP: [choice] Write (read implied), no Execute, DriverProtection 0 */
+        pc.protection = op->type == UOP_MAP ? PROT_WRITE : op->protection;
+        pc.driver_protection = op->type == UOP_MAP ? 0 : op->driver_protection;
+        for (uint64_t at = 0; at < op->size; at += pl->slice)
+            vad_write(p, pl->dst, op->base + at, pl->slice, &pc);
+        return;
+    case UOP_UNMAP:
+        pc.kind = (op->protection & PROT_ZERO) ? DXGK_VM_RANGE_ZERO : DXGK_VM_RANGE_NOACCESS;
+        pc.protection = op->protection;
+        land(&pc, pl->dst);
+        vad_write(p, pl->dst, op->base, op->size, &pc);
+        return;
+    default: {  /* COPY: [choice] as if the source were read in full first */
+        piece *ps = NULL;
+        const long n = read_pieces(p, pl->src, op->source, op->size, &ps);
+        for (long i = 0; i < n; i++) {
+            land(&ps[i], pl->dst);
+            vad_write(p, pl->dst, op->base + ps[i].off, ps[i].size, &ps[i]);
+        }
+        free(ps);
+        return;
+    }
+    }
+}
+
+/* Whether every table segment could hold every table the operations might create: one
+ * table per level below the root for each table-sized stretch each destination touches
+ * (an upper bound however the operations interleave), each taking at most
+ * max(size, alignment) bytes of the segment's largest hole. [choice] A batch that might
+ * not fit is refused whole (STATUS_NO_MEMORY) rather than run in part. */
+static int batch_room(vm_adapter *a, const dxgk_vm_uop *ops, uint32_t n)
+{
+    uint64_t need[DXGK_VM_MAX_SEGMENTS] = {0}, block[DXGK_VM_MAX_SEGMENTS] = {0};
+    uint32_t shift[DXGK_PT_MAX_LEVELS];
+    uint32_t bits = 12;
+    for (uint32_t l = 0; l + 1 < a->level_count; l++) {
+        const DXGK_PAGE_TABLE_LEVEL_DESC *d = &a->levels[l];
+        const uint32_t sid = d->PageTableSegmentId - 1;
+        const uint64_t align = d->PageTableAlignmentInBytes ? d->PageTableAlignmentInBytes
+                                                            : PAGE_4K;
+        const uint64_t size = d->PageTableSizeInBytes;
+        bits += d->PageTableIndexBitCount;
+        shift[l] = bits;            /* VA bits one table of level l covers */
+        if (block[sid] < size)
+            block[sid] = size;
+        if (block[sid] < align)
+            block[sid] = align;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const uint64_t lo = ops[i].base, hi = ops[i].base + ops[i].size - 1;
+        for (uint32_t l = 0; l + 1 < a->level_count; l++)
+            need[a->levels[l].PageTableSegmentId - 1] += (hi >> shift[l]) - (lo >> shift[l]) + 1;
+    }
+    for (uint32_t s = 0; s < a->nseg; s++) {
+        if (need[s] && (need[s] + 1 > dxgk_ra_largest_hole(a->seg[s].ra) / block[s]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Runs a validated batch now: every operation against the ranges as they are, then the
+ * fence to FenceValue + 1 (never backwards). A queued batch runs here too; an operation
+ * whose range was freed (or allocation destroyed) since it was checked is dropped. */
+static void batch_run(vm_adapter *a, vm_device *d, const dxgk_vm_uop *ops, uint32_t n,
+                      vm_fence *f, uint64_t fence_value)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uop_plan pl;
+        if (uop_check(a, d, &ops[i], &pl) == STATUS_SUCCESS)
+            uop_run(d->process, &ops[i], &pl);
+    }
+    if (fence_value + 1 > f->value)
+        dxgk_vm__fence_set(f, fence_value + 1);
+}
+
+void dxgk_vm__run_waiting(vm_adapter *a, vm_device *d)
+{
+    int progress = 1;
+    while (progress) {
+        vm_list *it;
+        progress = 0;
+        for (it = d->contexts.next; it != &d->contexts; it = it->next) {
+            vm_context *c = CONTAINER(it, vm_context, link);
+            while (!list_empty(&c->waiting)) {
+                vm_batch *b = CONTAINER(c->waiting.next, vm_batch, link);
+                if (!b->do_not_wait && b->fence->value < b->fence_value)
+                    break;
+                list_del(&b->link);
+                list_init(&b->link);
+                batch_run(a, d, b->ops, b->nops, b->fence, b->fence_value);
+                dxgk_vm__batch_free(b);
+                progress = 1;
+            }
+        }
+    }
+}
+
+NTSTATUS dxgk_vm_kmt_update(uint32_t device, uint32_t context, uint32_t fence,
+                            const dxgk_vm_uop *ops, uint32_t nops, uint64_t fence_value,
+                            int do_not_wait)
+{
+    vm_adapter *a;
+    vm_device *d = dxgk_vm__k_acquire(device, DXGK_VM_T_DEVICE, &a);
+    vm_context *c;
+    vm_fence *f;
+    NTSTATUS st = STATUS_INVALID_HANDLE;
+    if (!d)
+        return STATUS_INVALID_HANDLE;
+    /* 1. handles, then the count */
+    c = dxgk_vm__k_owned(a, context, DXGK_VM_T_CONTEXT);
+    f = dxgk_vm__k_owned(a, fence, DXGK_VM_T_FENCE);
+    if (!c || c->device != d || !f || f->device != d)
+        goto out;
+    st = STATUS_INVALID_PARAMETER;
+    if (nops == 0 || nops > MAX_UPDATE_OPS || !ops)
+        goto out;
+    /* 2. all or nothing: the first invalid operation decides */
+    for (uint32_t i = 0; i < nops; i++) {
+        uop_plan pl;
+        st = uop_check(a, d, &ops[i], &pl);
+        if (st != STATUS_SUCCESS)
+            goto out;
+    }
+    /* 8. wait behind the context's earlier batches, or for the fence */
+    if (!list_empty(&c->waiting) || (!do_not_wait && f->value < fence_value)) {
+        vm_batch *b = calloc(1, sizeof *b);
+        if (b)
+            b->ops = malloc(nops * sizeof *ops);
+        if (!b || !b->ops) {
+            free(b);
+            st = STATUS_NO_MEMORY;
+            goto out;
+        }
+        memcpy(b->ops, ops, nops * sizeof *ops);
+        b->nops = nops;
+        b->fence = f;
+        b->fence_value = fence_value;
+        b->do_not_wait = do_not_wait;
+        list_add_tail(&c->waiting, &b->link);
+        st = STATUS_SUCCESS;
+        goto out;
+    }
+    if (!batch_room(a, ops, nops)) {
+        st = STATUS_NO_MEMORY;
+        goto out;
+    }
+    batch_run(a, d, ops, nops, f, fence_value);
+    dxgk_vm__run_waiting(a, d);     /* the new fence value may release other batches */
+    st = STATUS_SUCCESS;
+out:
+    dxgk_vm__release(a);
+    return st;
+}
