@@ -24,13 +24,11 @@ raises for an operation on a closed file.
 
 from __future__ import annotations
 
-import abc
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Mapping as _Dict
 from typing import TYPE_CHECKING, Any
 
-from . import ddi as _ddi
 from . import description as _desc
 from . import explain as _explain
 from . import structs
@@ -45,10 +43,19 @@ from .ddi import (
     DxgkCbCreateContextAllocation,
     DxgkCbDestroyContextAllocation,
     DxgkCbMapContextAllocation,
-    DxgkCbReserveGpuVirtualAddressRange,
     DxgkCbUpdateContextAllocation,
     last_status,
-    status_name,
+)
+from .objects import (
+    ClosedError,
+    Context,
+    Device,
+    Process,
+    _allocation_handle,
+    _flag,
+    _obj_call,
+    _Object,
+    _record,
 )
 from .records import (
     PAGE_SIZE,
@@ -62,15 +69,14 @@ from .records import (
     Segment,
     SegmentInfo,
     Translation,
+    Vad,
     WalkLevel,
     allocation_info_of,
-    page_table_stats_of,
-    read_ranges,
-    xlate_dtype,
 )
+from .usermode import Fence, PagingQueue
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 __all__ = [
     "PAGE_SIZE",
@@ -80,14 +86,17 @@ __all__ = [
     "ClosedError",
     "Context",
     "Device",
+    "Fence",
     "Mapping",
     "PageTableStats",
+    "PagingQueue",
     "PagingRecord",
     "Process",
     "Reservation",
     "Segment",
     "SegmentInfo",
     "Translation",
+    "Vad",
     "WalkLevel",
 ]
 
@@ -95,105 +104,9 @@ _MSG = 512
 _PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
 
 
-class ClosedError(ValueError):
-    """An Adapter, Process, Device or Context was used after it was closed or destroyed
-    (directly, or with its parent)."""
-
-
-# ---- helpers ------------------------------------------------------------------------------
-
-
-def _allocation_handle(obj: Any, what: str, *, allow_none: bool = True) -> int:
-    """An allocation argument: a handle (int), or None for "no allocation"."""
-    return handle_of(obj, what, (), "allocation", allow_none=allow_none)
-
-
-def _flag(value: Any, what: str) -> int:
-    """A yes/no keyword: a bool, or the int 0 or 1."""
-    if value is True or value is False:
-        return int(value)
-    return integer(value, what, 0, 1, allow_bool=True)
-
-
-def _record(event: str, *args: Any) -> None:
-    """Tells an active trace recorder (``dxgk.record``) about an event that makes no C
-    call of its own (an adapter just created)."""
-    rec = _ddi._recorder
-    if rec is not None:
-        rec.event(event, *args)
-
-
-def _obj_call(event: str, fn: Callable[..., int], *args: Any) -> int:
-    """Makes one object-layer C call, ``fn(*args)``; while a trace is being recorded the
-    recorder makes it and writes its ``event`` line under one lock, so that the line
-    lands where the core executed the call (another thread's call cannot come between)."""
-    rec = _ddi._recorder
-    if rec is None:
-        return fn(*args)
-    return rec.object_call(event, fn, *args)
-
-
 def _destroy_adapter(handle: int) -> None:
     # weakref.finalize callback: must never raise (the adapter may be gone already).
     _obj_call("adapter_destroy", lib.dxgk_vm_adapter_destroy, handle)
-
-
-class _Object(abc.ABC):
-    """Shared behaviour of Adapter / Process / Device / Context."""
-
-    _type: int = 0
-    _handle: int
-
-    @property
-    def handle(self) -> int:
-        """The object's HANDLE value (an int, never 0)."""
-        return self._handle
-
-    @property
-    def closed(self) -> bool:
-        """True once the object is destroyed: by ``close()``, its ``with`` block, or with
-        its parent (a device with its process, everything with its adapter)."""
-        return lib.dxgk_vm_handle_type(self._handle) != self._type
-
-    def _closed_error(self) -> ClosedError:
-        return ClosedError(f"{self!r} is closed (destroyed directly or with its parent)")
-
-    def _check(self, status: int) -> None:
-        """Raises for a failed inspection/creation call made with this object's handle."""
-        status &= 0xFFFFFFFF
-        if status == STATUS_SUCCESS:
-            return
-        if status == STATUS_INVALID_HANDLE and self.closed:
-            raise self._closed_error()
-        if status == STATUS_NO_MEMORY:
-            raise MemoryError(f"{status_name(status)} in {self!r}")
-        raise DdiError(status, repr(self))
-
-    def _require_open(self) -> None:
-        if self.closed:
-            raise self._closed_error()
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @abc.abstractmethod
-    def close(self) -> None:
-        """Destroy the object in the C core (idempotent; a no-op once its parent is gone)."""
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Object):
-            return type(self) is type(other) and self._handle == other._handle
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self._handle))
-
-    def __repr__(self) -> str:
-        state = " closed" if self.closed else ""
-        return f"<dxgk.{type(self).__name__} {self._handle:#018x}{state}>"
 
 
 def _iterable(value: Any, what: str) -> Iterable[Any]:
@@ -328,55 +241,69 @@ class Adapter(_Object):
         DXGK_ALLOCATIONINFOFLAGS as an int or a dict of its bits (e.g. ``{"Cached": 1}``).
         ``shared``/``map_va``: the SharedAcrossContexts / MapGpuVirtualAddress create flags
         (the VA is ``allocation(h).va``)."""
-        self._require_open()
-        if device is None and isinstance(context, Context):
-            device = context.device
-        hdev = handle_of(device, "create_allocation: device", (Device,), "device",
-                         hint="a Context goes in context=, its device is implied"
-                         if isinstance(device, Context) else "")
-        hctx = handle_of(context, "create_allocation: context", (Context,), "context")
-        size = uint(size, "create_allocation: size (Size)")
-        alignment = uint(alignment, "create_allocation: alignment (Alignment)", 32)
-        if segments is None:
-            mask = (1 << len(self._segments)) - 1
-        elif isinstance(segments, int) and not isinstance(segments, bool):
-            mask = uint(segments, "create_allocation: segments (SupportedSegmentSet)", 32)
-        else:
-            mask = 0
-            for i, sid in enumerate(_iterable(segments, "create_allocation: segments")):
-                if not (type(sid) is int and 1 <= sid <= 32):
-                    sid = integer(sid, f"create_allocation: segments[{i}] (a segment id)",
-                                  1, 32)
-                mask |= 1 << (sid - 1)
-        pref = list(_iterable(preferred, "create_allocation: preferred")) if preferred else []
-        if len(pref) > 5:
-            raise ValueError("create_allocation: preferred holds at most five segment ids "
-                             f"(PreferredSegment.SegmentId0..4); got {len(pref)}")
-        pref = [sid if type(sid) is int and 0 <= sid <= 31 else
-                integer(sid, f"create_allocation: preferred[{i}] "
-                        f"(PreferredSegment.SegmentId{i})", 0, 31) for i, sid in enumerate(pref)]
-        # every value is checked: set the ctypes fields directly
-        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION()
-        args.hAdapter, args.hDevice, args.hContext = self._handle, hdev, hctx
-        args.hDriverAllocation = uint(driver_allocation, "create_allocation: "
-                                      "driver_allocation (hDriverAllocation)")
-        args.Size, args.Alignment, args.SupportedSegmentSet = size, alignment, mask
-        args.EvictionSegmentSet = uint(eviction_segments, "create_allocation: "
-                                       "eviction_segments (EvictionSegmentSet)", 32)
-        cflags = args.ContextAllocationFlags
-        cflags.SharedAcrossContexts = _flag(shared, "create_allocation: shared")
-        cflags.MapGpuVirtualAddress = _flag(map_va, "create_allocation: map_va")
-        for i, sid in enumerate(pref):
-            setattr(args.PreferredSegment, f"SegmentId{i}", sid)
-        if isinstance(flags, _Dict):
-            _desc.fill(args.Flags, flags, "create_allocation: flags")
-        elif flags is not None:
-            args.Flags.Value = uint(flags, "create_allocation: flags "
-                                    "(DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
+        args = self._create_args(size, device, context, "create_allocation",
+                                 segments=segments, preferred=preferred, alignment=alignment,
+                                 flags=flags, shared=shared, map_va=map_va,
+                                 driver_allocation=driver_allocation,
+                                 eviction_segments=eviction_segments)
         st = DxgkCbCreateContextAllocation(args)
         if st != STATUS_SUCCESS:
             raise DdiError(st, _explain.create_failure(self, st, args))
         return int(args.hAllocation)
+
+    def _create_args(self, size: int, device: Any, context: Any, what: str, *,
+                     segments: int | Iterable[int] | None, preferred: Sequence[int],
+                     alignment: int, flags: int | _Dict[str, int] | None, shared: bool,
+                     map_va: bool, driver_allocation: int,
+                     eviction_segments: int) -> Any:
+        """A DXGKARGCB_CREATECONTEXTALLOCATION from create_allocation's keywords, every
+        value checked (messages start with `what`)."""
+        self._require_open()
+        if device is None and isinstance(context, Context):
+            device = context.device
+        hdev = handle_of(device, f"{what}: device", (Device,), "device",
+                         hint="a Context goes in context=, its device is implied"
+                         if isinstance(device, Context) else "")
+        hctx = handle_of(context, f"{what}: context", (Context,), "context")
+        size = uint(size, f"{what}: size (Size)")
+        alignment = uint(alignment, f"{what}: alignment (Alignment)", 32)
+        if segments is None:
+            mask = (1 << len(self._segments)) - 1
+        elif isinstance(segments, int) and not isinstance(segments, bool):
+            mask = uint(segments, f"{what}: segments (SupportedSegmentSet)", 32)
+        else:
+            mask = 0
+            for i, sid in enumerate(_iterable(segments, f"{what}: segments")):
+                if not (type(sid) is int and 1 <= sid <= 32):
+                    sid = integer(sid, f"{what}: segments[{i}] (a segment id)",
+                                  1, 32)
+                mask |= 1 << (sid - 1)
+        pref = list(_iterable(preferred, f"{what}: preferred")) if preferred else []
+        if len(pref) > 5:
+            raise ValueError(f"{what}: preferred holds at most five segment ids "
+                             f"(PreferredSegment.SegmentId0..4); got {len(pref)}")
+        pref = [sid if type(sid) is int and 0 <= sid <= 31 else
+                integer(sid, f"{what}: preferred[{i}] "
+                        f"(PreferredSegment.SegmentId{i})", 0, 31) for i, sid in enumerate(pref)]
+        # every value is checked: set the ctypes fields directly
+        args = structs.DXGKARGCB_CREATECONTEXTALLOCATION()
+        args.hAdapter, args.hDevice, args.hContext = self._handle, hdev, hctx
+        args.hDriverAllocation = uint(driver_allocation, f"{what}: "
+                                      "driver_allocation (hDriverAllocation)")
+        args.Size, args.Alignment, args.SupportedSegmentSet = size, alignment, mask
+        args.EvictionSegmentSet = uint(eviction_segments, f"{what}: "
+                                       "eviction_segments (EvictionSegmentSet)", 32)
+        cflags = args.ContextAllocationFlags
+        cflags.SharedAcrossContexts = _flag(shared, f"{what}: shared")
+        cflags.MapGpuVirtualAddress = _flag(map_va, f"{what}: map_va")
+        for i, sid in enumerate(pref):
+            setattr(args.PreferredSegment, f"SegmentId{i}", sid)
+        if isinstance(flags, _Dict):
+            _desc.fill(args.Flags, flags, f"{what}: flags")
+        elif flags is not None:
+            args.Flags.Value = uint(flags, f"{what}: flags "
+                                    "(DXGK_ALLOCATIONINFOFLAGS.Value)", 32)
+        return args
 
     def map(self, allocation: int | None, pages: int | None = None, *, offset: int = 0,
             base: int = 0, minimum: int = 0, maximum: int = 0, write: bool = True,
@@ -550,214 +477,3 @@ class Adapter(_Object):
         return f"<dxgk.Adapter {self._handle:#018x}{state}>"
 
 
-# ---- Process / Device / Context ------------------------------------------------------------
-
-
-class Process(_Object):
-    """A process: one GPU VA space with its page tables (``hDxgkProcess``)."""
-
-    _type = lib.DXGK_VM_T_PROCESS
-
-    def __init__(self, adapter: Adapter, handle: int, *, system: bool = False) -> None:
-        self._adapter = adapter
-        self._handle = handle
-        self._system = system
-
-    @property
-    def adapter(self) -> Adapter:
-        """The adapter the process belongs to."""
-        return self._adapter
-
-    @property
-    def is_system(self) -> bool:
-        """True for the adapter's system process (the system device's VA space, where
-        Zero and NoAccess ranges with no allocation go; docs/behaviour.md 5.2)."""
-        return self._system
-
-    def close(self) -> None:
-        """Destroys the process with its devices, contexts, allocations, mappings and
-        reservations. Idempotent. The system process lives as long as its adapter."""
-        if self._system:
-            raise ValueError("the system process is destroyed only with its adapter")
-        _obj_call("process_destroy", lib.dxgk_vm_process_destroy, self._handle)
-        # (a dead handle: nothing to do)
-
-    def create_device(self) -> Device:
-        """A new device in this process (its allocations map into this VA space).
-        ``MemoryError`` when the core has no memory for it (docs/behaviour.md 8.5)."""
-        out = ffi.new("uint64_t *")
-        st = _obj_call("device_create", lib.dxgk_vm_device_create, self._handle, out)
-        self._check(st)
-        return Device(self, int(out[0]))
-
-    def reserve(self, size: int, *, alignment: int = 0, base: int = 0,
-                allow_user_mode_mapping: bool = False) -> int:
-        """DxgkCbReserveGpuVirtualAddressRange for this process (valid only inside
-        ``create_process``'s hook); returns StartVirtualAddress or raises
-        :class:`DdiError`."""
-        self._require_open()
-        args = structs.DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE(
-            hDxgkProcess=self._handle, SizeInBytes=uint(size, "reserve: size (SizeInBytes)"),
-            Alignment=uint(alignment, "reserve: alignment (Alignment)", 32),
-            BaseAddress=uint(base, "reserve: base (BaseAddress)"),
-            Flags=_flag(allow_user_mode_mapping, "reserve: allow_user_mode_mapping"))
-        st = DxgkCbReserveGpuVirtualAddressRange(self._adapter._handle, args)
-        if st != STATUS_SUCCESS:
-            raise DdiError(st, _explain.reserve_failure(self._adapter, self, st, args))
-        return int(args.StartVirtualAddress)
-
-    # -- translation --
-
-    def translate(self, va: int) -> Translation:
-        """The page-table walk for ``va`` (docs/behaviour.md 7), level by level. A VA outside the
-        address space is simply not mapped (invalid, no levels), as in translate_many."""
-        va = uint(va, "translate: va")
-        out = ffi.new("dxgk_pt_walk_result *")
-        st = lib.dxgk_vm_walk(self._handle, va, out) & 0xFFFFFFFF
-        if st == STATUS_INVALID_PARAMETER:     # beyond 2^VirtualAddressBitCount: unmapped
-            return Translation(int(va), False, False, 0, 0, False, False, 0, ())
-        self._check(st)
-        pte_cls = structs.DXGK_PTE
-        levels = []
-        for i in range(out.depth):
-            lv = out.levels[i]
-            pte = pte_cls(Flags=int(lv.entry_flags), PageAddress=int(lv.entry_address))
-            levels.append(WalkLevel(int(lv.level), int(lv.index), pte, int(lv.table_segment),
-                                    int(lv.table_address), int(lv.table_page_size)))
-        r = out.result
-        return Translation(int(va), bool(r.valid), bool(r.zero), int(r.segment),
-                           int(r.address), bool(r.read_only), bool(r.no_execute),
-                           int(r.page_size), tuple(levels))
-
-    def translate_many(self, vas: Any) -> np.ndarray:
-        """Translates every VA of an integer array in one C call (no GIL held).
-
-        Returns a numpy structured array of the same shape with fields valid, zero,
-        read_only, no_execute (bool), segment (u1), page_size (u4), address (u8) -- the
-        C record ``dxgk_pt_xlate``, written in place."""
-        import numpy as np
-
-        if isinstance(vas, (str, bytes)):
-            raise TypeError(f"translate_many takes an array of integer VAs; got "
-                            f"{described(vas)}")
-        a = np.asarray(vas)
-        if a.dtype != np.uint64:
-            if a.dtype == object:           # Python ints (or anything): each one checked
-                a = np.array([uint(v, f"translate_many: vas[{i}]")
-                              for i, v in enumerate(a.reshape(-1))],
-                             dtype=np.uint64).reshape(a.shape)
-            elif a.dtype.kind not in "iu" and a.size:
-                raise TypeError(f"translate_many takes an array of integer VAs; got dtype "
-                                f"{a.dtype}")
-            elif a.dtype.kind == "i" and a.size and a.min() < 0:
-                raise ValueError(f"translate_many: a VA cannot be negative (it is a 64-bit "
-                                 f"unsigned value); got {int(a.min())}")
-            a = a.astype(np.uint64)
-        if not a.flags.c_contiguous:        # (np.ascontiguousarray would make a 0-d array 1-d)
-            a = a.copy(order="C")
-        out = np.empty(a.shape, dtype=xlate_dtype())
-        if a.size:
-            self._check(lib.dxgk_vm_translate_many(
-                self._handle, ffi.from_buffer("uint64_t[]", a), a.size,
-                ffi.from_buffer("dxgk_pt_xlate[]", out, require_writable=True)))
-        else:
-            self._require_open()
-        return out
-
-    # -- inspection --
-
-    def _ranges(self, which: int) -> list[Any]:
-        return read_ranges(self._handle, which, self._check)
-
-    def mappings(self) -> list[Mapping]:
-        """The mapped ranges (map, zero, noaccess), in address order."""
-        return self._ranges(lib.DXGK_VM_WANT_MAPPINGS)
-
-    def reservations(self) -> list[Reservation]:
-        """The reserved ranges, in address order."""
-        return self._ranges(lib.DXGK_VM_WANT_RESERVATIONS)
-
-    def page_table_stats(self) -> PageTableStats:
-        """The process's page tables now: tables per level (index 0 = leaf), how many
-        leaves use the 64 KB format, table bytes, valid leaf entries, mapped 4 KB pages
-        and 64 KB -> 4 KB conversions so far (docs/behaviour.md 7), as a
-        :class:`PageTableStats`."""
-        out = ffi.new("dxgk_pt_stats *")
-        self._check(lib.dxgk_vm_pt_stats(self._handle, out))
-        return page_table_stats_of(out, len(self._adapter._levels))
-
-    def __repr__(self) -> str:
-        kind = "system process" if self._system else "Process"
-        state = " closed" if self.closed else ""
-        return f"<dxgk.{kind} {self._handle:#018x}{state}>"
-
-
-class Device(_Object):
-    """A device of a process (``hDevice``)."""
-
-    _type = lib.DXGK_VM_T_DEVICE
-
-    def __init__(self, process: Process, handle: int) -> None:
-        self._process = process
-        self._handle = handle
-
-    @property
-    def process(self) -> Process:
-        """The process the device belongs to."""
-        return self._process
-
-    @property
-    def adapter(self) -> Adapter:
-        """The adapter of the device's process."""
-        return self._process._adapter
-
-    def close(self) -> None:
-        """Destroys the device with its contexts and the allocations created on it."""
-        _obj_call("device_destroy", lib.dxgk_vm_device_destroy, self._handle)
-
-    def create_context(self) -> Context:
-        """A new context on this device. ``MemoryError`` when the core has no memory
-        for it."""
-        out = ffi.new("uint64_t *")
-        st = _obj_call("context_create", lib.dxgk_vm_context_create, self._handle, out)
-        self._check(st)
-        return Context(self, int(out[0]))
-
-    def create_allocation(self, size: int, **kw: Any) -> int:
-        """``Adapter.create_allocation(size, device=self, ...)``."""
-        self._require_open()
-        return self.adapter.create_allocation(size, self, **kw)
-
-
-class Context(_Object):
-    """A context of a device (``hContext``)."""
-
-    _type = lib.DXGK_VM_T_CONTEXT
-
-    def __init__(self, device: Device, handle: int) -> None:
-        self._device = device
-        self._handle = handle
-
-    @property
-    def device(self) -> Device:
-        """The device the context belongs to."""
-        return self._device
-
-    @property
-    def process(self) -> Process:
-        """The process of the context's device."""
-        return self._device._process
-
-    @property
-    def adapter(self) -> Adapter:
-        """The adapter of the context's device."""
-        return self._device._process._adapter
-
-    def close(self) -> None:
-        """Destroys the context and the allocations created for it."""
-        _obj_call("context_destroy", lib.dxgk_vm_context_destroy, self._handle)
-
-    def create_allocation(self, size: int, **kw: Any) -> int:
-        """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""
-        self._require_open()
-        return self.adapter.create_allocation(size, self._device, self, **kw)

@@ -3,9 +3,10 @@
 What it owns: the value types of dxgk's inspection API -- :class:`Segment` (what
 ``Adapter(segments=...)`` takes), :class:`SegmentInfo`, :class:`AdapterStats`,
 :class:`AllocationInfo`, :class:`Mapping`, :class:`Reservation`, :class:`Translation` /
-:class:`WalkLevel`, :class:`PageTableStats`, :class:`PagingRecord` -- the numpy record of
-a batch translation (:func:`xlate_dtype`), and :func:`read_ranges`, the one reader of a
-process's ranges (used by the object layer and by trace replay alike).
+:class:`WalkLevel`, :class:`PageTableStats`, :class:`PagingRecord`, :class:`Vad` -- the
+numpy record of a batch translation (:func:`xlate_dtype`), and :func:`read_ranges` /
+:func:`read_vads`, the one reader of a process's ranges and of its VADs (used by the
+object layer and by trace replay alike).
 
 Invariant kept: a record is a snapshot; holding one keeps nothing alive in the C core,
 and its fields are exactly what the C core reported (header bit names come from the
@@ -39,10 +40,12 @@ __all__ = [
     "Segment",
     "SegmentInfo",
     "Translation",
+    "Vad",
     "WalkLevel",
     "allocation_info_of",
     "page_table_stats_of",
     "read_ranges",
+    "read_vads",
     "xlate_dtype",
 ]
 
@@ -209,6 +212,30 @@ class Reservation(_HexRepr):
 
 
 @dataclass(frozen=True, repr=False)
+class Vad(_HexRepr):
+    """A user-mode VAD (docs/behaviour.md 9.2): ``kind`` "reserved" (made by
+    D3DKMTReserveGpuVirtualAddress, or a kernel reservation that allows user-mode
+    mapping) or "mapped" (made by D3DKMTMapGpuVirtualAddress on free VA); ``base`` what
+    its pages hold where no range maps them ("invalid" or "zero"); ``ranges`` its
+    sub-ranges as :class:`Mapping` records in address order (a user-mode allocation by
+    its D3DKMT handle)."""
+
+    _HEX: ClassVar[frozenset[str]] = frozenset(("va",))
+
+    va: int
+    size: int                    # bytes
+    kind: str
+    base: str
+    ranges: tuple[Mapping, ...] = field(default=())
+    kernel: bool = False         # a kernel reservation made with AllowUserModeMapping
+
+    @property
+    def end(self) -> int:
+        """The first VA after the VAD (exclusive)."""
+        return self.va + self.size
+
+
+@dataclass(frozen=True, repr=False)
 class WalkLevel(_HexRepr):
     """One level of a page-table walk. Unpacks as ``(level, index, pte)``."""
 
@@ -293,6 +320,44 @@ def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[
             out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
                                int(r.allocation), int(r.offset_pages), int(r.protection),
                                int(r.driver_protection)))
+    return out
+
+
+def _read_all(fill: Callable[[Any, int, Any], int], ctype: str,
+              check: Callable[[int], None]) -> tuple[Any, int]:
+    """Calls ``fill(buffer, cap, total)`` until the buffer holds every record."""
+    cap = 64
+    total = ffi.new("uint64_t *")
+    while True:
+        buf = ffi.new(f"{ctype}[]", cap)
+        check(fill(buf, cap, total))
+        if total[0] <= cap:
+            return buf, int(total[0])
+        cap = int(total[0]) + 16
+
+
+def read_vads(process: int, check: Callable[[int], None]) -> list[Vad]:
+    """The VADs of a process handle, in address order, each with its sub-ranges."""
+    vbuf, n = _read_all(lambda b, c, t: lib.dxgk_vm_process_vads(process, b, c, t),
+                        "dxgk_vm_vad_info", check)
+    out: list[Vad] = []
+    for i in range(n):
+        v = vbuf[i]
+        va = int(v.va)
+        rbuf, m = _read_all(lambda b, c, t, va=va: lib.dxgk_vm_vad_ranges(process, va, b, c, t),
+                            "dxgk_vm_range_info", check)
+        ranges = []
+        for j in range(m):
+            r = rbuf[j]
+            alloc = int(r.allocation)
+            ranges.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+                                  int(lib.dxgk_vm_kmt_handle(alloc)) if alloc else 0,
+                                  int(r.offset_pages), int(r.protection),
+                                  int(r.driver_protection)))
+        mapped = v.kind == lib.DXGK_VM_RANGE_VAD_MAPPED
+        out.append(Vad(va, int(v.size), "mapped" if mapped else "reserved",
+                       "zero" if v.base == lib.DXGK_VM_BASE_ZERO else "invalid",
+                       tuple(ranges), v.kind == lib.DXGK_VM_RANGE_RESERVATION))
     return out
 
 

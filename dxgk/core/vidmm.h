@@ -288,6 +288,9 @@ NTSTATUS dxgk_vm_kmt_create_paging_queue(uint32_t device, int32_t priority,
                                          uint32_t physical_adapter_index, uint32_t *out_queue,
                                          uint32_t *out_sync, uint64_t *out_fence_address);
 NTSTATUS dxgk_vm_kmt_destroy_paging_queue(uint32_t queue);
+/* A paging queue's device, sync object (its fence) and FenceValueCPUVirtualAddress. */
+NTSTATUS dxgk_vm_paging_queue_info(uint32_t queue, uint32_t *out_device, uint32_t *out_sync,
+                                   uint64_t *out_fence_address);
 /* docs/behaviour.md 9.3-9.6; outputs written only on success. */
 NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t *out_fence);
 NTSTATUS dxgk_vm_kmt_reserve(const dxgk_vm_ureserve_args *r, uint64_t *out_va,

@@ -120,8 +120,10 @@ NTSTATUS dxgk_vm_process_ranges(uint64_t h, uint32_t which, dxgk_vm_range_info *
     while (dxgk_ra_next(p->va, from, &start, &size, &tag) == DXGK_RA_OK) {
         const vm_range *r = (const vm_range *)(uintptr_t)tag;
         const int res = r->kind == DXGK_VM_RANGE_RESERVATION;
+        const int vad = r->kind == DXGK_VM_RANGE_VAD_RESERVED ||
+                        r->kind == DXGK_VM_RANGE_VAD_MAPPED;   /* dxgk_vm_process_vads' */
         if ((res && (which & DXGK_VM_WANT_RESERVATIONS)) ||
-            (!res && (which & DXGK_VM_WANT_MAPPINGS))) {
+            (!res && !vad && (which & DXGK_VM_WANT_MAPPINGS))) {
             if (n < cap && out)
                 range_info(r, &out[n]);
             n++;

@@ -283,7 +283,7 @@ void dxgk_vm__kmt_device_teardown(vm_adapter *a, vm_device *d);
 /* Drops the waiting batches of a context (its teardown). */
 void dxgk_vm__kmt_context_teardown(vm_adapter *a, vm_context *c);
 
-/* ---- vidmm_vad.c: VADs and the user-mode VA operations ---------------------------------- */
+/* ---- vidmm_vad.c: VADs and the user-mode VA operations; vidmm_update.c ---------------------- */
 
 /* A VAD range r of p (kind VAD_* or a user-mappable kernel reservation): drops its
  * sub-ranges (their PTEs are the caller's). */
@@ -293,6 +293,29 @@ void dxgk_vm__vad_drop_subs(vm_process *p, vm_range *r);
 void dxgk_vm__sub_drop(vm_process *p, vm_range *s);
 /* The PTE target of a ZERO base state over [va, va + size). */
 void dxgk_vm__base_target(uint64_t va, uint64_t size, dxgk_pt_target *t);
+
+/* One piece of what a VAD page range holds: a sub-range's target, or the base state. */
+typedef struct vm_piece {
+    uint64_t off, size;         /* relative to the start of the range read */
+    uint32_t kind;              /* DXGK_VM_RANGE_MAP / ZERO / NOACCESS, or VM_PIECE_BASE */
+    vm_alloc *alloc;
+    uint64_t offset_pages, protection, driver_protection;
+} vm_piece;
+#define VM_PIECE_BASE 99u
+
+/* Writes pc over [va, va + size) of VAD v: PTEs (one atomic page-table change), then the
+ * sub-ranges (cut, trimmed or split; a new one for anything but VM_PIECE_BASE). A failure
+ * (no room for a table, no memory) changes nothing. */
+NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                            const vm_piece *pc);
+/* A copy of the pieces of [va, va + size) of VAD v, base-state gaps included (offsets
+ * relative to va); *out is malloc'ed. The count, or -1 for no memory. */
+long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
+                          vm_piece **out);
+/* The VAD of p->va holding all of [va, va + size), or NULL. */
+vm_range *dxgk_vm__vad_holding(vm_process *p, uint64_t va, uint64_t size);
+/* Whether VAD r is reserved (by either mode): Update and a partial Free work inside. */
+int dxgk_vm__is_reserved_vad(const vm_range *r);
 
 /* Whether range r of p->va is a VAD (user-mode ranges may be made inside it). */
 int dxgk_vm__is_vad(const vm_range *r);

@@ -469,3 +469,17 @@ NTSTATUS dxgk_vm_kmt_owner(uint32_t kmt, uint32_t *out_device, uint32_t *out_ada
     dxgk_vm__release(a);
     return STATUS_SUCCESS;
 }
+
+NTSTATUS dxgk_vm_paging_queue_info(uint32_t queue, uint32_t *out_device, uint32_t *out_sync,
+                                   uint64_t *out_fence_address)
+{
+    vm_adapter *a;
+    vm_pqueue *q = dxgk_vm__k_acquire(queue, DXGK_VM_T_PAGING_QUEUE, &a);
+    if (!q)
+        return STATUS_INVALID_HANDLE;
+    *out_device = q->device->kmt;
+    *out_sync = q->fence->kmt;
+    *out_fence_address = (uint64_t)(uintptr_t)q->cpu;
+    dxgk_vm__release(a);
+    return STATUS_SUCCESS;
+}

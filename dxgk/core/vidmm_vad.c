@@ -1,8 +1,8 @@
 /*
  * vidmm_vad.c -- the user-mode GPU VA operations of the VidMm model (docs/behaviour.md
- * 9.2-9.6): VADs and their sub-ranges, and the semantics of D3DKMTMapGpuVirtualAddress,
- * D3DKMTReserveGpuVirtualAddress, D3DKMTFreeGpuVirtualAddress and
- * D3DKMTUpdateGpuVirtualAddress, including the batches that wait for a fence.
+ * 9.2-9.5): VADs and their sub-ranges, and the semantics of D3DKMTMapGpuVirtualAddress,
+ * D3DKMTReserveGpuVirtualAddress and D3DKMTFreeGpuVirtualAddress. vidmm_update.c builds
+ * D3DKMTUpdateGpuVirtualAddress on the piece writer here (dxgk_vm__vad_write).
  *
  * What it owns: the VADs of a process -- ranges of p->va of kind VAD_RESERVED or
  * VAD_MAPPED, and kernel reservations made with AllowUserModeMapping -- and their
@@ -19,9 +19,7 @@
  *     (invalid, or Zero for a ZERO reservation);
  *   - a failed call changes nothing: each operation validates everything first, takes
  *     its records, then makes one page-table change per piece, each atomic
- *     (pagetable.c), and only then edits the sub-ranges. An Update batch first checks
- *     that the page-table segments could hold every table it might create (its worst
- *     case, docs/behaviour.md 9.6 [choice]), so none of its pieces can fail for room.
+ *     (pagetable.c), and only then edits the sub-ranges.
  */
 #include "vidmm_impl.h"
 
@@ -32,9 +30,7 @@
 #include "vidmm.h"
 
 #define RES_ALLOW_USER 1u   /* DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE.AllowUserModeMapping */
-#define MAX_UPDATE_OPS 2048u
 
-enum { UOP_MAP = 0, UOP_UNMAP = 1, UOP_COPY = 2, UOP_MAP_PROTECT = 3 };
 enum { RESERVE_NO_ACCESS = 0, RESERVE_ZERO = 1 };
 
 /* ---- VADs and sub-ranges ------------------------------------------------------------------ */
@@ -46,7 +42,7 @@ int dxgk_vm__is_vad(const vm_range *r)
 }
 
 /* A VAD user-mode Update and Free may work inside: reserved, by either mode. */
-static int is_reserved_vad(const vm_range *r)
+int dxgk_vm__is_reserved_vad(const vm_range *r)
 {
     return r->kind == DXGK_VM_RANGE_VAD_RESERVED ||
            (r->kind == DXGK_VM_RANGE_RESERVATION && (r->flags & RES_ALLOW_USER));
@@ -118,14 +114,6 @@ void dxgk_vm__sub_drop(vm_process *p, vm_range *s)
         dxgk_vm__range_drop(p, v);
 }
 
-/* One piece of what a VAD page range holds: a sub-range's target, or the base state. */
-typedef struct piece {
-    uint64_t off, size;         /* relative to the start of the range read */
-    uint32_t kind;              /* DXGK_VM_RANGE_MAP / ZERO / NOACCESS, or PIECE_BASE */
-    vm_alloc *alloc;
-    uint64_t offset_pages, protection, driver_protection;
-} piece;
-#define PIECE_BASE 99u
 
 /* Makes [va, va + size) of VAD v hold pc (sub-ranges cut, trimmed or split; then the
  * new sub-range) after the caller has written the PTEs. spare: a zeroed record for a
@@ -179,7 +167,7 @@ static void subs_replace(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
 
 /* The PTE change of writing pc over [va, va + size) of VAD v. */
 static int write_piece(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
-                       const piece *pc)
+                       const vm_piece *pc)
 {
     dxgk_pt_target t;
     switch (pc->kind) {
@@ -198,14 +186,14 @@ static int write_piece(vm_process *p, const vm_range *v, uint64_t va, uint64_t s
 
 /* Writes pc over [va, va + size) of VAD v: PTEs, then the sub-ranges. The records are
  * taken first, so a failure (no room for a table, no memory) changes nothing. */
-static NTSTATUS vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
-                          const piece *pc)
+NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                          const vm_piece *pc)
 {
     vm_range *spare = calloc(1, sizeof *spare), *fresh = NULL;
     int rc;
     if (!spare)
         return STATUS_NO_MEMORY;
-    if (pc->kind != PIECE_BASE) {
+    if (pc->kind != VM_PIECE_BASE) {
         fresh = calloc(1, sizeof *fresh);
         if (!fresh) {
             free(spare);
@@ -231,13 +219,13 @@ static NTSTATUS vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size
 
 /* The sub-range pieces of [va, va + size) of VAD v, base gaps included, copied (the
  * COPY snapshot). *out is malloc'ed; returns the count, or -1 for no memory. */
-static long read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
-                        piece **out)
+long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
+                        vm_piece **out)
 {
     const uint64_t end = va + size;
     uint64_t at = va, start, ssize, tag;
     size_t n = 0, cap = 8;
-    piece *ps = malloc(cap * sizeof *ps);
+    vm_piece *ps = malloc(cap * sizeof *ps);
     if (!ps)
         return -1;
     if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK)
@@ -247,7 +235,7 @@ static long read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t 
         const uint64_t s_lo = s ? (start > at ? start : at) : end;
         const uint64_t s_hi = s ? (start + ssize < end ? start + ssize : end) : end;
         if (n + 2 > cap) {
-            piece *g = realloc(ps, (cap *= 2) * sizeof *ps);
+            vm_piece *g = realloc(ps, (cap *= 2) * sizeof *ps);
             if (!g) {
                 free(ps);
                 return -1;
@@ -282,7 +270,7 @@ static long read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t 
 }
 
 /* The VAD of p->va holding all of [va, va + size), or NULL. */
-static vm_range *vad_holding(vm_process *p, uint64_t va, uint64_t size)
+vm_range *dxgk_vm__vad_holding(vm_process *p, uint64_t va, uint64_t size)
 {
     uint64_t start, rsize, tag;
     vm_range *r;
@@ -351,7 +339,7 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
     vm_alloc *al = NULL;
     vm_process *p;
     vm_range *v = NULL, *fresh_vad = NULL;
-    piece pc;
+    vm_piece pc;
     uint64_t bytes, align = PAGE_4K, phase = 0, start = 0, limit;
     const uint64_t prot = m->protection;
     const int zero = (prot & PROT_ZERO) != 0, noaccess = (prot & PROT_NOACCESS) != 0;
@@ -412,7 +400,7 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
 
     if (m->base) {
         /* 3. entirely free, or entirely inside one VAD */
-        v = vad_holding(p, m->base, bytes);
+        v = dxgk_vm__vad_holding(p, m->base, bytes);
         if (v) {
             if (v->kind == DXGK_VM_RANGE_VAD_MAPPED && (zero || noaccess))
                 goto out;
@@ -458,7 +446,7 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
         v = fresh_vad;
         p->vads++;
     }
-    st = vad_write(p, v, m->base ? m->base : start, bytes, &pc);
+    st = dxgk_vm__vad_write(p, v, m->base ? m->base : start, bytes, &pc);
     if (st != STATUS_SUCCESS) {
         if (fresh_vad) {
             dxgk_ra_free(p->va, start);
@@ -560,7 +548,7 @@ NTSTATUS dxgk_vm_kmt_free(uint32_t adapter, uint64_t base, uint64_t size)
     vm_range *v;
     uint64_t start, rsize, tag;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
-    piece pc;
+    vm_piece pc;
     if (!p)
         return STATUS_INVALID_HANDLE;
     /* 1. */
@@ -583,260 +571,11 @@ NTSTATUS dxgk_vm_kmt_free(uint32_t adapter, uint64_t base, uint64_t size)
     }
     /* 3. a part of one reserved VAD ([choice] all of a kernel reservation made with
      * AllowUserModeMapping too: it stays the driver's, its pages go back to invalid) */
-    if (!is_reserved_vad(v) || size > start + rsize - base)
+    if (!dxgk_vm__is_reserved_vad(v) || size > start + rsize - base)
         goto out;
     memset(&pc, 0, sizeof pc);
-    pc.kind = PIECE_BASE;
-    st = vad_write(p, v, base, size, &pc);
-out:
-    dxgk_vm__release(a);
-    return st;
-}
-
-/* ---- D3DKMTUpdateGpuVirtualAddress (docs/behaviour.md 9.6) --------------------------------- */
-
-/* The reserved VAD holding all of [va, va + size), or NULL. */
-static vm_range *reserved_holding(vm_process *p, uint64_t va, uint64_t size)
-{
-    vm_range *v = vad_holding(p, va, size);
-    return v && is_reserved_vad(v) ? v : NULL;
-}
-
-/* What one operation resolves to against the current ranges. */
-typedef struct uop_plan {
-    vm_range *dst, *src;
-    vm_alloc *alloc;
-    uint64_t slice;         /* MAP: the bytes of one repetition */
-} uop_plan;
-
-/* docs/behaviour.md 9.6.3-9.6.6: STATUS_SUCCESS and the plan, or the operation's status. */
-static NTSTATUS uop_check(vm_adapter *a, vm_device *d, const dxgk_vm_uop *op, uop_plan *pl)
-{
-    vm_process *p = d->process;
-    const uint64_t limit = a->va_limit;
-    memset(pl, 0, sizeof *pl);
-    if (op->type > UOP_MAP_PROTECT)
-        return STATUS_INVALID_PARAMETER;
-    if (op->size == 0 || ((op->base | op->size) & (PAGE_4K - 1)) || op->base >= limit ||
-        op->size > limit - op->base)
-        return STATUS_INVALID_PARAMETER;
-    pl->dst = reserved_holding(p, op->base, op->size);
-    if (!pl->dst)
-        return STATUS_INVALID_PARAMETER;
-    switch (op->type) {
-    case UOP_MAP:
-    case UOP_MAP_PROTECT: {
-        vm_alloc *al = dxgk_vm__k_owned(a, op->allocation, DXGK_VM_T_ALLOCATION);
-        uint64_t reps;
-        if (!al || al->process != p)
-            return STATUS_INVALID_HANDLE;
-        if (al->device != d)
-            return STATUS_INVALID_PARAMETER;
-        if (op->type == UOP_MAP_PROTECT &&
-            (op->protection & (PROT_ZERO | PROT_NOACCESS | PROT_SYSTEM_ONLY | ~PROT_DEFINED)))
-            return STATUS_INVALID_PARAMETER;
-        pl->slice = op->alloc_size ? op->alloc_size : op->size;
-        if ((op->offset | pl->slice) & (PAGE_4K - 1) || op->size % pl->slice ||
-            op->offset > al->size || pl->slice > al->size - op->offset)
-            return STATUS_INVALID_PARAMETER;
-        reps = op->size / pl->slice;
-        if (al->segment->page_size == PAGE_64K) {
-            /* every repetition keeps the 64 KB congruence: the first does, and the
-             * step between two is a multiple of 64 KB */
-            const uint64_t phase = (al->segment_offset + op->offset) & (PAGE_64K - 1);
-            if ((op->base & (PAGE_64K - 1)) != phase ||
-                (reps > 1 && (pl->slice & (PAGE_64K - 1))))
-                return STATUS_INVALID_PARAMETER;
-        }
-        pl->alloc = al;
-        return STATUS_SUCCESS;
-    }
-    case UOP_UNMAP: {
-        const uint64_t prot = op->protection;
-        if ((prot & ~PROT_DEFINED) || ((prot & PROT_ZERO) && (prot & PROT_NOACCESS)) ||
-            ((prot & PROT_ZERO) && !a->caps.ZeroInPteSupported))
-            return STATUS_INVALID_PARAMETER;
-        return STATUS_SUCCESS;
-    }
-    default:    /* COPY: base is the destination */
-        if ((op->source & (PAGE_4K - 1)) || op->source >= limit ||
-            op->size > limit - op->source)
-            return STATUS_INVALID_PARAMETER;
-        pl->src = reserved_holding(p, op->source, op->size);
-        return pl->src ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
-    }
-}
-
-/* A piece read from a VAD, as it lands in VAD dst: a page in the destination's own
- * base state becomes the base state there. */
-static void land(piece *pc, const vm_range *dst)
-{
-    if ((pc->kind == DXGK_VM_RANGE_ZERO && dst->base == DXGK_VM_BASE_ZERO) ||
-        (pc->kind == DXGK_VM_RANGE_NOACCESS && dst->base == DXGK_VM_BASE_INVALID))
-        pc->kind = PIECE_BASE;
-}
-
-/* Runs one checked operation. A piece that cannot be written (no memory) is dropped;
- * with the batch's room check done first, none fails for lack of table room. */
-static void uop_run(vm_process *p, const dxgk_vm_uop *op, const uop_plan *pl)
-{
-    piece pc;
-    memset(&pc, 0, sizeof pc);
-    switch (op->type) {
-    case UOP_MAP:
-    case UOP_MAP_PROTECT:
-        pc.kind = DXGK_VM_RANGE_MAP;
-        pc.alloc = pl->alloc;
-        pc.offset_pages = op->offset >> 12;
-        /* MAP: [choice] Write (read implied), no Execute, DriverProtection 0 */
-        pc.protection = op->type == UOP_MAP ? PROT_WRITE : op->protection;
-        pc.driver_protection = op->type == UOP_MAP ? 0 : op->driver_protection;
-        for (uint64_t at = 0; at < op->size; at += pl->slice)
-            vad_write(p, pl->dst, op->base + at, pl->slice, &pc);
-        return;
-    case UOP_UNMAP:
-        pc.kind = (op->protection & PROT_ZERO) ? DXGK_VM_RANGE_ZERO : DXGK_VM_RANGE_NOACCESS;
-        pc.protection = op->protection;
-        land(&pc, pl->dst);
-        vad_write(p, pl->dst, op->base, op->size, &pc);
-        return;
-    default: {  /* COPY: [choice] as if the source were read in full first */
-        piece *ps = NULL;
-        const long n = read_pieces(p, pl->src, op->source, op->size, &ps);
-        for (long i = 0; i < n; i++) {
-            land(&ps[i], pl->dst);
-            vad_write(p, pl->dst, op->base + ps[i].off, ps[i].size, &ps[i]);
-        }
-        free(ps);
-        return;
-    }
-    }
-}
-
-/* Whether every table segment could hold every table the operations might create: one
- * table per level below the root for each table-sized stretch each destination touches
- * (an upper bound however the operations interleave), each taking at most
- * max(size, alignment) bytes of the segment's largest hole. [choice] A batch that might
- * not fit is refused whole (STATUS_NO_MEMORY) rather than run in part. */
-static int batch_room(vm_adapter *a, const dxgk_vm_uop *ops, uint32_t n)
-{
-    uint64_t need[DXGK_VM_MAX_SEGMENTS] = {0}, block[DXGK_VM_MAX_SEGMENTS] = {0};
-    uint32_t shift[DXGK_PT_MAX_LEVELS];
-    uint32_t bits = 12;
-    for (uint32_t l = 0; l + 1 < a->level_count; l++) {
-        const DXGK_PAGE_TABLE_LEVEL_DESC *d = &a->levels[l];
-        const uint32_t sid = d->PageTableSegmentId - 1;
-        const uint64_t align = d->PageTableAlignmentInBytes ? d->PageTableAlignmentInBytes
-                                                            : PAGE_4K;
-        const uint64_t size = d->PageTableSizeInBytes;
-        bits += d->PageTableIndexBitCount;
-        shift[l] = bits;            /* VA bits one table of level l covers */
-        if (block[sid] < size)
-            block[sid] = size;
-        if (block[sid] < align)
-            block[sid] = align;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        const uint64_t lo = ops[i].base, hi = ops[i].base + ops[i].size - 1;
-        for (uint32_t l = 0; l + 1 < a->level_count; l++)
-            need[a->levels[l].PageTableSegmentId - 1] += (hi >> shift[l]) - (lo >> shift[l]) + 1;
-    }
-    for (uint32_t s = 0; s < a->nseg; s++) {
-        if (need[s] && (need[s] + 1 > dxgk_ra_largest_hole(a->seg[s].ra) / block[s]))
-            return 0;
-    }
-    return 1;
-}
-
-/* Runs a validated batch now: every operation against the ranges as they are, then the
- * fence to FenceValue + 1 (never backwards). A queued batch runs here too; an operation
- * whose range was freed (or allocation destroyed) since it was checked is dropped. */
-static void batch_run(vm_adapter *a, vm_device *d, const dxgk_vm_uop *ops, uint32_t n,
-                      vm_fence *f, uint64_t fence_value)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        uop_plan pl;
-        if (uop_check(a, d, &ops[i], &pl) == STATUS_SUCCESS)
-            uop_run(d->process, &ops[i], &pl);
-    }
-    if (fence_value + 1 > f->value)
-        dxgk_vm__fence_set(f, fence_value + 1);
-}
-
-void dxgk_vm__run_waiting(vm_adapter *a, vm_device *d)
-{
-    int progress = 1;
-    while (progress) {
-        vm_list *it;
-        progress = 0;
-        for (it = d->contexts.next; it != &d->contexts; it = it->next) {
-            vm_context *c = CONTAINER(it, vm_context, link);
-            while (!list_empty(&c->waiting)) {
-                vm_batch *b = CONTAINER(c->waiting.next, vm_batch, link);
-                if (!b->do_not_wait && b->fence->value < b->fence_value)
-                    break;
-                list_del(&b->link);
-                list_init(&b->link);
-                batch_run(a, d, b->ops, b->nops, b->fence, b->fence_value);
-                dxgk_vm__batch_free(b);
-                progress = 1;
-            }
-        }
-    }
-}
-
-NTSTATUS dxgk_vm_kmt_update(uint32_t device, uint32_t context, uint32_t fence,
-                            const dxgk_vm_uop *ops, uint32_t nops, uint64_t fence_value,
-                            int do_not_wait)
-{
-    vm_adapter *a;
-    vm_device *d = dxgk_vm__k_acquire(device, DXGK_VM_T_DEVICE, &a);
-    vm_context *c;
-    vm_fence *f;
-    NTSTATUS st = STATUS_INVALID_HANDLE;
-    if (!d)
-        return STATUS_INVALID_HANDLE;
-    /* 1. handles, then the count */
-    c = dxgk_vm__k_owned(a, context, DXGK_VM_T_CONTEXT);
-    f = dxgk_vm__k_owned(a, fence, DXGK_VM_T_FENCE);
-    if (!c || c->device != d || !f || f->device != d)
-        goto out;
-    st = STATUS_INVALID_PARAMETER;
-    if (nops == 0 || nops > MAX_UPDATE_OPS || !ops)
-        goto out;
-    /* 2. all or nothing: the first invalid operation decides */
-    for (uint32_t i = 0; i < nops; i++) {
-        uop_plan pl;
-        st = uop_check(a, d, &ops[i], &pl);
-        if (st != STATUS_SUCCESS)
-            goto out;
-    }
-    /* 8. wait behind the context's earlier batches, or for the fence */
-    if (!list_empty(&c->waiting) || (!do_not_wait && f->value < fence_value)) {
-        vm_batch *b = calloc(1, sizeof *b);
-        if (b)
-            b->ops = malloc(nops * sizeof *ops);
-        if (!b || !b->ops) {
-            free(b);
-            st = STATUS_NO_MEMORY;
-            goto out;
-        }
-        memcpy(b->ops, ops, nops * sizeof *ops);
-        b->nops = nops;
-        b->fence = f;
-        b->fence_value = fence_value;
-        b->do_not_wait = do_not_wait;
-        list_add_tail(&c->waiting, &b->link);
-        st = STATUS_SUCCESS;
-        goto out;
-    }
-    if (!batch_room(a, ops, nops)) {
-        st = STATUS_NO_MEMORY;
-        goto out;
-    }
-    batch_run(a, d, ops, nops, f, fence_value);
-    dxgk_vm__run_waiting(a, d);     /* the new fence value may release other batches */
-    st = STATUS_SUCCESS;
+    pc.kind = VM_PIECE_BASE;
+    st = dxgk_vm__vad_write(p, v, base, size, &pc);
 out:
     dxgk_vm__release(a);
     return st;

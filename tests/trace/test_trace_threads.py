@@ -11,14 +11,14 @@ import time
 from typing import Any
 
 import dxgk
-from dxgk import model, trace
+from dxgk import objects, trace
 
 MB = 1 << 20
 THREADS = 8
 
 
 class _SlowAfter:
-    """Stands in for ``dxgk.model.lib``: the named C functions run, then the calling thread
+    """Stands in for ``dxgk.objects.lib``: the named C functions run, then the calling thread
     is told (``done``) and sleeps before anything else happens -- the window in which a
     line written after its call's lock was released would land after a later operation."""
 
@@ -49,7 +49,7 @@ def _replays_clean(path: Any) -> Any:
 
 def test_a_thread_delayed_between_call_and_line_keeps_the_order(tmp_path, monkeypatch):
     path = tmp_path / "delayed.jsonl"
-    slow = _SlowAfter(model.lib, {"dxgk_vm_process_destroy"}, 0.2)
+    slow = _SlowAfter(objects.lib, {"dxgk_vm_process_destroy"}, 0.2)
     with dxgk.record(path):
         a = dxgk.Adapter()
         p = a.create_process()
@@ -57,7 +57,7 @@ def test_a_thread_delayed_between_call_and_line_keeps_the_order(tmp_path, monkey
         c = d.create_context()
         h = a.create_allocation(MB, d)
         a.map(h)
-        monkeypatch.setattr(model, "lib", slow)
+        monkeypatch.setattr(objects, "lib", slow)
         t = threading.Thread(target=p.close)       # destroys h, c and d with the process
         t.start()
         assert slow.done.wait(10)
