@@ -50,8 +50,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._core import ffi, lib
 from ._ddi_docs import DDI_DOCS
 from .argcheck import described
-from .marshal import (  # noqa: F401  (_DXGK_HANDLE_FIELDS: the trace format's)
-    _DXGK_HANDLE_FIELDS,
+from .marshal import (
     _UINTPTR,
     _alias_to_handle,
     _as_u64,

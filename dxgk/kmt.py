@@ -135,9 +135,9 @@ def D3DKMTUpdateGpuVirtualAddress(args: Any, operations: Any = None, *,
     src = (ctypes.c_ubyte * size).from_address(addr)
     host = _UPDATE_CLS.from_buffer(_UPDATE.x86.to_host(memoryview(src).cast("B"))) \
         if is_x86 else _UPDATE_CLS.from_buffer_copy(src)
-    n = int(host.NumOperations)             # type: ignore[attr-defined]
+    n = int(host.NumOperations)
     if operations is None:
-        if host.Operations:                 # type: ignore[attr-defined]
+        if host.Operations:
             raise TypeError("D3DKMTUpdateGpuVirtualAddress: args.Operations is an address "
                             "dxgk cannot size; pass the array itself as operations=")
     else:
@@ -146,7 +146,7 @@ def D3DKMTUpdateGpuVirtualAddress(args: Any, operations: Any = None, *,
             raise ValueError(f"D3DKMTUpdateGpuVirtualAddress: NumOperations is {n}, so "
                              f"operations must hold {n * _OP_SIZE} bytes ({n} records of "
                              f"{_OP_SIZE}); got {nbytes}")
-        host.Operations = oaddr             # type: ignore[attr-defined]
+        host.Operations = oaddr
     st = lib.dxgk_py_kmt_update(ctypes.addressof(host)) & 0xFFFFFFFF
     del keep
     if operations is not None:

@@ -344,8 +344,10 @@ def read_vads(process: int, check: Callable[[int], None]) -> list[Vad]:
     for i in range(n):
         v = vbuf[i]
         va = int(v.va)
-        rbuf, m = _read_all(lambda b, c, t, va=va: lib.dxgk_vm_vad_ranges(process, va, b, c, t),
-                            "dxgk_vm_range_info", check)
+
+        def fill(b: Any, c: int, t: Any, va: int = va) -> int:
+            return int(lib.dxgk_vm_vad_ranges(process, va, b, c, t))
+        rbuf, m = _read_all(fill, "dxgk_vm_range_info", check)
         ranges = []
         for j in range(m):
             r = rbuf[j]

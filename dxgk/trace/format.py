@@ -31,6 +31,7 @@ import numpy as np
 from .. import ddi, structs
 from .._core import ffi, lib
 from ..layout import cached_layouts
+from ..marshal import _DXGK_HANDLE_FIELDS
 from .files import open_read, open_write
 
 FORMAT_NAME: Final[str] = "dxgk-trace"
@@ -207,7 +208,7 @@ class _Codec:
         return "{" + ",".join(parts) + "}"
 
 
-_HANDLE_FIELDS: Final[frozenset[str]] = ddi._DXGK_HANDLE_FIELDS
+_HANDLE_FIELDS: Final[frozenset[str]] = _DXGK_HANDLE_FIELDS
 _MAP_C = _Codec("DXGKARGCB_MAPCONTEXTALLOCATION", _HANDLE_FIELDS)
 _CREATE_C = _Codec("DXGKARGCB_CREATECONTEXTALLOCATION", _HANDLE_FIELDS)
 _UPDATE_C = _Codec("DXGKARGCB_UPDATECONTEXTALLOCATION", _HANDLE_FIELDS, "pPrivateDriverData")
