@@ -26,7 +26,7 @@ from typing import Any, Final
 from . import structs
 from ._core import ffi, lib
 from .argcheck import described
-from .ddi import STATUS_SUCCESS
+from .ddi import STATUS_PENDING, STATUS_SUCCESS
 from .marshal import _UINTPTR, Spec
 from .structs import StructBase
 
@@ -40,7 +40,6 @@ __all__ = [
     "D3DKMTUpdateGpuVirtualAddress",
 ]
 
-STATUS_PENDING: Final[int] = 0x00000103
 MAX_OPERATIONS: Final[int] = 2048
 
 

@@ -102,6 +102,8 @@ __all__ = [
 
 _MSG = 512
 _PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
+_PAGING_MODES = {"immediate": lib.DXGK_VM_PAGING_IMMEDIATE,
+                 "deferred": lib.DXGK_VM_PAGING_DEFERRED}
 
 
 def _destroy_adapter(handle: int) -> None:
@@ -130,12 +132,19 @@ class Adapter(_Object):
     in order. When ``levels`` is given and ``caps`` does not set them,
     ``PageTableLevelCount`` and ``VirtualAddressBitCount`` follow from the levels.
     A description the model rejects (docs/behaviour.md 3) raises ``ValueError`` with the reason.
+    ``paging``: when the user-mode services' page-table work runs (docs/behaviour.md 9.7):
+    ``"immediate"`` (the default: inside each call) or ``"deferred"`` (queued on the
+    paging queue until :meth:`dxgk.PagingQueue.execute`).
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
-                 segments: Sequence[_desc.SegmentSpec] | None = None) -> None:
+                 segments: Sequence[_desc.SegmentSpec] | None = None, *,
+                 paging: str = "immediate") -> None:
+        if paging not in _PAGING_MODES:
+            raise ValueError(f"Adapter: paging must be 'immediate' or 'deferred'; got "
+                             f"{described(paging)}")
         c, lv, segs = _desc.description(caps, levels, segments)
         lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
@@ -152,11 +161,21 @@ class Adapter(_Object):
             raise DdiError(st, text)
         self._handle = int(out_a[0])
         self._system = int(out_s[0])
+        if lib.dxgk_vm_adapter_set_paging(self._handle, _PAGING_MODES[paging]) != STATUS_SUCCESS:
+            lib.dxgk_vm_adapter_destroy(self._handle)
+            raise RuntimeError("Adapter: the core refused the paging mode of a new adapter")
+        self._paging = paging
         self._caps = c
         self._levels = tuple(type(x).from_buffer_copy(x) for x in lv)
         self._segments = tuple(segs)
         self._finalizer = weakref.finalize(self, _destroy_adapter, self._handle)
         _record("adapter", self)
+
+    @property
+    def paging(self) -> str:
+        """``"immediate"`` or ``"deferred"``: when the user-mode services' page-table work
+        runs (docs/behaviour.md 9.7)."""
+        return self._paging
 
     @property
     def caps(self) -> Any:

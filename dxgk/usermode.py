@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 from . import structs
 from ._core import ffi, lib
 from .argcheck import integer, uint
-from .ddi import STATUS_INVALID_HANDLE, STATUS_NO_MEMORY, STATUS_SUCCESS, DdiError
+from .ddi import (
+    STATUS_INVALID_HANDLE,
+    STATUS_INVALID_PARAMETER,
+    STATUS_NO_MEMORY,
+    STATUS_SUCCESS,
+    DdiError,
+)
 
 if TYPE_CHECKING:
     from .objects import Device
@@ -137,12 +143,45 @@ class PagingQueue(_ClosedProbe):
         return int(ctypes.c_uint64.from_address(self._address).value)
 
     def execute(self, upto: int | None = None) -> int:
-        """Runs the queue's paging work up to fence value ``upto`` (all of it when None)
-        and returns the fence value now. In immediate mode (the default, docs/behaviour.md
-        9.7) every operation has run already, so this only reports the value."""
-        if upto is not None:
-            uint(upto, "PagingQueue.execute: upto")
-        return self.fence_value
+        """Runs the queue's pending paging work up to fence value ``upto`` (all of it when
+        None), in submission order, and returns the fence value now (docs/behaviour.md
+        9.7). The fence then takes ``upto`` if that is higher, and Update batches waiting
+        for it run. ``upto`` above :attr:`submitted` is a ``ValueError``. In immediate
+        mode every operation ran inside its call already: nothing is pending."""
+        out = ffi.new("uint64_t *")
+        if upto is None:
+            st = lib.dxgk_vm_queue_execute(self._kmt, 0, 1, out)
+        else:
+            v = uint(upto, "PagingQueue.execute: upto")
+            st = lib.dxgk_vm_queue_execute(self._kmt, v, 0, out) & 0xFFFFFFFF
+            if st == STATUS_INVALID_PARAMETER:
+                raise ValueError(f"PagingQueue.execute: upto is {v}, but only "
+                                 f"{self.submitted} fence values were handed out")
+        self._fail(st, "execute")
+        return int(out[0])
+
+    def _state(self) -> Any:
+        out = ffi.new("dxgk_vm_queue_state *")
+        self._fail(lib.dxgk_vm_queue_info(self._kmt, out), "queue state")
+        return out
+
+    @property
+    def submitted(self) -> int:
+        """The last PagingFenceValue the queue handed out (deferred mode; 0 otherwise)."""
+        return int(self._state().submitted)
+
+    @property
+    def pending(self) -> tuple[int, int]:
+        """(page ranges, bytes) of work queued and not yet executed (docs/behaviour.md
+        9.7); later submissions over the same pages supersede earlier ones."""
+        st = self._state()
+        return int(st.pending_ranges), int(st.pending_bytes)
+
+    @property
+    def reserve_bytes(self) -> int:
+        """Page-table bytes the queue's process holds in reserve so that its pending work
+        cannot fail when it runs (docs/behaviour.md 9.7)."""
+        return int(self._state().reserve_bytes)
 
     def close(self) -> None:
         """D3DKMTDestroyPagingQueue: destroys the queue and its fence. Idempotent."""

@@ -124,6 +124,13 @@ struct dxgk_pt {
     size_t block_bytes[PT_NKINDS];
     void *cache[PT_NKINDS];
     size_t cache_bytes;
+    /* The reserve (dxgk_pt_reserve): whole tables -- segment range and host block --
+     * taken ahead of time, unattached, counted in reserve_bytes and not in st; map and
+     * unmap take new tables from it first while draw_reserve is set. */
+    pt_table **stock[PT_NKINDS];
+    size_t nstock[PT_NKINDS], capstock[PT_NKINDS];
+    uint64_t reserve_bytes;
+    int draw_reserve;
 };
 
 typedef struct pt_pool {
@@ -385,7 +392,21 @@ static int table_new(dxgk_pt *pt, unsigned level, int fmt64k, pt_table **out)
 {
     uint32_t nent = fmt64k ? (1u << (pt->bits[0] - 4)) : (1u << pt->bits[level]);
     unsigned kind = fmt64k ? PT_KIND64 : level;
+    uint64_t size = fmt64k ? pt->leaf64_size : pt->tsize[level];
     pt_table *t = pt->cache[kind];
+    if (pt->draw_reserve && pt->nstock[kind]) {
+        /* a table of the reserve: its segment range and host block are already taken */
+        t = pt->stock[kind][--pt->nstock[kind]];
+        pt->reserve_bytes -= size;
+        t->nvalid = 0;
+        t->fresh = level == 0;
+        if (level) {
+            memset(t->e, 0, (size_t)nent * sizeof(DXGK_PTE));
+            memset(t->child, 0, (size_t)nent * sizeof(uintptr_t));
+        }
+        *out = t;
+        return DXGK_PT_OK;
+    }
     if (t) {
         pt->cache[kind] = *(void **)t;
         pt->cache_bytes -= pt->block_bytes[kind];
@@ -399,7 +420,6 @@ static int table_new(dxgk_pt *pt, unsigned level, int fmt64k, pt_table **out)
     t->level = (uint8_t)level;
     t->fmt64k = (uint8_t)(fmt64k != 0);
     t->fresh = level == 0;
-    uint64_t size = fmt64k ? pt->leaf64_size : pt->tsize[level];
     if (pt->mem.alloc(pt->mem.ctx, pt->tseg[level], size, pt->talign[level], &t->offset)) {
         host_block_free(pt, kind, t);
         return DXGK_PT_E_NOSPACE;
@@ -821,6 +841,89 @@ int dxgk_pt_estimate(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk
     return DXGK_PT_OK;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* The reserve: tables taken ahead of a deferred write                                  */
+
+int dxgk_pt_bound(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk_pt_target *t,
+                  dxgk_pt_cost *out)
+{
+    memset(out, 0, sizeof *out);
+    map_op op;
+    int st = t ? prepare_map(pt, va, npages, t, &op) : check_range(pt, va, npages);
+    if (st)
+        return st;
+    const uint64_t hi = va + (npages << 12);
+    if (!t || t->kind == DXGK_PT_KIND_NOACCESS) {
+        /* an unmap takes a table only to convert a 64 KB leaf whose valid 64 KB entry it
+         * cuts, which can happen at its two ends and nowhere else */
+        if (pt->leaf64_size)
+            out->tables[0] = out->conversions = (uint64_t)((va & 0xFFFF) != 0) +
+                                                ((hi & 0xFFFF) != 0);
+    } else {
+        /* plan_map takes, per level below the root, at most one table per span that one
+         * table of that level covers (a new table, or a conversion at the leaf level) */
+        for (unsigned k = pt->nlev - 1; k-- > 0;) {
+            const unsigned s = pt->shift[k + 1];
+            const uint64_t n = ((hi - 1) >> s) - (va >> s) + 1;
+            if (k == 0 && op.e64)
+                out->leaf64k_tables = n;
+            else
+                out->tables[k] = n;
+        }
+    }
+    cost_bytes(pt, out);
+    return DXGK_PT_OK;
+}
+
+static void stock_pop_release(dxgk_pt *pt, unsigned k)
+{
+    pt_table *t = pt->stock[k][--pt->nstock[k]];
+    pt->reserve_bytes -= table_seg_size(pt, t);
+    table_release(pt, t);
+}
+
+int dxgk_pt_reserve(dxgk_pt *pt, const dxgk_pt_cost *want)
+{
+    size_t before[PT_NKINDS];
+    const int draw = pt->draw_reserve;
+    int st = DXGK_PT_OK;
+    pt->draw_reserve = 0;           /* the reserve grows from the segment, never from itself */
+    for (unsigned k = 0; k < PT_NKINDS; k++)
+        before[k] = pt->nstock[k];
+    for (unsigned k = 0; k < PT_NKINDS && st == DXGK_PT_OK; k++) {
+        const uint64_t w = cost_kind(want, k);
+        if (w > pt->capstock[k]) {
+            pt_table **g = w > SIZE_MAX / sizeof *g ? NULL
+                                                    : realloc(pt->stock[k], (size_t)w * sizeof *g);
+            if (!g) {
+                st = DXGK_PT_E_NOMEM;
+                break;
+            }
+            pt->stock[k] = g;
+            pt->capstock[k] = (size_t)w;
+        }
+        while (pt->nstock[k] < w) {
+            pt_table *t;
+            st = table_new(pt, k == PT_KIND64 ? 0 : k, k == PT_KIND64, &t);
+            if (st)
+                break;
+            pt->stock[k][pt->nstock[k]++] = t;
+            pt->reserve_bytes += table_seg_size(pt, t);
+        }
+    }
+    for (unsigned k = 0; k < PT_NKINDS; k++) {
+        const uint64_t w = st == DXGK_PT_OK ? cost_kind(want, k) : before[k];
+        while (pt->nstock[k] > w)
+            stock_pop_release(pt, k);
+    }
+    pt->draw_reserve = draw;
+    return st;
+}
+
+void dxgk_pt_draw_reserve(dxgk_pt *pt, int on) { pt->draw_reserve = on != 0; }
+
+uint64_t dxgk_pt_reserve_bytes(const dxgk_pt *pt) { return pt->reserve_bytes; }
+
 int dxgk_pt_unmap(dxgk_pt *pt, uint64_t va, uint64_t npages)
 {
     int st = check_range(pt, va, npages);
@@ -1045,6 +1148,11 @@ void dxgk_pt_destroy(dxgk_pt *pt)
         return;
     if (pt->root)
         free_subtree(pt, pt->root);
+    for (unsigned k = 0; k < PT_NKINDS; k++) {
+        while (pt->nstock[k])
+            stock_pop_release(pt, k);
+        free(pt->stock[k]);
+    }
     for (unsigned k = 0; k < PT_NKINDS; k++)
         while (pt->cache[k]) {
             void *next = *(void **)pt->cache[k];
@@ -1286,10 +1394,11 @@ static int validate_placement(const dxgk_pt *pt, vstate *v)
     if (dxgk_ra_count(b->ra) != v->n)
         VFAIL("placement: %llu live ranges for %zu tables",
               (unsigned long long)dxgk_ra_count(b->ra), v->n);
-    if (dxgk_ra_free_bytes(b->ra) + pt->st.table_bytes != b->cap)
-        VFAIL("placement: free %llu + tables %llu != capacity %llu",
+    if (dxgk_ra_free_bytes(b->ra) + pt->st.table_bytes + pt->reserve_bytes != b->cap)
+        VFAIL("placement: free %llu + tables %llu + reserve %llu != capacity %llu",
               (unsigned long long)dxgk_ra_free_bytes(b->ra),
-              (unsigned long long)pt->st.table_bytes, (unsigned long long)b->cap);
+              (unsigned long long)pt->st.table_bytes, (unsigned long long)pt->reserve_bytes,
+              (unsigned long long)b->cap);
     for (size_t i = 0; i < v->n; i++) {
         uint64_t start, size;
         if (dxgk_ra_find(b->ra, v->r[i].start, &start, &size, NULL) != DXGK_RA_OK ||
@@ -1325,6 +1434,25 @@ int dxgk_pt_validate(const dxgk_pt *pt, char *msg, size_t msg_size)
                     (unsigned long long)v->st.valid_leaf_entries,
                     (unsigned long long)want.mapped_pages,
                     (unsigned long long)v->st.mapped_pages);
+            st = DXGK_PT_E_INVAL;
+        }
+    }
+    if (!st) {
+        /* the reserve: unattached tables whose segment ranges are held all the same */
+        uint64_t bytes = 0;
+        for (unsigned k = 0; k < PT_NKINDS && !st; k++)
+            for (size_t j = 0; j < pt->nstock[k] && !st; j++) {
+                const pt_table *t = pt->stock[k][j];
+                bytes += table_seg_size(pt, t);
+                if ((k == PT_KIND64) != t->fmt64k || t->level != (k == PT_KIND64 ? 0 : k) ||
+                    vrange_add(v, t->offset, table_seg_size(pt, t), pt->tseg[t->level])) {
+                    set_msg(msg, msg_size, "reserve table %zu of kind %u is malformed", j, k);
+                    st = DXGK_PT_E_INVAL;
+                }
+            }
+        if (!st && bytes != pt->reserve_bytes) {
+            set_msg(msg, msg_size, "the reserve holds %llu bytes, its counter says %llu",
+                    (unsigned long long)bytes, (unsigned long long)pt->reserve_bytes);
             st = DXGK_PT_E_INVAL;
         }
     }

@@ -193,6 +193,19 @@ int dxgk_pt_unmap(dxgk_pt *pt, uint64_t va, uint64_t npages);
 int dxgk_pt_estimate(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk_pt_target *t,
                      dxgk_pt_cost *out);
 
+/* The reserve (docs/behaviour.md 9.7): tables taken from the segments ahead of a write
+ * that must not fail later. dxgk_pt_bound gives what a map (t) or unmap (t NULL) of
+ * [va, va + npages*4096) could take at most, whatever the tree then holds; a tree
+ * keeps a stock of unattached tables per kind, dxgk_pt_reserve makes that stock exactly
+ * `want` (tables[] per level, leaf64k_tables; atomic: on failure it is as before), and
+ * while dxgk_pt_draw_reserve(pt, 1) is in force map and unmap take their new tables from
+ * the stock first. The stock's segment bytes are dxgk_pt_reserve_bytes, not in st. */
+int dxgk_pt_bound(const dxgk_pt *pt, uint64_t va, uint64_t npages, const dxgk_pt_target *t,
+                  dxgk_pt_cost *out);
+int dxgk_pt_reserve(dxgk_pt *pt, const dxgk_pt_cost *want);
+void dxgk_pt_draw_reserve(dxgk_pt *pt, int on);
+uint64_t dxgk_pt_reserve_bytes(const dxgk_pt *pt);
+
 /* Walks one VA from the root. DXGK_PT_E_INVAL when va >= 2^VirtualAddressBitCount. */
 int dxgk_pt_walk(const dxgk_pt *pt, uint64_t va, dxgk_pt_walk_result *out);
 

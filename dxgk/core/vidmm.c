@@ -383,6 +383,22 @@ NTSTATUS dxgk_vm_adapter_destroy(uint64_t h)
     return STATUS_SUCCESS;
 }
 
+NTSTATUS dxgk_vm_adapter_set_paging(uint64_t h, uint32_t mode)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    NTSTATUS st = STATUS_INVALID_PARAMETER;
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    /* chosen at creation: before any process but the system one exists */
+    if ((mode == DXGK_VM_PAGING_IMMEDIATE || mode == DXGK_VM_PAGING_DEFERRED) &&
+        a->nprocesses == (a->system != NULL)) {
+        a->paging_mode = mode;
+        st = STATUS_SUCCESS;
+    }
+    dxgk_vm__release(a);
+    return st;
+}
+
 /* ---- processes, devices, contexts ------------------------------------------------------ */
 
 static NTSTATUS process_new(vm_adapter *a, int is_system, vm_process **out)
@@ -477,7 +493,8 @@ static void process_teardown(vm_adapter *a, vm_process *p)
     /* What is left: Zero / NoAccess mappings and reservations. */
     while (dxgk_ra_next(p->va, 0, &start, &size, &tag) == DXGK_RA_OK)
         dxgk_vm__range_drop(p, (vm_range *)(uintptr_t)tag);
-    dxgk_pt_destroy(p->pt);     /* gives every table back to its segment */
+    dxgk_vm__pend_destroy(p);   /* none left: its queues drained with their devices */
+    dxgk_pt_destroy(p->pt);     /* gives every table back to its segment (reserve too) */
     dxgk_ra_destroy(p->va);
     dxgk_ra_destroy(p->sub);
     list_del(&p->link);

@@ -49,6 +49,9 @@ enum {
 enum { DXGK_VM_BASE_INVALID = 0, DXGK_VM_BASE_ZERO = 1 };
 enum { DXGK_VM_WANT_MAPPINGS = 1, DXGK_VM_WANT_RESERVATIONS = 2 };
 
+/* How an adapter runs its paging queues (docs/behaviour.md 9.7) */
+enum { DXGK_VM_PAGING_IMMEDIATE = 0, DXGK_VM_PAGING_DEFERRED = 1 };
+
 /* Paging log operations */
 enum { DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION = 1 };
 
@@ -306,6 +309,25 @@ NTSTATUS dxgk_vm_process_vads(uint64_t process, dxgk_vm_vad_info *out, uint64_t 
                               uint64_t *total);
 NTSTATUS dxgk_vm_vad_ranges(uint64_t process, uint64_t vad_va, dxgk_vm_range_info *out,
                             uint64_t cap, uint64_t *total);
+/* ---- the execution modes (docs/behaviour.md 9.7; vidmm_queue.c) ---------------------------- */
+
+/* A paging queue's counters: deferred submissions so far (the last fence value handed
+ * out), its fence's value, its pending page ranges and their bytes, and the page-table
+ * reserve of its process (bytes of tables taken so that execution cannot fail). */
+typedef struct dxgk_vm_queue_state {
+    uint64_t submitted, fence_value, pending_ranges, pending_bytes, reserve_bytes;
+} dxgk_vm_queue_state;
+
+/* Sets an adapter's paging mode (DXGK_VM_PAGING_*); only while it has no process but
+ * its system process (STATUS_INVALID_PARAMETER otherwise, or for an unknown mode). */
+NTSTATUS dxgk_vm_adapter_set_paging(uint64_t adapter, uint32_t mode);
+/* Runs a queue's pending work with fence value <= upto (all of it if `all`), in order,
+ * then sets its fence to upto if that is higher (and runs the Update batches that
+ * releases). upto above the submission count: STATUS_INVALID_PARAMETER. *out_value: the
+ * fence's value afterwards. */
+NTSTATUS dxgk_vm_queue_execute(uint32_t queue, uint64_t upto, int all, uint64_t *out_value);
+NTSTATUS dxgk_vm_queue_info(uint32_t queue, dxgk_vm_queue_state *out);
+
 /* Update batches waiting for their fences on a context (D3DKMT handle). */
 NTSTATUS dxgk_vm_context_waiting(uint32_t context, uint64_t *out_batches);
 

@@ -268,6 +268,13 @@ NTSTATUS dxgk_vm_paging_record_get(uint64_t h, uint64_t index, dxgk_vm_paging_re
 
 #define FAIL(...) do { dxgk_vm__set_msg(msg, msg_size, __VA_ARGS__); goto bad; } while (0)
 
+/* Whether page va of p has deferred work pending (its PTE may still show the past). */
+static int pending_at(vm_process *p, uint64_t va)
+{
+    uint64_t start, size, tag;
+    return p->npend && dxgk_ra_find(p->pend, va, &start, &size, &tag) == DXGK_RA_OK;
+}
+
 static int check_range_ptes(vm_process *p, const vm_range *r, char *msg, size_t msg_size)
 {
     /* First and last page of the range, and the middle one. */
@@ -276,6 +283,8 @@ static int check_range_ptes(vm_process *p, const vm_range *r, char *msg, size_t 
     for (int i = 0; i < 3; i++) {
         dxgk_pt_xlate x;
         const uint64_t va = r->va + (probe[i] << 12);
+        if (pending_at(p, va))
+            continue;
         dxgk_pt_translate(p->pt, va, &x);
         switch (r->kind) {
         case DXGK_VM_RANGE_MAP: {
@@ -334,6 +343,8 @@ static int check_vad(vm_process *p, const vm_range *v, uint64_t *mapped, uint64_
         if (gap_hi > gap_lo) {      /* a base-state gap: probe its ends */
             const uint64_t probe[2] = {gap_lo, gap_hi - PAGE_4K};
             for (int i = 0; i < 2; i++) {
+                if (pending_at(p, probe[i]))
+                    continue;
                 dxgk_pt_translate(p->pt, probe[i], &x);
                 if (!base_ok(v, &x))
                     FAIL("VAD at %#llx: VA %#llx outside its sub-ranges is not in its base "
@@ -369,6 +380,93 @@ static int check_vad(vm_process *p, const vm_range *v, uint64_t *mapped, uint64_
              (unsigned long long)v->alloc_subs, (unsigned long long)n,
              (unsigned long long)nalloc);
     *nsub += n;
+    return 0;
+bad:
+    return 1;
+}
+
+/* docs/behaviour.md 9.7 (vidmm_queue.c P1-P3): every pending record lies in one sub-range
+ * or one base gap of a VAD and carries what the bookkeeping says of its pages; the queues'
+ * lists hold the records in fence order; the tree's reserve is the records' summed need. */
+static int check_pending(vm_process *p, char *msg, size_t msg_size)
+{
+    uint64_t from = 0, start, size, tag, n = 0, listed = 0;
+    dxgk_pt_cost need;
+    vm_list *it, *jt;
+    memset(&need, 0, sizeof need);
+    while (p->pend && dxgk_ra_next(p->pend, from, &start, &size, &tag) == DXGK_RA_OK) {
+        const vm_pend *r = (const vm_pend *)(uintptr_t)tag;
+        const vm_range *v = dxgk_vm__vad_holding(p, start, size);
+        uint64_t ss, sz, st;
+        dxgk_pt_target want;
+        if (!r || r->va != start || r->size != size || !v)
+            FAIL("pending work at %#llx+%#llx: bad record, or not inside one VAD",
+                 (unsigned long long)start, (unsigned long long)size);
+        if (p->sub && dxgk_ra_find(p->sub, start, &ss, &sz, &st) == DXGK_RA_OK) {
+            const vm_range *s = (const vm_range *)(uintptr_t)st;
+            vm_piece pc;
+            if (start + size > ss + sz)
+                FAIL("pending work at %#llx+%#llx leaves its sub-range %#llx+%#llx",
+                     (unsigned long long)start, (unsigned long long)size,
+                     (unsigned long long)ss, (unsigned long long)sz);
+            memset(&pc, 0, sizeof pc);
+            pc.kind = s->kind;
+            pc.alloc = s->alloc;
+            pc.offset_pages = s->alloc ? s->offset_pages + ((start - ss) >> 12) : 0;
+            pc.protection = s->protection;
+            dxgk_vm__piece_target(v, start, size, &pc, &want);
+        } else {
+            vm_piece pc;
+            if (p->sub && dxgk_ra_next(p->sub, start, &ss, &sz, &st) == DXGK_RA_OK &&
+                ss < start + size)
+                FAIL("pending work at %#llx+%#llx crosses a sub-range edge",
+                     (unsigned long long)start, (unsigned long long)size);
+            memset(&pc, 0, sizeof pc);
+            pc.kind = VM_PIECE_BASE;
+            dxgk_vm__piece_target(v, start, size, &pc, &want);
+        }
+        if (want.kind != r->t.kind || want.segment != r->t.segment ||
+            want.address != r->t.address ||
+            (want.flags & ~(uint32_t)DXGK_PT_ELIGIBLE_64K) !=
+                (r->t.flags & ~(uint32_t)DXGK_PT_ELIGIBLE_64K))
+            FAIL("pending work at %#llx+%#llx does not write what the bookkeeping says",
+                 (unsigned long long)start, (unsigned long long)size);
+        if (!r->queue || r->queue->device->process != p || r->fence == 0 ||
+            r->fence > r->queue->submitted)
+            FAIL("pending work at %#llx: bad queue or fence value %llu",
+                 (unsigned long long)start, (unsigned long long)r->fence);
+        for (unsigned k = 0; k < DXGK_PT_MAX_LEVELS; k++)
+            need.tables[k] += r->need.tables[k];
+        need.leaf64k_tables += r->need.leaf64k_tables;
+        need.bytes += r->need.bytes;
+        n++;
+        from = start + size;
+    }
+    for (it = p->devices.next; it != &p->devices; it = it->next) {
+        vm_device *d = CONTAINER(it, vm_device, link);
+        for (jt = d->queues.next; jt != &d->queues; jt = jt->next) {
+            vm_pqueue *q = CONTAINER(jt, vm_pqueue, link);
+            uint64_t last = 0;
+            for (vm_list *kt = q->pending.next; kt != &q->pending; kt = kt->next) {
+                const vm_pend *r = CONTAINER(kt, vm_pend, qlink);
+                if (r->queue != q || r->fence < last)
+                    FAIL("paging queue %#x: its pending list is out of fence order",
+                         (unsigned)q->kmt);
+                last = r->fence;
+                listed++;
+            }
+        }
+    }
+    if (n != p->npend || listed != n)
+        FAIL("process %#llx: %llu pending records, counted %llu, queues list %llu",
+             (unsigned long long)p->hdr.handle, (unsigned long long)n,
+             (unsigned long long)p->npend, (unsigned long long)listed);
+    if (memcmp(need.tables, p->need.tables, sizeof need.tables) ||
+        need.leaf64k_tables != p->need.leaf64k_tables || need.bytes != p->need.bytes ||
+        dxgk_pt_reserve_bytes(p->pt) != need.bytes)
+        FAIL("process %#llx: pending work needs %llu table bytes, the reserve holds %llu",
+             (unsigned long long)p->hdr.handle, (unsigned long long)need.bytes,
+             (unsigned long long)dxgk_pt_reserve_bytes(p->pt));
     return 0;
 bad:
     return 1;
@@ -443,12 +541,15 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
                  (unsigned long long)p->hdr.handle, (unsigned long long)p->mappings,
                  (unsigned long long)p->reservations, (unsigned long long)nmap,
                  (unsigned long long)nres);
+        if (check_pending(p, msg, msg_size))
+            goto bad;
         dxgk_pt_get_stats(p->pt, &ps);
-        if (ps.mapped_pages != mapped_pages)
+        /* with work pending, the page tables lag the bookkeeping by design (9.7) */
+        if (!p->npend && ps.mapped_pages != mapped_pages)
             FAIL("process %#llx: page tables map %llu pages, mappings cover %llu",
                  (unsigned long long)p->hdr.handle, (unsigned long long)ps.mapped_pages,
                  (unsigned long long)mapped_pages);
-        table_bytes += ps.table_bytes;
+        table_bytes += ps.table_bytes + dxgk_pt_reserve_bytes(p->pt);
         for (jt = p->devices.next; jt != &p->devices; jt = jt->next) {
             vm_device *d = CONTAINER(jt, vm_device, link);
             vm_list *kt;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "dxgk_layout_asserts.h"
+#include "pagetable.h"
 #include "range_alloc.h"
 #include "vidmm.h"
 
@@ -95,6 +96,9 @@ typedef struct vm_process {
     uint32_t kmt_adapter;   /* this process's D3DKMT adapter handle */
     uint64_t mappings, reservations;
     uint64_t vads;          /* user-mode VADs (VAD_RESERVED / VAD_MAPPED ranges of va) */
+    dxgk_ra *pend;          /* deferred mode: the pending page ranges (vidmm_queue.c) */
+    uint64_t npend;
+    dxgk_pt_cost need;      /* the sum of their dxgk_pt_bound = the tree's reserve */
 } vm_process;
 
 typedef struct vm_device {
@@ -166,7 +170,25 @@ struct vm_pqueue {
     int32_t priority;
     vm_fence *fence;
     uint64_t *cpu;
+    uint64_t submitted;     /* deferred submissions so far: the last fence value handed out */
+    vm_list pending;        /* its vm_pend records, in fence order */
 };
+
+/* A page range whose PTE change a deferred submission queued (vidmm_queue.c). */
+typedef struct vm_pend {
+    uint64_t va, size;
+    dxgk_pt_target t;       /* what the pages get when it runs */
+    vm_pqueue *queue;
+    uint64_t fence;         /* the queue's fence value it runs under */
+    vm_list qlink;          /* queue->pending */
+    dxgk_pt_cost need;      /* dxgk_pt_bound of it */
+} vm_pend;
+
+/* A pending-work change prepared by dxgk_vm__pend_prepare: the records it needs. */
+typedef struct vm_pend_op {
+    vm_pend *spare, *fresh;
+    int active;
+} vm_pend_op;
 
 /* An Update batch that waits for its fence (docs/behaviour.md 9.6.8). */
 typedef struct vm_batch {
@@ -195,6 +217,7 @@ struct vm_adapter {
     uint64_t leaf_coverage; /* VA covered by one leaf table */
     uint64_t root_entry1;   /* first VA of root entry 1 */
     uint32_t nseg;
+    uint32_t paging_mode;   /* DXGK_VM_PAGING_IMMEDIATE / _DEFERRED (docs/behaviour.md 9.7) */
     vm_segment seg[DXGK_VM_MAX_SEGMENTS];
     vm_process *system;
     vm_list processes;
@@ -303,6 +326,10 @@ typedef struct vm_piece {
 } vm_piece;
 #define VM_PIECE_BASE 99u
 
+/* The PTE target of pc over [va, va + size) of VAD v (VM_PIECE_BASE: the VAD's base state;
+ * NOACCESS: the pages go invalid). */
+void dxgk_vm__piece_target(const vm_range *v, uint64_t va, uint64_t size, const vm_piece *pc,
+                           dxgk_pt_target *t);
 /* Writes pc over [va, va + size) of VAD v: PTEs (one atomic page-table change), then the
  * sub-ranges (cut, trimmed or split; a new one for anything but VM_PIECE_BASE). A failure
  * (no room for a table, no memory) changes nothing. */
@@ -321,5 +348,26 @@ int dxgk_vm__is_reserved_vad(const vm_range *r);
 int dxgk_vm__is_vad(const vm_range *r);
 /* Runs the waiting batches of d's contexts that their fences now release, in order. */
 void dxgk_vm__run_waiting(vm_adapter *a, vm_device *d);
+
+/* ---- vidmm_queue.c: deferred paging work (docs/behaviour.md 9.7) ------------------------- */
+
+/* Whether p's adapter runs its paging queues in deferred mode. */
+int dxgk_vm__deferred(const vm_process *p);
+/* Two-phase change of the pending work of [va, va + size): prepare takes every record
+ * and table the change needs (or fails with nothing changed); then the caller makes its
+ * own change and either applies (cannot fail) or aborts. t NULL: the range's pending work
+ * goes (an immediate write is about to cover it); t set: it is replaced by t, queued on q
+ * at q's next fence value (*out_fence). */
+NTSTATUS dxgk_vm__pend_prepare(vm_process *p, uint64_t va, uint64_t size,
+                               const dxgk_pt_target *t, vm_pend_op *op);
+void dxgk_vm__pend_apply(vm_process *p, vm_pend_op *op, uint64_t va, uint64_t size,
+                         vm_pqueue *q, uint64_t *out_fence);
+void dxgk_vm__pend_abort(vm_process *p, vm_pend_op *op);
+/* The pending work inside [va, va + size), a range going whole (a VAD, a sub-range). */
+void dxgk_vm__pend_drop(vm_process *p, uint64_t va, uint64_t size);
+/* Runs all of q's work and completes its last fence value (before q goes). */
+void dxgk_vm__queue_drain(vm_adapter *a, vm_pqueue *q);
+/* Frees every pending record of p (its teardown). */
+void dxgk_vm__pend_destroy(vm_process *p);
 
 #endif /* DXGK_VIDMM_IMPL_H */

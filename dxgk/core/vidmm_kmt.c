@@ -248,8 +248,11 @@ static void fence_free(vm_fence *f)
     free(f);
 }
 
+/* [choice] A queue that goes first runs its pending work (docs/behaviour.md 9.7): the
+ * bookkeeping already promised it, so the page tables catch up before the queue goes. */
 static void queue_free(vm_pqueue *q)
 {
+    dxgk_vm__queue_drain(q->hdr.adapter, q);
     fence_free(q->fence);
     list_del(&q->link);
     dxgk_vm__kmt_free(q->kmt);
@@ -334,6 +337,7 @@ NTSTATUS dxgk_vm_kmt_create_paging_queue(uint32_t device, int32_t priority,
     if (!q)
         goto out;
     q->hdr.adapter = a;
+    list_init(&q->pending);
     q->cpu = calloc(1, sizeof *q->cpu);
     if (!q->cpu || !dxgk_vm__g_new(DXGK_VM_T_PAGING_QUEUE, q)) {
         free(q->cpu);

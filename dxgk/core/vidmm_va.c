@@ -45,6 +45,7 @@ void dxgk_vm__range_drop(vm_process *p, vm_range *r)
         return;
     }
     if (dxgk_vm__is_vad(r)) {
+        dxgk_vm__pend_drop(p, r->va, r->size);
         dxgk_vm__vad_drop_subs(p, r);
         dxgk_pt_unmap(p->pt, r->va, r->size >> 12);
     }

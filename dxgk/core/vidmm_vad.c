@@ -106,6 +106,7 @@ void dxgk_vm__vad_drop_subs(vm_process *p, vm_range *v)
 void dxgk_vm__sub_drop(vm_process *p, vm_range *s)
 {
     vm_range *v = s->vad;
+    dxgk_vm__pend_drop(p, s->va, s->size);
     write_base(p, v, s->va, s->size);
     sub_unlink(p, s);
     free(s);
@@ -165,31 +166,37 @@ static void subs_replace(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
     }
 }
 
-/* The PTE change of writing pc over [va, va + size) of VAD v. */
-static int write_piece(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
-                       const vm_piece *pc)
+/* The PTE target of pc over [va, va + size) of VAD v (NOACCESS: the pages go invalid). */
+void dxgk_vm__piece_target(const vm_range *v, uint64_t va, uint64_t size, const vm_piece *pc,
+                           dxgk_pt_target *t)
 {
-    dxgk_pt_target t;
-    switch (pc->kind) {
+    uint32_t kind = pc->kind;
+    if (kind == VM_PIECE_BASE)
+        kind = v->base == DXGK_VM_BASE_ZERO ? DXGK_VM_RANGE_ZERO : DXGK_VM_RANGE_NOACCESS;
+    switch (kind) {
     case DXGK_VM_RANGE_MAP:
-        dxgk_vm__pages_target(pc->alloc, pc->offset_pages, pc->protection, &t);
-        return dxgk_pt_map(p->pt, va, size >> 12, &t);
+        dxgk_vm__pages_target(pc->alloc, pc->offset_pages, pc->protection, t);
+        break;
     case DXGK_VM_RANGE_ZERO:
-        dxgk_vm__base_target(va, size, &t);
-        return dxgk_pt_map(p->pt, va, size >> 12, &t);
-    case DXGK_VM_RANGE_NOACCESS:
-        return dxgk_pt_unmap(p->pt, va, size >> 12);
+        dxgk_vm__base_target(va, size, t);
+        break;
     default:
-        return write_base(p, v, va, size);
+        memset(t, 0, sizeof *t);
+        t->kind = DXGK_PT_KIND_NOACCESS;
     }
 }
 
-/* Writes pc over [va, va + size) of VAD v: PTEs, then the sub-ranges. The records are
- * taken first, so a failure (no room for a table, no memory) changes nothing. */
-NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
-                          const vm_piece *pc)
+/* Writes pc over [va, va + size) of VAD v: the sub-ranges at once, the PTEs at once too
+ * (q NULL) or queued on q (deferred mode, docs/behaviour.md 9.7: *fence is the fence
+ * value they run under). Every record and table is taken first, so a failure (no room
+ * for a table, no memory) changes nothing. */
+static NTSTATUS vad_change(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                           const vm_piece *pc, vm_pqueue *q, uint64_t *fence)
 {
     vm_range *spare = calloc(1, sizeof *spare), *fresh = NULL;
+    dxgk_pt_target t;
+    vm_pend_op op;
+    NTSTATUS st;
     int rc;
     if (!spare)
         return STATUS_NO_MEMORY;
@@ -206,15 +213,30 @@ NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t si
         fresh->driver_protection = pc->driver_protection;
         list_init(&fresh->alloc_link);
     }
-    rc = write_piece(p, v, va, size, pc);
-    if (rc != DXGK_PT_OK) {
+    dxgk_vm__piece_target(v, va, size, pc, &t);
+    /* immediate: the range's pending work goes; deferred: it becomes this */
+    st = dxgk_vm__pend_prepare(p, va, size, q ? &t : NULL, &op);
+    if (st != STATUS_SUCCESS) {
+        free(spare);
+        free(fresh);
+        return st;
+    }
+    if (!q && (rc = dxgk_pt_map(p->pt, va, size >> 12, &t)) != DXGK_PT_OK) {
+        dxgk_vm__pend_abort(p, &op);
         free(spare);
         free(fresh);
         return dxgk_vm__pt_status(rc);
     }
+    dxgk_vm__pend_apply(p, &op, va, size, q, fence);
     subs_replace(p, v, va, size, &spare, fresh);
     free(spare);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
+                            const vm_piece *pc)
+{
+    return vad_change(p, v, va, size, pc, NULL, NULL);
 }
 
 /* The sub-range pieces of [va, va + size) of VAD v, base gaps included, copied (the
@@ -340,7 +362,7 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
     vm_process *p;
     vm_range *v = NULL, *fresh_vad = NULL;
     vm_piece pc;
-    uint64_t bytes, align = PAGE_4K, phase = 0, start = 0, limit;
+    uint64_t bytes, align = PAGE_4K, phase = 0, start = 0, limit, fence = 0;
     const uint64_t prot = m->protection;
     const int zero = (prot & PROT_ZERO) != 0, noaccess = (prot & PROT_NOACCESS) != 0;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
@@ -446,8 +468,15 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
         v = fresh_vad;
         p->vads++;
     }
-    st = dxgk_vm__vad_write(p, v, m->base ? m->base : start, bytes, &pc);
-    if (st != STATUS_SUCCESS) {
+    if (dxgk_vm__deferred(p)) {
+        /* docs/behaviour.md 9.7: the bookkeeping now, the PTEs when the queue runs */
+        st = vad_change(p, v, m->base ? m->base : start, bytes, &pc, q, &fence);
+        if (st == STATUS_SUCCESS)
+            st = STATUS_PENDING;
+    } else {
+        st = dxgk_vm__vad_write(p, v, m->base ? m->base : start, bytes, &pc);
+    }
+    if (st != STATUS_SUCCESS && st != STATUS_PENDING) {
         if (fresh_vad) {
             dxgk_ra_free(p->va, start);
             p->vads--;
@@ -456,7 +485,7 @@ NTSTATUS dxgk_vm_kmt_map(const dxgk_vm_umap_args *m, uint64_t *out_va, uint64_t 
         goto out;
     }
     *out_va = m->base ? m->base : start;
-    *out_fence = 0;
+    *out_fence = fence;
 out:
     dxgk_vm__release(a);
     return st;
@@ -471,7 +500,7 @@ NTSTATUS dxgk_vm_kmt_reserve(const dxgk_vm_ureserve_args *r, uint64_t *out_va,
     vm_process *p;
     vm_range *v;
     uint32_t type = 0;
-    uint64_t h = dxgk_vm_kmt_object(r->handle, &type), start = 0, limit;
+    uint64_t h = dxgk_vm_kmt_object(r->handle, &type), start = 0, limit, fence = 0;
     void *o;
     NTSTATUS st = STATUS_INVALID_PARAMETER;
     int rc;
@@ -521,19 +550,30 @@ NTSTATUS dxgk_vm_kmt_reserve(const dxgk_vm_ureserve_args *r, uint64_t *out_va,
     }
     v->va = start;
     v->size = r->size;
-    if (v->base == DXGK_VM_BASE_ZERO) {
-        rc = write_base(p, v, start, r->size);
-        if (rc != DXGK_PT_OK) {
-            dxgk_ra_free(p->va, start);
-            free(v);
-            st = dxgk_vm__pt_status(rc);
-            goto out;
+    st = STATUS_SUCCESS;
+    if (v->base == DXGK_VM_BASE_ZERO && type == DXGK_VM_T_PAGING_QUEUE &&
+        dxgk_vm__deferred(p)) {
+        /* docs/behaviour.md 9.7: a ZERO reserve through a queue queues its Zero PTEs */
+        dxgk_pt_target t;
+        vm_pend_op op;
+        dxgk_vm__base_target(start, r->size, &t);
+        st = dxgk_vm__pend_prepare(p, start, r->size, &t, &op);
+        if (st == STATUS_SUCCESS) {
+            dxgk_vm__pend_apply(p, &op, start, r->size, o, &fence);
+            st = STATUS_PENDING;
         }
+    } else if (v->base == DXGK_VM_BASE_ZERO) {
+        rc = write_base(p, v, start, r->size);
+        st = rc == DXGK_PT_OK ? STATUS_SUCCESS : dxgk_vm__pt_status(rc);
+    }
+    if (st != STATUS_SUCCESS && st != STATUS_PENDING) {
+        dxgk_ra_free(p->va, start);
+        free(v);
+        goto out;
     }
     p->vads++;
     *out_va = start;
-    *out_fence = 0;
-    st = STATUS_SUCCESS;
+    *out_fence = fence;
 out:
     dxgk_vm__release(a);
     return st;
