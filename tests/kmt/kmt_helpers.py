@@ -36,8 +36,8 @@ APERTURE, LOCAL = 0b10, 0b01
 class World:
     """An adapter with one process, device, context, queue and two allocations."""
 
-    def __init__(self, adapter: Any = None) -> None:
-        self.a = adapter if adapter is not None else dxgk.Adapter()
+    def __init__(self, adapter: Any = None, *, paging: str = "immediate") -> None:
+        self.a = adapter if adapter is not None else dxgk.Adapter(paging=paging)
         self.p = self.a.create_process()
         self.d = self.p.create_device()
         self.c = self.d.create_context()
@@ -78,7 +78,8 @@ class World:
     def map(self, h: int | None = None, pages: int = 16, **kw: Any) -> int:
         m = self.map_args(h, pages, **kw)
         st = dxgk.D3DKMTMapGpuVirtualAddress(m)
-        assert st == SUCCESS, f"map: {dxgk.status_name(st)}"
+        want = PENDING if self.a.paging == "deferred" else SUCCESS
+        assert st == want, f"map: {dxgk.status_name(st)}"
         return int(m.VirtualAddress)
 
     def free(self, base: int, size: int, *, adapter: int | None = None) -> int:
@@ -175,6 +176,7 @@ def snapshot(w: World, *, probes: tuple[int, ...] = (), fences: tuple[Any, ...] 
         "vads": H._plain(vads),
         "xlate": H._plain(w.p.translate_many(np.array(sorted(set(vas)), dtype=np.uint64))),
         "queue_fence": w.q.fence_value,
+        "queue": (w.q.submitted, w.q.pending, w.q.reserve_bytes) if not w.q.closed else None,
         "fences": [f.value for f in fences],
         "waiting": int(waiting[0]),
     }
