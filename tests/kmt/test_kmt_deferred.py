@@ -230,7 +230,7 @@ def test_9_7_the_reserve_goes_back_when_pending_work_is_dropped():
 # ---- immediate writes and queued work --------------------------------------------------------
 
 
-def test_9_5_5_free_drops_the_queued_work_of_its_range_and_the_fence_still_completes():
+def test_9_5_6_free_drops_the_queued_work_of_its_range_and_the_fence_still_completes():
     w = deferred()
     base = w.reserve(4 * MB)
     submit_map(w, 8, base=base)
