@@ -25,6 +25,9 @@ What it measures, each figure the median of repeated runs with their min and max
   run; the ratio facade ÷ no-op is the figure of merit (target <= 4). The map is one the
   core rejects after its handle checks (SizeInPages = 0), so the C work is minimal and
   the figure is the facade's own cost; a successful 1-page map is shown for scale.
+* **user mode** -- ``D3DKMTMapGpuVirtualAddress`` through its facade next to a no-op cffi
+  call, and Update batches of 1000 64 KB tile MAP operations at 10^3 and 10^5 live tiles,
+  timed in C (:mod:`.usermode`).
 * **replay** -- calls per second of the C replay engine (``--check`` on) for each
   synthetic trace kind of :mod:`dxgk.bench.workloads`, and the decoder's lines per second.
 * **page-table memory** per mapped GiB (bytes of page tables / GiB mapped) for packed
@@ -40,7 +43,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +51,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._core import ffi, lib
+from . import usermode
+from .stats import stat
 
 __all__ = ["report", "run", "run_command"]
 
@@ -89,12 +93,8 @@ class _Plan:
         self.replay_repeats = 5
         self.decode_repeats = 3
         self.sparse_maps = 4096 if quick else 16384
-
-
-def stat(values: Sequence[float]) -> dict[str, float]:
-    """{"median", "min", "max", "n"} of repeated measurements."""
-    v = [float(x) for x in values]
-    return {"median": statistics.median(v), "min": min(v), "max": max(v), "n": len(v)}
+        self.update_batches = 10 if quick else 50
+        self.update_runs = 3 if quick else 5
 
 
 # ---- machine ----------------------------------------------------------------------------------
@@ -408,6 +408,11 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
         res["page_tables"] = bench_pagetables(plan)
         say("facade per-call cost ...")
         res["facade"] = bench_facade(plan)
+        say("user-mode services ...")
+        res["usermode_facade"] = usermode.bench_kmt_facade(plan.facade_calls,
+                                                           plan.facade_repeats)
+        res["usermode_update"] = usermode.bench_update_tiles(plan.update_batches,
+                                                             plan.update_runs, 3)
         say("synthetic traces and replay ...")
         res["replay"] = bench_replay(plan, workdir)
         say("page-table memory ...")
@@ -417,6 +422,10 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
     res["summary"] = {
         "facade_ctypes_vs_noop": res["facade"]["ratio_ctypes_vs_noop"],
         "facade_bytearray_vs_noop": res["facade"]["ratio_bytearray_vs_noop"],
+        "kmt_map_facade_vs_noop": res["usermode_facade"]["ratio_vs_noop"],
+        "update_tile_ns_per_op": {r["live_tiles"]: r["ns_per_op"]["median"]
+                                  for r in res["usermode_update"]["rows"]},
+        "update_tile_ratio_large_vs_small": res["usermode_update"]["ratio_large_vs_small"],
         "replay_calls_per_second": {r["workload"]: r["calls_per_second"]["median"]
                                     for r in res["replay"]},
         "replay_end_to_end_calls_per_second": {
@@ -499,6 +508,8 @@ def report(res: dict[str, Any]) -> str:
                f"{_s(f['ratio_bytearray_vs_noop_runs'], '{:.2f}')} (target <= 4)")
     out.append(f"  for scale, a successful 1-page map: facade {_s(f['facade_ctypes_map_ok'])}, "
                f"raw {_s(f['raw_cffi_map_ok'])}")
+    out.append("")
+    out += usermode.report_lines(res["usermode_facade"], res["usermode_update"], _s)
     out.append("")
     out.append("replay (--check on; traces from gen-trace --seed 1): the C engine alone, "
                "decoding alone, and from the file (decode + run, as `replay --check`)")

@@ -118,14 +118,41 @@ void dxgk_vm__sub_drop(vm_process *p, vm_range *s)
 
 /* Makes [va, va + size) of VAD v hold pc (sub-ranges cut, trimmed or split; then the
  * new sub-range) after the caller has written the PTEs. spare: a zeroed record for a
- * split, consumed (set to NULL) if used; the new sub-range's record likewise. */
+ * split, consumed (set to NULL) if used; `fresh`, the new sub-range's record, is always
+ * consumed (linked, or freed when an existing sub-range of exactly those pages takes its
+ * content). */
 static void subs_replace(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
                          vm_range **spare, vm_range *fresh)
 {
     const uint64_t end = va + size;
     uint64_t start, ssize, tag;
+    const int found = dxgk_ra_find(p->sub, va, &start, &ssize, &tag) == DXGK_RA_OK;
+    if (found && fresh && start == va && ssize == size) {
+        /* exactly one sub-range's pages (a tile remapped): it takes the new content in
+         * place, and the sub-range tree is not touched */
+        vm_range *s = (vm_range *)(uintptr_t)tag;
+        if (s->alloc != fresh->alloc) {     /* else it stays on its allocation's list */
+            if (s->alloc) {
+                v->alloc_subs--;
+                list_del(&s->alloc_link);
+                s->alloc->mapping_count--;
+            }
+            if (fresh->alloc) {
+                v->alloc_subs++;
+                list_add_tail(&fresh->alloc->mappings, &s->alloc_link);
+                fresh->alloc->mapping_count++;
+            }
+        }
+        s->kind = fresh->kind;
+        s->alloc = fresh->alloc;
+        s->offset_pages = fresh->offset_pages;
+        s->protection = fresh->protection;
+        s->driver_protection = fresh->driver_protection;
+        free(fresh);
+        return;
+    }
     /* the sub-range straddling va */
-    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) == DXGK_RA_OK && start < va) {
+    if (found && start < va) {
         vm_range *s = (vm_range *)(uintptr_t)tag;
         const uint64_t s_end = start + ssize;
         dxgk_ra_free(p->sub, start);
