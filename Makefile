@@ -33,11 +33,11 @@ lint: install-test
 	$(PY) -m ruff check dxgk tests tools build_ffi.py setup.py
 	$(PY) -m mypy
 
-# The README's C worked example, built as the README says: a shared library that ctypes loads.
+# The README's C worked examples, built as the README says: shared libraries that ctypes loads.
 CC ?= cc
-EXAMPLE_LIB := build/examples/libdriver_map.so
-example-c: $(EXAMPLE_LIB)
-$(EXAMPLE_LIB): examples/driver_map.c $(wildcard headers/*.h)
+EXAMPLE_LIBS := build/examples/libdriver_map.so build/examples/libumd_tiles.so
+example-c: $(EXAMPLE_LIBS)
+build/examples/lib%.so: examples/%.c $(wildcard headers/*.h)
 	mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -Iheaders $< -o $@
 

@@ -3,8 +3,10 @@
 Creates the default adapter, a process / device / context, a context allocation through
 DxgkCbCreateContextAllocation, fills a DXGKARGCB_MAPCONTEXTALLOCATION, shows its bytes,
 calls DxgkCbMapContextAllocation, prints the VA and the page-table walk level by level,
-then shows failing calls and the status that says why. Ends with the struct's layout on
-the three Windows ABIs.
+then shows failing calls and the status that says why, and the struct's layout on the
+three Windows ABIs. Ends with the user-mode side (docs/behaviour.md 9): a runtime's
+reserve -> map -> update -> free round trip through the D3DKMT thunks, in deferred mode, so
+the paging queue's fence values show when the GPU sees each step.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-from . import ddi, structs
+from . import ddi, kmt, structs
 from .layout import ABI_NAMES, layout_of
 from .model import Adapter, Translation
 
@@ -107,6 +109,67 @@ def _fail(a: Adapter, args: Any, what: str) -> str:
     return f"    {what:<44} -> {va:#x}, last_status() = {ddi.status_name(st)} ({st:#010x})"
 
 
+def _vas(proc: Any, base: int, tiles: int) -> str:
+    """What the GPU sees in the first `tiles` 64 KB tiles at base, one letter a tile:
+    its allocation tile (0-9a-f), z (Zero), - (invalid)."""
+    out = []
+    for i in range(tiles):
+        t = proc.translate(base + i * 64 * _KB)
+        out.append("z" if t.zero else f"{t.address // (64 * _KB) % 16:x}" if t.valid else "-")
+    return " ".join(out)
+
+
+def _user_mode(p_: Any) -> None:
+    tile = 64 * _KB
+    a = Adapter(paging="deferred")
+    proc = a.create_process()
+    dev = proc.create_device()
+    ctx = dev.create_context()
+    q = dev.create_paging_queue()
+    h = dev.allocate(16 * tile, segments=0b10)          # 16 tiles at the aperture's start
+    p_("\n[7] The user-mode side (docs/behaviour.md 9): a runtime's tiled resource, "
+       "deferred paging")
+    p_(f"    Adapter(paging='deferred'); hPagingQueue = {q.handle:#x}, fence "
+       f"{q.sync_object:#x}; allocation {h:#x}: 16 tiles of 64 KB")
+    r = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(Size=8 * tile)
+    r.hPagingQueue = q.handle
+    r.ReservationType = 1                               # ZERO
+    st = kmt.D3DKMTReserveGpuVirtualAddress(r)
+    base = r.VirtualAddress
+    p_(f"    D3DKMTReserveGpuVirtualAddress(8 tiles, ZERO)   -> {ddi.status_name(st)}, "
+       f"va {base:#x}, PagingFenceValue {r.PagingFenceValue}")
+    m = structs.D3DDDI_MAPGPUVIRTUALADDRESS(hPagingQueue=q.handle, BaseAddress=base,
+                                            hAllocation=h, OffsetInPages=32, SizeInPages=48)
+    m.Protection.Write = 1
+    st = kmt.D3DKMTMapGpuVirtualAddress(m)
+    p_(f"    D3DKMTMapGpuVirtualAddress(tiles 2-4 at va)     -> {ddi.status_name(st)}, "
+       f"PagingFenceValue {m.PagingFenceValue}")
+    p_(f"      the GPU sees (tile: allocation tile, z Zero, - invalid): {_vas(proc, base, 8)}")
+    p_(f"    PagingQueue.execute(1) -> fence {q.execute(1)}:     {_vas(proc, base, 8)}")
+    p_(f"    PagingQueue.execute(2) -> fence {q.execute(2)}:     {_vas(proc, base, 8)}")
+    ops = (structs.D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION * 2)()
+    ops[0].OperationType = 0                            # MAP tile 15 at tile 5
+    ops[0].Map.BaseAddress, ops[0].Map.SizeInBytes = base + 5 * tile, tile
+    ops[0].Map.hAllocation, ops[0].Map.AllocationOffsetInBytes = h, 15 * tile
+    ops[1].OperationType = 2                            # COPY tiles 0-1 over tiles 6-7
+    ops[1].Copy.SourceAddress, ops[1].Copy.SizeInBytes = base, 2 * tile
+    ops[1].Copy.DestAddress = base + 6 * tile
+    u = structs.D3DKMT_UPDATEGPUVIRTUALADDRESS(hDevice=dev.kmt_handle, hContext=ctx.kmt_handle,
+                                               hFenceObject=q.sync_object, NumOperations=2,
+                                               FenceValue=2)
+    st = kmt.D3DKMTUpdateGpuVirtualAddress(u, ops)
+    p_(f"    D3DKMTUpdateGpuVirtualAddress(MAP, COPY; waits for fence 2) -> "
+       f"{ddi.status_name(st)}, fence now {q.fence_value}")
+    p_(f"      the GPU sees:                                  {_vas(proc, base, 8)}")
+    f = structs.D3DKMT_FREEGPUVIRTUALADDRESS(hAdapter=proc.kmt_adapter, BaseAddress=base,
+                                             Size=8 * tile)
+    st = kmt.D3DKMTFreeGpuVirtualAddress(f)
+    p_(f"    D3DKMTFreeGpuVirtualAddress(the reservation)    -> {ddi.status_name(st)}, "
+       f"{len(proc.vads())} VADs left:  {_vas(proc, base, 8)}")
+    a.validate()
+    a.close()
+
+
 def run_demo() -> int:
     p_ = print
     a = Adapter()
@@ -187,6 +250,7 @@ def run_demo() -> int:
     p_(f"    an x86 caller's bytes (hAllocation = 32-bit alias {ddi.x86_handle(h):#x}) map too:"
        f" va = {_h(va32)}")
     a.validate()
-    p_("\nadapter invariants: validated.  More: README.md, python -m dxgk layout --help")
     a.close()
+    _user_mode(p_)
+    p_("\nadapter invariants: validated.  More: README.md, python -m dxgk layout --help")
     return 0

@@ -169,4 +169,28 @@ typedef LARGE_INTEGER PHYSICAL_ADDRESS;
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 #endif
 
+/* HRESULT values the UMD callbacks return (docs/behaviour.md 9.9), spelt as in
+ * winerror.h; SUCCEEDED / FAILED are the usual severity tests. */
+#ifndef S_OK
+#define S_OK           ((HRESULT)0x00000000L)
+#endif
+#ifndef E_PENDING
+#define E_PENDING      ((HRESULT)0x8000000AL)
+#endif
+#ifndef E_HANDLE
+#define E_HANDLE       ((HRESULT)0x80070006L)
+#endif
+#ifndef E_OUTOFMEMORY
+#define E_OUTOFMEMORY  ((HRESULT)0x8007000EL)
+#endif
+#ifndef E_INVALIDARG
+#define E_INVALIDARG   ((HRESULT)0x80070057L)
+#endif
+#ifndef SUCCEEDED
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#endif
+#ifndef FAILED
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#endif
+
 #endif /* DXGK_WINDOWS_BASE_H */

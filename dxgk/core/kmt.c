@@ -183,11 +183,11 @@ NTSTATUS APIENTRY D3DKMTUpdateGpuVirtualAddress(CONST D3DKMT_UPDATEGPUVIRTUALADD
 HRESULT dxgk_kmt_hresult(NTSTATUS st)
 {
     switch ((uint32_t)st) {
-    case (uint32_t)STATUS_SUCCESS: return 0;                          /* S_OK */
-    case (uint32_t)STATUS_PENDING: return (HRESULT)0x8000000Au;       /* E_PENDING */
-    case (uint32_t)STATUS_INVALID_PARAMETER: return (HRESULT)0x80070057u; /* E_INVALIDARG */
-    case (uint32_t)STATUS_NO_MEMORY: return (HRESULT)0x8007000Eu;     /* E_OUTOFMEMORY */
-    case (uint32_t)STATUS_INVALID_HANDLE: return (HRESULT)0x80070006u; /* E_HANDLE */
+    case (uint32_t)STATUS_SUCCESS: return S_OK;
+    case (uint32_t)STATUS_PENDING: return E_PENDING;
+    case (uint32_t)STATUS_INVALID_PARAMETER: return E_INVALIDARG;
+    case (uint32_t)STATUS_NO_MEMORY: return E_OUTOFMEMORY;
+    case (uint32_t)STATUS_INVALID_HANDLE: return E_HANDLE;
     default: return (HRESULT)((uint32_t)st | 0x10000000u);            /* HRESULT_FROM_NT */
     }
 }

@@ -526,5 +526,12 @@ def test_demo_shows_a_map_its_walk_and_a_failure(capsys, quiet_gc):
     assert [ln.split()[0] for ln in out.splitlines() if ln.startswith("          ")
             and ln.split()[0].isdigit()] == ["3", "2", "1", "0"]   # the walk, root first
     assert "STATUS_CONFLICTING_ADDRESSES (0xc0000018)" in out
+    # the user-mode round trip (docs/behaviour.md 9): queued, executed, updated, freed
+    assert "D3DKMTMapGpuVirtualAddress(tiles 2-4 at va)     -> STATUS_PENDING, " \
+           "PagingFenceValue 2" in out
+    seen = [ln.rsplit(":", 1)[1].split() for ln in out.splitlines()
+            if "the GPU sees" in ln or "PagingQueue.execute" in ln or "VADs left" in ln]
+    assert seen == [["-"] * 8, ["-"] * 3 + ["z"] * 5, ["2", "3", "4"] + ["z"] * 5,
+                    ["2", "3", "4", "z", "z", "f", "2", "3"], ["-"] * 8]
     assert len(out.splitlines()) < 120
     assert dxgk.live_handles() == live                               # it cleans up

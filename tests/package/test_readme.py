@@ -15,7 +15,7 @@ The README's conventions, which this test reads (and which keep the blocks copy-
 - ``# prints:`` on the lines right after a statement, followed by comment lines, gives
   what the statement writes to standard output, line by line (the text after ``#``,
   less the indentation the lines share).
-- One ```c block is ``examples/driver_map.c``, byte for byte.
+- Each ``examples/*.c`` file is one ```c block, byte for byte.
 """
 
 from __future__ import annotations
@@ -168,10 +168,16 @@ def test_every_block_checks_something() -> None:
         assert shown, f"README.md:{first_line}: no '# →' or '# prints:' result to keep true"
 
 
-def test_c_example_is_the_shipped_file() -> None:
-    text = (ROOT / "examples" / "driver_map.c").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["driver_map.c", "umd_tiles.c"])
+def test_c_example_is_the_shipped_file(name: str) -> None:
+    text = (ROOT / "examples" / name).read_text(encoding="utf-8")
     assert any(src == text for _, src, _ in _blocks("c")), \
-        "the README's C example and examples/driver_map.c differ"
+        f"the README's C example and examples/{name} differ"
+
+
+def test_every_shipped_c_example_is_in_the_readme() -> None:
+    shipped = {p.read_text(encoding="utf-8") for p in (ROOT / "examples").glob("*.c")}
+    assert shipped <= {src for _, src, _ in _blocks("c")}
 
 
 def test_checker_catches_a_wrong_comment() -> None:
