@@ -1203,7 +1203,7 @@ typedef DXGKDDI_DESTROYPROCESS *PDXGKDDI_DESTROYPROCESS;
 /* ------------------------------------------------------------------------------
  * DxgkDdiBuildPagingBuffer: the operations VidMm asks the driver to write into a
  * paging (DMA) buffer, their argument structures, and DXGKARG_BUILDPAGINGBUFFER,
- * which holds one of them in a union (docs/behaviour.md section 10.2).
+ *  which holds one of them in a union (docs/behaviour.md section 2.11).
  * ---------------------------------------------------------------------------- */
 
 /* Docs: ne-d3dkmddi-_dxgk_buildpagingbuffer_operation -- which union arm of
