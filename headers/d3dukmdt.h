@@ -187,6 +187,15 @@ typedef SIZE_T D3DKMT_SIZE_T;
 /* Index of a VidPN source (display output); a plain UINT. */
 typedef UINT D3DDDI_VIDEO_PRESENT_SOURCE_ID;
 
+/* Docs: ne-d3dukmdt-_d3dddiformat -- a surface format (a D3DFORMAT value or a FOURCC
+ * code). Only its ends are listed: the enumeration is 4 bytes whatever its values, and
+ * the subset only carries it (DXGK_ALLOCATIONUSAGEINFO1.Format). */
+typedef enum _D3DDDIFORMAT
+{
+    D3DDDIFMT_UNKNOWN    = 0,
+    D3DDDIFMT_FORCE_UINT = 0x7fffffff,
+} D3DDDIFORMAT;
+
 /* Docs: ns-d3dukmdt-_d3dddi_segmentpreference -- up to five preferred segment ids
  * (5 bits each, 0 = none) each with a direction bit; two reserved bits. */
 typedef struct _D3DDDI_SEGMENTPREFERENCE

@@ -29,6 +29,7 @@
 #define _Inout_
 #define _In_opt_
 #define _Out_opt_
+#define _Outptr_
 #define _Inout_opt_
 #define _In_reads_bytes_(n)
 #define _In_reads_bytes_opt_(n)
@@ -77,6 +78,7 @@ typedef int BOOL;
 typedef int LONG;
 typedef unsigned int ULONG;
 typedef unsigned int DWORD;
+typedef unsigned short UINT16;
 typedef unsigned int UINT32;
 typedef int INT32;
 typedef unsigned long long UINT64;
@@ -97,6 +99,7 @@ typedef unsigned int ULONG_PTR;
 typedef int LONG_PTR;
 #endif
 typedef ULONG_PTR SIZE_T;
+typedef ULONG_PTR UINT_PTR;
 typedef SIZE_T *PSIZE_T;
 
 typedef LONG NTSTATUS;
@@ -134,6 +137,10 @@ typedef struct _UNICODE_STRING {
 } UNICODE_STRING, *PUNICODE_STRING;
 
 typedef LARGE_INTEGER PHYSICAL_ADDRESS;
+
+/* Kernel objects (wdm.h) that the DDI structures only point to: never laid out here. */
+typedef struct _MDL MDL, *PMDL;
+typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 
 /* NTSTATUS values the DDI entry points return (docs/behaviour.md section 8), spelt as in
  * ntstatus.h; NT_SUCCESS is the usual "severity is success or informational" test. */

@@ -47,6 +47,15 @@ static NTSTATUS ddi_query(const HANDLE h, const DXGKARG_QUERYADAPTERINFO *a) { r
 static NTSTATUS ddi_destroy_alloc(const HANDLE h, const DXGKARG_DESTROYALLOCATION *a) { return 0; }
 static void ddi_set_root(const HANDLE h, const DXGKARG_SETROOTPAGETABLE *a) { }
 static SIZE_T ddi_root_size(const HANDLE h, DXGKARG_GETROOTPAGETABLESIZE *a) { return 0; }
+static NTSTATUS ddi_create_alloc(const HANDLE h, DXGKARG_CREATEALLOCATION *a) { return 0; }
+static NTSTATUS ddi_build_paging(const HANDLE h, DXGKARG_BUILDPAGINGBUFFER *a) { return 0; }
+static NTSTATUS ddi_reset_timeout(const HANDLE h) { return 0; }
+static NTSTATUS ddi_add(const PDEVICE_OBJECT pdo, PVOID *ctx) { return 0; }
+static NTSTATUS ddi_stop(const PVOID ctx) { return 0; }
+static BOOLEAN ddi_isr(const PVOID ctx, ULONG msg) { return 0; }
+static void ddi_dpc(const PVOID ctx) { }
+static void ddi_unload(void) { }
+static void ddi_etw(BOOLEAN enable, ULONG flags, UCHAR level) { }
 
 PFND3DKMT_CREATEALLOCATION p1 = kmt_create_alloc;
 PFND3DKMT_CREATEALLOCATION2 p2 = kmt_create_alloc;
@@ -80,6 +89,36 @@ PDXGKDDI_QUERYADAPTERINFO d7 = ddi_query;
 PDXGKDDI_DESTROYALLOCATION d8 = ddi_destroy_alloc;
 PDXGKDDI_SETROOTPAGETABLE d9 = ddi_set_root;
 PDXGKDDI_GETROOTPAGETABLESIZE d10 = ddi_root_size;
+PDXGKDDI_CREATEALLOCATION d11 = ddi_create_alloc;
+PDXGKDDI_BUILDPAGINGBUFFER d12 = ddi_build_paging;
+
+/* DRIVER_INITIALIZATION_DATA holds each exactly-typed DDI in its own slot. */
+DRIVER_INITIALIZATION_DATA init = {
+    .Version = DXGKDDI_INTERFACE_VERSION,
+    .DxgkDdiAddDevice = ddi_add,
+    .DxgkDdiStartDevice = ddi_start,
+    .DxgkDdiStopDevice = ddi_stop,
+    .DxgkDdiRemoveDevice = ddi_stop,
+    .DxgkDdiInterruptRoutine = ddi_isr,
+    .DxgkDdiDpcRoutine = ddi_dpc,
+    .DxgkDdiResetDevice = ddi_dpc,
+    .DxgkDdiUnload = ddi_unload,
+    .DxgkDdiControlEtwLogging = ddi_etw,
+    .DxgkDdiQueryAdapterInfo = ddi_query,
+    .DxgkDdiCreateDevice = ddi_create_device,
+    .DxgkDdiCreateAllocation = ddi_create_alloc,
+    .DxgkDdiDestroyAllocation = ddi_destroy_alloc,
+    .DxgkDdiBuildPagingBuffer = ddi_build_paging,
+    .DxgkDdiResetFromTimeout = ddi_reset_timeout,
+    .DxgkDdiRestartFromTimeout = ddi_reset_timeout,
+    .DxgkDdiDestroyDevice = ddi_destroy_device,
+    .DxgkDdiCreateContext = ddi_create_context,
+    .DxgkDdiDestroyContext = ddi_destroy_context,
+    .DxgkDdiSetRootPageTable = ddi_set_root,
+    .DxgkDdiGetRootPageTableSize = ddi_root_size,
+    .DxgkDdiCreateProcess = ddi_create_process,
+    .DxgkDdiDestroyProcess = ddi_destroy_process,
+};
 """
 
 # The UMD callback takes the device handle first: a thunk-shaped function must not fit.
@@ -87,6 +126,14 @@ BAD = r"""
 #include "d3dumddi.h"
 static HRESULT cb_map(D3DDDI_MAPGPUVIRTUALADDRESS *a) { return 0; }
 PFND3DDDI_MAPGPUVIRTUALADDRESSCB p = cb_map;
+"""
+
+# BuildPagingBuffer's argument is writable (the driver advances pDmaBuffer): a DDI taking
+# a const pointer must not fit.
+BAD_PAGING = r"""
+#include "d3dkmddi.h"
+static NTSTATUS bpb(const HANDLE h, const DXGKARG_BUILDPAGINGBUFFER *a) { return 0; }
+PDXGKDDI_BUILDPAGINGBUFFER p = bpb;
 """
 
 
@@ -109,5 +156,11 @@ def test_function_types_have_the_windows_signatures(tmp_path: Path) -> None:
 
 def test_a_wrong_signature_is_rejected(tmp_path: Path) -> None:
     r = _compile(tmp_path, BAD)
+    assert r.returncode != 0
+    assert "incompatible" in r.stderr
+
+
+def test_a_const_paging_argument_is_rejected(tmp_path: Path) -> None:
+    r = _compile(tmp_path, BAD_PAGING)
     assert r.returncode != 0
     assert "incompatible" in r.stderr

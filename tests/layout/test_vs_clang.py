@@ -630,3 +630,75 @@ def test_oracle_start_info(abi: str) -> None:
     win7 = co.clang_layouts(abi, defines={
         "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN7"}, **_sources("subset"))
     assert win7["DXGK_START_INFO"]["size"] == 20
+
+
+# ---- the paging buffer, allocations and the driver's table (SPEC 10): hand-computed ---
+
+@pytest.mark.parametrize("abi, ptr", [("x86", 4), ("x64", 8), ("arm64", 8)])
+def test_oracle_build_paging_buffer(abi: str, ptr: int) -> None:
+    """MultipassOffset precedes the union; the Reserved arm fixes the union at 256 bytes,
+    8-aligned; hSystemContext, the DMA buffer's GPU VA and write offset follow it."""
+    b = oracle("subset", abi)["DXGKARG_BUILDPAGINGBUFFER"]
+    assert _field(b, "pDmaBufferPrivateData") == (2 * ptr * 8, ptr * 8)
+    assert _field(b, "Operation") == ((28 if ptr == 8 else 16) * 8, 32)
+    assert _field(b, "MultipassOffset") == ((32 if ptr == 8 else 20) * 8, 32)
+    union_at = 40 if ptr == 8 else 24
+    for arm in ("Transfer", "UpdatePageTable", "FlushTlb", "NotifyResidency",
+                "UpdateContextAllocation", "NotifyFenceResidency", "NotifyAllocation",
+                "Reserved"):
+        assert _field(b, arm)[0] == union_at * 8, arm
+    assert _field(b, "Reserved") == (union_at * 8, 256 * 8)
+    assert _field(b, "UpdatePageTable.FirstPteVirtualAddress")[1] == 64
+    assert _field(b, "hSystemContext") == ((union_at + 256) * 8, ptr * 8)
+    assert _field(b, "DmaBufferWriteOffset")[0] == (union_at + 256 + 16) * 8
+    assert (b["size"], b["align"]) == ((union_at + 256 + 24), 8)
+    # Transfer.Source: a UINT then an 8-aligned LARGE_INTEGER / MDL pointer union
+    src = _field(b, "Transfer.Source")[0]
+    assert _field(b, "Transfer.Source.SegmentAddress") == (src + 64, 64)
+
+
+@pytest.mark.parametrize("abi", ABIS)
+def test_build_paging_buffer_arms_follow_their_guards(abi: str) -> None:
+    """NotifyFenceResidency from WDDM 2.9 (the 10.0.26100 kit's guard), InitContextResource
+    from WIN8; the union (and so the struct) keeps its size at every version."""
+    newest = oracle("subset", abi)["DXGKARG_BUILDPAGINGBUFFER"]
+    for version, absent in (("WDDM2_6", "NotifyFenceResidency"), ("WIN7", "InitContextResource"),
+                            ("WIN7", "UpdatePageTable")):
+        older = co.clang_layouts(abi, defines={
+            "DXGKDDI_INTERFACE_VERSION": f"DXGKDDI_INTERFACE_VERSION_{version}"},
+            **_sources("subset"))["DXGKARG_BUILDPAGINGBUFFER"]
+        assert absent not in [f["name"] for f in older["fields"]], (version, absent)
+        assert _field(older, "Reserved") == _field(newest, "Reserved")
+    win7 = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": "DXGKDDI_INTERFACE_VERSION_WIN7"}, **_sources("subset"))
+    assert [f["name"] for f in win7["DXGKARG_BUILDPAGINGBUFFER"]["fields"]][-1] == "hSystemContext"
+
+
+@pytest.mark.parametrize("abi, ptr, size", [("x86", 4, 60), ("x64", 8, 88), ("arm64", 8, 88)])
+def test_oracle_allocation_info(abi: str, ptr: int, size: int) -> None:
+    """Flags2 only on 64-bit targets, in the tail padding: the size does not change."""
+    recs = oracle("subset", abi)
+    a = recs["DXGK_ALLOCATIONINFO"]
+    assert a["size"] == size
+    assert _field(a, "MinimumPageSize") == _field(a, "Alignment")[:1] + (16,)
+    assert _field(a, "MmuSet") == _field(a, "SupportedReadSegmentSet")
+    assert _field(a, "FlagsWddm2.DisableLargePageMapping") == (_field(a, "Flags")[0] + 7, 1)
+    names = [f["name"] for f in a["fields"]]
+    assert ("Flags2" in names) == (ptr == 8)
+    c = recs["DXGKARG_CREATEALLOCATION"]
+    assert _field(c, "pAllocationInfo") == ((16 if ptr == 8 else 12) * 8, ptr * 8)
+    assert c["size"] == (40 if ptr == 8 else 24)
+
+
+@pytest.mark.parametrize("version, members", [("WIN7", 61 + 9), ("WDDM2_0", 61 + 9 + 12 + 6 + 15),
+                                              ("WDDM3_1", 192 - 21), ("WDDM3_2", 192)])
+@pytest.mark.parametrize("abi", ABIS)
+def test_driver_initialization_data_grows_by_version(abi: str, version: str, members: int) -> None:
+    """A ULONG Version and then one pointer per DDI slot, each block under its guard."""
+    ptr = 4 if abi == "x86" else 8
+    recs = co.clang_layouts(abi, defines={
+        "DXGKDDI_INTERFACE_VERSION": f"DXGKDDI_INTERFACE_VERSION_{version}"}, **_sources("subset"))
+    d = recs["DRIVER_INITIALIZATION_DATA"]
+    assert d["size"] == ptr + members * ptr
+    assert _field(d, "DxgkDdiAddDevice") == (ptr * 8, ptr * 8)
+    assert [f["name"] for f in d["fields"]].index("DxgkDdiBuildPagingBuffer") == 28

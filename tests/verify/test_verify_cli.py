@@ -29,7 +29,7 @@ def test_matching_sdk_exits_0_with_all_match(capsys) -> None:
     assert lines[0] == f"dxgk verify-header: {SDK_MATCH} (shared, um, km)"
     assert lines[1] == ("  headers: shared/d3dukmdt.h, km/d3dkmddi.h, um/d3dumddi.h, "
                         "km/dispmprt.h, shared/d3dkmthk.h")
-    assert lines[-1] == "57 structs × 3 ABIs: all match"
+    assert lines[-1] == "84 structs × 3 ABIs: all match"
     assert "differs" not in out
     assert err.startswith("note: ")
 
@@ -46,7 +46,7 @@ def test_differences_exit_1_with_a_readable_diff_per_struct_and_abi(capsys) -> N
     assert ("D3DDDI_RESERVEGPUVIRTUALADDRESS [x86, x64, arm64]: missing from the SDK headers\n"
             "    not declared in the SDK headers\n") in out
     assert "matching on every ABI: D3DDDI_SEGMENTPREFERENCE," in out
-    assert out.strip().splitlines()[-1].startswith("57 structs × 3 ABIs: ")
+    assert out.strip().splitlines()[-1].startswith("84 structs × 3 ABIs: ")
 
 
 def test_single_abi_and_quiet(capsys) -> None:
@@ -55,7 +55,7 @@ def test_single_abi_and_quiet(capsys) -> None:
     assert err == ""
     assert "D3DDDI_MAPGPUVIRTUALADDRESS [" not in out   # differs on 64-bit ABIs only
     assert "D3DDDI_MAPGPUVIRTUALADDRESS," in out.splitlines()[-2]   # "matching on every ABI"
-    assert out.strip().splitlines()[-1].startswith("57 structs × 1 ABI: ")
+    assert out.strip().splitlines()[-1].startswith("84 structs × 1 ABI: ")
 
 
 def test_json_schema(capsys) -> None:
@@ -72,13 +72,13 @@ def test_json_schema(capsys) -> None:
     assert doc["headers"]["d3dkmddi.h"] == "d3dkmddi.h"
     assert doc["not_compared"] == ["GUID", "LARGE_INTEGER", "LUID", "PHYSICAL_ADDRESS",
                                    "UNICODE_STRING"]
-    assert len(doc["structs"]) == 57
+    assert len(doc["structs"]) == 84
     s = doc["summary"]
     assert set(s) == {"structs", "abis", "compared", "differ", "differing_structs", "all_match",
                       "line"}
-    assert (s["structs"], s["abis"], s["compared"], s["all_match"]) == (57, 1, 57, False)
+    assert (s["structs"], s["abis"], s["compared"], s["all_match"]) == (84, 1, 84, False)
     n_structs = len(s["differing_structs"])
-    assert s["line"] == (f"57 structs × 1 ABI: {s['differ']} of 57 layouts differ "
+    assert s["line"] == (f"84 structs × 1 ABI: {s['differ']} of 84 layouts differ "
                          f"({n_structs} structs)")
     res = doc["results"]["x64"]
     mc = res["DXGKARGCB_MAPCONTEXTALLOCATION"]
@@ -111,7 +111,7 @@ def test_json_of_a_matching_sdk(capsys) -> None:
     rc, out, _ = run(capsys, "--sdk-include", str(SDK_MATCH), "--json", "-q")
     doc = json.loads(out)
     assert rc == 0 and doc["summary"]["all_match"] is True
-    assert doc["summary"]["line"] == "57 structs × 3 ABIs: all match"
+    assert doc["summary"]["line"] == "84 structs × 3 ABIs: all match"
     assert {r["status"] for a in doc["abis"] for r in doc["results"][a].values()} == {"match"}
 
 

@@ -21,7 +21,7 @@ def subset_names(defines=None) -> list[str]:
 # ---- the matching tree ------------------------------------------------------------------
 
 def test_matching_sdk_matches_every_struct_on_every_abi(match_report) -> None:
-    assert match_report.summary() == "57 structs × 3 ABIs: all match"
+    assert match_report.summary() == "84 structs × 3 ABIs: all match"
     assert match_report.exit_code == 0
     assert match_report.struct_names == subset_names()
     for abi in ALL_ABIS:
@@ -60,8 +60,10 @@ def test_sdk_static_assertions_hold_under_dxgk_layouts(match_report) -> None:
 def test_interface_version_define_reaches_sdk_and_subset_alike() -> None:
     tree = locate_sdk(SDK_MATCH)
     report = verify(tree, ALL_ABIS, WDDM2_0)
-    # one struct fewer than at the newest version: DXGK_QUERYADAPTERINFOFLAGS is WDDM 2.2+
-    assert report.summary() == "56 structs × 3 ABIs: all match"
+    # twelve structs fewer than at the newest version: DXGK_QUERYADAPTERINFOFLAGS and the
+    # signal-fence arm are WDDM 2.2+, DXGK_ADL(_FLAGS) and the fence-residency pair 2.9+,
+    # DXGK_ALLOCATIONINFOFLAGS2 3.0+, the MMU / residency2 / notify-alloc arms 3.2
+    assert report.summary() == "72 structs × 3 ABIs: all match"
     for abi in ALL_ABIS:
         older = report.results[abi]["DXGKRNL_INTERFACE"].sdk["size"]
         newest = verify(tree, [abi]).results[abi]["DXGKRNL_INTERFACE"].sdk["size"]
@@ -89,7 +91,8 @@ def test_subset_is_laid_out_at_the_sdk_default_interface_version(tmp_path) -> No
     assert old in text
     shared.write_text(text.replace(old, old.replace("WDDM3_2", "WDDM2_9")))
     report = verify(locate_sdk(tmp_path / "sdk"), ["x64"])
-    assert report.summary() == "57 structs × 1 ABI: all match"
+    # six structs fewer: DXGK_ALLOCATIONINFOFLAGS2 (3.0+) and five paging arms (3.2)
+    assert report.summary() == "78 structs × 1 ABI: all match"
     assert report.versions["DXGKDDI_INTERFACE_VERSION"]["how"] == "sdk"
     assert report.versions["DXGKDDI_INTERFACE_VERSION"]["dxgk"] == 0xE003
     table = report.results["x64"]["DXGKRNL_INTERFACE"]
@@ -191,6 +194,66 @@ EXPECTED: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {
         "field Address.Padding moved: dxgk byte 12, SDK byte 8 (4 bytes)",
         "field Address.SegmentOffset moved: dxgk byte 16, SDK byte 12 (8 bytes)",
         "field NumEntries moved: dxgk byte 24, SDK byte 20 (4 bytes)"])],
+    # DIFF 2, 9 and 10 again, through members of the SPEC 10 structs: the bank preference
+    # of DXGK_ALLOCATIONINFO, the packed physical addresses of the x86 fence-residency and
+    # residency arms, and the paging-buffer union's UpdatePageTable / NotifyResidency arms
+    "DXGK_ALLOCATIONINFO": [
+        (("x86",), [
+            'field HintedBank.Direction3 is named HintedBank.Dir3 in the SDK (at bit 191, 1 bit)',
+        ]),
+        (BITS64, [
+            'field HintedBank.Direction3 is named HintedBank.Dir3 in the SDK (at bit 287, 1 bit)',
+        ]),
+    ],
+    "DXGK_FENCE_RESIDENCY_INFO": [
+        (("x86",), [
+            'size: dxgk 48 bytes, SDK 44 bytes',
+            'alignment: dxgk 8, SDK 4',
+            'field CurrentValuePhysicalAddress moved: dxgk byte 8, SDK byte 4 (16 bytes)',
+            'field CurrentValuePhysicalAddress.SegmentId moved: dxgk byte 8, SDK byte 4 (4 bytes)',
+            'field CurrentValuePhysicalAddress.Padding moved: dxgk byte 12, SDK byte 8 (4 bytes)',
+            'field CurrentValuePhysicalAddress.SegmentOffset moved: dxgk byte 16, SDK byte 12 '
+            '(8 bytes)',
+            'field MonitoredValuePhysicalAddress moved: dxgk byte 24, SDK byte 20 (16 bytes)',
+            'field MonitoredValuePhysicalAddress.SegmentId moved: dxgk byte 24, SDK byte 20 (4 '
+            'bytes)',
+            'field MonitoredValuePhysicalAddress.Padding moved: dxgk byte 28, SDK byte 24 (4 '
+            'bytes)',
+            'field MonitoredValuePhysicalAddress.SegmentOffset moved: dxgk byte 32, SDK byte 28 '
+            '(8 bytes)',
+            'field CurrentValueKernelCpuVa moved: dxgk byte 40, SDK byte 36 (4 bytes)',
+            'field MonitoredValueKernelCpuVa moved: dxgk byte 44, SDK byte 40 (4 bytes)',
+        ]),
+    ],
+    "DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY2": [
+        (("x86",), [
+            'size: dxgk 40 bytes, SDK 36 bytes',
+            'alignment: dxgk 8, SDK 4',
+        ]),
+    ],
+    "DXGKARG_BUILDPAGINGBUFFER": [
+        (("x86",), [
+            'field UpdatePageTable.Flags.NativeFence resized: dxgk 1 bit, SDK 2 bits (at bit 516)',
+            'field UpdatePageTable.Flags.Reserved moved and resized: dxgk bits 517-543 (27 '
+            'bits), SDK bits 518-543 (26 bits)',
+            'field NotifyResidency resized: dxgk 32 bytes, SDK 24 bytes (at byte 24)',
+            'field NotifyResidency.PhysicalAddress moved: dxgk byte 32, SDK byte 28 (16 bytes)',
+            'field NotifyResidency.PhysicalAddress.SegmentId moved: dxgk byte 32, SDK byte 28 '
+            '(4 bytes)',
+            'field NotifyResidency.PhysicalAddress.Padding moved: dxgk byte 36, SDK byte 32 (4 '
+            'bytes)',
+            'field NotifyResidency.PhysicalAddress.SegmentOffset moved: dxgk byte 40, SDK byte '
+            '36 (8 bytes)',
+            'field NotifyResidency.Resident moved: dxgk bit 384, SDK bit 352 (1 bit)',
+            'field NotifyResidency.Reserved moved: dxgk bits 384-414, SDK bits 352-382 (31 bits)',
+            'field NotifyResidency2 resized: dxgk 40 bytes, SDK 36 bytes (at byte 24)',
+        ]),
+        (BITS64, [
+            'field UpdatePageTable.Flags.NativeFence resized: dxgk 1 bit, SDK 2 bits (at bit 740)',
+            'field UpdatePageTable.Flags.Reserved moved and resized: dxgk bits 741-767 (27 '
+            'bits), SDK bits 742-767 (26 bits)',
+        ]),
+    ],
     # DIFF 13: a subset struct the SDK declares but that cannot be parsed
     "DXGKARGCB_CREATECONTEXTALLOCATION": [(ALL, [
         f"its declaration at d3dkmddi.h:{CREATE_LINE} was skipped: unknown type name "
@@ -220,7 +283,7 @@ def test_diff_summary_and_exit_status(diff_report) -> None:
     differing = {n for n in EXPECTED}
     assert len(differing) >= 10
     bad = sum(1 for n in subset_names() for a in ALL_ABIS if _expected(n, a))
-    assert diff_report.summary() == (f"57 structs × 3 ABIs: {bad} of 171 layouts differ "
+    assert diff_report.summary() == (f"84 structs × 3 ABIs: {bad} of 252 layouts differ "
                                      f"({len(differing)} structs)")
     assert diff_report.exit_code == 1
 
@@ -358,7 +421,9 @@ def test_a_kit_without_the_explicit_padding_verifies_with_naming_notes(tmp_path,
     rc = main(["verify-header", "--sdk-include", str(tree), "-q"])
     out = capsys.readouterr().out
     assert rc == 0, out
-    assert out.strip().splitlines()[-1] == ("57 structs × 3 ABIs: all match (naming notes on 6 "
+    # six GPU-VA structs and three SPEC 10 ones (the fence-residency info, the residency2
+    # arm, the paging-buffer union) hold a D3DGPU_PHYSICAL_ADDRESS
+    assert out.strip().splitlines()[-1] == ("84 structs × 3 ABIs: all match (naming notes on 9 "
                                             "structs: padding that only dxgk names)")
     assert ("D3DGPU_PHYSICAL_ADDRESS [x86, x64, arm64]: same layout (naming note)\n"
             "    field Padding (byte 4, 4 bytes, UINT) is implicit padding in the SDK: the same "

@@ -1098,6 +1098,9 @@ typedef DXGKDDI_DESTROYPROCESS *PDXGKDDI_DESTROYPROCESS;
 #endif
 
 
+// ---- SPEC 10 declarations, as in dxgk's subset (the sdk_match copy) ----
+#include "../sdk_match/km/d3dkmddi_spec10.h"
+
 #pragma warning(pop)
 
 #endif /* WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP) */

@@ -431,6 +431,9 @@ typedef struct _DXGK_START_INFO {
 #endif // DXGKDDI_INTERFACE_VERSION
 } DXGK_START_INFO, *PDXGK_START_INFO;
 
+// ---- SPEC 10 declarations, as in dxgk's subset (the sdk_match copy) ----
+#include "../sdk_match/km/dispmprt_spec10.h"
+
 #pragma warning(pop)
 
 #endif /* WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP) */

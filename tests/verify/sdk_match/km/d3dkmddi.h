@@ -1108,6 +1108,9 @@ typedef DXGKDDI_DESTROYPROCESS *PDXGKDDI_DESTROYPROCESS;
 #endif
 
 
+// ---- SPEC 10 declarations, as in dxgk's subset (shared with sdk_diff) ----
+#include "d3dkmddi_spec10.h"
+
 #pragma warning(pop)
 
 #endif /* WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP) */

@@ -421,6 +421,9 @@ typedef struct _DXGK_START_INFO {
 #endif // DXGKDDI_INTERFACE_VERSION
 } DXGK_START_INFO, *PDXGK_START_INFO;
 
+// ---- SPEC 10 declarations, as in dxgk's subset (shared with sdk_diff) ----
+#include "dispmprt_spec10.h"
+
 #pragma warning(pop)
 
 #endif /* WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP) */
