@@ -10,29 +10,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "bench_clock.h"
 
 #include "d3dkmthk.h"
 #include "vidmm.h"
 
 #define TILE 65536ull
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t rng_next(uint64_t *s) /* xorshift64* */
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * UINT64_C(2685821657736338717);
-}
 
 static void tile_op(dxgk_vm_uop *op, uint32_t allocation, uint64_t va, uint64_t tile)
 {
@@ -69,13 +53,13 @@ int dxgk_bench_kmt_update(uint32_t device, uint32_t context, uint32_t fence,
     for (uint32_t r = 0; r < runs && !out->status; r++) {
         double t0, t;
         for (uint64_t j = 0; j < (uint64_t)batch * batches; j++)
-            tile_op(&ops[j], allocation, base + (rng_next(&s) % live_tiles) * TILE,
-                    rng_next(&s) % alloc_tiles);
-        t0 = now_ns();
+            tile_op(&ops[j], allocation, base + (dxgk_bench_rng(&s) % live_tiles) * TILE,
+                    dxgk_bench_rng(&s) % alloc_tiles);
+        t0 = dxgk_bench_now_ns();
         for (uint32_t b = 0; b < batches && !out->status; b++)
             out->status = (uint32_t)dxgk_vm_kmt_update(device, context, fence,
                                                        &ops[(size_t)b * batch], batch, 0, 1);
-        t = now_ns() - t0;
+        t = dxgk_bench_now_ns() - t0;
         if (r == 0 || t < best)
             best = t;
     }

@@ -12,29 +12,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "bench_clock.h"
 
 #include "pagetable.h"
 
 /* memset through a volatile pointer: the compiler can neither inline nor drop it */
 static void *(*volatile bench_memset)(void *, int, size_t) = memset;
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static uint64_t rng_next(uint64_t *s) /* xorshift64* */
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * UINT64_C(2685821657736338717);
-}
 
 static int default_pt(uint64_t capacity, dxgk_pt **out)
 {
@@ -84,18 +68,18 @@ int dxgk_ptbench_map(uint64_t pages, uint32_t spread, uint32_t eligible64k, doub
         return DXGK_PT_E_NOMEM;
     }
     dxgk_pt_target t = {DXGK_PT_KIND_PAGES, 1, 0, eligible64k ? DXGK_PT_ELIGIBLE_64K : 0, 0};
-    double best_map = 1e300, best_unmap = 1e300, best_memset = 1e300, start = now_ns();
+    double best_map = 1e300, best_unmap = 1e300, best_memset = 1e300, start = dxgk_bench_now_ns();
     uint64_t rounds = 0;
     for (int warm = 1;; warm = 0) {
         uint64_t before = total_tables(pt);
-        double t0 = now_ns();
+        double t0 = dxgk_bench_now_ns();
         for (uint64_t k = 0; k < calls; k++) {
             t.address = k * bytes;
             st = dxgk_pt_map(pt, base + k * stride, pages, &t);
             if (st)
                 goto done;
         }
-        double t1 = now_ns();
+        double t1 = dxgk_bench_now_ns();
         if (warm)
             out->tables_per_call_x1000 = (total_tables(pt) - before) * 1000 / calls;
         for (uint64_t k = 0; k < calls; k++) {
@@ -103,10 +87,10 @@ int dxgk_ptbench_map(uint64_t pages, uint32_t spread, uint32_t eligible64k, doub
             if (st)
                 goto done;
         }
-        double t2 = now_ns();
+        double t2 = dxgk_bench_now_ns();
         for (uint64_t k = 0; k < calls; k++)
             bench_memset(buf + k * pte_bytes, (int)(k & 0x7F) | 1, pte_bytes);
-        double t3 = now_ns();
+        double t3 = dxgk_bench_now_ns();
         if (!warm) {
             rounds++;
             if (t1 - t0 < best_map)
@@ -115,7 +99,7 @@ int dxgk_ptbench_map(uint64_t pages, uint32_t spread, uint32_t eligible64k, doub
                 best_unmap = t2 - t1;
             if (t3 - t2 < best_memset)
                 best_memset = t3 - t2;
-            if (rounds >= 3 && (now_ns() - start) * 1e-9 >= min_seconds)
+            if (rounds >= 3 && (dxgk_bench_now_ns() - start) * 1e-9 >= min_seconds)
                 break;
         }
     }
@@ -164,15 +148,15 @@ int dxgk_ptbench_translate(uint64_t n, uint64_t cold_chunks, uint32_t passes, ui
     const uint64_t leaf_pages = 512;
     for (uint64_t c = 0; c < cold_chunks && !st; c++) {
         uint64_t room = stride / 4096 < leaf_pages ? stride / 4096 : leaf_pages;
-        bases[c] = c * stride + (rng_next(&s) % (room - chunk_pages + 1)) * 4096;
+        bases[c] = c * stride + (dxgk_bench_rng(&s) % (room - chunk_pages + 1)) * 4096;
         t.address = (c + 1) * chunk_pages * 4096;
         st = dxgk_pt_map(pt, bases[c], chunk_pages, &t);
     }
     if (st)
         goto done;
     for (uint64_t i = 0; i < n; i++) {
-        hot[i] = hot_va + rng_next(&s) % (hot_pages * 4096);
-        cold[i] = bases[rng_next(&s) % cold_chunks] + rng_next(&s) % (chunk_pages * 4096);
+        hot[i] = hot_va + dxgk_bench_rng(&s) % (hot_pages * 4096);
+        cold[i] = bases[dxgk_bench_rng(&s) % cold_chunks] + dxgk_bench_rng(&s) % (chunk_pages * 4096);
     }
     dxgk_pt_stats stats;
     dxgk_pt_get_stats(pt, &stats);
@@ -186,30 +170,30 @@ int dxgk_ptbench_translate(uint64_t n, uint64_t cold_chunks, uint32_t passes, ui
     for (uint32_t p = 0; p < passes; p++) {
         const uint64_t *sets[2] = {hot, cold};
         for (int k = 0; k < 2; k++) {
-            double t0 = now_ns();
+            double t0 = dxgk_bench_now_ns();
             dxgk_pt_translate_many(pt, sets[k], n, res);
-            double t1 = now_ns();
+            double t1 = dxgk_bench_now_ns();
             for (uint64_t i = 0; i < n; i++)
                 if (!res[i].valid) { /* every VA of both sets is mapped */
                     st = DXGK_PT_E_INVAL;
                     goto done;
                 }
-            double t2 = now_ns();
+            double t2 = dxgk_bench_now_ns();
             for (uint64_t i = 0; i < n; i++)
                 dxgk_pt_translate(pt, sets[k][i], &res[i]);
-            double t3 = now_ns();
+            double t3 = dxgk_bench_now_ns();
             if (t1 - t0 < best[2 * k])
                 best[2 * k] = t1 - t0;
             if (t3 - t2 < best[2 * k + 1])
                 best[2 * k + 1] = t3 - t2;
         }
-        double t4 = now_ns();
+        double t4 = dxgk_bench_now_ns();
         uint64_t sink = 0;
         for (uint64_t i = 0; i < n; i++) {
             dxgk_pt_walk(pt, cold[i], &w);
             sink += w.result.address;
         }
-        double t5 = now_ns();
+        double t5 = dxgk_bench_now_ns();
         if (!sink) {
             st = DXGK_PT_E_INVAL;
             goto done;

@@ -6,16 +6,12 @@ Its answers must be the ones the Python API sees."""
 
 from __future__ import annotations
 
-import importlib.util
-import shlex
-import shutil
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 import dxgk
+from dxgk.testing import cbuild
 from dxgk import structs
 
 HEADERS = Path(__file__).resolve().parents[2] / "headers"
@@ -100,31 +96,13 @@ int32_t drv_destroy(uint64_t allocation);
 """
 
 
-def _have_compiler() -> bool:
-    cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
-    return bool(cc) and shutil.which(cc[0]) is not None
-
-
-pytestmark = pytest.mark.skipif(not _have_compiler(), reason="no C compiler")
+pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    from cffi import FFI
-
-    out = tmp_path_factory.mktemp("kmd")
-    ffi = FFI()
-    ffi.cdef(DRIVER_CDEF)
-    name = "_dxgk_test_kmd"
-    ffi.set_source(name, DRIVER_C, include_dirs=[str(HEADERS)],
-                   extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra",
-                                       "-Wno-unused-parameter", "-Werror"])
-    so = ffi.compile(tmpdir=str(out))
-    spec = importlib.util.spec_from_file_location(name, so)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    sys.modules.pop(name, None)
-    return mod
+    return cbuild.build("_dxgk_test_kmd", DRIVER_C, DRIVER_CDEF,
+                        tmp_path_factory.mktemp("kmd"), headers=HEADERS)
 
 
 def _start(driver, adapter):

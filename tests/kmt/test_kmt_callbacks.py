@@ -8,17 +8,13 @@ through it only -- no dxgk symbol is linked. What it sees must be what the model
 from __future__ import annotations
 
 import ctypes
-import importlib.util
-import shlex
-import shutil
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 from kmt_helpers import MB, P64K, PAGE, ZERO, World
 
 import dxgk
+from dxgk.testing import cbuild
 from dxgk import structs
 
 HEADERS = Path(__file__).resolve().parents[2] / "headers"
@@ -177,31 +173,13 @@ SET = {"pfnCreatePagingQueueCb", "pfnDestroyPagingQueueCb", "pfnReserveGpuVirtua
        "pfnUpdateGpuVirtualAddressCb"}
 
 
-def _have_compiler() -> bool:
-    cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
-    return bool(cc) and shutil.which(cc[0]) is not None
-
-
-pytestmark = pytest.mark.skipif(not _have_compiler(), reason="no C compiler")
+pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
 
 
 @pytest.fixture(scope="module")
 def umd(tmp_path_factory):
-    from cffi import FFI
-
-    out = tmp_path_factory.mktemp("umd")
-    ffi = FFI()
-    ffi.cdef(UMD_CDEF)
-    name = "_dxgk_test_umd"
-    ffi.set_source(name, UMD_C, include_dirs=[str(HEADERS)],
-                   extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra",
-                                       "-Wno-unused-parameter", "-Werror"])
-    so = ffi.compile(tmpdir=str(out))
-    spec = importlib.util.spec_from_file_location(name, so)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    sys.modules.pop(name, None)
-    return mod
+    return cbuild.build("_dxgk_test_umd", UMD_C, UMD_CDEF,
+                        tmp_path_factory.mktemp("umd"), headers=HEADERS)
 
 
 def hr(x: int) -> int:

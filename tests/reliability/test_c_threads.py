@@ -21,11 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import importlib.util
-import shlex
-import shutil
-import sys
-import sysconfig
 from pathlib import Path
 
 import fuzzkit as F
@@ -33,6 +28,7 @@ import numpy as np
 import pytest
 
 import dxgk
+from dxgk.testing import cbuild
 
 HEADERS = Path(__file__).resolve().parents[2] / "headers"
 WORKERS = 4
@@ -220,32 +216,13 @@ int drv_race(uintptr_t iface_a, uintptr_t iface_b, uint64_t dev_a, uint64_t dev_
 """
 
 
-def _have_compiler() -> bool:
-    cc = shlex.split(sysconfig.get_config_var("CC") or "cc")
-    return bool(cc) and shutil.which(cc[0]) is not None
-
-
-pytestmark = pytest.mark.skipif(not _have_compiler(), reason="no C compiler")
+pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
 
 
 @pytest.fixture(scope="module")
 def drivers(tmp_path_factory):
-    from cffi import FFI
-
-    out = tmp_path_factory.mktemp("kmd_threads")
-    ffi = FFI()
-    ffi.cdef(DRIVER_CDEF)
-    name = "_dxgk_test_kmd_threads"
-    ffi.set_source(name, DRIVER_C, include_dirs=[str(HEADERS)],
-                   extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra",
-                                       "-Wno-unused-parameter", "-Werror", "-pthread"],
-                   extra_link_args=["-pthread"])
-    so = ffi.compile(tmpdir=str(out))
-    spec = importlib.util.spec_from_file_location(name, so)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    sys.modules.pop(name, None)
-    return mod
+    return cbuild.build("_dxgk_test_kmd_threads", DRIVER_C, DRIVER_CDEF,
+                        tmp_path_factory.mktemp("kmd_threads"), threads=True, headers=HEADERS)
 
 
 def test_c_driver_threads_on_two_adapters(drivers):
