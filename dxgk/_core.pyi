@@ -17,6 +17,7 @@ class _Lib:
     DXGK_BENCH_RA_FIXED: int
     DXGK_BENCH_RA_WINDOW: int
     DXGK_BENCH_RA_ALIGNED: int
+    DXGK_BENCH_RA_PHASE: int
     DXGK_BENCH_RA_MAX_RUNS: int
     def dxgk_bench_ra_run(self, workload: int, live: int, pairs: int, runs: int, seed: int, out: Any, /) -> int: ...
     def dxgk_bench_ra_run_aligned(self, order: int, live: int, pairs: int, runs: int, seed: int, out: Any, /) -> int: ...
