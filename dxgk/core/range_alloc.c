@@ -1,7 +1,8 @@
 /*
  * range_alloc.c -- the range allocator: the live ranges of [lo, hi) in a B+ tree
- * whose inner nodes cache, per child subtree, the largest hole and the largest
- * block aligned to each alignment order that requests ask for.
+ * whose inner nodes cache, per child subtree, the largest hole, the largest
+ * block aligned to each alignment order that requests ask for, and one phase word
+ * for the 64 KB phase rule.
  *
  * What it owns: the ranges handed out from one address space or segment, the holes
  * between them, and the node pools the tree lives in.
@@ -35,6 +36,27 @@
  * Orders above the top order (bitlength(hi - 1), order_top) share its column: 0 is
  * then the only multiple of 2^k below hi.
  *
+ * The phase word. The map path asks for align 64 KB with a phase p * 4 KB, p in
+ * 1..15 (SPEC 5.3: the VA is congruent to the offset mod 64 KB). While every hole
+ * boundary is 4 KB aligned (pw_on; VA spaces always are), each inner node keeps
+ * per child one 64-bit word pw[i] next to fit[0][i]: with M = fit[0][i] / 4 KB the
+ * child's longest hole in pages and F_p its longest block, in pages, that starts
+ * on a page = p (mod 16), nibble p of the word is the deficit d_p = M - F_p. Why 4
+ * bits suffice, exactly, with no saturation: for one hole of G pages whose first
+ * page is q (mod 16) the block at phase p starts (p - q) mod 16 <= 15 pages in, so
+ * F_p(hole) = max(0, G - ((p - q) mod 16)); a subtree's F_p is the maximum over its
+ * holes, and the hole attaining M alone gives F_p >= M - 15 (or M < 15 and
+ * F_p >= 0), so 0 <= d_p <= 15 always. A word encodes (M, F_0..F_15) exactly, so
+ * the join of two children (pw_join: M the larger, d_p = min(d_p(a), d_p(b) + the
+ * M difference), 16 lanes in a few SWAR operations) is the exact word of their
+ * union: associative and commutative, so any tree shape gives the same words.
+ * Column 0 carries the word: whenever column 0 of a child is updated, rescanned or
+ * propagated so is its word (one update for all 16 phases); a parent's word is the
+ * join with the child's new word unless the child's old word attained one of the
+ * parent's F_p (then one rescan of that node, as for a column maximum). A byte-
+ * granular allocator turns pw_on off for good at its first unaligned boundary and
+ * the phase rule falls back to the 4 KB column (with near misses, below).
+ *
  * Invariants (all checked by dxgk_ra_validate):
  *   I1 entries are in strictly increasing start order along the leaf chain, and the
  *      last one is the sentinel (start = hi, size = 0);
@@ -47,14 +69,20 @@
  *   I5 for every kept column c, fit[c][i] of an inner node is child i's exact
  *      maximum fit at 2^shift[c] and top[c] the tree's; shift[] is 0 then strictly
  *      increasing orders, col_of its inverse; addr_or has every bit set that any
- *      hole boundary has;
+ *      hole boundary has; pw_on exactly when addr_or is 4 KB aligned, and then
+ *      pw[i] is child i's exact phase word and top_pw the tree's (checked against
+ *      F_p computed hole by hole);
  *   I6 all leaves at depth `height`; non-root nodes hold at least half their
  *      capacity; an inner root has at least two children;
  *   I7 live / holes / free_bytes equal the counts over the entries.
  *
  * Searching. A request is (size, align 2^k, phase p, window [wmin, wmax)), lowest-
  * or highest-first. Let e = min(k, trailing zeros of p): every start the request
- * accepts is 2^e aligned. It prunes with one column (request_order, request_col):
+ * accepts is 2^e aligned. A phase-rule request on a pw_on allocator prunes with
+ * the phase word: child i is entered only if M - d_p >= ceil(size / 4 KB), which is
+ * exactly "some hole of child i has a start = p * 4 KB (mod 64 KB) with size bytes
+ * of room" (all bounds are pages). Any other request prunes with one column
+ * (request_order, request_col):
  * column 0 if e is no coarser than every address ever inserted (2^e divides addr_or:
  * each hole then starts on a 2^e boundary and its fit at 2^e is its length) or
  * below 4 KB; else the column of order e, started on the request's first use of it.
@@ -67,13 +95,16 @@
  *   - holds a "near miss": a hole inside the window whose column value is >= size
  *     but which has no start with the requested congruence and room. Each near miss
  *     costs at most one root-to-leaf path.
- * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses)
- * the column value of a hole is exactly "this hole hosts the request": there are no
- * near misses, and every search is O(log n) -- for every alignment 4 KB .. 2^63,
- * windowed or not. Near misses remain only for congruences a column cannot express:
- * a nonzero phase below the alignment (the 64 KB phase rule: align 64 KB, phase a
- * multiple of 4 KB), byte-granular alignments on byte-granular addresses, or an
- * order requested after RA_KEPT_COLS columns are kept. They are sound (every
+ * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses),
+ * and for the 64 KB phase rule on a 4 KB granular allocator, the pruning value of a
+ * hole is exactly "this hole hosts the request": there are no near misses, and
+ * every search is O(log n) -- for every alignment 4 KB .. 2^63 and every 64 KB
+ * phase, windowed or not (tests count the leaves a search visits,
+ * dxgk_ra_search_leaves). Near misses remain only for congruences neither a
+ * column nor the phase word expresses: other nonzero phases below the alignment
+ * (no dxgk path asks for them), the phase rule on a byte-granular allocator,
+ * byte-granular alignments on byte-granular addresses, or an order requested
+ * after RA_KEPT_COLS columns are kept. They are sound (every
  * accepted start is 2^e aligned, so a pruned subtree holds no answer) and bounded
  * in kind: a hole whose fit at 2^e is >= size + 2^k - 2^e always hosts the request,
  * so a near miss's fit lies in [size, size + 2^k - 2^e). A search is O((1 + m) log n)
@@ -91,6 +122,8 @@
  * near misses possible) and nothing fails. Workloads that use only the dxgk orders
  * keep exactly the three columns of the earlier fixed classes (any, 64 KB, 2 MB),
  * with the same node size and memory.
+ * The phase word adds one SWAR join per changed level to every update, and a
+ * 16-lane attain test where column 0's would run.
  * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
  * O(height) work; updates of the kept columns are O(ncol) per level except where
  * the changed child held its parent's maximum and shrank (one rescan of that node's
@@ -99,8 +132,9 @@
  * Memory: nodes come from two pools (leaves, inner nodes) that grow by chunks and
  * keep freed nodes on free lists, so steady-state operations never call malloc; the
  * pools keep their high-water mark until dxgk_ra_destroy (or a column start, which
- * replaces the inner pool). An inner node is 520 + 256 * ncol bytes (with 32-entry
- * nodes): 1.3 KB with the three default columns, 8.7 KB with RA_KEPT_COLS = 32.
+ * replaces the inner pool). An inner node is 776 + 256 * ncol bytes (with 32-entry
+ * nodes, the phase words included): 1.5 KB with the three default columns, 8.9 KB
+ * with RA_KEPT_COLS = 32.
  * Inner nodes are ~1/20 of the nodes, so even at 32 columns a tree of half-full
  * nodes (the densest inner-to-range ratio) stays within 1.5x the memory per range
  * of the three-column tree. An insertion reserves every node it could need before
@@ -156,7 +190,7 @@ _Static_assert(RA_LEAF_CAP >= 4 && RA_INNER_CAP >= 4, "node capacities must be >
 #define RA_ORDER_64K 16u
 #define RA_ORDER_2M 21u
 /* At most this many columns are kept (column 0 and 31 orders): with every one of
- * them an inner node is 8.7 KB and the tree stays within 1.5x the memory of the
+ * them an inner node is 8.9 KB and the tree stays within 1.5x the memory of the
  * three-column tree even when packed (see the file-top comment). */
 #define RA_KEPT_COLS 32u
 
