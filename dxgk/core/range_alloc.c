@@ -38,7 +38,8 @@
  *
  * The phase word. The map path asks for align 64 KB with a phase p * 4 KB, p in
  * 1..15 (SPEC 5.3: the VA is congruent to the offset mod 64 KB). While every hole
- * boundary is 4 KB aligned (pw_on; VA spaces always are), each inner node keeps
+ * boundary is 4 KB aligned (VA spaces always are), from the first such request
+ * on (pw_on; pw_start fills every word in O(n), once), each inner node keeps
  * per child one 64-bit word pw[i] next to fit[0][i]: with M = fit[0][i] / 4 KB the
  * child's longest hole in pages and F_p its longest block, in pages, that starts
  * on a page = p (mod 16), nibble p of the word is the deficit d_p = M - F_p. Why 4
@@ -69,7 +70,7 @@
  *   I5 for every kept column c, fit[c][i] of an inner node is child i's exact
  *      maximum fit at 2^shift[c] and top[c] the tree's; shift[] is 0 then strictly
  *      increasing orders, col_of its inverse; addr_or has every bit set that any
- *      hole boundary has; pw_on exactly when addr_or is 4 KB aligned, and then
+ *      hole boundary has; pw_on only while addr_or is 4 KB aligned, and then
  *      pw[i] is child i's exact phase word and top_pw the tree's (checked against
  *      F_p computed hole by hole);
  *   I6 all leaves at depth `height`; non-root nodes hold at least half their
@@ -122,8 +123,9 @@
  * near misses possible) and nothing fails. Workloads that use only the dxgk orders
  * keep exactly the three columns of the earlier fixed classes (any, 64 KB, 2 MB),
  * with the same node size and memory.
- * The phase word adds one SWAR join per changed level to every update, and a
- * 16-lane attain test where column 0's would run.
+ * Once started, the phase word adds a few SWAR joins per changed level to every
+ * update, and a rescan of a leaf's (or node's) near-maximal holes where the changed
+ * one attained some F_p; an allocator never asked the phase rule pays nothing.
  * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
  * O(height) work; updates of the kept columns are O(ncol) per level except where
  * the changed child held its parent's maximum and shrank (one rescan of that node's
@@ -245,7 +247,7 @@ struct dxgk_ra {
     uint64_t live, holes, free_bytes;
     uint64_t top[RA_KEPT_COLS];  /* the root's summary, per column */
     uint64_t top_pw;            /* the root's phase word */
-    bool pw_on;                 /* phase words kept: every boundary is 4 KB aligned */
+    bool pw_on;                 /* phase words kept: started, and every boundary 4 KB aligned */
     uint64_t search_leaves;     /* leaves visited by searches (dxgk_ra_search_leaves) */
     ra_pool leaves, inners;
 };
@@ -469,7 +471,7 @@ static inline uint64_t hole_attains(const dxgk_ra *ra, const ra_fits *f, uint64_
     uint64_t g = b - a, mask = 0;
     if (g != 0 && g >= f->v[0])
         mask |= 1;
-    if (g != 0 && ra->pw_on &&
+    if (g != 0 && ra->pw_on && (g >> RA_PAGE) + 15 >= (f->v[0] >> RA_PAGE) &&
         pw_attains(f->v[0] >> RA_PAGE, f->pw, g >> RA_PAGE, hole_pw(a, g)))
         mask |= 1;
     for (unsigned c = 1; c < ra->ncol; c++) {
@@ -484,19 +486,46 @@ static inline uint64_t hole_attains(const dxgk_ra *ra, const ra_fits *f, uint64_
     return mask;
 }
 
+/* A leaf's phase word, m its longest hole: only holes within 15 pages of m can
+ * hold an F_p (pw_join), so only those are joined. */
+static uint64_t leaf_pw(const ra_leaf *lf, uint64_t m)
+{
+    uint64_t top = m >> RA_PAGE, w = 0, mw = 0;
+    for (uint32_t j = 0; j < lf->n; j++) {
+        uint64_t g = lf->gap[j], pages = g >> RA_PAGE;
+        if (g == 0 || pages + 15 < top)
+            continue;
+        w = pw_join(mw, w, pages, hole_pw(lf->start[j] - g, g));
+        mw = max64(mw, pages);
+    }
+    return w;
+}
+
+/* An inner node's phase word from its children's, m the longest of their holes
+ * (fit[0]), with child `at` (if < n) taken as (m_at, w_at) instead. */
+static uint64_t inner_pw(const ra_inner *in, uint64_t m, uint32_t at, uint64_t m_at,
+                         uint64_t w_at)
+{
+    uint64_t top = m >> RA_PAGE, w = 0, mw = 0;
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint64_t mi = (i == at ? m_at : in->fit[0][i]) >> RA_PAGE;
+        if (mi + 15 < top)
+            continue;
+        w = pw_join(mw, w, mi, i == at ? w_at : in->pw[i]);
+        mw = max64(mw, mi);
+    }
+    return w;
+}
+
 /* Recomputes the columns in `mask` of f from a leaf's entries. */
 static void leaf_rescan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f, uint64_t mask)
 {
     if (mask & 1) {
-        uint64_t m = 0, w = 0;
-        for (uint32_t j = 0; j < lf->n; j++) {
-            uint64_t g = lf->gap[j];
-            if (ra->pw_on && g != 0)
-                w = pw_add_hole(m >> RA_PAGE, w, lf->start[j] - g, g);
-            m = max64(m, g);
-        }
+        uint64_t m = 0;
+        for (uint32_t j = 0; j < lf->n; j++)
+            m = max64(m, lf->gap[j]);
         f->v[0] = m;
-        f->pw = w;
+        f->pw = ra->pw_on ? leaf_pw(lf, m) : 0;
     }
     FOR_COLS(c, mask & ~UINT64_C(1)) {
         unsigned sh = ra->shift[c];
@@ -519,22 +548,13 @@ static void leaf_scan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f)
 /* An inner node's summary from its child columns. */
 static void inner_scan(const dxgk_ra *ra, const ra_inner *in, ra_fits *f)
 {
-    f->pw = 0;
-    if (ra->pw_on) {
-        uint64_t m = 0, w = 0;
-        for (uint32_t i = 0; i < in->n; i++) {
-            uint64_t mi = in->fit[0][i] >> RA_PAGE;
-            w = pw_join(m, w, mi, in->pw[i]);
-            m = max64(m, mi);
-        }
-        f->pw = w;
-    }
     for (unsigned c = 0; c < ra->ncol; c++) {
         uint64_t m = 0;
         for (uint32_t i = 0; i < in->n; i++)
             m = max64(m, in->fit[c][i]);
         f->v[c] = m;
     }
+    f->pw = ra->pw_on ? inner_pw(in, f->v[0], in->n, 0, 0) : 0;
 }
 
 static inline void column_set(const dxgk_ra *ra, ra_inner *in, uint32_t i, const ra_fits *f)
@@ -783,19 +803,21 @@ static void refit_cols(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m, uint64_t
              * new word unless the old one attained some F_p of the parent (then
              * it may have shrunk: rescan). Uses column 0 before it is updated. */
             uint64_t mo = sl.at[0] >> RA_PAGE, mp = up.at[0] >> RA_PAGE;
-            bool att = pw_attains(mp, *up.pw, mo, *sl.pw);
-            *sl.pw = m->pw;
+            uint64_t mn = m->v[0] >> RA_PAGE, wn = m->pw;
+            /* the join suffices when the child only grew (its new word dominates
+             * the old one) or its old word attained nothing of the parent's */
+            bool grew = mn >= mo && pw_join(mn, wn, mo, *sl.pw) == wn;
+            bool att = !grew && pw_attains(mp, *up.pw, mo, *sl.pw);
             if (!att) {
-                m->pw = pw_join(mp, *up.pw, m->v[0] >> RA_PAGE, m->pw);
+                m->pw = pw_join(mp, *up.pw, mn, wn);
             } else {
-                uint64_t x = 0, w = 0;
-                for (uint32_t k = 0; k < par->n; k++) {
-                    uint64_t mk = (k == p->idx[d - 1] ? m->v[0] : par->fit[0][k]) >> RA_PAGE;
-                    w = pw_join(x, w, mk, par->pw[k]);
-                    x = max64(x, mk);
-                }
-                m->pw = w;
+                uint64_t x = m->v[0];
+                for (uint32_t k = 0; k < par->n; k++)
+                    if (k != p->idx[d - 1])
+                        x = max64(x, par->fit[0][k]);
+                m->pw = inner_pw(par, x, p->idx[d - 1], m->v[0], wn);
             }
+            *sl.pw = wn;
         } else if (changed & 1) {
             *sl.pw = m->pw;
         }
@@ -951,6 +973,40 @@ static bool col_add(dxgk_ra *ra, unsigned e)
     return true;
 }
 
+/* Fills the phase words of the subtree at nd (depth `depth`) into its inner
+ * nodes; returns the subtree's word, *m its longest hole. */
+static uint64_t pw_fill(const dxgk_ra *ra, void *nd, uint32_t depth, uint64_t *m)
+{
+    if (depth == ra->height) {
+        const ra_leaf *lf = nd;
+        uint64_t g = 0;
+        for (uint32_t j = 0; j < lf->n; j++)
+            g = max64(g, lf->gap[j]);
+        *m = g;
+        return leaf_pw(lf, g);
+    }
+    ra_inner *in = nd;
+    uint64_t x = 0, mi;
+    for (uint32_t i = 0; i < in->n; i++) {
+        in->pw[i] = pw_fill(ra, in->child[i], depth + 1, &mi);
+        x = max64(x, mi);
+    }
+    *m = x;
+    return inner_pw(in, x, in->n, 0, 0);
+}
+
+/* Starts keeping the phase words (on the first phase-rule request, while every
+ * boundary is 4 KB aligned): O(n) once, no allocation; like a column start it
+ * changes no range, hole or answer. */
+static void pw_start(dxgk_ra *ra)
+{
+    uint64_t m;
+    if (ra->pw_on)
+        return;
+    ra->top_pw = pw_fill(ra, ra->root, 0, &m);
+    ra->pw_on = true;
+}
+
 /* The column that prunes a request of order e (request_order): e's own, started
  * on first use; once RA_KEPT_COLS are kept, or if the wider pool cannot be had, the
  * next finer kept one (sound, only slower). */
@@ -995,7 +1051,8 @@ static int req_init(const dxgk_ra *ra, ra_req *q, uint64_t size, uint64_t align,
     q->order = request_order(ra, align, phase);
     /* align 64 KB, phase a nonzero multiple of 4 KB (SPEC 5.3's congruence) on a
      * 4 KB granular space: the phase word prunes exactly, no column is needed */
-    q->use_pw = ra->pw_on && align == (UINT64_C(1) << RA_ORDER_64K) && phase != 0 &&
+    q->use_pw = (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) == 0 &&
+                align == (UINT64_C(1) << RA_ORDER_64K) && phase != 0 &&
                 (phase & ((UINT64_C(1) << RA_PAGE) - 1)) == 0;
     q->pages = (size >> RA_PAGE) + ((size & ((UINT64_C(1) << RA_PAGE) - 1)) != 0);
     q->pw_shift = (unsigned)(phase >> RA_PAGE) * 4;
@@ -1495,8 +1552,8 @@ dxgk_ra *dxgk_ra_create(uint64_t lo, uint64_t hi)
     ra->height = 0;
     ra->addr_or = lo | hi;
     ra->top[0] = hi - lo;
-    ra->pw_on = (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) == 0;
-    ra->top_pw = ra->pw_on ? hole_pw(lo, hi - lo) : 0;
+    ra->pw_on = false;          /* started by the first phase-rule request */
+    ra->top_pw = 0;
     /* no inner node yet: these cannot fail */
     (void)request_col(ra, min64(RA_ORDER_64K, ra->top_order));
     (void)request_col(ra, min64(RA_ORDER_2M, ra->top_order));
@@ -1527,6 +1584,8 @@ int dxgk_ra_find_fit(const dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t 
     /* The column cache is not part of the allocator's value: starting a column
      * changes no range, hole or answer (the const is about those). */
     q.cls = request_col((dxgk_ra *)ra, q.order);
+    if (q.use_pw)
+        pw_start((dxgk_ra *)ra);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1545,6 +1604,8 @@ int dxgk_ra_alloc(dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
     if (rc != DXGK_RA_OK)
         return rc;
     q.cls = request_col(ra, q.order);
+    if (q.use_pw)
+        pw_start(ra);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1931,7 +1992,7 @@ int dxgk_ra_validate(const dxgk_ra *ra)
     int rc = validate_node(ra, ra->root, 0, ra->lo, ra->hi, &m, fp, &st);
     if (rc != 0)
         return rc;
-    if (ra->pw_on != ((ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) == 0) ||
+    if ((ra->pw_on && (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) != 0) ||
         (ra->pw_on && !pw_matches(m.v[0], ra->top_pw, fp)))
         return DXGK_RA_V_MAXGAP;
     for (unsigned c = 0; c < ra->ncol; c++)
