@@ -17,10 +17,14 @@ Sections:
              100k) and ns(k, 100k) / ns(k, 1k) (issue 18: <= 2 both); --aligned-base
              adds the base build at --aligned-base-live ranges (the base is quadratic
              there: keep that small)
+  phase      the phase-rule workload (every allocation 64 KB aligned with a random
+             phase of 0..15 pages) at --scales: both builds, new / base, and each
+             build's phase / random at the same count (random measured alongside)
 
     python tools/ab_alloc.py                         # everything, base = main
     python tools/ab_alloc.py --base HEAD~3 --rounds 5
     python tools/ab_alloc.py --sections workloads --scales 1000,1000000
+    python tools/ab_alloc.py --sections workloads,aligned,phase --rounds 5
     python tools/ab_alloc.py --json
 """
 
@@ -82,6 +86,27 @@ def ab(exes: dict[str, Path], workload: str, live: int, args) -> dict:
             for name, v in got.items()}
 
 
+def phase_section(exes: dict[str, Path], scales: list[int], args) -> list[dict]:
+    """The phase-rule workload against the base, and against random on each build."""
+    rows = []
+    if not args.json:
+        print("phase rule (64 KB aligned, random 4 KB phase): ns/op base, new, new/base; "
+              "phase/random of base and new")
+    for live in scales:
+        ph, rnd = ab(exes, "phase", live, args), ab(exes, "random", live, args)
+        row = {"live": live, "base": ph["base"], "new": ph["new"],
+               "ratio": ph["new"]["ns"] / ph["base"]["ns"],
+               "base_vs_random": ph["base"]["ns"] / rnd["base"]["ns"],
+               "new_vs_random": ph["new"]["ns"] / rnd["new"]["ns"]}
+        rows.append(row)
+        if not args.json:
+            print(f"  phase {live:>9,} live: base {ph['base']['ns']:8.1f}, "
+                  f"new {ph['new']['ns']:8.1f} ns/op, new/base {row['ratio']:.3f}; "
+                  f"vs random: base {row['base_vs_random']:.2f}x, "
+                  f"new {row['new_vs_random']:.2f}x", flush=True)
+    return rows
+
+
 def parse_ints(text: str, what: str, ap: argparse.ArgumentParser) -> list[int]:
     try:
         vals = [int(x) for x in text.split(",") if x.strip()]
@@ -96,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", default="main", help="git revision of the base range_alloc.c")
     ap.add_argument("--sections", default="workloads,aligned",
-                    help="comma-separated subset of: workloads, aligned")
+                    help="comma-separated subset of: workloads, aligned, phase")
     ap.add_argument("--scales", default=",".join(map(str, SCALES)),
                     help="live ranges for the workloads section")
     ap.add_argument("--orders", default=",".join(map(str, ORDERS)),
@@ -112,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     for s in sections:
-        if s not in ("workloads", "aligned"):
+        if s not in ("workloads", "aligned", "phase"):
             ap.error(f"unknown section {s!r}")
     scales = parse_ints(args.scales, "scales", ap)
     orders = parse_ints(args.orders, "orders", ap)
@@ -203,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"  aligned 2^{k:<2} at {live:,}: base {r['base']['ns']:10.1f}, "
                               f"new {r['new']['ns']:8.1f} ns/op", flush=True)
                 out["aligned_base"] = base_rows
+        if "phase" in sections:
+            out["phase"] = phase_section(exes, scales, args)
     if args.json:
         json.dump(out, sys.stdout, indent=1)
         print()

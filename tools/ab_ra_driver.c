@@ -10,7 +10,7 @@
  * dxgk_bench_ra_run_aligned's) for the arguments given.
  *
  * usage: ab_ra_driver WORKLOAD LIVE PAIRS RUNS SEED
- *        WORKLOAD is random, fixed, window, or aligned:ORDER (ORDER 0 or 12..48)
+ *        WORKLOAD is random, fixed, window, phase, or aligned:ORDER (ORDER 0 or 12..48)
  */
 #include "bench_ra.h"
 
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     uint64_t live, pairs, runs, seed, order = 0;
     if (argc != 6 || parse_u64(argv[2], &live) || parse_u64(argv[3], &pairs) ||
         parse_u64(argv[4], &runs) || parse_u64(argv[5], &seed) || runs > 32) {
-        fprintf(stderr, "usage: %s random|fixed|window|aligned:ORDER LIVE PAIRS RUNS SEED\n",
+        fprintf(stderr, "usage: %s random|fixed|window|phase|aligned:ORDER LIVE PAIRS RUNS SEED\n",
                 argv[0]);
         return 2;
     }
@@ -47,6 +47,8 @@ int main(int argc, char **argv)
         workload = DXGK_BENCH_RA_FIXED;
     else if (strcmp(argv[1], "window") == 0)
         workload = DXGK_BENCH_RA_WINDOW;
+    else if (strcmp(argv[1], "phase") == 0)
+        workload = DXGK_BENCH_RA_PHASE;
     else if (strncmp(argv[1], "aligned:", 8) == 0 && parse_u64(argv[1] + 8, &order) == 0 &&
              order <= 63)
         workload = DXGK_BENCH_RA_ALIGNED;

@@ -10,8 +10,9 @@ What it measures, each figure the median of repeated runs with their min and max
 
 * **allocator** -- every workload of the range-allocator benchmark driver
   (``dxgk/core/bench_ra.c``: (a) random free + lowest-fit alloc, (b) free + fixed-address
-  alloc, (c) free + alloc in a random 5 % window), ns per operation at 1k, 100k and (full
-  run) 1M live ranges; and (d) the aligned workload, every allocation 2^k aligned (k =
+  alloc, (c) free + alloc in a random 5 % window, (e) the 64 KB phase rule: free + alloc
+  64 KB aligned at a random 4 KB phase), ns per operation at 1k, 100k and (full run) 1M
+  live ranges; and (d) the aligned workload, every allocation 2^k aligned (k =
   12..40 in a full run, a few in a quick one, next to the same workload unaligned) at
   1k and 100k live ranges, with its two ratios (100k aligned over 100k unaligned, 100k
   over 1k); timed inside C.
@@ -60,7 +61,9 @@ GiB = 1 << 30
 
 RA_WORKLOADS = [(int(lib.DXGK_BENCH_RA_RANDOM), "random", "(a) free random, alloc lowest fit"),
                 (int(lib.DXGK_BENCH_RA_FIXED), "fixed", "(b) free random, alloc fixed slot"),
-                (int(lib.DXGK_BENCH_RA_WINDOW), "window", "(c) free random, alloc in 5 % window")]
+                (int(lib.DXGK_BENCH_RA_WINDOW), "window", "(c) free random, alloc in 5 % window"),
+                (int(lib.DXGK_BENCH_RA_PHASE), "phase",
+                 "(e) free random, alloc 64 KB aligned at a random 4 KB phase")]
 
 PT_MAP_CASES = [  # (pages, spread, eligible64k, label) -- the page-table issue's cases
     (1, 0, 0, "1 page, packed"),

@@ -1,6 +1,6 @@
 /*
  * bench_ra.c -- the range allocator benchmark driver (issue 3, workloads a-c; issue
- * 18, the aligned workload).
+ * 18, the aligned workload d and the phase-rule workload e).
  *
  * What it owns: nothing that outlives a call. Each run builds its own allocator over
  * a 1 TiB space (2^63 bytes for the aligned workload, so that 10^5 ranges 2^40
@@ -157,6 +157,11 @@ static int bench_alloc(bench *b, uint64_t *out)
     if (b->workload == DXGK_BENCH_RA_ALIGNED) {
         b->ops++;
         return dxgk_ra_alloc(b->ra, size, b->align, 0, 0, b->space, 0, 1, out);
+    }
+    if (b->workload == DXGK_BENCH_RA_PHASE) {
+        b->ops++;
+        uint64_t phase = rnd_below(&b->rng, B_ALIGN64K / B_PAGE) * B_PAGE;
+        return dxgk_ra_alloc(b->ra, size, B_ALIGN64K, phase, 0, B_SPACE, 0, 1, out);
     }
     uint64_t align = rnd_align(&b->rng);
     if (b->workload == DXGK_BENCH_RA_RANDOM) {
@@ -316,11 +321,12 @@ out:
     return rc;
 }
 
-/* Runs one of workloads a-c at one scale; see bench_ra.h. */
+/* Runs one of workloads a-c and e at one scale; see bench_ra.h. */
 int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
                       uint64_t seed, dxgk_bench_ra_result *out)
 {
-    if (out == NULL || workload > DXGK_BENCH_RA_WINDOW || live == 0 || live > (1u << 30) ||
+    if (out == NULL || workload > DXGK_BENCH_RA_PHASE || workload == DXGK_BENCH_RA_ALIGNED ||
+        live == 0 || live > (1u << 30) ||
         pairs == 0 || runs == 0 || runs > DXGK_BENCH_RA_MAX_RUNS)
         return DXGK_RA_EINVAL;
     return bench_run(workload, B_SPACE, 0, live, pairs, runs, seed, out);

@@ -16,6 +16,8 @@ enum {
     DXGK_BENCH_RA_WINDOW = 2,   /* (c) like (a), each alloc in a random 5 % window */
     DXGK_BENCH_RA_ALIGNED = 3,  /* (d) like (a) in a 2^63-byte space, every alloc with one
                                    alignment 2^order (dxgk_bench_ra_run_aligned only) */
+    DXGK_BENCH_RA_PHASE = 4,    /* (e) like (a), every alloc 64 KB aligned with a random
+                                   phase of 0..15 pages (the map path's 64 KB rule) */
     DXGK_BENCH_RA_MAX_RUNS = 32,
 };
 
@@ -36,6 +38,7 @@ typedef struct dxgk_bench_ra_result {
 /* Builds `live` ranges with the workload's allocation pattern, runs `live` warm-up
  * pairs, then `runs` timed runs of `pairs` free+alloc pairs each. Returns 0, or a
  * negative DXGK_RA_* code (bad arguments, out of memory, an unexpected failure). */
+/* Workloads a-c and e (DXGK_BENCH_RA_ALIGNED has its own entry point). */
 int dxgk_bench_ra_run(uint32_t workload, uint64_t live, uint64_t pairs, uint32_t runs,
                       uint64_t seed, dxgk_bench_ra_result *out);
 

@@ -1,7 +1,8 @@
 /*
  * range_alloc.c -- the range allocator: the live ranges of [lo, hi) in a B+ tree
- * whose inner nodes cache, per child subtree, the largest hole and the largest
- * block aligned to each alignment order that requests ask for.
+ * whose inner nodes cache, per child subtree, the largest hole, the largest
+ * block aligned to each alignment order that requests ask for, and one phase word
+ * for the 64 KB phase rule.
  *
  * What it owns: the ranges handed out from one address space or segment, the holes
  * between them, and the node pools the tree lives in.
@@ -35,6 +36,28 @@
  * Orders above the top order (bitlength(hi - 1), order_top) share its column: 0 is
  * then the only multiple of 2^k below hi.
  *
+ * The phase word. The map path asks for align 64 KB with a phase p * 4 KB, p in
+ * 1..15 (SPEC 5.3: the VA is congruent to the offset mod 64 KB). While every hole
+ * boundary is 4 KB aligned (VA spaces always are), from the first such request
+ * on (pw_on; pw_start fills every word in O(n), once), each inner node keeps
+ * per child one 64-bit word pw[i] next to fit[0][i]: with M = fit[0][i] / 4 KB the
+ * child's longest hole in pages and F_p its longest block, in pages, that starts
+ * on a page = p (mod 16), nibble p of the word is the deficit d_p = M - F_p. Why 4
+ * bits suffice, exactly, with no saturation: for one hole of G pages whose first
+ * page is q (mod 16) the block at phase p starts (p - q) mod 16 <= 15 pages in, so
+ * F_p(hole) = max(0, G - ((p - q) mod 16)); a subtree's F_p is the maximum over its
+ * holes, and the hole attaining M alone gives F_p >= M - 15 (or M < 15 and
+ * F_p >= 0), so 0 <= d_p <= 15 always. A word encodes (M, F_0..F_15) exactly, so
+ * the join of two children (pw_join: M the larger, d_p = min(d_p(a), d_p(b) + the
+ * M difference), 16 lanes in a few SWAR operations) is the exact word of their
+ * union: associative and commutative, so any tree shape gives the same words.
+ * Column 0 carries the word: whenever column 0 of a child is updated, rescanned or
+ * propagated so is its word (one update for all 16 phases); a parent's word is the
+ * join with the child's new word unless the child's old word attained one of the
+ * parent's F_p (then one rescan of that node, as for a column maximum). A byte-
+ * granular allocator turns pw_on off for good at its first unaligned boundary and
+ * the phase rule falls back to the 4 KB column (with near misses, below).
+ *
  * Invariants (all checked by dxgk_ra_validate):
  *   I1 entries are in strictly increasing start order along the leaf chain, and the
  *      last one is the sentinel (start = hi, size = 0);
@@ -47,14 +70,20 @@
  *   I5 for every kept column c, fit[c][i] of an inner node is child i's exact
  *      maximum fit at 2^shift[c] and top[c] the tree's; shift[] is 0 then strictly
  *      increasing orders, col_of its inverse; addr_or has every bit set that any
- *      hole boundary has;
+ *      hole boundary has; pw_on only while addr_or is 4 KB aligned, and then
+ *      pw[i] is child i's exact phase word and top_pw the tree's (checked against
+ *      F_p computed hole by hole);
  *   I6 all leaves at depth `height`; non-root nodes hold at least half their
  *      capacity; an inner root has at least two children;
  *   I7 live / holes / free_bytes equal the counts over the entries.
  *
  * Searching. A request is (size, align 2^k, phase p, window [wmin, wmax)), lowest-
  * or highest-first. Let e = min(k, trailing zeros of p): every start the request
- * accepts is 2^e aligned. It prunes with one column (request_order, request_col):
+ * accepts is 2^e aligned. A phase-rule request on a pw_on allocator prunes with
+ * the phase word: child i is entered only if M - d_p >= ceil(size / 4 KB), which is
+ * exactly "some hole of child i has a start = p * 4 KB (mod 64 KB) with size bytes
+ * of room" (all bounds are pages). Any other request prunes with one column
+ * (request_order, request_col):
  * column 0 if e is no coarser than every address ever inserted (2^e divides addr_or:
  * each hole then starts on a 2^e boundary and its fit at 2^e is its length) or
  * below 4 KB; else the column of order e, started on the request's first use of it.
@@ -67,13 +96,16 @@
  *   - holds a "near miss": a hole inside the window whose column value is >= size
  *     but which has no start with the requested congruence and room. Each near miss
  *     costs at most one root-to-leaf path.
- * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses)
- * the column value of a hole is exactly "this hole hosts the request": there are no
- * near misses, and every search is O(log n) -- for every alignment 4 KB .. 2^63,
- * windowed or not. Near misses remain only for congruences a column cannot express:
- * a nonzero phase below the alignment (the 64 KB phase rule: align 64 KB, phase a
- * multiple of 4 KB), byte-granular alignments on byte-granular addresses, or an
- * order requested after RA_KEPT_COLS columns are kept. They are sound (every
+ * With phase 0 (and align >= 4 KB, or any align no coarser than the addresses),
+ * and for the 64 KB phase rule on a 4 KB granular allocator, the pruning value of a
+ * hole is exactly "this hole hosts the request": there are no near misses, and
+ * every search is O(log n) -- for every alignment 4 KB .. 2^63 and every 64 KB
+ * phase, windowed or not (tests count the leaves a search visits,
+ * dxgk_ra_search_leaves). Near misses remain only for congruences neither a
+ * column nor the phase word expresses: other nonzero phases below the alignment
+ * (no dxgk path asks for them), the phase rule on a byte-granular allocator,
+ * byte-granular alignments on byte-granular addresses, or an order requested
+ * after RA_KEPT_COLS columns are kept. They are sound (every
  * accepted start is 2^e aligned, so a pruned subtree holds no answer) and bounded
  * in kind: a hole whose fit at 2^e is >= size + 2^k - 2^e always hosts the request,
  * so a near miss's fit lies in [size, size + 2^k - 2^e). A search is O((1 + m) log n)
@@ -91,6 +123,9 @@
  * near misses possible) and nothing fails. Workloads that use only the dxgk orders
  * keep exactly the three columns of the earlier fixed classes (any, 64 KB, 2 MB),
  * with the same node size and memory.
+ * Once started, the phase word adds a few SWAR joins per changed level to every
+ * update, and a rescan of a leaf's (or node's) near-maximal holes where the changed
+ * one attained some F_p; an allocator never asked the phase rule pays nothing.
  * alloc_fixed, free, find, next/prev and set_tag are one descent by key plus
  * O(height) work; updates of the kept columns are O(ncol) per level except where
  * the changed child held its parent's maximum and shrank (one rescan of that node's
@@ -99,8 +134,9 @@
  * Memory: nodes come from two pools (leaves, inner nodes) that grow by chunks and
  * keep freed nodes on free lists, so steady-state operations never call malloc; the
  * pools keep their high-water mark until dxgk_ra_destroy (or a column start, which
- * replaces the inner pool). An inner node is 520 + 256 * ncol bytes (with 32-entry
- * nodes): 1.3 KB with the three default columns, 8.7 KB with RA_KEPT_COLS = 32.
+ * replaces the inner pool). An inner node is 776 + 256 * ncol bytes (with 32-entry
+ * nodes, the phase words included): 1.5 KB with the three default columns, 8.9 KB
+ * with RA_KEPT_COLS = 32.
  * Inner nodes are ~1/20 of the nodes, so even at 32 columns a tree of half-full
  * nodes (the densest inner-to-range ratio) stays within 1.5x the memory per range
  * of the three-column tree. An insertion reserves every node it could need before
@@ -156,7 +192,7 @@ _Static_assert(RA_LEAF_CAP >= 4 && RA_INNER_CAP >= 4, "node capacities must be >
 #define RA_ORDER_64K 16u
 #define RA_ORDER_2M 21u
 /* At most this many columns are kept (column 0 and 31 orders): with every one of
- * them an inner node is 8.7 KB and the tree stays within 1.5x the memory of the
+ * them an inner node is 8.9 KB and the tree stays within 1.5x the memory of the
  * three-column tree even when packed (see the file-top comment). */
 #define RA_KEPT_COLS 32u
 
@@ -166,6 +202,7 @@ _Static_assert(RA_KEPT_COLS <= 64 && RA_KEPT_COLS <= 1 + RA_ORDER_MAX - RA_ORDER
 /* One value per column (0 .. ncol - 1 of the allocator). */
 typedef struct ra_fits {
     uint64_t v[RA_KEPT_COLS];
+    uint64_t pw;                /* the 64 KB phase word (see "The phase word") */
 } ra_fits;
 
 typedef struct ra_leaf {
@@ -183,6 +220,7 @@ typedef struct ra_inner {
     uint32_t n;
     uint64_t key[RA_INNER_CAP];     /* key[i], i >= 1: separator (I4); key[0] unused */
     void *child[RA_INNER_CAP];
+    uint64_t pw[RA_INNER_CAP];      /* pw[i] = child i's phase word (with fit[0][i]) */
     uint64_t fit[][RA_INNER_CAP];   /* fit[c][i] = child i's summary in column c */
 } ra_inner;
 
@@ -208,6 +246,9 @@ struct dxgk_ra {
     uint64_t addr_or;           /* OR of lo, hi and every start and end ever inserted */
     uint64_t live, holes, free_bytes;
     uint64_t top[RA_KEPT_COLS];  /* the root's summary, per column */
+    uint64_t top_pw;            /* the root's phase word */
+    bool pw_on;                 /* phase words kept: started, and every boundary 4 KB aligned */
+    uint64_t search_leaves;     /* leaves visited by searches (dxgk_ra_search_leaves) */
     ra_pool leaves, inners;
 };
 
@@ -316,6 +357,78 @@ static inline uint64_t hole_fit(uint64_t a, uint64_t b, unsigned shift)
     return r < b ? b - r : 0;
 }
 
+/* The phase word (see the file-top comment). Page counts: M = fit0 >> 12 is the
+ * longest hole of a subtree in 4 KB pages; nibble p of the word is the deficit
+ * d_p = M - F_p, F_p the longest block (in pages) of one of its holes that starts
+ * on a page = p mod 16. SWAR helpers work on byte lanes holding values < 128. */
+#define RA_PAGE 12u
+#define RA_LANES_LO UINT64_C(0x0F0F0F0F0F0F0F0F)
+#define RA_LANES_H UINT64_C(0x8080808080808080)
+#define RA_LANES_1 UINT64_C(0x0101010101010101)
+
+/* Per byte lane: min(x, y). */
+static inline uint64_t lanes_min(uint64_t x, uint64_t y)
+{
+    uint64_t ge = ((((x | RA_LANES_H) - y) & RA_LANES_H) >> 7) * 0xFF;   /* x >= y */
+    return (y & ge) | (x & ~ge);
+}
+
+/* Per nibble: min(w_p, v_p + delta) for delta <= 15; results stay <= w_p <= 15. */
+static inline uint64_t nibbles_min_plus(uint64_t w, uint64_t v, uint64_t delta)
+{
+    uint64_t add = delta * RA_LANES_1;
+    uint64_t lo = lanes_min(w & RA_LANES_LO, (v & RA_LANES_LO) + add);
+    uint64_t hi = lanes_min((w >> 4) & RA_LANES_LO, ((v >> 4) & RA_LANES_LO) + add);
+    return lo | (hi << 4);
+}
+
+/* The phase word of a set with longest hole ma (pages) and word wa joined with
+ * one of mb and wb: relative to max(ma, mb), each F_p the larger of the two. */
+static inline uint64_t pw_join(uint64_t ma, uint64_t wa, uint64_t mb, uint64_t wb)
+{
+    if (ma < mb) {
+        uint64_t t = ma; ma = mb; mb = t;
+        t = wa; wa = wb; wb = t;
+    }
+    if (ma - mb > 15)
+        return wa;          /* F_p(a) >= ma - 15 > mb >= F_p(b) */
+    return nibbles_min_plus(wa, wb, ma - mb);
+}
+
+/* Does the set (mb, wb), mb <= ma, attain some F_p of the set (ma, wa) it is part
+ * of (then removing or shrinking it may lower that F_p)? Conservative: it also
+ * says yes for an F_p of 0, which cannot be lowered. */
+static inline bool pw_attains(uint64_t ma, uint64_t wa, uint64_t mb, uint64_t wb)
+{
+    if (ma - mb > 15)
+        return false;
+    uint64_t add = (ma - mb) * RA_LANES_1;
+    uint64_t lo = ((wa & RA_LANES_LO) | RA_LANES_H) - ((wb & RA_LANES_LO) + add);
+    uint64_t hi = (((wa >> 4) & RA_LANES_LO) | RA_LANES_H) - (((wb >> 4) & RA_LANES_LO) + add);
+    return ((lo | hi) & RA_LANES_H) != 0;    /* some lane with M_b - d_b >= M_a - d_a */
+}
+
+/* The phase word of one hole [a, a + g) with 4 KB aligned bounds: its first page
+ * = p mod 16 is (p - a/4K) mod 16 pages in, so d_p = min((p - a/4K) mod 16, g/4K). */
+static inline uint64_t hole_pw(uint64_t a, uint64_t g)
+{
+    unsigned r = (unsigned)((a >> RA_PAGE) & 15) * 4;
+    uint64_t w = UINT64_C(0xFEDCBA9876543210);
+    w = r ? (w << r) | (w >> (64 - r)) : w;
+    uint64_t pages = g >> RA_PAGE;
+    return pages >= 15 ? w : nibbles_min_plus(w, 0, pages);
+}
+
+/* Folds the hole [a, a + g) into the phase word *w of a set whose longest hole
+ * is m pages (before the hole is added). */
+static inline uint64_t pw_add_hole(uint64_t m, uint64_t w, uint64_t a, uint64_t g)
+{
+    uint64_t pages = g >> RA_PAGE;
+    if (pages + 15 < m)
+        return w;
+    return pw_join(m, w, pages, hole_pw(a, g));
+}
+
 /* Iterates c over the set bits of a column mask, lowest (finest order) first. */
 #define FOR_COLS(c, set) \
     for (uint64_t _m = (set), c; _m && ((c = (uint64_t)__builtin_ctzll(_m)), 1); _m &= _m - 1)
@@ -327,6 +440,12 @@ static inline uint64_t fits_add_hole(const dxgk_ra *ra, ra_fits *f, uint64_t a, 
 {
     uint64_t g = b - a, grew = 0;
     const unsigned ncol = ra->ncol;
+    if (ra->pw_on) {
+        /* column 0 carries the phase word: bit 0 also means "the word changed" */
+        uint64_t w = pw_add_hole(f->v[0] >> RA_PAGE, f->pw, a, g);
+        grew = w != f->pw;
+        f->pw = w;
+    }
     if (g > f->v[0]) {
         f->v[0] = g;
         grew = 1;
@@ -352,6 +471,9 @@ static inline uint64_t hole_attains(const dxgk_ra *ra, const ra_fits *f, uint64_
     uint64_t g = b - a, mask = 0;
     if (g != 0 && g >= f->v[0])
         mask |= 1;
+    if (g != 0 && ra->pw_on && (g >> RA_PAGE) + 15 >= (f->v[0] >> RA_PAGE) &&
+        pw_attains(f->v[0] >> RA_PAGE, f->pw, g >> RA_PAGE, hole_pw(a, g)))
+        mask |= 1;
     for (unsigned c = 1; c < ra->ncol; c++) {
         if (g < f->v[c])
             continue;
@@ -364,6 +486,37 @@ static inline uint64_t hole_attains(const dxgk_ra *ra, const ra_fits *f, uint64_
     return mask;
 }
 
+/* A leaf's phase word, m its longest hole: only holes within 15 pages of m can
+ * hold an F_p (pw_join), so only those are joined. */
+static uint64_t leaf_pw(const ra_leaf *lf, uint64_t m)
+{
+    uint64_t top = m >> RA_PAGE, w = 0, mw = 0;
+    for (uint32_t j = 0; j < lf->n; j++) {
+        uint64_t g = lf->gap[j], pages = g >> RA_PAGE;
+        if (g == 0 || pages + 15 < top)
+            continue;
+        w = pw_join(mw, w, pages, hole_pw(lf->start[j] - g, g));
+        mw = max64(mw, pages);
+    }
+    return w;
+}
+
+/* An inner node's phase word from its children's, m the longest of their holes
+ * (fit[0]), with child `at` (if < n) taken as (m_at, w_at) instead. */
+static uint64_t inner_pw(const ra_inner *in, uint64_t m, uint32_t at, uint64_t m_at,
+                         uint64_t w_at)
+{
+    uint64_t top = m >> RA_PAGE, w = 0, mw = 0;
+    for (uint32_t i = 0; i < in->n; i++) {
+        uint64_t mi = (i == at ? m_at : in->fit[0][i]) >> RA_PAGE;
+        if (mi + 15 < top)
+            continue;
+        w = pw_join(mw, w, mi, i == at ? w_at : in->pw[i]);
+        mw = max64(mw, mi);
+    }
+    return w;
+}
+
 /* Recomputes the columns in `mask` of f from a leaf's entries. */
 static void leaf_rescan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f, uint64_t mask)
 {
@@ -372,6 +525,7 @@ static void leaf_rescan(const dxgk_ra *ra, const ra_leaf *lf, ra_fits *f, uint64
         for (uint32_t j = 0; j < lf->n; j++)
             m = max64(m, lf->gap[j]);
         f->v[0] = m;
+        f->pw = ra->pw_on ? leaf_pw(lf, m) : 0;
     }
     FOR_COLS(c, mask & ~UINT64_C(1)) {
         unsigned sh = ra->shift[c];
@@ -400,12 +554,14 @@ static void inner_scan(const dxgk_ra *ra, const ra_inner *in, ra_fits *f)
             m = max64(m, in->fit[c][i]);
         f->v[c] = m;
     }
+    f->pw = ra->pw_on ? inner_pw(in, f->v[0], in->n, 0, 0) : 0;
 }
 
 static inline void column_set(const dxgk_ra *ra, ra_inner *in, uint32_t i, const ra_fits *f)
 {
     for (unsigned c = 0; c < ra->ncol; c++)
         in->fit[c][i] = f->v[c];
+    in->pw[i] = f->pw;
 }
 
 /* Recomputes child i's summary after a structural change to it and stores it in
@@ -507,6 +663,7 @@ static inline void inner_move(const dxgk_ra *ra, ra_inner *dst, uint32_t to,
         return;
     memmove(&dst->key[to], &src->key[from], cnt * sizeof(uint64_t));
     memmove(&dst->child[to], &src->child[from], cnt * sizeof(void *));
+    memmove(&dst->pw[to], &src->pw[from], cnt * sizeof(uint64_t));
     for (unsigned c = 0; c < ra->ncol; c++)
         memmove(&dst->fit[c][to], &src->fit[c][from], cnt * sizeof(uint64_t));
 }
@@ -521,14 +678,14 @@ static inline void prefetch_node(const void *nd, size_t bytes)
 /* A search is about to scan node nd: an inner node's keys, child pointers and the
  * fit column cls, or a whole leaf. All those lines are requested at once
  * instead of one dependent miss after another. */
-static inline void prefetch_child(const void *nd, bool inner, unsigned cls)
+static inline void prefetch_child(const void *nd, bool inner, unsigned cls, bool pw)
 {
     if (!inner) {
         prefetch_node(nd, sizeof(ra_leaf));
         return;
     }
     const ra_inner *in = nd;
-    prefetch_node(in, offsetof(ra_inner, fit));
+    prefetch_node(in, pw ? offsetof(ra_inner, fit) : offsetof(ra_inner, pw));
     prefetch_node(in->fit[cls], sizeof in->fit[cls]);
 }
 
@@ -545,19 +702,23 @@ static const ra_leaf *leftmost_leaf(const dxgk_ra *ra)
 typedef struct ra_slots {
     uint64_t *at;               /* column c's value is at[c * stride] */
     size_t stride;
+    uint64_t *pw;               /* the phase word */
 } ra_slots;
 
 static inline ra_slots sum_slots(dxgk_ra *ra, const ra_path *p, uint32_t d)
 {
     if (d == 0)
-        return (ra_slots){ ra->top, 1 };
-    return (ra_slots){ &p->node[d - 1]->fit[0][p->idx[d - 1]], RA_INNER_CAP };
+        return (ra_slots){ ra->top, 1, &ra->top_pw };
+    ra_inner *par = p->node[d - 1];
+    uint32_t i = p->idx[d - 1];
+    return (ra_slots){ &par->fit[0][i], RA_INNER_CAP, &par->pw[i] };
 }
 
 static inline void sum_load(dxgk_ra *ra, const ra_path *p, uint32_t d, ra_fits *f)
 {
     ra_slots sl = sum_slots(ra, p, d);
     f->v[0] = sl.at[0];         /* column 0 always exists */
+    f->pw = *sl.pw;
     for (unsigned c = 1; c < ra->ncol; c++)
         f->v[c] = sl.at[c * sl.stride];
 }
@@ -577,7 +738,7 @@ static void descend(const dxgk_ra *ra, uint64_t x, ra_path *p)
         nd = in->child[i];
         /* the keys and child pointers (inner) or the whole leaf are next */
         if (prefetch)
-            prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, fit) : sizeof(ra_leaf));
+            prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, pw) : sizeof(ra_leaf));
     }
     p->leaf = nd;
     p->pos = 0;
@@ -623,16 +784,43 @@ static void refit_cols(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m, uint64_t
         uint64_t changed = 0;
         FOR_COLS(c, mask)
             changed |= (uint64_t)(sl.at[c * sl.stride] != m->v[c]) << c;
+        /* column 0 and the phase word travel together */
+        if ((mask & 1) && *sl.pw != m->pw)
+            changed |= 1;
         if (changed == 0)
             return;
         if (d == 0) {
             FOR_COLS(c, changed)
                 sl.at[c * sl.stride] = m->v[c];
+            *sl.pw = m->pw;
             return;
         }
         /* m becomes the parent's summary in the changed columns */
         ra_inner *par = p->node[d - 1];
         ra_slots up = sum_slots(ra, p, d - 1);
+        if ((changed & 1) && ra->pw_on) {
+            /* The parent's word is the join of its children's: the join with the
+             * new word unless the old one attained some F_p of the parent (then
+             * it may have shrunk: rescan). Uses column 0 before it is updated. */
+            uint64_t mo = sl.at[0] >> RA_PAGE, mp = up.at[0] >> RA_PAGE;
+            uint64_t mn = m->v[0] >> RA_PAGE, wn = m->pw;
+            /* the join suffices when the child only grew (its new word dominates
+             * the old one) or its old word attained nothing of the parent's */
+            bool grew = mn >= mo && pw_join(mn, wn, mo, *sl.pw) == wn;
+            bool att = !grew && pw_attains(mp, *up.pw, mo, *sl.pw);
+            if (!att) {
+                m->pw = pw_join(mp, *up.pw, mn, wn);
+            } else {
+                uint64_t x = m->v[0];
+                for (uint32_t k = 0; k < par->n; k++)
+                    if (k != p->idx[d - 1])
+                        x = max64(x, par->fit[0][k]);
+                m->pw = inner_pw(par, x, p->idx[d - 1], m->v[0], wn);
+            }
+            *sl.pw = wn;
+        } else if (changed & 1) {
+            *sl.pw = m->pw;
+        }
         FOR_COLS(c, changed) {
             uint64_t *slot = &sl.at[c * sl.stride];
             uint64_t old = *slot, nv = m->v[c], tot = up.at[c * up.stride];
@@ -723,6 +911,7 @@ static ra_inner *copy_with_col(const dxgk_ra *ra, ra_pool *to, const ra_inner *i
     uint64_t m = 0;
     out->n = in->n;
     memcpy(out->key, in->key, sizeof in->key);
+    memcpy(out->pw, in->pw, sizeof in->pw);
     for (uint32_t i = 0; i < in->n; i++) {
         uint64_t x;
         if (d + 1 < ra->height)
@@ -784,6 +973,40 @@ static bool col_add(dxgk_ra *ra, unsigned e)
     return true;
 }
 
+/* Fills the phase words of the subtree at nd (depth `depth`) into its inner
+ * nodes; returns the subtree's word, *m its longest hole. */
+static uint64_t pw_fill(const dxgk_ra *ra, void *nd, uint32_t depth, uint64_t *m)
+{
+    if (depth == ra->height) {
+        const ra_leaf *lf = nd;
+        uint64_t g = 0;
+        for (uint32_t j = 0; j < lf->n; j++)
+            g = max64(g, lf->gap[j]);
+        *m = g;
+        return leaf_pw(lf, g);
+    }
+    ra_inner *in = nd;
+    uint64_t x = 0, mi;
+    for (uint32_t i = 0; i < in->n; i++) {
+        in->pw[i] = pw_fill(ra, in->child[i], depth + 1, &mi);
+        x = max64(x, mi);
+    }
+    *m = x;
+    return inner_pw(in, x, in->n, 0, 0);
+}
+
+/* Starts keeping the phase words (on the first phase-rule request, while every
+ * boundary is 4 KB aligned): O(n) once, no allocation; like a column start it
+ * changes no range, hole or answer. */
+static void pw_start(dxgk_ra *ra)
+{
+    uint64_t m;
+    if (ra->pw_on)
+        return;
+    ra->top_pw = pw_fill(ra, ra->root, 0, &m);
+    ra->pw_on = true;
+}
+
 /* The column that prunes a request of order e (request_order): e's own, started
  * on first use; once RA_KEPT_COLS are kept, or if the wider pool cannot be had, the
  * next finer kept one (sound, only slower). */
@@ -803,6 +1026,10 @@ typedef struct ra_req {
     uint64_t bmin;              /* a hole ending below wmin + size cannot fit */
     unsigned order;             /* the order whose column should prune (0: column 0) */
     unsigned cls;               /* the fit column that prunes (set by request_col) */
+    uint64_t pages;             /* use_pw: the size in 4 KB pages, rounded up */
+    unsigned pw_shift;          /* use_pw: 4 * the phase's page mod 16 */
+    bool use_pw;                /* the 64 KB phase rule: prune by the phase word */
+    uint64_t *leaves;           /* counts the leaves the search visits */
     bool highest;
     bool prefetch;              /* the tree is larger than a core's cache */
 } ra_req;
@@ -822,6 +1049,16 @@ static int req_init(const dxgk_ra *ra, ra_req *q, uint64_t size, uint64_t align,
     q->highest = (flags & DXGK_RA_HIGHEST) != 0;
     q->prefetch = ra->leaves.bytes >= RA_PREFETCH_MIN;
     q->order = request_order(ra, align, phase);
+    /* align 64 KB, phase a nonzero multiple of 4 KB (SPEC 5.3's congruence) on a
+     * 4 KB granular space: the phase word prunes exactly, no column is needed */
+    q->use_pw = (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) == 0 &&
+                align == (UINT64_C(1) << RA_ORDER_64K) && phase != 0 &&
+                (phase & ((UINT64_C(1) << RA_PAGE) - 1)) == 0;
+    q->pages = (size >> RA_PAGE) + ((size & ((UINT64_C(1) << RA_PAGE) - 1)) != 0);
+    q->pw_shift = (unsigned)(phase >> RA_PAGE) * 4;
+    if (q->use_pw)
+        q->order = 0;
+    q->leaves = NULL;
     q->wmin = max64(min, ra->lo);
     q->wmax = min64(max, ra->hi);
     if (q->wmax < q->wmin || q->wmax - q->wmin < size)
@@ -856,6 +1093,16 @@ static inline bool fit(const ra_req *q, uint64_t a, uint64_t b, uint64_t *s)
 
 enum { S_NONE = 0, S_FOUND = 1, S_STOP = -1 };
 
+/* May child i of in (whose column cls is fits) hold a fit? Exact but for the
+ * window: a column value >= size, or with the phase word F_p >= the pages. */
+static inline bool child_fits(const ra_req *q, const ra_inner *in, const uint64_t *fits,
+                              uint32_t i)
+{
+    if (!q->use_pw)
+        return fits[i] >= q->size;
+    return (in->fit[0][i] >> RA_PAGE) - ((in->pw[i] >> q->pw_shift) & 15) >= q->pages;
+}
+
 /* Lowest-first search of one subtree. klo/khi bound the starts in the subtree
  * (inclusive); alo bounds the start of every hole in it from below. Returns
  * S_FOUND (path and *s set), S_NONE, or S_STOP when no later hole can fit. */
@@ -864,6 +1111,7 @@ static int search_low(const ra_req *q, const void *nd, uint32_t depth, uint32_t 
 {
     if (depth == height) {
         const ra_leaf *lf = nd;
+        ++*q->leaves;
         for (uint32_t j = 0; j < lf->n; j++) {
             uint64_t g = lf->gap[j];
             if (g < q->size)
@@ -885,7 +1133,7 @@ static int search_low(const ra_req *q, const void *nd, uint32_t depth, uint32_t 
     const uint64_t *fits = in->fit[q->cls];
     uint32_t n = in->n;
     for (uint32_t i = 0; i < n; i++) {
-        if (fits[i] < q->size)
+        if (!child_fits(q, in, fits, i))
             continue;
         uint64_t cklo = i ? in->key[i] : klo;
         uint64_t ckhi = i + 1 < n ? in->key[i + 1] - 1 : khi;
@@ -898,7 +1146,7 @@ static int search_low(const ra_req *q, const void *nd, uint32_t depth, uint32_t 
         p->node[depth] = (ra_inner *)in;
         p->idx[depth] = i;
         if (q->prefetch)
-            prefetch_child(in->child[i], depth + 1 < height, q->cls);
+            prefetch_child(in->child[i], depth + 1 < height, q->cls, q->use_pw);
         int r = search_low(q, in->child[i], depth + 1, height, cklo, ckhi, calo, p, s);
         if (r != S_NONE)
             return r;
@@ -912,6 +1160,7 @@ static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t
 {
     if (depth == height) {
         const ra_leaf *lf = nd;
+        ++*q->leaves;
         for (uint32_t j = lf->n; j-- > 0;) {
             uint64_t g = lf->gap[j];
             if (g < q->size)
@@ -933,7 +1182,7 @@ static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t
     const uint64_t *fits = in->fit[q->cls];
     uint32_t n = in->n;
     for (uint32_t i = n; i-- > 0;) {
-        if (fits[i] < q->size)
+        if (!child_fits(q, in, fits, i))
             continue;
         uint64_t cklo = i ? in->key[i] : klo;
         uint64_t ckhi = i + 1 < n ? in->key[i + 1] - 1 : khi;
@@ -945,7 +1194,7 @@ static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t
         p->node[depth] = (ra_inner *)in;
         p->idx[depth] = i;
         if (q->prefetch)
-            prefetch_child(in->child[i], depth + 1 < height, q->cls);
+            prefetch_child(in->child[i], depth + 1 < height, q->cls, q->use_pw);
         int r = search_high(q, in->child[i], depth + 1, height, cklo, ckhi, calo, p, s);
         if (r != S_NONE)
             return r;
@@ -953,10 +1202,13 @@ static int search_high(const ra_req *q, const void *nd, uint32_t depth, uint32_t
     return S_NONE;
 }
 
-static int search(const dxgk_ra *ra, const ra_req *q, ra_path *p, uint64_t *s)
+static int search(const dxgk_ra *ra, ra_req *q, ra_path *p, uint64_t *s)
 {
-    if (ra->top[q->cls] < q->size)
+    if (q->use_pw ? (ra->top[0] >> RA_PAGE) - ((ra->top_pw >> q->pw_shift) & 15) < q->pages
+                  : ra->top[q->cls] < q->size)
         return DXGK_RA_ENOSPC;
+    /* the visit counter is statistics, not part of the allocator's value */
+    q->leaves = &((dxgk_ra *)ra)->search_leaves;
     int r = q->highest
         ? search_high(q, ra->root, 0, ra->height, ra->lo, ra->hi, ra->lo, p, s)
         : search_low(q, ra->root, 0, ra->height, ra->lo, ra->hi, ra->lo, p, s);
@@ -1045,6 +1297,7 @@ static void insert_up(dxgk_ra *ra, ra_path *p, void *left, void *right, uint64_t
     inner_scan(ra, root, mleft);
     for (unsigned c = 0; c < ra->ncol; c++)
         ra->top[c] = mleft->v[c];
+    ra->top_pw = mleft->pw;
     ra->root = root;
     ra->height++;
 }
@@ -1111,6 +1364,8 @@ static void commit(dxgk_ra *ra, ra_path *p, uint64_t s, uint64_t size, uint64_t 
     ra->free_bytes -= size;
     ra->live++;
     ra->addr_or |= s | (s + size);
+    if (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1))
+        ra->pw_on = false;      /* for good: see "The phase word" */
     lf->gap[j] = gold;
     if (j == 0) {
         /* The new entry becomes the leaf's smallest start: lower the separator
@@ -1148,6 +1403,7 @@ static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
             if (in->n == 1) {
                 for (unsigned c = 0; c < ra->ncol; c++)
                     ra->top[c] = in->fit[c][0];
+                ra->top_pw = in->pw[0];
                 ra->root = in->child[0];
                 ra->height--;
                 pool_put(&ra->inners, in);
@@ -1155,6 +1411,7 @@ static void fix_inner(dxgk_ra *ra, ra_path *p, int d)
                 inner_scan(ra, in, &f);
                 for (unsigned c = 0; c < ra->ncol; c++)
                     ra->top[c] = f.v[c];
+                ra->top_pw = f.pw;
             }
             return;
         }
@@ -1295,6 +1552,8 @@ dxgk_ra *dxgk_ra_create(uint64_t lo, uint64_t hi)
     ra->height = 0;
     ra->addr_or = lo | hi;
     ra->top[0] = hi - lo;
+    ra->pw_on = false;          /* started by the first phase-rule request */
+    ra->top_pw = 0;
     /* no inner node yet: these cannot fail */
     (void)request_col(ra, min64(RA_ORDER_64K, ra->top_order));
     (void)request_col(ra, min64(RA_ORDER_2M, ra->top_order));
@@ -1325,6 +1584,8 @@ int dxgk_ra_find_fit(const dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t 
     /* The column cache is not part of the allocator's value: starting a column
      * changes no range, hole or answer (the const is about those). */
     q.cls = request_col((dxgk_ra *)ra, q.order);
+    if (q.use_pw)
+        pw_start((dxgk_ra *)ra);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1343,6 +1604,8 @@ int dxgk_ra_alloc(dxgk_ra *ra, uint64_t size, uint64_t align, uint64_t phase,
     if (rc != DXGK_RA_OK)
         return rc;
     q.cls = request_col(ra, q.order);
+    if (q.use_pw)
+        pw_start(ra);
     ra_path p;
     uint64_t s = 0;
     rc = search(ra, &q, &p, &s);
@@ -1581,6 +1844,7 @@ uint64_t dxgk_ra_count(const dxgk_ra *ra) { return ra ? ra->live : 0; }
 uint64_t dxgk_ra_hole_count(const dxgk_ra *ra) { return ra ? ra->holes : 0; }
 uint64_t dxgk_ra_free_bytes(const dxgk_ra *ra) { return ra ? ra->free_bytes : 0; }
 uint64_t dxgk_ra_largest_hole(const dxgk_ra *ra) { return ra ? ra->top[0] : 0; }
+uint64_t dxgk_ra_search_leaves(const dxgk_ra *ra) { return ra ? ra->search_leaves : 0; }
 
 /* All counters at once. */
 void dxgk_ra_get_stats(const dxgk_ra *ra, dxgk_ra_stats *out)
@@ -1609,13 +1873,26 @@ typedef struct ra_vstate {
     bool sentinel;
 } ra_vstate;
 
+/* Is w exactly the phase word of a subtree with longest hole len and per-phase
+ * best blocks fp (pages)? */
+static bool pw_matches(uint64_t len, uint64_t w, const uint64_t fp[16])
+{
+    uint64_t m = len >> RA_PAGE;
+    for (unsigned ph = 0; ph < 16; ph++)
+        if (fp[ph] > m || m - fp[ph] != ((w >> (4 * ph)) & 15))
+            return false;
+    return true;
+}
+
 static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint64_t klo,
-                         uint64_t khi, ra_fits *out, ra_vstate *st)
+                         uint64_t khi, ra_fits *out, uint64_t out_fp[16], ra_vstate *st)
 {
     bool is_root = depth == 0;
     if (nd == NULL)
         return DXGK_RA_V_NULL;
-    ra_fits m = { { 0 } };
+    ra_fits m = { { 0 }, 0 };
+    uint64_t *fp = out_fp;      /* F_p of this subtree, per phase, in pages */
+    memset(fp, 0, 16 * sizeof fp[0]);
     if (depth == ra->height) {
         const ra_leaf *lf = nd;
         if (lf->n > RA_LEAF_CAP || lf->n < (is_root ? 1u : (uint32_t)RA_LEAF_MIN))
@@ -1646,7 +1923,16 @@ static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint
             st->free_bytes += g;
             if (((s - g) | s | st->end) & ~ra->addr_or)
                 return DXGK_RA_V_MAXGAP;            /* the granularity is overstated */
-            /* by brute force, independently of fits_add_hole's shortcuts */
+            /* by brute force, independently of fits_add_hole's shortcuts: the
+             * phase word as F_p = the best block at each phase, in pages */
+            if (g != 0)
+                for (unsigned ph = 0; ph < 16; ph++) {
+                    uint64_t a = (s - g) >> RA_PAGE, pages = g >> RA_PAGE;
+                    uint64_t off = (ph - a) & 15;
+                    uint64_t f = pages > off ? pages - off : 0;
+                    if (f > fp[ph])
+                        fp[ph] = f;
+                }
             m.v[0] = max64(m.v[0], g);
             for (unsigned c = 1; c < ra->ncol; c++)
                 if (g != 0)
@@ -1665,9 +1951,14 @@ static int validate_node(const dxgk_ra *ra, const void *nd, uint32_t depth, uint
             return DXGK_RA_V_KEYS;
         uint64_t ckhi = i + 1 < in->n ? in->key[i + 1] - 1 : khi;
         ra_fits cm;
-        int rc = validate_node(ra, in->child[i], depth + 1, cklo, ckhi, &cm, st);
+        uint64_t cfp[16];
+        int rc = validate_node(ra, in->child[i], depth + 1, cklo, ckhi, &cm, cfp, st);
         if (rc != 0)
             return rc;
+        if (ra->pw_on && !pw_matches(cm.v[0], in->pw[i], cfp))
+            return DXGK_RA_V_MAXGAP;
+        for (unsigned ph = 0; ph < 16; ph++)
+            fp[ph] = max64(fp[ph], cfp[ph]);
         for (unsigned c = 0; c < ra->ncol; c++) {
             if (cm.v[c] != in->fit[c][i])
                 return DXGK_RA_V_MAXGAP;
@@ -1696,10 +1987,14 @@ int dxgk_ra_validate(const dxgk_ra *ra)
         if (ra->col_of[o] >= (int)ra->ncol || (ra->col_of[o] >= 0 && ra->shift[ra->col_of[o]] != o))
             return DXGK_RA_V_MAXGAP;
     ra_vstate st = { .end = ra->lo };
-    ra_fits m = { { 0 } };
-    int rc = validate_node(ra, ra->root, 0, ra->lo, ra->hi, &m, &st);
+    ra_fits m = { { 0 }, 0 };
+    uint64_t fp[16];
+    int rc = validate_node(ra, ra->root, 0, ra->lo, ra->hi, &m, fp, &st);
     if (rc != 0)
         return rc;
+    if ((ra->pw_on && (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) != 0) ||
+        (ra->pw_on && !pw_matches(m.v[0], ra->top_pw, fp)))
+        return DXGK_RA_V_MAXGAP;
     for (unsigned c = 0; c < ra->ncol; c++)
         if (m.v[c] != ra->top[c])
             return DXGK_RA_V_MAXGAP;

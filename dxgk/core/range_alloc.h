@@ -124,6 +124,9 @@ uint64_t dxgk_ra_count(const dxgk_ra *ra);
 uint64_t dxgk_ra_hole_count(const dxgk_ra *ra);
 uint64_t dxgk_ra_free_bytes(const dxgk_ra *ra);
 uint64_t dxgk_ra_largest_hole(const dxgk_ra *ra);
+/* How many leaves searches (alloc, find_fit) have visited since creation:
+ * statistics for tests that a search walks no near misses. */
+uint64_t dxgk_ra_search_leaves(const dxgk_ra *ra);
 void dxgk_ra_get_stats(const dxgk_ra *ra, dxgk_ra_stats *out);
 
 /* Walks the whole structure (O(n)) and checks every invariant: ordering, no

@@ -211,6 +211,10 @@ class RangeAllocator:
     def largest_hole(self) -> int:
         return int(self._lib.dxgk_ra_largest_hole(self._ra))
 
+    def search_leaves(self) -> int:
+        """Leaves visited by this allocator's searches so far (a statistic)."""
+        return int(self._lib.dxgk_ra_search_leaves(self._ra))
+
     def stats(self) -> RaStats:
         st = self._ffi.new("dxgk_ra_stats *")
         self._lib.dxgk_ra_get_stats(self._ra, st)

@@ -566,3 +566,72 @@ def test_asking_every_order_keeps_memory_within_1_5x(core):
         ra.find_fit(K4, 1 << k)
     ra.check()
     assert before < ra.stats().pool_bytes <= 1.5 * before
+
+
+def near_miss_space(make, holes: int, hole_pages: int, hi: int = 1 << 40):
+    """`holes` holes of hole_pages pages, each starting on a 64 KB boundary (page 0
+    mod 16), then one free tail: the tail is the only hole with any other phase."""
+    ra = make(0, hi)
+    for i in range(holes):
+        ra.alloc_fixed(i * K64 + hole_pages * K4, K64 - hole_pages * K4)
+    return ra
+
+
+def test_near_misses_cost_no_search(make):
+    """A phase-rule request whose 4 KB fit every hole satisfies but whose phase no
+    hole but the last offers: the phase words prune the near misses, so the search
+    visits O(height) leaves, not one per hole (a 4 KB column would visit them all)."""
+    n = 3000
+    ra = near_miss_space(make, n, 8)
+    height = ra.stats().height
+    for phase_pages in range(1, 16):
+        before = ra.search_leaves()
+        # 8 pages at page 8 mod 16 (or any other nonzero phase) end past every hole
+        s = ra.find_fit(8 * K4, K64, phase_pages * K4)
+        assert s == n * K64 + phase_pages * K4
+        assert ra.search_leaves() - before <= 2 * (height + 1), phase_pages
+    before = ra.search_leaves()
+    assert ra.find_fit(8 * K4, K64, 0) == 0           # phase 0: the first hole
+    assert ra.search_leaves() - before <= height + 1
+
+
+def test_the_phase_rule_takes_the_lowest_congruent_start(make):
+    """Each hole offers a different phase; the lowest hole whose phase start has
+    room wins, for every phase and size, lowest and highest first."""
+    ra = make(0, 1 << 32)
+    m = RangeModel(0, 1 << 32)
+    rnd = random.Random(18)
+    for _ in range(400):
+        size, phase = rnd.randint(1, 40) * K4, rnd.randrange(0, K64, K4)
+        assert ra.alloc(size, K64, phase, tag=1) == m.alloc(size, K64, phase, tag=1)
+    for s in m.starts[::2]:
+        ra.free(s)
+        m.free(s)
+    ra.check()
+    for phase in range(0, K64, K4):
+        for size in (K4, 5 * K4, 15 * K4, 16 * K4, 17 * K4, 31 * K4):
+            for highest in (False, True):
+                q = {"size": size, "align": K64, "phase": phase, "highest": highest}
+                assert outcome(ra.find_fit, **q) == outcome(m.find_fit, **q), q
+
+
+def test_every_order_of_a_2_43_space_is_kept(make):
+    """A 2^43 space has orders 13..43 above its 4 KB granularity: 31 columns plus
+    column 0, exactly RA_KEPT_COLS. Each order prunes its misaligned holes, so a
+    request that only the tail can answer visits O(height) leaves for every k."""
+    hi = 1 << 43
+    ra = make(0, hi)
+    n = 2000
+    for i in range(n):                          # holes [i*2M + 4K, (i+1)*2M)
+        ra.alloc_fixed(i * M2, K4)
+    ra.alloc_fixed(n * M2, K4)
+    height = ra.stats().height
+    for k in range(13, 44):
+        # one 4 KB page more than any hole's 2^k aligned room, or (k > 21, where no
+        # hole has a 2^k boundary) a hole's whole 4 KB fit
+        size = M2 - (1 << k) + K4 if k <= 21 else M2 - K4
+        want = -(-(n * M2 + K4) // (1 << k)) * (1 << k)
+        before = ra.search_leaves()
+        got, err = outcome(ra.find_fit, size, 1 << k)
+        assert (got, err) == ((want, None) if want + size <= hi else (None, NoSpace)), k
+        assert ra.search_leaves() - before <= 2 * (height + 1), k
