@@ -37,7 +37,7 @@
  * then the only multiple of 2^k below hi.
  *
  * The phase word. The map path asks for align 64 KB with a phase p * 4 KB, p in
- * 1..15 (SPEC 5.3: the VA is congruent to the offset mod 64 KB). While every hole
+ * 1..15 (docs/behaviour.md 5.3: the VA is congruent to the offset mod 64 KB). While every hole
  * boundary is 4 KB aligned (VA spaces always are), from the first such request
  * on (pw_on; pw_start fills every word in O(n), once), each inner node keeps
  * per child one 64-bit word pw[i] next to fit[0][i]: with M = fit[0][i] / 4 KB the
@@ -1049,7 +1049,7 @@ static int req_init(const dxgk_ra *ra, ra_req *q, uint64_t size, uint64_t align,
     q->highest = (flags & DXGK_RA_HIGHEST) != 0;
     q->prefetch = ra->leaves.bytes >= RA_PREFETCH_MIN;
     q->order = request_order(ra, align, phase);
-    /* align 64 KB, phase a nonzero multiple of 4 KB (SPEC 5.3's congruence) on a
+    /* align 64 KB, phase a nonzero multiple of 4 KB (docs/behaviour.md 5.3's congruence) on a
      * 4 KB granular space: the phase word prunes exactly, no column is needed */
     q->use_pw = (ra->addr_or & ((UINT64_C(1) << RA_PAGE) - 1)) == 0 &&
                 align == (UINT64_C(1) << RA_ORDER_64K) && phase != 0 &&
