@@ -71,12 +71,13 @@ if TYPE_CHECKING:
 
 
 def record(target: str | os.PathLike[str] | IO[str], *,
-           meta: dict[str, Any] | None = None) -> Recorder:
+           meta: dict[str, Any] | None = None, version: int = 2) -> Recorder:
     """``with dxgk.record("run.jsonl"):`` records every DDI call made through the facade
-    (and every object created or destroyed) as a trace; see :func:`dxgk.trace.record`.
-    (Imported on first use: ``import dxgk`` stays free of numpy.)"""
+    (and every object created or destroyed) as a trace, in format `version` (2: compact
+    lines, 1: object lines); see :func:`dxgk.trace.record`. (Imported on first use:
+    ``import dxgk`` stays free of numpy.)"""
     from .trace import record as _record
-    return _record(target, meta=meta)
+    return _record(target, meta=meta, version=version)
 
 
 __all__ = [

@@ -5,6 +5,7 @@
     demo                                               the main job (see README)
     replay FILE [--check]                              re-run a recorded trace (in C)
     gen-trace KIND --calls N --seed S [-o FILE]        write a synthetic trace
+                 [--trace-version 1|2]                (2: compact lines)
     bench [--json] [--quick]                           the benchmark harness
     plot-vaspace FILE -o PNG [--process P1]            draw a process's VA space
 
@@ -51,7 +52,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 def _cmd_gen_trace(args: argparse.Namespace) -> int:
     from .bench.workloads import run_command
-    return run_command(args.kind, args.calls, args.seed, args.output, live=args.live)
+    return run_command(args.kind, args.calls, args.seed, args.output, live=args.live,
+                       version=args.trace_version)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     gt.add_argument("--live", type=int, default=1024, metavar="L",
                     help="churn: target number of live allocations (default 1024)")
+    gt.add_argument("--trace-version", type=int, choices=(1, 2), default=2, metavar="V",
+                    help="trace format: 2 compact lines (default), 1 object lines")
     gt.set_defaults(func=_cmd_gen_trace)
     bn = sub.add_parser(
         "bench", help="run the benchmark harness",

@@ -39,7 +39,7 @@ from typing import IO, Any, Final
 
 from .. import ddi, structs
 from ..model import Adapter, Segment
-from ..trace import record
+from ..trace import FORMAT_VERSION, record
 
 __all__ = ["KINDS", "GenInfo", "generate"]
 
@@ -298,11 +298,12 @@ KINDS: Final[dict[str, tuple[Callable[[_Driver, Any, int], None], str]]] = {
 
 
 def generate(kind: str, calls: int, seed: int, target: str | os.PathLike[str] | IO[str], *,
-             live: int = 1024) -> GenInfo:
+             live: int = 1024, version: int = FORMAT_VERSION) -> GenInfo:
     """Writes a synthetic trace of `kind` with (at least) `calls` DDI calls -- the
-    workload stops at the first step boundary past it -- to `target`. The trace does
-    not destroy its adapter, so a replay ends with the workload's objects alive (for
-    ``plot-vaspace`` and inspection)."""
+    workload stops at the first step boundary past it -- to `target`, in trace format
+    `version` (2: compact lines; 1: object lines). The trace does not destroy its
+    adapter, so a replay ends with the workload's objects alive (for ``plot-vaspace`` and
+    inspection)."""
     if kind not in KINDS:
         raise ValueError(f"unknown workload {kind!r}; known: {', '.join(KINDS)}")
     if calls < 1:
@@ -315,7 +316,7 @@ def generate(kind: str, calls: int, seed: int, target: str | os.PathLike[str] | 
         meta["live"] = live
     g: _Driver | None = None
     try:
-        with record(target, meta=meta) as rec:
+        with record(target, meta=meta, version=version) as rec:
             g = _Driver(seed, live)
             fn(g, rec, calls)
     finally:
@@ -326,7 +327,7 @@ def generate(kind: str, calls: int, seed: int, target: str | os.PathLike[str] | 
 
 
 def run_command(kind: str, calls: int, seed: int, output: str | None = None, *,
-                live: int = 1024) -> int:
+                live: int = 1024, version: int = FORMAT_VERSION) -> int:
     """``python -m dxgk gen-trace``: the trace to `output` (default: standard output), a
     one-line summary on stderr when writing a file; 2 and one line on stderr for a bad
     argument or an output that cannot be written (a partly written file is removed)."""
@@ -342,7 +343,7 @@ def run_command(kind: str, calls: int, seed: int, output: str | None = None, *,
         return fail(f"cannot write {output!r}: it is a directory")
     existed = output is not None and os.path.lexists(output)
     try:
-        info = generate(kind, calls, seed, output or sys.stdout, live=live)
+        info = generate(kind, calls, seed, output or sys.stdout, live=live, version=version)
     except OSError as e:
         if output is not None and not existed and os.path.lexists(output):
             os.remove(output)

@@ -48,9 +48,8 @@ from .format import (
     OP_DTYPE,
     RESULT_DTYPE,
     TraceError,
-    iter_lines,
-    write_lines,
 )
+from .compact import iter_lines, write_lines
 from .progress import _Progress as _Progress
 from .recorder import Recorder, record
 from .replayer import replay

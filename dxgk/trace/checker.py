@@ -29,6 +29,7 @@ import numpy as np
 
 from .._core import ffi, lib
 from ..layout import ABI_NAMES, cached_layouts
+from .compact import Objects, expand
 from .format import (
     _CAPS_C,
     _CREATE_C,
@@ -54,10 +55,29 @@ from .format import (
     OP_DTYPE,
     _Codec,
 )
+from .optable import header_ops
 
 
 class _Malformed(ValueError):
     """What the decoder raises for a bad line (turned into a TraceError with its number)."""
+
+
+def _check_ops(ops: Any) -> None:
+    """A format-2 header's "ops": each entry a code this dxgk knows, with the same name
+    and columns (a trace written for another table is refused, not misread)."""
+    if not isinstance(ops, list):
+        raise _Malformed("header: \"ops\" must be a list of [code, name, [columns...]]")
+    known = {e[0]: e for e in header_ops()}
+    for e in ops:
+        if not (isinstance(e, list) and len(e) == 3 and type(e[0]) is int):
+            raise _Malformed(f"header: an \"ops\" entry is [code, name, [columns...]]; "
+                             f"got {_show(e)}")
+        if e[0] not in known:
+            raise _Malformed(f"header: line code {e[0]} ({_show(e[1])}) is not known to "
+                             f"this dxgk")
+        if e != known[e[0]]:
+            raise _Malformed(f"header: line code {e[0]} is {_show(known[e[0]], 200)} here; "
+                             f"the trace says {_show(e, 200)}")
 
 
 def _show(v: Any, width: int = 40) -> str:
@@ -118,6 +138,8 @@ class _Decoder:
         self.ops = np.zeros(1024, OP_DTYPE)
         self.op_count = 0
         self.sym_index[None] = _NULL_SYM            # null: the NULL handle (fast path)
+        self.objs = Objects()                       # the objects defined, by number
+        self.version = FORMAT_VERSION               # set by the header
         self.line = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "DxgkCbCreateContextAllocation": self._create,
@@ -176,10 +198,15 @@ class _Decoder:
         if v in self.sym_index:
             raise _Malformed(f"{what}: {v!r} is already defined "
                              f"(line {self.def_lines[self.sym_index[v]]})")
+        if self.version >= 2 and v != self.objs.next_name(prefix):
+            raise _Malformed(f"{what}: in a version-2 trace the next {_KIND_WORD[prefix]} is "
+                             f"named {self.objs.next_name(prefix)!r} (each kind is numbered "
+                             f"in order from 0); got {v!r}")
         i = self.sym_index[v] = len(self.names)
         self.def_lines.append(self.line)
         self.names.append(v)
         self.initial.append(0)
+        self.objs.add(v, i)
         return i
 
     # -- helpers --
@@ -483,7 +510,10 @@ class _Decoder:
         v = o.get("version")
         if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= FORMAT_VERSION:
             raise _Malformed(f"unsupported trace version {_show(v)} (this dxgk reads "
-                             f"version {FORMAT_VERSION})")
+                             f"versions 1 to {FORMAT_VERSION})")
+        self.version = v
+        if v >= 2 and "ops" in o:
+            _check_ops(o["ops"])
         abi = o.get("abi", _HOST_ABI)
         if not isinstance(abi, str) or abi not in ABI_NAMES:
             raise _Malformed(f"header: \"abi\" must be one of {', '.join(ABI_NAMES)} (the ABI "
@@ -497,8 +527,12 @@ class _Decoder:
         return o
 
     def line_obj(self, o: Any) -> None:
+        if isinstance(o, list) and self.version >= 2:
+            o = expand(o, self.objs)                # a compact line: its object form
         if not isinstance(o, dict):
-            raise _Malformed("a trace line must be a JSON object")
+            raise _Malformed("a trace line must be a JSON object" +
+                             (" or, in a version-2 trace, a compact array"
+                              if self.version < 2 and isinstance(o, list) else ""))
         kind = o.get("call")
         if kind is None:
             kind = o.get("event")

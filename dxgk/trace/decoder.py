@@ -42,6 +42,7 @@ import numpy as np
 
 from .._core import lib
 from .checker import _BLANK, _TOO_DEEP, _Decoder, _parse
+from .compact import compact_kinds
 from .fast import decode_run, line_kinds
 from .files import compression_of, open_read
 from .format import (  # noqa: F401  (the op records and flags: re-exported, as before)
@@ -197,6 +198,9 @@ def _lines(dec: _Decoder, buf: bytes, lines: list[bytes], first: int,
     starts = np.zeros(len(lines), np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
     kinds = line_kinds(buf, starts)
+    if dec.version >= 2:                            # compact lines
+        kinds = np.where(kinds == 0, compact_kinds(np.frombuffer(buf, np.uint8), starts),
+                         kinds)
     kinds[lengths == 0] = 0
     nums = np.arange(first, first + len(lines), dtype=np.uint64)
     last = len(lines) - 1

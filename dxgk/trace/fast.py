@@ -29,6 +29,7 @@ import msgspec
 import numpy as np
 
 from .._core import lib
+from .compact import COMPACT_KIND, Fail, fast_kind
 from .format import (
     _CREATE_C,
     _F_DATA,
@@ -42,6 +43,7 @@ from .format import (
     OP_DTYPE,
     _Codec,
 )
+from .optable import SPECS
 
 if TYPE_CHECKING:
     from .checker import _Decoder
@@ -179,6 +181,9 @@ class _Run:
         self.defs: list[tuple[np.ndarray, str, tuple[Any, ...]]] = []  # (pos, prefix, names)
         self.parts: list[tuple[int, bytes]] = []      # blob parts: (run-relative offset, bytes)
         self.blob_size = 0
+        # compact lines (format 2): handles and new objects as object numbers
+        self.num_refs: list[tuple[np.ndarray, str, np.ndarray]] = []  # (pos, column, numbers)
+        self.num_defs: list[tuple[np.ndarray, str, np.ndarray]] = []  # (pos, prefix, numbers)
 
     def add_blob(self, data: bytes) -> int:
         off = self.blob_size
@@ -339,6 +344,15 @@ def decode_run(dec: _Decoder, lines: list[bytes], nums: np.ndarray,
     try:
         for code in np.unique(kinds).tolist():
             mask = kinds == code
+            if code > COMPACT_KIND:
+                spec = SPECS[code - COMPACT_KIND]
+                pos = np.flatnonzero(mask)
+                run.cols["code"][pos] = spec.op
+                with_data = fast_kind(run, spec, list(compress(lines, mask)), pos,
+                                      _BLOB_DTYPES.get(spec.op))
+                if with_data is not None:           # Update: the struct, then its data
+                    _update_data(run, pos, *with_data)
+                continue
             decoder = _DECODERS.get(code)
             if decoder is None:
                 return False
@@ -346,37 +360,64 @@ def decode_run(dec: _Decoder, lines: list[bytes], nums: np.ndarray,
             (_call_kind if code >= lib.DXGK_RP_CREATE else _event_kind)(
                 run, code, sel, np.flatnonzero(mask))
         return _commit(dec, run)
-    except (msgspec.DecodeError, RecursionError, _Fail):
+    except (msgspec.DecodeError, RecursionError, _Fail, Fail):
         return False
 
 
+def _definitions(dec: _Decoder, run: _Run) -> tuple[np.ndarray, list[str]] | None:
+    """The run's new objects in line order: (their run positions, their names); None when
+    a name is bad, taken or out of turn, or a number is not the next one."""
+    pos_parts: list[np.ndarray] = []
+    prefixes: list[str] = []
+    given: list[Any] = []                   # per definition: its name, or its number
+    for pos, prefix, names in run.defs:
+        if None in names:                   # a creation that failed: no name
+            some = np.fromiter(map(operator.is_not, names, repeat(None)), bool, len(names))
+            pos, names = pos[some], tuple(compress(names, some))
+        # every name well formed, for an object of its kind
+        if names and not _NAMES_RE[prefix].fullmatch("\n".join(names) + "\n"):
+            return None
+        pos_parts.append(pos)
+        prefixes.extend(repeat(prefix, len(names)))
+        given.extend(names)
+    for pos, prefix, nums in run.num_defs:
+        some = nums != 0                    # 0: the creation failed
+        pos_parts.append(pos[some])
+        prefixes.extend(repeat(prefix, int(np.count_nonzero(some))))
+        given.extend(nums[some].tolist())
+    if not given:
+        return np.zeros(0, np.int64), []
+    pos = np.concatenate(pos_parts)
+    order = np.argsort(pos, kind="stable")
+    prefixes = list(map(prefixes.__getitem__, order.tolist()))
+    given = list(map(given.__getitem__, order.tolist()))
+    objs = dec.objs
+    if dec.version >= 2:
+        # the n-th object of a kind is <kind><n - 1>, object number count + 1, + 2, ...
+        counters = dict(objs.per_kind)
+        names = []
+        for i, (prefix, g) in enumerate(zip(prefixes, given)):
+            name = f"{prefix}{counters[prefix]}"
+            counters[prefix] += 1
+            if g != (name if type(g) is str else objs.count + 1 + i):
+                return None
+            names.append(name)
+    else:
+        names = given
+        if len(set(names)) != len(names):
+            return None
+    if not dec.sym_index.keys().isdisjoint(names):
+        return None
+    return pos[order], names
+
+
 def _commit(dec: _Decoder, run: _Run) -> bool:
-    """Defines the run's new names, resolves its references and appends it -- or, when a
-    name is bad, taken or used before its line, undoes the definitions (False)."""
-    def_pos = np.zeros(0, np.int64)
-    def_names: list[str] = []
-    if run.defs:
-        checked = []
-        for pos, prefix, names in run.defs:
-            if None in names:                       # a creation that failed: no name
-                some = np.fromiter(map(operator.is_not, names, repeat(None)), bool,
-                                   len(names))
-                pos, names = pos[some], tuple(compress(names, some))
-            # every name well formed, for an object of its kind
-            if names and not _NAMES_RE[prefix].fullmatch("\n".join(names) + "\n"):
-                return False
-            checked.append((pos, names))
-        if len(checked) == 1:
-            def_pos, def_names = checked[0][0], list(checked[0][1])
-        else:                                       # in line order
-            pos = np.concatenate([c[0] for c in checked])
-            order = np.argsort(pos, kind="stable")
-            def_pos = pos[order]
-            every = [x for c in checked for x in c[1]]
-            def_names = list(map(every.__getitem__, order.tolist()))
-        if (len(set(def_names)) != len(def_names)
-                or not dec.sym_index.keys().isdisjoint(def_names)):
-            return False
+    """Defines the run's new objects, resolves its references and appends it -- or, when
+    a definition or a reference is bad, undoes the definitions (False)."""
+    found = _definitions(dec, run)
+    if found is None:
+        return False
+    def_pos, def_names = found
     base = len(dec.names)
     k = len(def_names)
     new_idx = np.arange(base, base + k, dtype=np.int64)
@@ -397,12 +438,21 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
                                       >= run.cols["line"][pos[local]]):
                 raise _Fail
             run.cols[col][pos] = idx
+        if run.num_refs:
+            objs = dec.objs
+            table = np.concatenate([objs.syms[:objs.count + 1], new_idx])
+            for pos, col, nums in run.num_refs:
+                # an object defined by an earlier line: of the trace so far, or of the run
+                if np.any(nums > objs.count + np.searchsorted(def_pos, pos, "left")):
+                    raise _Fail
+                run.cols[col][pos] = table[nums]
     except _Fail:
         for name in def_names:
             del dec.sym_index[name]
         return False
     dec.def_lines.extend(run.cols["line"][def_pos].tolist())
     dec.names.extend(def_names)
+    dec.objs.extend(def_names, new_idx)
     dec.initial.extend(repeat(0, k))
     off = dec.reserve_blob(run.blob_size)
     for rel, data in run.parts:

@@ -8,8 +8,8 @@ What it owns: the format's name and version, the op tables (:data:`CALLS`,
 :data:`EVENTS`: each line kind and its ``dxgk_rp_op`` code), the op records the engines
 run (:data:`OP_DTYPE` = ``dxgk_rp_op``, :data:`RESULT_DTYPE` = ``dxgk_rp_result``, the
 op flags), :class:`TraceError`, the
-struct codecs (``_Codec``: a struct's bytes <-> its JSON object), the status names a trace
-writes and reads, and :func:`iter_lines` / :func:`write_lines` for tools that edit traces.
+struct codecs (``_Codec``: a struct's bytes <-> its JSON object or compact columns), and
+the status names a trace writes and reads.
 
 Invariant kept: no struct offset or size is written by hand -- every codec is derived from
 the layout engine (``dxgk.layout.cached_layouts``, host ABI) and checked at import against
@@ -19,12 +19,10 @@ agree on every struct byte for byte.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import struct
-from collections.abc import Callable, Iterator
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Final
 
 import numpy as np
 
@@ -32,10 +30,9 @@ from .. import ddi, structs
 from .._core import ffi, lib
 from ..layout import cached_layouts
 from ..marshal import _DXGK_HANDLE_FIELDS
-from .files import open_read, open_write
 
 FORMAT_NAME: Final[str] = "dxgk-trace"
-FORMAT_VERSION: Final[int] = 1
+FORMAT_VERSION: Final[int] = 2
 
 _HOST_ABI: Final[str] = structs.HOST_ABI
 _MASK32: Final[int] = 0xFFFFFFFF
@@ -207,6 +204,13 @@ class _Codec:
             parts.append(f'"{name}":{s}')
         return "{" + ",".join(parts) + "}"
 
+    def to_row(self, raw: bytes, num: Callable[[int], str], data_json: str = "null") -> str:
+        """The struct's members as the columns of a compact line (format 2), comma
+        separated; handles through `num` (their object numbers)."""
+        vals = self.st.unpack(raw)
+        return ",".join(str(v) if role == 0 else num(v) if role == 1 else data_json
+                        for role, v in zip(self.roles, vals))
+
 
 _HANDLE_FIELDS: Final[frozenset[str]] = _DXGK_HANDLE_FIELDS
 _MAP_C = _Codec("DXGKARGCB_MAPCONTEXTALLOCATION", _HANDLE_FIELDS)
@@ -232,24 +236,3 @@ def _status_json(st: int) -> str:
     st &= _MASK32
     name = ddi._STATUS_NAMES.get(st)
     return f'"{name}"' if name else str(st)
-
-
-# ---- editing traces as parsed lines ---------------------------------------------------------
-
-
-def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
-    """The parsed lines of a trace file (header first), for tools that edit traces; a
-    ``.gz`` or ``.zst`` file is decompressed."""
-    with open_read(path) as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
-
-
-def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> None:
-    """Writes parsed lines back as a trace file (compact JSON, one per line), compressed
-    as the name says (``.gz``, ``.zst``)."""
-    with open_write(path) as f:
-        for o in lines:
-            f.write(json.dumps(o, separators=(",", ":")))
-            f.write("\n")

@@ -47,6 +47,7 @@ from .format import (
     FORMAT_VERSION,
     _status_json,
 )
+from .optable import BY_NAME, header_ops
 
 
 class Recorder:
@@ -62,9 +63,15 @@ class Recorder:
     """
 
     def __init__(self, target: str | os.PathLike[str] | IO[str], *,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, version: int = FORMAT_VERSION) -> None:
+        if type(version) is not int or version not in (1, 2):
+            raise ValueError(f"version must be 1 (object lines) or 2 (compact lines); "
+                             f"got {version!r}")
         self._target = target
         self._meta = dict(meta or {})
+        self.version = version
+        self._compact = version >= 2
+        self._numbers: dict[int, int] = {}        # handle -> object number (from 1)
         self._file: IO[str] | None = None
         self._owns_file = False
         self._lock = threading.RLock()
@@ -88,8 +95,11 @@ class Recorder:
                 self._owns_file = True
             else:
                 self._file = self._target
-            header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "abi": _HOST_ABI,
-                      "interface_version": _interface_version(), "dxgk": _dxgk_version()}
+            header: dict[str, Any] = {
+                "format": FORMAT_NAME, "version": self.version, "abi": _HOST_ABI,
+                "interface_version": _interface_version(), "dxgk": _dxgk_version()}
+            if self._compact:
+                header["ops"] = header_ops()
             for k, v in self._meta.items():
                 header.setdefault(k, v)
             self._write(json.dumps(header, separators=(",", ":")))
@@ -131,7 +141,18 @@ class Recorder:
         self._counters[prefix] = n + 1
         name = f"{prefix}{n}"
         self._names[h] = name
+        self._numbers[h] = len(self._numbers) + 1
         return name
+
+    def _num(self, h: int) -> str:
+        """A handle in a compact line: its object number, 0 for NULL; _Foreign for a
+        value the trace never named (that line is written in the object form)."""
+        n = self._numbers.get(h)
+        if n is not None:
+            return str(n)
+        if h == 0:
+            return "0"
+        raise _Foreign
 
     def _ref(self, h: int) -> str:
         """JSON for a handle value: its name, null, or the raw integer (foreign)."""
@@ -197,6 +218,11 @@ class Recorder:
 
         def line() -> str:
             raw, va, st = got[0]
+            if self._compact and raw is not None:
+                try:
+                    return f"[12,{self._num(h)},{_MAP_C.to_row(raw, self._num)},{st},{va}]"
+                except _Foreign:
+                    pass
             a = _MAP_C.to_json(raw, self._ref) if raw is not None else "null"
             return (f'{{"call":"DxgkCbMapContextAllocation","hAdapter":{self._ref(h)},'
                     f'"args":{a},"result":{{"va":{va},"status":{_status_json(st)}}}}}')
@@ -223,6 +249,13 @@ class Recorder:
 
         def line() -> str:
             raw, st, h, va = got[0]
+            if self._compact and raw is not None:
+                try:
+                    row = _CREATE_C.to_row(raw, self._num)
+                    new = self._numbers[h] if h and self._define("H", h) else 0
+                    return f"[10,{row},{st},{new},{va}]"
+                except _Foreign:
+                    pass
             a = _CREATE_C.to_json(raw, self._ref) if raw is not None else "null"
             new = f'"{self._define("H", h)}"' if h else "null"
             return (f'{{"call":"DxgkCbCreateContextAllocation","args":{a},'
@@ -253,6 +286,11 @@ class Recorder:
 
         def line() -> str:
             raw, st, data = got[0]
+            if self._compact and raw is not None:
+                try:
+                    return f"[13,{self._num(h)},{_UPDATE_C.to_row(raw, self._num, data)},{st}]"
+                except _Foreign:
+                    pass
             a = _UPDATE_C.to_json(raw, self._ref, data) if raw is not None else "null"
             return (f'{{"call":"DxgkCbUpdateContextAllocation","hAdapter":{self._ref(h)},'
                     f'"args":{a},"result":{{"status":{_status_json(st)}}}}}')
@@ -276,6 +314,12 @@ class Recorder:
 
         def line() -> str:
             raw, st, start = got[0]
+            if self._compact and raw is not None:
+                try:
+                    return (f"[14,{self._num(h)},{_RESERVE_C.to_row(raw, self._num)},{st},"
+                            f"{start}]")
+                except _Foreign:
+                    pass
             a = _RESERVE_C.to_json(raw, self._ref) if raw is not None else "null"
             return (f'{{"call":"DxgkCbReserveGpuVirtualAddressRange",'
                     f'"hAdapter":{self._ref(h)},"args":{a},'
@@ -290,7 +334,8 @@ class Recorder:
             self._flush_pending()
             st = lib.dxgk_py_destroy(ha, hh) & _MASK32
             self.calls += 1
-            self._write(f'{{"call":"DxgkCbDestroyContextAllocation","hAdapter":{self._ref(ha)},'
+            self._write(self._compact_line(11, (ha, hh), st) or
+                        f'{{"call":"DxgkCbDestroyContextAllocation","hAdapter":{self._ref(ha)},'
                         f'"hAllocation":{self._ref(hh)},'
                         f'"result":{{"status":{_status_json(st)}}}}}')
         return st
@@ -339,14 +384,34 @@ class Recorder:
     def _ev_adapter_destroy(self, handle: int, status: int) -> str:
         return self._simple("adapter_destroy", "adapter", handle, status)
 
+    def _compact_line(self, code: int, handles: tuple[int, ...], status: int,
+                      *extra: int) -> str:
+        """A compact line of handles, then `extra` values, then the status; "" when a
+        handle is one the trace never named (the object form is written instead)."""
+        if not self._compact:
+            return ""
+        try:
+            refs = ",".join(map(self._num, handles))
+        except _Foreign:
+            return ""
+        tail = "".join(f",{v}" for v in extra)
+        return f"[{code},{refs}{tail},{status & _MASK32}]"
+
     def _ev_process_begin(self, adapter: int, out: Any, status: int) -> str:
         process = int(out[0])
+        known = adapter in self._numbers or not adapter
         p = f'"{self._define("P", process)}"' if (status & _MASK32) == 0 and process \
             else "null"
+        if self._compact and known:
+            return self._compact_line(3, (adapter,), status,
+                                      self._numbers[process] if p != "null" else 0)
         return (f'{{"event":"process_begin","adapter":{self._ref(adapter)},"process":{p},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
 
     def _ev_process_end(self, process: int, keep: int, status: int) -> str:
+        line = self._compact_line(4, (process,), status, 1 if keep else 0)
+        if line:
+            return line
         return (f'{{"event":"process_end","process":{self._ref(process)},'
                 f'"keep":{"true" if keep else "false"},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
@@ -369,14 +434,25 @@ class Recorder:
         return self._simple("context_destroy", "context", handle, status)
 
     def _simple(self, event: str, key: str, handle: int, status: int) -> str:
+        line = self._compact_line(BY_NAME[event].code, (handle,), status)
+        if line:
+            return line
         return (f'{{"event":"{event}","{key}":{self._ref(handle)},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
 
     def _create(self, event: str, pkey: str, parent: int, key: str, prefix: str, h: int,
                 status: int) -> str:
+        known = parent in self._numbers or not parent
         new = f'"{self._define(prefix, h)}"' if (status & _MASK32) == 0 and h else "null"
+        if self._compact and known:
+            return self._compact_line(BY_NAME[event].code, (parent,), status,
+                                      self._numbers[h] if new != "null" else 0)
         return (f'{{"event":"{event}","{pkey}":{self._ref(parent)},"{key}":{new},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
+
+
+class _Foreign(Exception):
+    """A handle the trace never named: its line is written in the object form."""
 
 
 _install_lock = threading.Lock()
@@ -385,7 +461,7 @@ _DESTROY_EVENTS = frozenset({"adapter_destroy", "process_destroy", "device_destr
 
 
 def record(target: str | os.PathLike[str] | IO[str], *,
-           meta: dict[str, Any] | None = None) -> Recorder:
+           meta: dict[str, Any] | None = None, version: int = FORMAT_VERSION) -> Recorder:
     """A context manager that records a trace to `target` (a path, or a text file that
     stays open); a path ending in ``.gz`` or ``.zst`` is written compressed (gzip; Zstandard
     with the ``zstandard`` package)::
@@ -398,8 +474,10 @@ def record(target: str | os.PathLike[str] | IO[str], *,
     core saw it, in the host layout), and every Adapter / process / device / context
     created or destroyed through :mod:`dxgk.model`. Calls made through a C driver's
     ``DXGKRNL_INTERFACE`` or directly on ``dxgk._core.lib`` are not. ``meta`` adds
-    keys to the header line. One recording at a time per process."""
-    return Recorder(target, meta=meta)
+    keys to the header line. ``version`` 2 (the default) writes compact lines, 1 the
+    object form of every line (README.md, "Traces"). One recording at a time per
+    process."""
+    return Recorder(target, meta=meta, version=version)
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from dxgk.cli import main
 def recorded(tmp_path_factory):
     path = tmp_path_factory.mktemp("check") / "run.jsonl"
     workloads.generate("fixed-range", 400, 11, path)
-    return [json.loads(x) for x in path.read_text().splitlines()]
+    return list(trace.iter_lines(path))          # compact lines in their object form
 
 
 def _first(lines, pred, start=1):

@@ -19,7 +19,7 @@ BAD_LINE = 12          # the line (1-based) each case breaks: well inside the tr
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
     path = tmp_path_factory.mktemp("malformed") / "good.jsonl"
-    workloads.generate("processes", 60, 5, path)
+    workloads.generate("processes", 60, 5, path, version=1)     # the object form
     return path.read_text().splitlines()
 
 

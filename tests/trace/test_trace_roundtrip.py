@@ -58,14 +58,14 @@ def test_record_replay_round_trip_is_identical(ops):
 
 def test_a_trace_reads_as_documented(tmp_path):
     path = tmp_path / "t.jsonl"
-    with dxgk.record(path):
+    with dxgk.record(path, version=1):
         a = dxgk.Adapter()
         p = a.create_process()
         d = p.create_device()
         h = a.create_allocation(64 * 1024, d, segments=[1])
         va = a.map(h, 16)
     lines = [json.loads(x) for x in path.read_text().splitlines()]
-    assert lines[0]["format"] == "dxgk-trace" and lines[0]["version"] == 1
+    assert lines[0]["format"] == "dxgk-trace" and lines[0]["version"] == 1   # object form
     assert [x.get("call") or x.get("event") for x in lines[1:]] == [
         "adapter", "process_begin", "process_end", "device_create",
         "DxgkCbCreateContextAllocation", "DxgkCbMapContextAllocation"]
@@ -86,7 +86,7 @@ def test_a_trace_reads_as_documented(tmp_path):
 
 def test_every_argument_form_is_recorded_as_the_core_saw_it(tmp_path):
     path = tmp_path / "forms.jsonl"
-    with dxgk.record(path) as rec:
+    with dxgk.record(path, version=1) as rec:
         a = dxgk.Adapter()
         d = a.create_process().create_device()
         h = a.create_allocation(1 * MB, d, segments=[2])
@@ -119,7 +119,7 @@ def test_every_argument_form_is_recorded_as_the_core_saw_it(tmp_path):
 
 def test_private_driver_data_is_replayed_byte_for_byte(tmp_path):
     path = tmp_path / "upd.jsonl"
-    with dxgk.record(path):
+    with dxgk.record(path, version=1):
         a = dxgk.Adapter()
         h = a.create_allocation(64 * 1024)
         a.update_allocation(h, b"\x00\x01dxgk\xff")
@@ -179,7 +179,7 @@ def test_a_garbage_collected_adapter_is_recorded_in_order(tmp_path):
     path = tmp_path / "gc.jsonl"
     old = dxgk.Adapter()                  # not in the trace: its end is not recorded
     gc.collect()
-    with dxgk.record(path):
+    with dxgk.record(path, version=1):
         del old
         gc.collect()
         a = dxgk.Adapter()

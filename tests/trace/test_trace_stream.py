@@ -86,6 +86,14 @@ def workload_traces(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def v1_churn(tmp_path_factory):
+    """A churn trace in the object form of format 1 (the text the edits below change)."""
+    p = tmp_path_factory.mktemp("stream_v1") / "churn.jsonl"
+    workloads.generate("churn", 1500, 3, p, version=1)
+    return p
+
+
 
 
 @pytest.mark.parametrize("kind", list(workloads.KINDS))
@@ -141,9 +149,9 @@ OTHER_FORMS = [
 
 
 @pytest.mark.parametrize("form", OTHER_FORMS, ids=[f[0] for f in OTHER_FORMS])
-def test_other_forms_decode_line_by_line(form, workload_traces, tmp_path, monkeypatch):
+def test_other_forms_decode_line_by_line(form, v1_churn, tmp_path, monkeypatch):
     _, pred, fn = form
-    lines = workload_traces["churn"].read_text().splitlines()
+    lines = v1_churn.read_text().splitlines()
     path = tmp_path / "other.jsonl"
     path.write_text("\n".join(_edit(lines, pred, fn)) + "\n")
     fast = trace.decode(path)
@@ -160,7 +168,7 @@ def test_other_forms_decode_line_by_line(form, workload_traces, tmp_path, monkey
 def test_small_chunks_decode_as_one(workload_traces, monkeypatch):
     path = workload_traces["processes"]
     whole = _canonical(trace.decode(path))
-    monkeypatch.setattr(decoder, "CHUNK_BYTES", 700)       # a few lines a chunk
+    monkeypatch.setattr(decoder, "CHUNK_BYTES", 300)       # a few lines a chunk
     taken = _taken(monkeypatch)
     assert _canonical(trace.decode(path)) == whole
     assert len(taken) > 100                                # many runs, each at once
@@ -168,9 +176,9 @@ def test_small_chunks_decode_as_one(workload_traces, monkeypatch):
 
 
 @pytest.mark.parametrize("where", ["fast-form", "bad-json"])
-def test_an_error_in_a_later_chunk_runs_nothing(where, workload_traces, tmp_path, capsys,
+def test_an_error_in_a_later_chunk_runs_nothing(where, v1_churn, tmp_path, capsys,
                                                 monkeypatch, no_execution):
-    lines = workload_traces["churn"].read_text().splitlines()
+    lines = v1_churn.read_text().splitlines()
     bad = len(lines) - 40                                  # far past the first chunks
     assert json.loads(lines[bad]).get("call")
     if where == "fast-form":          # valid JSON in the recorder's form, a name undefined

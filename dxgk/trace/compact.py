@@ -1,0 +1,325 @@
+"""Compact lines (trace format 2): a JSON array per line, read through the op table.
+
+A compact line is ``[code, column, column, ...]`` with the columns of
+:data:`dxgk.trace.optable.SPECS` ``[code]``. This module reads them two ways:
+
+* :func:`expand` turns one parsed compact line into the object form of the same line
+  (``{"call": ..., "args": {...}, "result": {...}}``), which the line checker then checks
+  and decodes as it does any object line -- so a compact line means exactly what its
+  object form means, every error is worded once, and :func:`dxgk.trace.iter_lines` hands
+  editing tools the object form whatever the file holds;
+* :func:`fast_kind` decodes a run of lines of one all-integer kind at once: the lines
+  are joined into one flat JSON array of integers, decoded by msgspec in one call and
+  viewed as a 2-D numpy array (one row per line), whose columns become the op records.
+  The framing is checked on the bytes first (every line is exactly one ``[...]`` with
+  no bracket inside and the kind's number of values), so a line in any other shape
+  fails the fast path and goes to :func:`expand`.
+
+Object numbers: the objects a trace defines are numbered 1, 2, ... in line order (any
+kind; a failed creation defines none), 0 is NULL. In a format-2 trace the n-th object
+of a kind is named ``<kind letter><n - 1>`` (``H0`` is the first allocation), object
+lines included, so a name and a number always denote the same object.
+
+What it owns: :class:`Objects` (the numbers, names and symbols defined so far),
+:func:`expand`, :func:`defined_by` (the names an object line defines),
+:func:`iter_lines` / :func:`write_lines` (parsed lines for editing tools),
+:func:`compact_kinds` (which lines of a chunk are compact, and of which code) and
+:func:`fast_kind`.
+
+Invariant kept: :func:`fast_kind` either records, for its lines, exactly the op columns,
+struct bytes, references and definitions that :func:`expand` followed by the line
+checker would produce, or raises ``_Fail`` having changed nothing the decoder keeps
+(the run it writes into is thrown away).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import numpy as np
+
+from ..ddi import _STATUS_NAMES
+from .files import open_read, open_write
+from .format import _F_KEEP, _KIND_WORD, _NULL_SYM
+from .optable import DATA, INT, KEEP, NEW, REF, SPECS, STATUS, VALUE, LineSpec
+
+if TYPE_CHECKING:
+    from .fast import _Run
+
+# the kind code a compact line of table code c gets among a chunk's line kinds (the
+# object-form kinds are the dxgk_rp_op codes, all below it)
+COMPACT_KIND: Final[int] = 1000
+_FLAT: Final[msgspec.json.Decoder[list[int]]] = msgspec.json.Decoder(list[int])
+_OPEN, _CLOSE, _COMMA = ord("["), ord("]"), ord(",")
+
+
+class Fail(Exception):
+    """The lines are not all in the recorder's compact form (the slow path decides)."""
+
+
+class Objects:
+    """The objects a trace has defined so far: by number (from 1) their name and symbol,
+    and the count per kind (the next name of each kind)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.names: list[str] = [""]                 # by number; 0 is NULL
+        self.syms = np.full(1024, _NULL_SYM, np.int64)   # by number; [0] = NULL
+        self.per_kind: dict[str, int] = dict.fromkeys("APDCH", 0)
+
+    def next_name(self, prefix: str) -> str:
+        return f"{prefix}{self.per_kind[prefix]}"
+
+    def add(self, name: str, sym: int = _NULL_SYM) -> None:
+        self.extend([name], np.array([sym], np.int64))
+
+    def extend(self, names: list[str], syms: np.ndarray) -> None:
+        """Defines the next len(names) objects, in order."""
+        end = self.count + 1 + len(names)
+        if end > len(self.syms):
+            grown = np.full(max(end, 2 * len(self.syms)), _NULL_SYM, np.int64)
+            grown[:self.count + 1] = self.syms[:self.count + 1]
+            self.syms = grown
+        self.syms[self.count + 1:end] = syms
+        self.names.extend(names)
+        for n in names:
+            self.per_kind[n[0]] = self.per_kind.get(n[0], 0) + 1
+        self.count += len(names)
+
+    def name_of(self, n: int) -> str:
+        return self.names[n]
+
+
+def _show(v: Any) -> str:
+    text = msgspec.json.encode(v).decode() if _plain(v) else repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _plain(v: Any) -> bool:
+    return v is None or isinstance(v, (bool, int, float, str))
+
+
+def _ref(v: Any, col: str, objs: Objects) -> Any:
+    """A handle column's object form: a name, None (NULL), or the value itself for the
+    line checker to judge (a name string)."""
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"{col}: a handle is an object number, a name or null; "
+                         f"got {_show(v)}")
+    if v == 0:
+        return None
+    if not 0 < v <= objs.count:
+        raise ValueError(f"{col}: object {v} is not defined by any earlier line (the trace "
+                         f"has defined {objs.count} so far)")
+    return objs.name_of(v)
+
+
+def _new(v: Any, col: str, prefix: str, objs: Objects) -> Any:
+    """A NEW column's object form: the new name, or None (no object)."""
+    if v is None or v == 0 and not isinstance(v, bool):
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or not isinstance(v, int) or v != objs.count + 1:
+        raise ValueError(f"{col}: a new {_KIND_WORD[prefix]} is numbered {objs.count + 1} "
+                         f"(the next object), or 0 for none; got {_show(v)}")
+    return objs.next_name(prefix)
+
+
+def expand(line: Any, objs: Objects) -> dict[str, Any]:
+    """The object form of a parsed compact line; ValueError saying what is wrong."""
+    code = line[0] if line else None
+    if type(code) is not int:
+        raise ValueError(f"a trace line must be a JSON object or a compact array whose first "
+                         f"value is its code (an integer); got {_show(line)}")
+    spec = SPECS.get(code)
+    if spec is None:
+        raise ValueError(f"unknown line code {_show(code)} (this dxgk knows "
+                         f"{', '.join(map(str, sorted(SPECS)))})")
+    if len(line) != spec.width:
+        raise ValueError(f"a {spec.name} line has {spec.width} values (code, "
+                         f"{', '.join(c.name for c in spec.columns)}); got {len(line)}")
+    o: dict[str, Any] = {spec.family: spec.name}
+    args: dict[str, Any] = {}
+    result: dict[str, Any] = {}
+    for col, v in zip(spec.columns, line[1:]):
+        if col.role == REF:
+            v = _ref(v, col.name, objs)
+            (o if col.name in spec.outer else args)[col.name] = v
+        elif col.role in (INT, DATA):
+            args[col.name] = v
+        elif col.role == STATUS:            # by name when it has one, as a recorder's
+            result["status"] = _STATUS_NAMES.get(v, v) if type(v) is int else v   # v1
+        elif col.role == VALUE:
+            result[col.name] = v
+        elif col.role == NEW:
+            v = _new(v, col.name, col.prefix, objs)
+            (result if spec.family == "call" else o)[col.name] = v
+        elif col.role == KEEP:
+            if v not in (0, 1) or not isinstance(v, int):
+                raise ValueError(f"keep must be 1 (finish) or 0 (abandon); got {_show(v)}")
+            o["keep"] = bool(v)
+    if spec.codec is not None:
+        o["args"] = args
+    o["result"] = result
+    return o
+
+
+def defined_by(o: Any) -> list[str]:
+    """The names an object-form line defines, in the order it defines them (for tools
+    that follow a trace without decoding it)."""
+    if not isinstance(o, dict):
+        return []
+    ev = o.get("event")
+    keys = {"adapter": ("adapter", "system_process"), "process_begin": ("process",),
+            "device_create": ("device",), "context_create": ("context",)}.get(ev, ()) \
+        if isinstance(ev, str) else ()
+    out = [o[k] for k in keys if isinstance(o.get(k), str)]
+    if o.get("call") == "DxgkCbCreateContextAllocation":
+        r = o.get("result")
+        if isinstance(r, dict) and isinstance(r.get("hAllocation"), str):
+            out.append(r["hAllocation"])
+    return out
+
+
+# ---- editing traces as parsed lines -------------------------------------------------------
+
+
+def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The parsed lines of a trace file (header first), each in the object form -- a
+    compact line is expanded (:func:`expand`) -- for tools that edit traces; a ``.gz`` or
+    ``.zst`` file is decompressed. A compact line this cannot expand is a ValueError."""
+    objs = Objects()
+    with open_read(path) as f:
+        for line in f:
+            if line.strip():
+                o = json.loads(line)
+                if isinstance(o, list):
+                    o = expand(o, objs)
+                for name in defined_by(o):
+                    objs.add(name)
+                yield o
+
+
+def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> None:
+    """Writes parsed lines back as a trace file (compact JSON, one per line), compressed
+    as the name says (``.gz``, ``.zst``)."""
+    with open_write(path) as f:
+        for o in lines:
+            f.write(json.dumps(o, separators=(",", ":")))
+            f.write("\n")
+
+
+# ---- the fast path -----------------------------------------------------------------------
+
+_FAST: Final[np.ndarray] = np.zeros(100, bool)
+_FAST[list(SPECS)] = True
+# per kind with a DATA column: the msgspec decoder of an array of its lines (typed tuples)
+_TYPED: Final[dict[int, msgspec.json.Decoder[Any]]] = {
+    s.code: msgspec.json.Decoder(list[tuple[(int,) + tuple(  # type: ignore[misc]
+        str | None if c.role == DATA else int for c in s.columns)]])
+    for s in SPECS.values() if not s.all_int}
+
+
+def compact_kinds(arr: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per line (starting at `starts` in the chunk's bytes `arr`): COMPACT_KIND + code for
+    a line that starts like a compact line of a known kind (``[7,`` / ``[12,``), else 0. A hint: the lines are then decoded with that kind's width and checks."""
+    kinds = np.zeros(len(starts), np.uint32)
+    if not len(arr) or not len(starts):
+        return kinds
+    idx = starts[:, None] + np.arange(4)
+    np.minimum(idx, len(arr) - 1, out=idx)
+    b = arr[idx].astype(np.int64)
+    d1, d2 = b[:, 1] - 48, b[:, 2] - 48
+    digit1 = (d1 >= 0) & (d1 <= 9)
+    digit2 = (d2 >= 0) & (d2 <= 9)
+    one = (b[:, 0] == _OPEN) & digit1 & (b[:, 2] == _COMMA)
+    two = (b[:, 0] == _OPEN) & digit1 & (d1 > 0) & digit2 & (b[:, 3] == _COMMA)
+    code = np.where(one, d1, np.where(two, d1 * 10 + d2, 0))
+    ok = (one | two) & _FAST[code]
+    kinds[ok] = COMPACT_KIND + code[ok]
+    return kinds
+
+
+def _flat(lines: list[bytes], width: int) -> np.ndarray:
+    """The values of `lines` (each exactly ``[v, ..., v]`` with `width` integers) as a
+    (len(lines), width) uint64 array; Fail otherwise."""
+    n = len(lines)
+    g = b",".join(lines)
+    a = np.frombuffer(g, np.uint8)
+    opens = np.flatnonzero(a == _OPEN)
+    closes = np.flatnonzero(a == _CLOSE)
+    # one "[" at the start of each line, one "]" at its end, nothing between lines
+    if (len(opens) != n or len(closes) != n or opens[0] != 0 or closes[-1] != len(g) - 1
+            or np.any(opens[1:] != closes[:-1] + 2)):
+        raise Fail
+    commas = np.cumsum(a == _COMMA)
+    if np.any(commas[closes] - commas[opens] != width - 1):
+        raise Fail
+    try:
+        values = _FLAT.decode(b"[" + g.translate(None, b"[]") + b"]")
+        flat = np.array(values, np.uint64)
+    except (msgspec.DecodeError, OverflowError, TypeError, ValueError):
+        raise Fail from None
+    if len(flat) != n * width:
+        raise Fail
+    return flat.reshape(n, width)
+
+
+def _typed(lines: list[bytes], spec: LineSpec) -> tuple[np.ndarray, list[Any]]:
+    """The lines of a kind with a DATA column (each a typed tuple): its integers as a
+    (len(lines), width) uint64 array (0 in the DATA column) and the DATA values."""
+    try:
+        rows = _TYPED[spec.code].decode(b"[" + b",".join(lines) + b"]")
+    except msgspec.DecodeError:
+        raise Fail from None
+    j = 1 + next(i for i, c in enumerate(spec.columns) if c.role == DATA)
+    data = [r[j] for r in rows]
+    try:
+        t = np.array([r[:j] + (0,) + r[j + 1:] for r in rows], np.uint64)
+    except (OverflowError, TypeError, ValueError):
+        raise Fail from None
+    return t.reshape(len(lines), spec.width), data
+
+
+def fast_kind(run: _Run, spec: LineSpec, lines: list[bytes], pos: np.ndarray,
+              blob_dtype: np.dtype | None) -> tuple[np.ndarray, list[Any]] | None:
+    """The ops of `lines` (all compact lines of `spec`, at run positions `pos`). For a
+    kind with a DATA column the struct records and the DATA values are returned, for
+    the caller to lay out with their payloads; None otherwise."""
+    data: list[Any] | None = None
+    if spec.all_int:
+        t = _flat(lines, spec.width)
+    else:
+        t, data = _typed(lines, spec)
+    n = len(lines)
+    cols = run.cols
+    rec = np.zeros(n, blob_dtype) if blob_dtype is not None else None
+    for j, col in enumerate(spec.columns, 1):
+        v = t[:, j]
+        if col.bits < 64 and n and int(v.max()) >> col.bits:
+            raise Fail
+        if col.role == INT:
+            assert rec is not None
+            rec[col.name] = v
+        elif col.role == REF:
+            run.num_refs.append((pos, col.sym, v))
+        elif col.role == STATUS:
+            cols["expect_status"][pos] = v
+        elif col.role == VALUE:
+            cols["expect_value"][pos] = v
+        elif col.role == NEW:
+            run.num_defs.append((pos, col.prefix, v))
+        elif col.role == KEEP:
+            cols["flags"][pos] = np.where(v == 1, _F_KEEP, 0)
+    if rec is not None and data is not None:
+        return rec, data
+    if rec is not None:
+        off = run.add_blob(rec.tobytes())
+        cols["blob"][pos] = off + np.arange(n, dtype=np.uint64) * rec.dtype.itemsize
+    return None
