@@ -29,7 +29,7 @@ import numpy as np
 
 from .._core import ffi, lib
 from ..layout import ABI_NAMES, cached_layouts
-from .compact import Objects, expand
+from .compact import Grown, Names, Objects, expand
 from .format import (
     _CAPS_C,
     _CREATE_C,
@@ -127,8 +127,8 @@ class _Decoder:
         # a name -> its symbol; and None -> the NULL symbol, so the fast path looks a null
         # handle up like a name
         self.sym_index: dict[str | None, int] = {}
-        self.def_lines: list[int] = []              # per symbol: the line defining it
-        self.names: list[str | None] = []
+        self.def_lines = Grown()                    # per symbol: the line defining it
+        self.names: Any = []          # per symbol (a compact Names once the header is v2)
         self.initial: list[int] = []
         self.raw_index: dict[int, int] = {}
         self.blob = bytearray()
@@ -138,7 +138,7 @@ class _Decoder:
         self.ops = np.zeros(1024, OP_DTYPE)
         self.op_count = 0
         self.sym_index[None] = _NULL_SYM            # null: the NULL handle (fast path)
-        self.objs = Objects()                       # the objects defined, by number
+        self.objs = Objects(self.names)             # the objects defined, by number
         self.version = FORMAT_VERSION               # set by the header
         self.line = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -165,7 +165,7 @@ class _Decoder:
         if v is None:
             return _NULL_SYM
         if isinstance(v, str):
-            i = self.sym_index.get(v)
+            i = self.lookup(v)
             if i is not None:
                 return i
             if not _NAME_RE.match(v):
@@ -184,7 +184,7 @@ class _Decoder:
             i = self.raw_index[h] = len(self.names)
             self.names.append(None)
             self.initial.append(_POISON)
-            self.def_lines.append(self.line)
+            self.def_lines.append(np.array([self.line], np.int64))
         return i
 
     def define(self, v: Any, prefix: str, what: str) -> int:
@@ -195,19 +195,30 @@ class _Decoder:
             raise _Malformed(f"{what}: bad handle name {_show(v)} for a new "
                              f"{_KIND_WORD[prefix]} (expected {prefix}<number>, e.g. "
                              f"\"{prefix}0\")")
-        if v in self.sym_index:
+        old = self.lookup(v)
+        if old is not None:
             raise _Malformed(f"{what}: {v!r} is already defined "
-                             f"(line {self.def_lines[self.sym_index[v]]})")
+                             f"(line {self.def_lines.a[old]})")
         if self.version >= 2 and v != self.objs.next_name(prefix):
             raise _Malformed(f"{what}: in a version-2 trace the next {_KIND_WORD[prefix]} is "
                              f"named {self.objs.next_name(prefix)!r} (each kind is numbered "
                              f"in order from 0); got {v!r}")
-        i = self.sym_index[v] = len(self.names)
-        self.def_lines.append(self.line)
+        i = len(self.names)
+        if self.version < 2:
+            self.sym_index[v] = i
+        self.def_lines.append(np.array([self.line], np.int64))
         self.names.append(v)
         self.initial.append(0)
-        self.objs.add(v, i)
+        self.objs.add(prefix, i)
         return i
+
+    def lookup(self, name: str | None) -> int | None:
+        """The symbol of a defined name (or None: NULL), None if it names nothing. In a
+        version-2 trace names follow the kinds' counts, so the objects' per-kind
+        symbols are the index; a version-1 trace keeps a table of names."""
+        if self.version >= 2:
+            return self.objs.symbol(name)
+        return self.sym_index.get(name)
 
     # -- helpers --
 
@@ -284,10 +295,16 @@ class _Decoder:
         self.ops[self.op_count:end] = ops
         self.op_count = end
 
-    def reserve_blob(self, size: int) -> int:
-        """Offset of `size` new zero bytes at the end of the blob (8-byte aligned)."""
+    def append_blob(self, parts: list[tuple[int, bytes]], size: int) -> int:
+        """Appends `size` bytes (8-byte aligned) made of `parts` (offset, bytes: in order,
+        each at its offset, zeros between them); returns where they start."""
         off = len(self.blob)
-        self.blob += bytes(size + (-size % 8))
+        blob = self.blob
+        for rel, data in parts:
+            if off + rel > len(blob):
+                blob += bytes(off + rel - len(blob))
+            blob += data
+        blob += bytes(off + size + (-size % 8) - len(blob))
         return off
 
     def struct_bytes(self, codec: _Codec, args: Any,
@@ -512,6 +529,10 @@ class _Decoder:
             raise _Malformed(f"unsupported trace version {_show(v)} (this dxgk reads "
                              f"versions 1 to {FORMAT_VERSION})")
         self.version = v
+        if v >= 2:
+            assert not self.names                   # (the header is the first line)
+            self.names = Names()
+            self.objs = Objects(self.names)
         if v >= 2 and "ops" in o:
             _check_ops(o["ops"])
         abi = o.get("abi", _HOST_ABI)

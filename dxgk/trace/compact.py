@@ -34,17 +34,18 @@ checker would produce, or raises ``_Fail`` having changed nothing the decoder ke
 
 from __future__ import annotations
 
+import array
 import json
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final, overload
 
 import msgspec
 import numpy as np
 
 from ..ddi import _STATUS_NAMES
 from .files import open_read, open_write
-from .format import _F_KEEP, _KIND_WORD, _NULL_SYM
+from .format import _F_KEEP, _KIND_WORD, _NAME_RE, _NULL_SYM
 from .optable import DATA, INT, KEEP, NEW, REF, SPECS, STATUS, VALUE, LineSpec
 
 if TYPE_CHECKING:
@@ -55,43 +56,141 @@ if TYPE_CHECKING:
 COMPACT_KIND: Final[int] = 1000
 _FLAT: Final[msgspec.json.Decoder[list[int]]] = msgspec.json.Decoder(list[int])
 _OPEN, _CLOSE, _COMMA = ord("["), ord("]"), ord(",")
+assert array.array("Q").itemsize == 8
 
 
 class Fail(Exception):
     """The lines are not all in the recorder's compact form (the slow path decides)."""
 
 
-class Objects:
-    """The objects a trace has defined so far: by number (from 1) their name and symbol,
-    and the count per kind (the next name of each kind)."""
+KINDS: Final[str] = "APDCH"            # the kind letters, by kind code
+
+
+class Grown:
+    """An int64 array grown at its end (capacity doubling)."""
 
     def __init__(self) -> None:
-        self.count = 0
-        self.names: list[str] = [""]                 # by number; 0 is NULL
-        self.syms = np.full(1024, _NULL_SYM, np.int64)   # by number; [0] = NULL
-        self.per_kind: dict[str, int] = dict.fromkeys("APDCH", 0)
+        self.a = np.full(1024, _NULL_SYM, np.int64)
+        self.n = 0
+
+    def append(self, v: np.ndarray) -> None:
+        end = self.n + len(v)
+        if end > len(self.a):
+            grown = np.full(max(end, 2 * len(self.a)), _NULL_SYM, np.int64)
+            grown[:self.n] = self.a[:self.n]
+            self.a = grown
+        self.a[self.n:end] = v
+        self.n = end
+
+    def view(self) -> np.ndarray:
+        return self.a[:self.n]
+
+
+class Names(Sequence[str | None]):
+    """The name of each symbol of a version-2 trace, kept as two numbers -- its kind and
+    its number within the kind (``H5`` is (4, 5); a raw handle value, which has no name,
+    is kind -1) -- and spelt when asked for: a million-object trace holds no million
+    strings. A read-only sequence like the list of names of a version-1 trace."""
+
+    def __init__(self) -> None:
+        self.kinds = Grown()
+        self.nums = Grown()
+
+    def __len__(self) -> int:
+        return self.kinds.n
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Names):
+            return (np.array_equal(self.kinds.view(), other.kinds.view())
+                    and np.array_equal(self.nums.view(), other.nums.view()))
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None                                 # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Names({list(self[:8])}{'...' if len(self) > 8 else ''}, {len(self)} symbols)"
+
+    @overload
+    def __getitem__(self, i: int) -> str | None: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str | None]: ...
+
+    def __getitem__(self, i: int | slice) -> str | None | list[str | None]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError("symbol index out of range")
+        k = int(self.kinds.a[i % len(self)])
+        return None if k < 0 else f"{KINDS[k]}{int(self.nums.a[i % len(self)])}"
+
+    def index(self, name: Any, start: int = 0, stop: int | None = None) -> int:
+        if type(name) is str and _NAME_RE.match(name):
+            hit = np.flatnonzero((self.kinds.view() == KINDS.index(name[0]))
+                                 & (self.nums.view() == int(name[1:])))
+            hit = hit[(hit >= start) & (hit < (len(self) if stop is None else stop))]
+            if len(hit):
+                return int(hit[0])
+        raise ValueError(f"{name!r} is not a name of the trace")
+
+    def append(self, name: str | None) -> None:
+        if name is None:
+            self.extend(np.array([-1], np.int64), np.array([0], np.int64))
+        else:
+            self.extend(np.array([KINDS.index(name[0])], np.int64),
+                        np.array([int(name[1:])], np.int64))
+
+    def extend(self, kinds: np.ndarray, nums: np.ndarray) -> None:
+        self.kinds.append(kinds)
+        self.nums.append(nums)
+
+
+class Objects:
+    """The objects a trace has defined so far: by number (from 1) their symbol, and per
+    kind the symbols in order (so the n-th object of a kind, ``H<n>``, is found without a
+    table of names). `names` is the decoder's name per symbol."""
+
+    def __init__(self, names: Sequence[str | None]) -> None:
+        self.names = names
+        self.by_number = Grown()
+        self.by_number.append(np.array([_NULL_SYM], np.int64))     # 0 is NULL
+        self.by_kind = {k: Grown() for k in KINDS}
+
+    @property
+    def count(self) -> int:
+        return self.by_number.n - 1
+
+    def kind_count(self, prefix: str) -> int:
+        return self.by_kind[prefix].n
 
     def next_name(self, prefix: str) -> str:
-        return f"{prefix}{self.per_kind[prefix]}"
+        return f"{prefix}{self.by_kind[prefix].n}"
 
-    def add(self, name: str, sym: int = _NULL_SYM) -> None:
-        self.extend([name], np.array([sym], np.int64))
+    def add(self, prefix: str, sym: int) -> None:
+        self.extend(np.array([KINDS.index(prefix)], np.int8), np.array([sym], np.int64))
 
-    def extend(self, names: list[str], syms: np.ndarray) -> None:
-        """Defines the next len(names) objects, in order."""
-        end = self.count + 1 + len(names)
-        if end > len(self.syms):
-            grown = np.full(max(end, 2 * len(self.syms)), _NULL_SYM, np.int64)
-            grown[:self.count + 1] = self.syms[:self.count + 1]
-            self.syms = grown
-        self.syms[self.count + 1:end] = syms
-        self.names.extend(names)
-        for n in names:
-            self.per_kind[n[0]] = self.per_kind.get(n[0], 0) + 1
-        self.count += len(names)
+    def extend(self, kinds: np.ndarray, syms: np.ndarray) -> None:
+        """Defines the next len(syms) objects, in order (`kinds`: their kind codes)."""
+        self.by_number.append(syms)
+        for k, prefix in enumerate(KINDS):
+            mine = syms[kinds == k]
+            if len(mine):
+                self.by_kind[prefix].append(mine)
+
+    def symbol(self, name: Any) -> int | None:
+        """The symbol of a name in the form <kind><n> the trace defined; None if none."""
+        if name is None:
+            return _NULL_SYM
+        if type(name) is not str or not _NAME_RE.match(name):
+            return None
+        g = self.by_kind[name[0]]
+        n = int(name[1:])
+        return int(g.a[n]) if n < g.n else None
 
     def name_of(self, n: int) -> str:
-        return self.names[n]
+        """The name of object number n (1 <= n <= count)."""
+        name = self.names[int(self.by_number.a[n])]
+        assert name is not None
+        return name
 
 
 def _show(v: Any) -> str:
@@ -194,7 +293,8 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """The parsed lines of a trace file (header first), each in the object form -- a
     compact line is expanded (:func:`expand`) -- for tools that edit traces; a ``.gz`` or
     ``.zst`` file is decompressed. A compact line this cannot expand is a ValueError."""
-    objs = Objects()
+    names: list[str | None] = []
+    objs = Objects(names)
     with open_read(path) as f:
         for line in f:
             if line.strip():
@@ -202,7 +302,9 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
                 if isinstance(o, list):
                     o = expand(o, objs)
                 for name in defined_by(o):
-                    objs.add(name)
+                    if name[:1] in KINDS:
+                        objs.add(name[0], len(names))
+                        names.append(name)
                 yield o
 
 
@@ -228,7 +330,8 @@ _TYPED: Final[dict[int, msgspec.json.Decoder[Any]]] = {
 
 def compact_kinds(arr: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Per line (starting at `starts` in the chunk's bytes `arr`): COMPACT_KIND + code for
-    a line that starts like a compact line of a known kind (``[7,`` / ``[12,``), else 0. A hint: the lines are then decoded with that kind's width and checks."""
+    a line that starts like a compact line of a known kind (``[7,`` / ``[12,``), else 0.
+    A hint: the lines are then decoded with that kind's width and checks."""
     kinds = np.zeros(len(starts), np.uint32)
     if not len(arr) or not len(starts):
         return kinds
@@ -258,12 +361,16 @@ def _flat(lines: list[bytes], width: int) -> np.ndarray:
     if (len(opens) != n or len(closes) != n or opens[0] != 0 or closes[-1] != len(g) - 1
             or np.any(opens[1:] != closes[:-1] + 2)):
         raise Fail
-    commas = np.cumsum(a == _COMMA)
-    if np.any(commas[closes] - commas[opens] != width - 1):
+    # commas from each "[" to the next: the line's, and the one after it (but the last)
+    commas = np.add.reduceat((a == _COMMA).view(np.uint8), opens, dtype=np.int64)
+    commas[:-1] -= 1
+    if np.any(commas != width - 1):
         raise Fail
     try:
         values = _FLAT.decode(b"[" + g.translate(None, b"[]") + b"]")
-        flat = np.array(values, np.uint64)
+        # array.array converts a list of ints in C (OverflowError for one that does not
+        # fit 64 unsigned bits), several times faster than numpy's own conversions
+        flat = np.frombuffer(array.array("Q", values), np.uint64)
     except (msgspec.DecodeError, OverflowError, TypeError, ValueError):
         raise Fail from None
     if len(flat) != n * width:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import IO, Any, Final
 
 import numpy as np
@@ -69,7 +70,7 @@ class Trace:
     header: dict[str, Any]
     ops: np.ndarray                       # OP_DTYPE, one record per line after the header
     blob: np.ndarray                      # uint8, 8-byte aligned
-    names: list[str | None]               # per symbol; None for a raw handle value
+    names: Sequence[str | None]           # per symbol; None for a raw handle value
     initial: np.ndarray                   # uint64 per symbol: 0 (named), DXGK_RP_POISON (raw)
     lines: int = 0                        # lines read, header included
 
@@ -194,13 +195,15 @@ def _lines(dec: _Decoder, buf: bytes, lines: list[bytes], first: int,
     """Decodes lines `first`, `first` + 1, ... (`lines`, split from `buf`; the last one
     lacks its newline unless `last_complete`), in order: runs in the recorder's form at
     once, the others one by one."""
-    lengths = np.fromiter(map(len, lines), np.int64, len(lines))
+    arr = np.frombuffer(buf, np.uint8)
     starts = np.zeros(len(lines), np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    kinds = line_kinds(buf, starts)
-    if dec.version >= 2:                            # compact lines
-        kinds = np.where(kinds == 0, compact_kinds(np.frombuffer(buf, np.uint8), starts),
-                         kinds)
+    starts[1:] = np.flatnonzero(arr == 10)[:len(lines) - 1] + 1    # after each newline
+    ends = np.append(starts[1:] - 1, len(buf) if not last_complete else len(buf) - 1)
+    lengths = ends - starts
+    kinds = compact_kinds(arr, starts) if dec.version >= 2 else np.zeros(len(lines), np.uint32)
+    other = kinds == 0
+    if other.any():                                 # object lines
+        kinds[other] = line_kinds(buf, starts[other])
     kinds[lengths == 0] = 0
     nums = np.arange(first, first + len(lines), dtype=np.uint64)
     last = len(lines) - 1

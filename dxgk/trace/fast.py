@@ -29,7 +29,7 @@ import msgspec
 import numpy as np
 
 from .._core import lib
-from .compact import COMPACT_KIND, Fail, fast_kind
+from .compact import COMPACT_KIND, KINDS, Fail, fast_kind
 from .format import (
     _CREATE_C,
     _F_DATA,
@@ -364,51 +364,65 @@ def decode_run(dec: _Decoder, lines: list[bytes], nums: np.ndarray,
         return False
 
 
-def _definitions(dec: _Decoder, run: _Run) -> tuple[np.ndarray, list[str]] | None:
-    """The run's new objects in line order: (their run positions, their names); None when
-    a name is bad, taken or out of turn, or a number is not the next one."""
+def _definitions(dec: _Decoder, run: _Run) -> tuple[np.ndarray, np.ndarray, Any] | None:
+    """The run's new objects in line order: (their run positions, their kind codes, their
+    names -- a list in a version-1 trace, their numbers within their kinds in a version-2
+    one); None when a name is bad, taken or out of turn, or a number is not the next
+    one."""
     pos_parts: list[np.ndarray] = []
-    prefixes: list[str] = []
-    given: list[Any] = []                   # per definition: its name, or its number
+    kind_parts: list[np.ndarray] = []
+    num_parts: list[np.ndarray] = []             # per definition its number; 0: a name
+    given: list[tuple[int, str]] = []            # (index among the parts, name given)
+    at = 0
     for pos, prefix, names in run.defs:
-        if None in names:                   # a creation that failed: no name
+        if None in names:                        # a creation that failed: no name
             some = np.fromiter(map(operator.is_not, names, repeat(None)), bool, len(names))
             pos, names = pos[some], tuple(compress(names, some))
         # every name well formed, for an object of its kind
         if names and not _NAMES_RE[prefix].fullmatch("\n".join(names) + "\n"):
             return None
         pos_parts.append(pos)
-        prefixes.extend(repeat(prefix, len(names)))
-        given.extend(names)
+        kind_parts.append(np.full(len(pos), KINDS.index(prefix), np.int8))
+        num_parts.append(np.zeros(len(pos), np.int64))
+        given.extend(zip(range(at, at + len(pos)), names))
+        at += len(pos)
     for pos, prefix, nums in run.num_defs:
-        some = nums != 0                    # 0: the creation failed
+        some = nums != 0                         # 0: the creation failed
         pos_parts.append(pos[some])
-        prefixes.extend(repeat(prefix, int(np.count_nonzero(some))))
-        given.extend(nums[some].tolist())
-    if not given:
-        return np.zeros(0, np.int64), []
+        kind_parts.append(np.full(int(np.count_nonzero(some)), KINDS.index(prefix), np.int8))
+        num_parts.append(nums[some].astype(np.int64))
+        at += len(pos_parts[-1])
+    if not at:
+        return np.zeros(0, np.int64), np.zeros(0, np.int8), \
+            [] if dec.version < 2 else np.zeros(0, np.int64)
     pos = np.concatenate(pos_parts)
     order = np.argsort(pos, kind="stable")
-    prefixes = list(map(prefixes.__getitem__, order.tolist()))
-    given = list(map(given.__getitem__, order.tolist()))
-    objs = dec.objs
-    if dec.version >= 2:
-        # the n-th object of a kind is <kind><n - 1>, object number count + 1, + 2, ...
-        counters = dict(objs.per_kind)
-        names = []
-        for i, (prefix, g) in enumerate(zip(prefixes, given)):
-            name = f"{prefix}{counters[prefix]}"
-            counters[prefix] += 1
-            if g != (name if type(g) is str else objs.count + 1 + i):
-                return None
-            names.append(name)
-    else:
-        names = given
-        if len(set(names)) != len(names):
+    kinds = np.concatenate(kind_parts)[order]
+    if dec.version < 2:                          # version 1: names as given, none taken
+        names = [given[i][1] for i in order.tolist()]
+        if len(set(names)) != len(names) or not dec.sym_index.keys().isdisjoint(names):
             return None
-    if not dec.sym_index.keys().isdisjoint(names):
+        return pos[order], kinds, names
+    # version 2: the n-th object of a kind is <kind><n - 1>, numbered count + 1, + 2, ...
+    # (so a new name can never be taken)
+    objs = dec.objs
+    nums = np.concatenate(num_parts)[order]
+    numbered = nums != 0
+    if np.any(nums[numbered] != objs.count + 1 + np.flatnonzero(numbered)):
         return None
-    return pos[order], names
+    within = np.zeros(at, np.int64)             # the number within the kind
+    for k, prefix in enumerate(KINDS):
+        mine = kinds == k
+        n = int(np.count_nonzero(mine))
+        if n:
+            within[mine] = objs.kind_count(prefix) + np.arange(n)
+    if given:
+        rank = np.empty(at, np.int64)
+        rank[order] = np.arange(at)
+        if any(name != f"{KINDS[kinds[r]]}{within[r]}" for r, name in
+               ((int(rank[i]), name) for i, name in given)):
+            return None
+    return pos[order], kinds, within
 
 
 def _commit(dec: _Decoder, run: _Run) -> bool:
@@ -417,14 +431,23 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
     found = _definitions(dec, run)
     if found is None:
         return False
-    def_pos, def_names = found
+    def_pos, def_kinds, def_names = found
     base = len(dec.names)
-    k = len(def_names)
+    k = len(def_pos)
     new_idx = np.arange(base, base + k, dtype=np.int64)
     run.cols["out_sym"][def_pos] = new_idx
-    dec.sym_index.update(zip(def_names, range(base, base + k)))
-    try:
+    v1 = dec.version < 2
+    if v1:
+        dec.sym_index.update(zip(def_names, range(base, base + k)))
         get = dec.sym_index.get
+    else:                       # the run's own names (spelt only if a line names them)
+        staged = {f"{KINDS[a]}{b}": base + i for i, (a, b) in
+                  enumerate(zip(def_kinds.tolist(), def_names.tolist()))} if run.refs else {}
+
+        def get(name: Any, default: int) -> int:
+            i = dec.lookup(name)
+            return i if i is not None else staged.get(name, default)
+    try:
         for pos, col, refs in run.refs:
             if refs and refs.count(refs[0]) == len(refs):     # one object (the adapter)
                 idx = np.full(len(refs), get(refs[0], -1), np.int64)
@@ -440,23 +463,25 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
             run.cols[col][pos] = idx
         if run.num_refs:
             objs = dec.objs
-            table = np.concatenate([objs.syms[:objs.count + 1], new_idx])
+            table = np.concatenate([objs.by_number.view(), new_idx])
             for pos, col, nums in run.num_refs:
                 # an object defined by an earlier line: of the trace so far, or of the run
                 if np.any(nums > objs.count + np.searchsorted(def_pos, pos, "left")):
                     raise _Fail
                 run.cols[col][pos] = table[nums]
     except _Fail:
-        for name in def_names:
-            del dec.sym_index[name]
+        if v1:
+            for name in def_names:
+                del dec.sym_index[name]
         return False
-    dec.def_lines.extend(run.cols["line"][def_pos].tolist())
-    dec.names.extend(def_names)
-    dec.objs.extend(def_names, new_idx)
+    dec.def_lines.append(run.cols["line"][def_pos].astype(np.int64))
+    if v1:
+        dec.names.extend(def_names)
+    else:
+        dec.names.extend(def_kinds.astype(np.int64), def_names)
+    dec.objs.extend(def_kinds, new_idx)
     dec.initial.extend(repeat(0, k))
-    off = dec.reserve_blob(run.blob_size)
-    for rel, data in run.parts:
-        dec.blob[off + rel:off + rel + len(data)] = data
+    off = dec.append_blob(run.parts, run.blob_size)
     has_blob = np.isin(run.cols["code"], list(_BLOB_DTYPES))
     run.cols["blob"][has_blob] += off
     ops = np.empty(len(run.cols["line"]), OP_DTYPE)
