@@ -316,12 +316,18 @@ def bench_replay(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
         t0 = time.perf_counter()
         info = workloads.generate(kind, plan.trace_calls, 1, path)
         gen_s = time.perf_counter() - t0
-        decode_rates = []
+        # the same calls in the object form of format 1, decoded in turn with format 2
+        path_v1 = os.path.join(workdir, f"{kind}.v1.jsonl")
+        workloads.generate(kind, plan.trace_calls, 1, path_v1, version=1)
+        decode_rates, decode_v1 = [], []
         tr = None
         for _ in range(plan.decode_repeats):
             t0 = time.perf_counter()
             tr = trace.decode(path, progress=False)
             decode_rates.append(tr.lines / (time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            n = trace.decode(path_v1, progress=False).lines
+            decode_v1.append(n / (time.perf_counter() - t0))
         assert tr is not None
         rates = []
         end_to_end = []
@@ -342,6 +348,8 @@ def bench_replay(plan: _Plan, workdir: str) -> list[dict[str, Any]]:
                      "lines": tr.lines, "bytes": os.path.getsize(path),
                      "calls_per_second": stat(rates),
                      "decode_lines_per_second": stat(decode_rates),
+                     "decode_v1_lines_per_second": stat(decode_v1),
+                     "bytes_v1": os.path.getsize(path_v1),
                      "end_to_end_calls_per_second": stat(end_to_end),
                      "end_to_end_vs_engine": stat(ratios),
                      "generate_calls_per_second": info.calls / gen_s,
@@ -514,13 +522,18 @@ def report(res: dict[str, Any]) -> str:
     out.append("")
     out += usermode.report_lines(res["usermode_facade"], res["usermode_update"], _s)
     out.append("")
-    out.append("replay (--check on; traces from gen-trace --seed 1): the C engine alone, "
-               "decoding alone, and from the file (decode + run, as `replay --check`)")
+    out.append("replay (--check on; traces from gen-trace --seed 1, format 2): the C engine "
+               "alone, decoding alone (and the same calls in format 1's object lines), and "
+               "from the file (decode + run, as `replay --check`)")
     for r in res["replay"]:
         out.append(f"  {r['workload']:12s} {r['calls']:>8,} calls  engine "
                    f"{_s(r['calls_per_second'], '{:,.0f}')} calls/s   decode "
                    f"{_s(r['decode_lines_per_second'], '{:,.0f}')} lines/s"
                    + (f"  MISMATCHES {r['mismatches']}" if r["mismatches"] else ""))
+        out.append(f"  {'':12s} {'':>8}        format 1 decode "
+                   f"{_s(r['decode_v1_lines_per_second'], '{:,.0f}')} lines/s; "
+                   f"{r['bytes'] / r['lines']:.0f} vs {r['bytes_v1'] / r['lines']:.0f} "
+                   f"bytes a line")
         out.append(f"  {'':12s} {'':>8}        end to end "
                    f"{_s(r['end_to_end_calls_per_second'], '{:,.0f}')} calls/s = "
                    f"{_s(r['end_to_end_vs_engine'], '{:.1f}')} x the engine's time")

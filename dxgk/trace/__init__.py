@@ -3,7 +3,8 @@
 A trace is a JSON Lines file: a header line, then one line per DDI call or object
 event, in execution order. Object handles are written as symbolic names (``"A0"``
 adapters, ``"P3"`` processes, ``"D1"`` devices, ``"C0"`` contexts, ``"H5"`` context
-allocations), so a trace replays on fresh objects whose handle values differ. The
+allocations) or, in the compact lines of version 2, as object numbers, so a trace
+replays on fresh objects whose handle values differ. The
 format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
 
     with dxgk.record("run.jsonl"):          # every DDI call through the facade and
@@ -16,7 +17,11 @@ One module per job, each importing only those listed before it:
 
 * :mod:`dxgk.trace.files` -- trace files plain, ``.gz`` or ``.zst``, by extension;
 * :mod:`dxgk.trace.format` -- the format: op tables and records, :class:`TraceError`,
-  the struct codecs derived from the layout engine, reading and writing parsed lines;
+  the struct codecs derived from the layout engine;
+* :mod:`dxgk.trace.optable` -- the columns of version 2's compact lines, one row per
+  line kind;
+* :mod:`dxgk.trace.compact` -- compact lines: their object form, their fast decoding,
+  the objects' numbers and names, reading and writing parsed lines;
 * :mod:`dxgk.trace.progress` -- the progress bar of long decodes and replays;
 * :mod:`dxgk.trace.recorder` -- :func:`record` and :class:`Recorder`;
 * :mod:`dxgk.trace.fast` -- runs of lines in the recorder's form decoded at once
@@ -49,7 +54,7 @@ from .format import (
     RESULT_DTYPE,
     TraceError,
 )
-from .compact import iter_lines, write_lines
+from .compact import Names, iter_lines, write_lines
 from .progress import _Progress as _Progress
 from .recorder import Recorder, record
 from .replayer import replay
@@ -72,6 +77,7 @@ __all__ = [
     "OP_DTYPE",
     "RESULT_DTYPE",
     "Mismatch",
+    "Names",
     "Recorder",
     "ReplayResult",
     "Trace",

@@ -255,10 +255,13 @@ def expand(line: Any, objs: Objects) -> dict[str, Any]:
         elif col.role == STATUS:            # by name when it has one, as a recorder's
             result["status"] = _STATUS_NAMES.get(v, v) if type(v) is int else v   # v1
         elif col.role == VALUE:
-            result[col.name] = v
+            result[col.name.removeprefix("result.")] = v
         elif col.role == NEW:
             v = _new(v, col.name, col.prefix, objs)
-            (result if spec.family == "call" else o)[col.name] = v
+            if spec.family == "call":
+                result[col.name.removeprefix("result.")] = v
+            else:
+                o[col.name] = v
         elif col.role == KEEP:
             if v not in (0, 1) or not isinstance(v, int):
                 raise ValueError(f"keep must be 1 (finish) or 0 (abandon); got {_show(v)}")

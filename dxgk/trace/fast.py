@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 from itertools import chain, compress, repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
@@ -399,10 +400,11 @@ def _definitions(dec: _Decoder, run: _Run) -> tuple[np.ndarray, np.ndarray, Any]
     order = np.argsort(pos, kind="stable")
     kinds = np.concatenate(kind_parts)[order]
     if dec.version < 2:                          # version 1: names as given, none taken
-        names = [given[i][1] for i in order.tolist()]
-        if len(set(names)) != len(names) or not dec.sym_index.keys().isdisjoint(names):
+        in_order = [given[i][1] for i in order.tolist()]
+        if len(set(in_order)) != len(in_order) or \
+                not dec.sym_index.keys().isdisjoint(in_order):
             return None
-        return pos[order], kinds, names
+        return pos[order], kinds, in_order
     # version 2: the n-th object of a kind is <kind><n - 1>, numbered count + 1, + 2, ...
     # (so a new name can never be taken)
     objs = dec.objs
@@ -437,6 +439,7 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
     new_idx = np.arange(base, base + k, dtype=np.int64)
     run.cols["out_sym"][def_pos] = new_idx
     v1 = dec.version < 2
+    get: Callable[[Any, int], int | None]
     if v1:
         dec.sym_index.update(zip(def_names, range(base, base + k)))
         get = dec.sym_index.get
@@ -444,7 +447,7 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
         staged = {f"{KINDS[a]}{b}": base + i for i, (a, b) in
                   enumerate(zip(def_kinds.tolist(), def_names.tolist()))} if run.refs else {}
 
-        def get(name: Any, default: int) -> int:
+        def get(name: Any, default: int) -> int | None:
             i = dec.lookup(name)
             return i if i is not None else staged.get(name, default)
     try:

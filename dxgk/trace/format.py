@@ -1,7 +1,9 @@
 """The trace format: what each line of a trace file says, and the JSON form of its structs.
 
 A trace is a JSON Lines file: a header line, then one line per DDI call or object event,
-in execution order, with object handles written as symbolic names (``"H5"``). The format
+in execution order, with object handles written as symbolic names (``"H5"``) in object
+lines and as object numbers in the compact lines of version 2
+(:mod:`dxgk.trace.optable`). The format
 is specified in README.md ("Traces"); :data:`FORMAT_DOC` below is its summary.
 
 What it owns: the format's name and version, the op tables (:data:`CALLS`,
@@ -70,7 +72,7 @@ _VALUE_KEY: Final[dict[int, str]] = {int(lib.DXGK_RP_MAP): "va", int(lib.DXGK_RP
                                      int(lib.DXGK_RP_RESERVE): "StartVirtualAddress"}
 
 FORMAT_DOC: Final[str] = """\
-header   {"format": "dxgk-trace", "version": 1, "abi": "x64", ...metadata}
+header   {"format": "dxgk-trace", "version": 2, "abi": "x64", "ops": [...], ...metadata}
 adapter  {"event": "adapter", "adapter": "A0", "system_process": "P0",
           "caps": {DXGK_GPUMMUCAPS}, "levels": [{DXGK_PAGE_TABLE_LEVEL_DESC}...],
           "segments": [{"size": int, "page_size": 4096|65536, "kind": "local"|"aperture"}]}
@@ -95,6 +97,9 @@ members by name (unions as their integer Value), any member of the layout -- bit
 too, e.g. "Protection.Write" -- and optionally "_bytes" (hex of the whole struct,
 applied first). Handle members are a name, null (NULL) or an integer: a value the trace
 never named, replayed as a value that names no object (STATUS_INVALID_HANDLE).
+Version 2 also has compact lines, [code, column, ...] with the columns of
+dxgk.trace.optable (handles as object numbers: the n-th object defined is n, NULL is 0);
+the recorder writes them for every line but the adapter event.
 """
 
 

@@ -46,7 +46,7 @@ class Column:
     its role, its width, and where it goes (the op's symbol operand for a handle; the
     kind of object a NEW column defines)."""
 
-    name: str
+    name: str                       # a result's is "result.<key>", as in the object form
     role: str
     bits: int = 64
     sym: str = ""
@@ -64,7 +64,6 @@ class LineSpec:
     columns: tuple[Column, ...]     # after the code, in order
     codec: _Codec | None = None     # the struct whose members are among the columns
     outer: tuple[str, ...] = ()     # the object form's handle keys outside "args"
-    value_key: str = ""             # the object form's result key of the VALUE column
 
     @property
     def width(self) -> int:
@@ -91,16 +90,15 @@ def _struct(codec: _Codec, syms: tuple[str, ...]) -> tuple[Column, ...]:
     return tuple(out)
 
 
-_STATUS_COL = Column("status", STATUS, 32)
+_STATUS_COL = Column("result.status", STATUS, 32)
 
 
 def _call(code: int, name: str, op: int, codec: _Codec | None, outer: tuple[str, ...],
-          syms: tuple[str, ...], results: tuple[Column, ...], value_key: str = "") -> LineSpec:
+          syms: tuple[str, ...], results: tuple[Column, ...]) -> LineSpec:
     cols = tuple(Column(k, REF, sym=f"sym{i}") for i, k in enumerate(outer))
     if codec is not None:
         cols += _struct(codec, syms)
-    return LineSpec(code, name, "call", op, cols + (_STATUS_COL,) + results, codec, outer,
-                    value_key)
+    return LineSpec(code, name, "call", op, cols + (_STATUS_COL,) + results, codec, outer)
 
 
 def _event(code: int, name: str, use: str, new: str = "", keep: bool = False) -> LineSpec:
@@ -124,16 +122,15 @@ _ROWS: Final[tuple[LineSpec, ...]] = (
     _event(9, "context_destroy", "context"),
     _call(10, "DxgkCbCreateContextAllocation", int(lib.DXGK_RP_CREATE), _CREATE_C, (),
           ("sym0", "sym1", "sym2", "sym3"),
-          (Column("hAllocation", NEW, prefix="H"), Column("va", VALUE)), "va"),
+          (Column("result.hAllocation", NEW, prefix="H"), Column("result.va", VALUE))),
     _call(11, "DxgkCbDestroyContextAllocation", int(lib.DXGK_RP_DESTROY), None,
           ("hAdapter", "hAllocation"), (), ()),
     _call(12, "DxgkCbMapContextAllocation", int(lib.DXGK_RP_MAP), _MAP_C, ("hAdapter",),
-          ("sym1",), (Column("va", VALUE),), "va"),
+          ("sym1",), (Column("result.va", VALUE),)),
     _call(13, "DxgkCbUpdateContextAllocation", int(lib.DXGK_RP_UPDATE), _UPDATE_C,
           ("hAdapter",), ("sym1",), ()),
     _call(14, "DxgkCbReserveGpuVirtualAddressRange", int(lib.DXGK_RP_RESERVE), _RESERVE_C,
-          ("hAdapter",), ("sym1",), (Column("StartVirtualAddress", VALUE),),
-          "StartVirtualAddress"),
+          ("hAdapter",), ("sym1",), (Column("result.StartVirtualAddress", VALUE),)),
 )
 SPECS: Final[dict[int, LineSpec]] = {s.code: s for s in _ROWS}
 BY_NAME: Final[dict[str, LineSpec]] = {s.name: s for s in _ROWS}

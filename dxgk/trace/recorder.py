@@ -252,8 +252,8 @@ class Recorder:
             if self._compact and raw is not None:
                 try:
                     row = _CREATE_C.to_row(raw, self._num)
-                    new = self._numbers[h] if h and self._define("H", h) else 0
-                    return f"[10,{row},{st},{new},{va}]"
+                    number = self._numbers[h] if h and self._define("H", h) else 0
+                    return f"[10,{row},{st},{number},{va}]"
                 except _Foreign:
                     pass
             a = _CREATE_C.to_json(raw, self._ref) if raw is not None else "null"
