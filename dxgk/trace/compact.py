@@ -123,6 +123,14 @@ class Names(Sequence[str | None]):
         k = int(self.kinds.a[i % len(self)])
         return None if k < 0 else f"{KINDS[k]}{int(self.nums.a[i % len(self)])}"
 
+    def __iter__(self) -> Iterator[str | None]:
+        return iter([None if k < 0 else f"{KINDS[k]}{n}" for k, n in
+                     zip(self.kinds.view().tolist(), self.nums.view().tolist())])
+
+    def of_kind(self, prefix: str) -> np.ndarray:
+        """The symbols of the objects of one kind, in order."""
+        return np.flatnonzero(self.kinds.view() == KINDS.index(prefix))
+
     def index(self, name: Any, start: int = 0, stop: int | None = None) -> int:
         if type(name) is str and _NAME_RE.match(name):
             hit = np.flatnonzero((self.kinds.view() == KINDS.index(name[0]))

@@ -43,7 +43,7 @@ import numpy as np
 
 from .._core import lib
 from .checker import _BLANK, _TOO_DEEP, _Decoder, _parse
-from .compact import compact_kinds
+from .compact import Names, compact_kinds
 from .fast import decode_run, line_kinds
 from .files import compression_of, open_read
 from .format import (  # noqa: F401  (the op records and flags: re-exported, as before)
@@ -90,6 +90,13 @@ class Trace:
 
     def symbols_of(self, prefix: str) -> list[str]:
         return [n for n in self.names if n is not None and n[0] == prefix]
+
+    def symbol_indices(self, prefix: str) -> list[int]:
+        """The symbols of the objects of one kind ("A", "P", ...), in order."""
+        names = self.names
+        if isinstance(names, Names):
+            return names.of_kind(prefix).tolist()
+        return [i for i, n in enumerate(names) if n is not None and n[0] == prefix]
 
     def upto(self, line: int) -> Trace:
         """The trace cut after `line` (a prefix of the ops; the same symbols)."""

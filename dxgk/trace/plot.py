@@ -90,7 +90,7 @@ def _process_lines(trace: Trace) -> dict[str, int]:
 
 def _pick_process(r: ReplayResult, name: str | None, created: dict[str, int],
                   line: int | None) -> str:
-    names = [n for n in r.trace.names if n is not None and n[0] == "P"]
+    names = r.trace.symbols_of("P")
     if name is not None:
         if name not in names:
             raise ValueError(f"the trace defines no process {name!r} (it has "

@@ -133,11 +133,10 @@ class ReplayResult:
         if self._closed:
             return
         self._closed = True
-        for i, n in enumerate(self.trace.names):
-            if n is not None and n[0] == "A":
-                h = int(self.handles_array[i])
-                if lib.dxgk_vm_handle_type(h) == lib.DXGK_VM_T_ADAPTER:
-                    lib.dxgk_vm_adapter_destroy(h)
+        for i in self.trace.symbol_indices("A"):
+            h = int(self.handles_array[i])
+            if lib.dxgk_vm_handle_type(h) == lib.DXGK_VM_T_ADAPTER:
+                lib.dxgk_vm_adapter_destroy(h)
 
     def __enter__(self) -> Self:
         return self
