@@ -95,7 +95,7 @@ class Trace:
         """The symbols of the objects of one kind ("A", "P", ...), in order."""
         names = self.names
         if isinstance(names, Names):
-            return names.of_kind(prefix).tolist()
+            return [int(i) for i in names.of_kind(prefix)]
         return [i for i, n in enumerate(names) if n is not None and n[0] == prefix]
 
     def upto(self, line: int) -> Trace:
