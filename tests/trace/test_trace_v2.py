@@ -266,3 +266,48 @@ def test_gen_trace_writes_either_version(tmp_path):
 def test_record_refuses_an_unknown_version(tmp_path):
     with pytest.raises(ValueError, match="version must be 1"):
         dxgk.record(tmp_path / "x.jsonl", version=3)
+
+
+def _decoded(path, monkeypatch, slow: bool):
+    """("ok", canonical form) or ("error", line, message) of a decode."""
+    try:
+        tr = _slow(monkeypatch, path) if slow else trace.decode(path)
+    except trace.TraceError as e:
+        return ("error", e.line, e.message)
+    return ("ok", _canonical(tr))
+
+
+def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch):
+    """Byte flips, cuts and injected tokens in a compact trace: the fast path and the line
+    checker give the same ops or the same error (line and message), and nothing but a
+    TraceError ever comes out."""
+    import random
+    src = tmp_path / "src.jsonl"
+    workloads.generate("processes", 120, 9, src)
+    text = src.read_bytes()
+    body = text.index(b"\n[")                     # mutate after the header and adapter
+    tokens = [b"[", b"]", b",", b"-", b"1e400", b"\xff", b"null", b"true", b'"H0"', b'"x"',
+              b"0" * 25, b"{}", b"[[", b"99", b" ", b"\n", b"18446744073709551616",
+              b'"0x10"', b"00", b"-0", b"2.0", b'"STATUS_SUCCESS"']
+    rng = random.Random(17)
+    seen = {"ok": 0, "error": 0}
+    for _ in range(400):
+        b = bytearray(text)
+        for _ in range(rng.randrange(1, 4)):
+            p = rng.randrange(body, len(b))
+            k = rng.randrange(3)
+            if k == 0:
+                b[p] = rng.randrange(256)
+            elif k == 1:
+                b[p:p] = rng.choice(tokens)
+            else:
+                del b[p:p + rng.randrange(1, 12)]
+        path = tmp_path / "m.jsonl"
+        path.write_bytes(bytes(b))
+        fast, slow = _decoded(path, monkeypatch, False), _decoded(path, monkeypatch, True)
+        assert fast == slow, (bytes(b[body:body + 200]), fast[:3], slow[:3])
+        seen[fast[0]] += 1
+        if fast[0] == "ok":
+            with trace.replay(path, check=True) as r:
+                assert r.calls >= 0
+    assert seen["ok"] > 20 and seen["error"] > 100, seen
