@@ -295,8 +295,12 @@ def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch
         b = bytearray(text)
         for _ in range(rng.randrange(1, 4)):
             p = rng.randrange(body, len(b))
-            k = rng.randrange(3)
-            if k == 0:
+            k = rng.randrange(5)
+            if k >= 3:                            # another digit: still JSON, other values
+                digits = [i for i in range(p, min(p + 40, len(b))) if 48 <= b[i] <= 57]
+                if digits:
+                    b[digits[0]] = rng.randrange(48, 58)
+            elif k == 0:
                 b[p] = rng.randrange(256)
             elif k == 1:
                 b[p:p] = rng.choice(tokens)
