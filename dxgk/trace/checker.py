@@ -1,9 +1,12 @@
 """The line checker: one trace line at a time, every form the format allows, every error
 worded.
 
-Each line kind has a handler (``_Decoder._map``, ``._adapter``, ...) that checks the
-line's keys, values and handle names and appends its op record, its struct bytes and its
-symbols. It is the definition of what a trace line may say: the fast path
+Each line kind has a handler that checks the line's keys, values and handle names and
+appends its op record, its struct bytes and its symbols: one made from the kind's row of
+the op table (:mod:`dxgk.trace.optable`: its handle keys, struct, result and new object)
+for every kind but the ``adapter`` event, which has its own (``_Decoder._adapter``). A
+compact line (version 2) is first expanded to its object form
+(:func:`dxgk.trace.compact.expand`). It is the definition of what a trace line may say: the fast path
 (:mod:`dxgk.trace.fast`) takes only lines it can prove this checker would accept, and
 builds the same records for them.
 
@@ -55,7 +58,7 @@ from .format import (
     OP_DTYPE,
     _Codec,
 )
-from .optable import header_ops
+from .optable import DATA, KEEP, NEW, REF, SPECS, VALUE, LineSpec, header_ops
 
 
 class _Malformed(ValueError):
@@ -142,21 +145,8 @@ class _Decoder:
         self.version = FORMAT_VERSION               # set by the header
         self.line = 0
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-            "DxgkCbCreateContextAllocation": self._create,
-            "DxgkCbDestroyContextAllocation": self._destroy,
-            "DxgkCbMapContextAllocation": self._map,
-            "DxgkCbUpdateContextAllocation": self._update,
-            "DxgkCbReserveGpuVirtualAddressRange": self._reserve,
-            "adapter": self._adapter,
-            "adapter_destroy": self._object_op("adapter_destroy", "adapter"),
-            "process_begin": self._make("process_begin", "adapter", "process"),
-            "process_end": self._process_end,
-            "process_destroy": self._object_op("process_destroy", "process"),
-            "device_create": self._make("device_create", "process", "device"),
-            "device_destroy": self._object_op("device_destroy", "device"),
-            "context_create": self._make("context_create", "device", "context"),
-            "context_destroy": self._object_op("context_destroy", "context"),
-        }
+            spec.name: self._by_table(spec) for spec in SPECS.values()}
+        self.handlers["adapter"] = self._adapter
 
     # -- symbols --
 
@@ -364,87 +354,72 @@ class _Decoder:
             whole &= ~(((1 << n) - 1) << lo)
         return bytearray(whole.to_bytes(codec.size, "little")), data
 
-    # -- calls --
+    # -- the lines of the op table (every call and event but the adapter) --
 
-    def _map(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, va, unchecked = self.result(o, "va")
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_MAP, flags=_F_NULL_ARGS | unchecked, status=st, value=va,
-                     syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_MAP_C, o["args"], syms)
-        self.row(lib.DXGK_RP_MAP, flags=unchecked, status=st, value=va,
-                 syms=(a, syms["hAllocation"]), blob=self.put(b))
+    def _by_table(self, spec: LineSpec) -> Callable[[dict[str, Any]], None]:
+        """The handler of a line kind of :data:`dxgk.trace.optable.SPECS`: its keys, its
+        handles, its result, its struct (and private data), its new object -- checked in
+        that order -- then one op record."""
+        code = spec.op
+        outer = [c for c in spec.columns if c.role == REF and c.name in spec.outer]
+        inner = [c for c in spec.columns if c.role == REF and c.name not in spec.outer]
+        new = next((c for c in spec.columns if c.role == NEW), None)
+        value = next((c for c in spec.columns if c.role == VALUE), None)
+        keep = any(c.role == KEEP for c in spec.columns)
+        data = any(c.role == DATA for c in spec.columns)
+        in_result = new is not None and spec.family == "call"
+        required = ((spec.family,) + spec.outer + (("args",) if spec.codec else ())
+                    + ((new.name,) if new is not None and not in_result else ())
+                    + (("keep",) if keep else ()))
+        value_key = value.name.removeprefix("result.") if value else None
+        new_key = new.name.removeprefix("result.") if new is not None else ""
+        extra: tuple[str, ...] = (new_key,) if in_result else ()
 
-    def _create(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "args"), ("result",))
-        st, va, unchecked = self.result(o, "va", ("hAllocation",))
-        r = o.get("result") or {}
-        if o["args"] is None:
-            out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
-            self.row(lib.DXGK_RP_CREATE, flags=_F_NULL_ARGS | unchecked, status=st,
-                     value=va, out=out)
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_CREATE_C, o["args"], syms)
-        out = self.define(r.get("hAllocation"), "H", "result.hAllocation")
-        self.row(lib.DXGK_RP_CREATE, flags=unchecked, status=st, value=va, out=out,
-                 syms=(syms["hAdapter"], syms["hDevice"], syms["hContext"],
-                       syms["hAllocation"]), blob=self.put(b))
+        def handler(o: dict[str, Any]) -> None:
+            self.keys(o, required, ("result",))
+            syms = {c.sym: self.ref(o[c.name], c.name) for c in outer}
+            if keep and not isinstance(o["keep"], bool):
+                raise _Malformed("keep must be true or false")
+            st, val, flags = self.result(o, value_key, extra)
+            if keep and o["keep"]:
+                flags |= _F_KEEP
+            blob = n0 = 0
+            if spec.codec is not None and o["args"] is None:
+                flags |= _F_NULL_ARGS
+            elif spec.codec is not None:
+                members: dict[str, int] = {}
+                b, given = self.struct_bytes(spec.codec, o["args"], members)
+                syms.update((c.sym, members[c.name]) for c in inner)
+                if data and given is not None:
+                    payload = self._payload(b, given)
+                    flags |= _F_DATA
+                    n0 = len(payload)
+                    b += payload
+                blob = self.put(b)
+            out = _NULL_SYM
+            if new is not None:
+                v = (o.get("result") or {}).get(new_key) if in_result else o[new.name]
+                out = self.define(v, new.prefix, new.name)
+            self.row(code, flags=flags, status=st, value=val, out=out, blob=blob, n0=n0,
+                     syms=tuple(syms.get(f"sym{i}", _NULL_SYM) for i in range(4)))
+        return handler
 
-    def _destroy(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "hAllocation"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        h = self.ref(o["hAllocation"], "hAllocation")
-        st, _, unchecked = self.result(o)
-        self.row(lib.DXGK_RP_DESTROY, flags=unchecked, status=st, syms=(a, h))
-
-    def _update(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, _, unchecked = self.result(o)
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_UPDATE, flags=_F_NULL_ARGS | unchecked, status=st, syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, data = self.struct_bytes(_UPDATE_C, o["args"], syms)
-        size = _UPDATE_C.read(b, "PrivateDriverDataSize")
-        flags = unchecked
-        payload = b""
-        if data is not None:
-            if data == "?":
-                payload = bytes(size)
-            else:
-                try:
-                    given = bytes.fromhex(data) if isinstance(data, str) else None
-                except ValueError:
-                    given = None
-                if given is None:
-                    raise _Malformed("args.pPrivateDriverData must be null, \"?\" or the "
-                                     "private driver data as hex")
-                payload = given
-                if len(payload) != size:
-                    raise _Malformed(f"args.pPrivateDriverData holds {len(payload)} bytes but "
-                                     f"PrivateDriverDataSize is {size}")
-            flags |= _F_DATA
-        self.row(lib.DXGK_RP_UPDATE, flags=flags, status=st,
-                 syms=(a, syms["hAllocation"]), blob=self.put(b + payload), n0=len(payload))
-
-    def _reserve(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("call", "hAdapter", "args"), ("result",))
-        a = self.ref(o["hAdapter"], "hAdapter")
-        st, start, unchecked = self.result(o, "StartVirtualAddress")
-        if o["args"] is None:
-            self.row(lib.DXGK_RP_RESERVE, flags=_F_NULL_ARGS | unchecked, status=st,
-                     value=start, syms=(a,))
-            return
-        syms: dict[str, int] = {}
-        b, _ = self.struct_bytes(_RESERVE_C, o["args"], syms)
-        self.row(lib.DXGK_RP_RESERVE, flags=unchecked, status=st, value=start,
-                 syms=(a, syms["hDxgkProcess"]), blob=self.put(b))
+    def _payload(self, struct: bytes | bytearray, data: Any) -> bytes:
+        """An Update's private driver data from its JSON value ("?" or hex)."""
+        size = _UPDATE_C.read(struct, "PrivateDriverDataSize")
+        if data == "?":
+            return bytes(size)
+        try:
+            given = bytes.fromhex(data) if isinstance(data, str) else None
+        except ValueError:
+            given = None
+        if given is None:
+            raise _Malformed("args.pPrivateDriverData must be null, \"?\" or the "
+                             "private driver data as hex")
+        if len(given) != size:
+            raise _Malformed(f"args.pPrivateDriverData holds {len(given)} bytes but "
+                             f"PrivateDriverDataSize is {size}")
+        return given
 
     # -- object events --
 
@@ -485,37 +460,6 @@ class _Decoder:
         sp = self.define(o["system_process"], "P", "system_process")
         self.row(lib.DXGK_RP_ADAPTER_CREATE, flags=unchecked, status=st, out=a, syms=(sp,),
                  blob=self.put(part), n0=len(levels), n1=len(segs))
-
-    def _object_op(self, event: str, key: str) -> Callable[[dict[str, Any]], None]:
-        code = EVENTS[event]
-
-        def handler(o: dict[str, Any]) -> None:
-            self.keys(o, ("event", key), ("result",))
-            h = self.ref(o[key], key)
-            st, _, unchecked = self.result(o)
-            self.row(code, flags=unchecked, status=st, syms=(h,))
-        return handler
-
-    def _make(self, event: str, parent: str, key: str) -> Callable[[dict[str, Any]], None]:
-        code = EVENTS[event]
-        prefix = key[0].upper()
-
-        def handler(o: dict[str, Any]) -> None:
-            self.keys(o, ("event", parent, key), ("result",))
-            h = self.ref(o[parent], parent)
-            st, _, unchecked = self.result(o)
-            out = self.define(o[key], prefix, key)
-            self.row(code, flags=unchecked, status=st, out=out, syms=(h,))
-        return handler
-
-    def _process_end(self, o: dict[str, Any]) -> None:
-        self.keys(o, ("event", "process", "keep"), ("result",))
-        h = self.ref(o["process"], "process")
-        if not isinstance(o["keep"], bool):
-            raise _Malformed("keep must be true or false")
-        st, _, unchecked = self.result(o)
-        self.row(lib.DXGK_RP_PROCESS_END, flags=(_F_KEEP if o["keep"] else 0) | unchecked,
-                 status=st, syms=(h,))
 
     # -- lines --
 
