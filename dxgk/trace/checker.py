@@ -6,9 +6,9 @@ appends its op record, its struct bytes and its symbols: one made from the kind'
 the op table (:mod:`dxgk.trace.optable`: its handle keys, struct, result and new object)
 for every kind but the ``adapter`` event, which has its own (``_Decoder._adapter``). A
 compact line (version 2) is first expanded to its object form
-(:func:`dxgk.trace.compact.expand`). It is the definition of what a trace line may say: the fast path
-(:mod:`dxgk.trace.fast`) takes only lines it can prove this checker would accept, and
-builds the same records for them.
+(:func:`dxgk.trace.compact.expand`). It is the definition of what a trace line may say:
+the fast path (:mod:`dxgk.trace.fast`) takes only lines it can prove this checker would
+accept, and builds the same records for them.
 
 What it owns: ``_Decoder`` (the symbol table, the op records grown in place, the blob),
 ``_parse`` (one line's JSON, with the error a user reads: bad JSON, truncated, not UTF-8,
