@@ -277,13 +277,19 @@ class _Decoder:
 
     def append_ops(self, ops: np.ndarray) -> None:
         """Appends op records (after those of the line-by-line rows so far)."""
+        self.new_ops(len(ops))[:] = ops
+
+    def new_ops(self, n: int) -> np.ndarray:
+        """The next `n` op records (after those of the line-by-line rows so far), for the
+        caller to fill: a view of the decoder's records, grown in place."""
         if self.rows:
             self.flush()
-        end = self.op_count + len(ops)
+        end = self.op_count + n
         if end > len(self.ops):
             self.ops.resize(max(end, len(self.ops) + (len(self.ops) >> 2)), refcheck=False)
-        self.ops[self.op_count:end] = ops
+        view = self.ops[self.op_count:end]
         self.op_count = end
+        return view
 
     def append_blob(self, parts: list[tuple[int, bytes]], size: int) -> int:
         """Appends `size` bytes (8-byte aligned) made of `parts` (offset, bytes: in order,

@@ -487,8 +487,7 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
     off = dec.append_blob(run.parts, run.blob_size)
     has_blob = np.isin(run.cols["code"], list(_BLOB_DTYPES))
     run.cols["blob"][has_blob] += off
-    ops = np.empty(len(run.cols["line"]), OP_DTYPE)
+    ops = dec.new_ops(len(run.cols["line"]))        # the decoder's own records: one copy
     for col, v in run.cols.items():
         ops[col] = v
-    dec.append_ops(ops)
     return True
