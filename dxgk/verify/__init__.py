@@ -50,26 +50,55 @@ silently dropped; no impossible layout is ever reported.
 
 from __future__ import annotations
 
-from .command import parse_defines, run_command
-from .compare import Difference, compare_layouts
-from .limits import HeaderLimitError, Limits, parse_limits
-from .layouts import BASE_HEADER, SdkLayouts, base_type_names, dxgk_layouts, layout_sdk
-from .msvc import clean_msvc
-from .parse import _ChunkParser as _ChunkParser
-from .parse import _stand_in as _stand_in
-from .preprocess import VERSION_MACROS, subset_default_versions
-from .report import Report, StructResult, sdk_struct_layouts, verify
-from .sdk import (
-    SHIM_BASE,
-    SHIMS_DIR,
-    SUBSET_FILES,
-    Note,
-    Origin,
-    SdkTree,
-    VerifyUsageError,
-    locate_sdk,
-)
-from .split import Chunk, split_declarations
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# The names below are imported on first use (PEP 562), so that importing one stage --
+# the command line reads dxgk.verify.limits for its help text -- does not load them all.
+if TYPE_CHECKING:
+    from .command import parse_defines, run_command
+    from .compare import Difference, compare_layouts
+    from .limits import HeaderLimitError, Limits, parse_limits
+    from .layouts import BASE_HEADER, SdkLayouts, base_type_names, dxgk_layouts, layout_sdk
+    from .msvc import clean_msvc
+    from .parse import _ChunkParser as _ChunkParser
+    from .parse import _stand_in as _stand_in
+    from .preprocess import VERSION_MACROS, subset_default_versions
+    from .report import Report, StructResult, sdk_struct_layouts, verify
+    from .sdk import (
+        SHIM_BASE,
+        SHIMS_DIR,
+        SUBSET_FILES,
+        Note,
+        Origin,
+        SdkTree,
+        VerifyUsageError,
+        locate_sdk,
+    )
+    from .split import Chunk, split_declarations
+
+_HOME: dict[str, str] = {
+    "parse_defines": "command", "run_command": "command", "Difference": "compare",
+    "compare_layouts": "compare", "HeaderLimitError": "limits", "Limits": "limits",
+    "parse_limits": "limits", "BASE_HEADER": "layouts", "SdkLayouts": "layouts",
+    "base_type_names": "layouts", "dxgk_layouts": "layouts", "layout_sdk": "layouts",
+    "clean_msvc": "msvc", "_ChunkParser": "parse", "_stand_in": "parse",
+    "VERSION_MACROS": "preprocess", "subset_default_versions": "preprocess",
+    "Report": "report", "StructResult": "report", "sdk_struct_layouts": "report",
+    "verify": "report", "SHIM_BASE": "sdk", "SHIMS_DIR": "sdk", "SUBSET_FILES": "sdk",
+    "Note": "sdk", "Origin": "sdk", "SdkTree": "sdk", "VerifyUsageError": "sdk",
+    "locate_sdk": "sdk", "Chunk": "split", "split_declarations": "split",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SUBSET_FILES", "SHIMS_DIR", "SHIM_BASE", "BASE_HEADER", "VERSION_MACROS",
