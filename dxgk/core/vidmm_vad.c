@@ -277,8 +277,11 @@ long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_
     vm_piece *ps = malloc(cap * sizeof *ps);
     if (!ps)
         return -1;
-    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK)
-        start = va, ssize = 0;
+    /* the sub-range holding va, else the first one after it: a read that starts in a
+     * base-state gap must still find the sub-ranges further on */
+    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK &&
+        (dxgk_ra_next(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK || start >= end))
+        ssize = 0;
     for (;;) {
         const vm_range *s = ssize ? (const vm_range *)(uintptr_t)tag : NULL;
         const uint64_t s_lo = s ? (start > at ? start : at) : end;

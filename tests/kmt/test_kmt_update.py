@@ -170,6 +170,24 @@ def test_9_6_6_copy_between_vads_carries_base_state_gaps(w):
     w.a.validate()
 
 
+def test_9_6_6_copy_starting_in_a_base_state_gap_carries_the_sub_ranges_after_it(w):
+    # the source starts on a page no sub-range maps: the sub-ranges further on in the
+    # source are copied all the same (a Zero range and a mapped one here)
+    assert w.update([op_map(w.res + PAGE, PAGE, w.h4k, 7 * PAGE),
+                     op_unmap(w.res + 2 * PAGE, PAGE, P_ZERO)]) == SUCCESS
+    assert w.update([op_copy(w.res, 3 * PAGE, w.res + 8 * PAGE)]) == SUCCESS
+    assert w.xlate(w.res + 8 * PAGE)[0] is False
+    assert w.xlate(w.res + 9 * PAGE) == (True, False, w.xlate(w.res + PAGE)[2], w.off + 7 * PAGE)
+    assert w.xlate(w.res + 10 * PAGE)[:2] == (True, True)
+    kinds = [(r.va - w.res, r.kind) for r in w.p.vads()[0].ranges]
+    assert kinds == [(PAGE, "map"), (2 * PAGE, "zero"), (9 * PAGE, "map"), (10 * PAGE, "zero")]
+    # a copy onto itself that starts in a gap changes nothing
+    before = [w.xlate(w.res + i * PAGE) for i in range(4)]
+    assert w.update([op_copy(w.res, 4 * PAGE, w.res)]) == SUCCESS
+    assert [w.xlate(w.res + i * PAGE) for i in range(4)] == before
+    w.a.validate()
+
+
 def test_9_6_7_later_operations_win(w):
     ops = [op_map(w.res, 4 * PAGE, w.h4k, 0), op_map(w.res + PAGE, PAGE, w.h4k, 99 * PAGE)]
     assert w.update(ops) == SUCCESS
