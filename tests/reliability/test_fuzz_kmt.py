@@ -1,18 +1,40 @@
 """Fuzzing the user-mode GPU VA services in lockstep with refmodel_um (issue 13 item 8,
-docs/behaviour.md section 9).
+docs/behaviour.md section 9), kernel-mode calls mixed in on the same VA spaces.
 
-A hypothesis state machine, on an adapter of each execution mode (9.7), mixes kernel-mode
-maps (Adapter.create_allocation + map at a BaseAddress: kernel-owned ranges) with the four
-thunks, Device.allocate / deallocate, fences, paging-queue execute and queue destroy, all
-inside one VA window. After every step it compares with the model: the status and
-out-fields of every call, ``Process.vads()`` (VADs, and page by page what their
-sub-ranges hold), what the GPU sees on every page of the window (``translate_many``:
-only executed work in deferred mode), fence values, ``PagingQueue.submitted``; and
-``adapter.validate()`` holds.
+A hypothesis state machine, on an adapter of each execution mode (9.7), drives two
+processes -- one with kernel reservations made at creation (6.3; one with
+AllowUserModeMapping, 9.2), two devices, user-mode and context allocations; one without
+-- through:
+
+* kernel mode: DxgkCbCreateContextAllocation + DxgkCbMapContextAllocation at a
+  BaseAddress or a chosen VA, DxgkCbDestroyContextAllocation (sections 4 to 6.1);
+* user mode: every D3DKMT thunk (9.3 to 9.6, queue create / destroy 9.1) and every UMD
+  callback through ``Device.callbacks()`` (9.9), ``Device.allocate`` / ``deallocate``
+  (9.8), fence signals, ``PagingQueue.execute`` (9.7).
+
+The thunk and callback arguments are well-formed structs (placed to collide, cut and
+replace) that are then, half of the time, fuzzed: random byte / bit / word mutations
+with extreme values (0, 2^63, 2^64 - 4096, overflowing sums), handle slots replaced by
+random values, live handles of the wrong type or of another device or process, and
+destroyed handles; Update operation arrays of random types, counts and fields.
+
+Checked on every call: no crash; the status (HRESULT for a callback, 9.9) is the
+model's, so the documented one with the C core's check order (8.4); out-fields are the
+model's on success and untouched on failure; on failure nothing observable changed
+(``_snap``: VADs and sub-ranges, translations, kernel ranges, page-table statistics,
+segment usage, live handles, fences, queues, waiting batches). After every step
+(``same_state``): ``adapter.validate()``, and the whole state against the model -- VADs,
+what every VAD page holds, what the GPU sees on the window and on every page the model
+says is valid, kernel ranges, fence values (and the CPU-visible queue fence), queue
+submissions and pending bytes, waiting batches.
+
+Domain bound (refmodel_um's docstring): a request that would succeed over more than
+``CAP`` bytes is not made (the model does not predict page-table room), and is counted.
 """
 
 from __future__ import annotations
 
+import ctypes
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +42,7 @@ from typing import Any
 import fuzzkit as F
 import numpy as np
 import refmodel_um as U
+from dxgk._core import ffi, lib
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -29,211 +52,547 @@ from dxgk import structs
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kmt"))
 import kmt_helpers as K  # noqa: E402
 
-PAGE, P64K = U.PAGE, U.P64K
-WIN = 1 << 32                     # the window every address of the machine falls in
-SLOTS = 64                        # 64 KB slots: 4 MB, 1024 pages
-WEND = WIN + SLOTS * P64K
+PAGE, P64K, MB = U.PAGE, U.P64K, 1 << 20
+ROOT1 = 1 << 39                   # root entry 1 of the default GpuMmu: kernel reservations
+WIN, WEND = ROOT1 - 2 * MB, ROOT1 + 6 * MB
+KRES_USER, KRES_KERNEL = ROOT1, ROOT1 + 4 * MB
+CAP = 16 * MB
 APERTURE, LOCAL = 0b10, 0b01
+VA_LIMIT = 1 << 48
+WINDOW = np.arange(WIN, WEND, PAGE, dtype=np.uint64)
+_CB = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+OP = structs.D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION
+
+
+def _u32(v: int) -> int:
+    return int(v) & 0xFFFFFFFF
+
+
+def decode_op(o: Any) -> dict[str, int]:
+    """An operation as the C core unpacks it (by OperationType's union member)."""
+    t = _u32(o.OperationType)
+    d = dict(type=t, base=0, size=0, allocation=0, offset=0, alloc_size=0, protection=0,
+             driver_protection=0, source=0)
+    if t in (U.OP_MAP, U.OP_MAP_PROTECT):
+        m = o.Map if t == U.OP_MAP else o.MapProtect
+        d.update(base=m.BaseAddress, size=m.SizeInBytes, allocation=m.hAllocation,
+                 offset=m.AllocationOffsetInBytes, alloc_size=m.AllocationSizeInBytes)
+        if t == U.OP_MAP_PROTECT:
+            d.update(protection=o.MapProtect.Protection.Value,
+                     driver_protection=o.MapProtect.DriverProtection)
+    elif t == U.OP_UNMAP:
+        d.update(base=o.Unmap.BaseAddress, size=o.Unmap.SizeInBytes,
+                 protection=o.Unmap.Protection.Value)
+    elif t == U.OP_COPY:
+        d.update(base=o.Copy.DestAddress, size=o.Copy.SizeInBytes, source=o.Copy.SourceAddress)
+    return {k: int(v) for k, v in d.items()}
 
 
 class _KmtMachine(RuleBasedStateMachine):
     MODE = "immediate"
 
-    @initialize()
-    def setup(self) -> None:
+    # ---- the world ----
+
+    @initialize(user_res=st.booleans(), kernel_res=st.booleans())
+    def setup(self, user_res: bool, kernel_res: bool) -> None:
         self.a = dxgk.Adapter(paging=self.MODE)
-        self.p = self.a.create_process()
-        self.d = self.p.create_device()
-        self.c = self.d.create_context()
-        self.q = self.d.create_paging_queue()
+        self.m = U.UmModel(VA_LIMIT, self.MODE)
+        res: list[tuple[int, int, int]] = []
+
+        def hook(p: dxgk.Process) -> None:
+            if user_res:
+                res.append((p.reserve(2 * MB, base=KRES_USER, allow_user_mode_mapping=True),
+                            2 * MB, U.ALLOW_USER))
+            if kernel_res:
+                res.append((p.reserve(2 * MB, base=KRES_KERNEL), 2 * MB, 0))
+        self.p = self.a.create_process(on_create=hook)
+        self.p2 = self.a.create_process()
+        self.procs = [self.p, self.p2, self.a.system_process]   # each has an adapter handle
+        for p in self.procs:
+            self.m.add_process(p.kmt_adapter)
+        for va, size, flags in res:
+            self.m.kernel_reserve(self.p.kmt_adapter, va, size, flags)
+        self.d = self._device(self.p)
+        self.d2 = self._device(self.p)              # a sibling device of the same process
+        self.d3 = self._device(self.p2)             # a device of another process
+        self.devices = [self.d, self.d2, self.d3]
+        self.queues: list[Any] = []
         self.f = self.d.create_fence(0)
-        self.m = U.UmModel(WIN, WEND, self.MODE)
-        self.m.fences[self.f.handle] = 0
-        self.kernel_allocs: list[int] = []
-        self.dead: list[int] = []
-        for seg in (APERTURE, LOCAL):
-            self._allocate(4, seg)
+        self.m.add_fence(self.f.handle, self.d.kmt_handle, 0)
+        self.fence_objs = {self.f.handle: self.f}
+        for dev in (self.d, self.d3):
+            self._queue(dev)
+        self.kallocs: list[int] = []
+        self.dead: list[int] = [0]
+        self.skipped = 0
+        for dev in self.devices:
+            for seg in (APERTURE, LOCAL):
+                self._allocate(dev, 4, seg)
 
-    # ---- helpers ----
+    def _device(self, p: dxgk.Process) -> dxgk.Device:
+        d = p.create_device()
+        self.m.add_device(d.kmt_handle, p.kmt_adapter)
+        c = d.create_context()
+        self.m.add_context(c.kmt_handle, d.kmt_handle)
+        d._fuzz_ctx = c.kmt_handle  # type: ignore[attr-defined]
+        return d
 
-    def _allocate(self, slots: int, seg: int) -> None:
-        h = self.d.allocate(slots * P64K, segments=seg)
+    def _queue(self, dev: dxgk.Device) -> None:
+        q = dev.create_paging_queue()
+        self.m.add_queue(q.handle, q.sync_object, dev.kmt_handle)
+        self.queues.append(q)
+
+    def _allocate(self, dev: dxgk.Device, slots: int, seg: int) -> None:
+        h = dev.allocate(slots * P64K, segments=seg)
         info = self.a.allocation(K.dxgk_alloc_of(h))
-        self.m.allocs[h] = U.Alloc(h, slots * P64K, info.segment, info.segment_offset,
-                                   seg == LOCAL)
+        self.m.add_alloc(U.Alloc(h, dev.kmt_handle, self.m.objs[dev.kmt_handle].process,
+                                 slots * P64K, info.segment, info.segment_offset, seg == LOCAL))
 
-    def _handle(self, data: st.DataObject) -> int:
-        live = sorted(self.m.allocs)
-        if self.dead and data.draw(st.integers(0, 9)) == 0:
+    def _ualloc(self, dev: int) -> list[int]:
+        return sorted(h for h, a in self.m.allocs.items() if not a.kernel and a.device == dev)
+
+    # ---- drawing arguments ----
+
+    def _handle(self, data: st.DataObject, right: list[int]) -> int:
+        """Mostly one of ``right``; else a live handle of any type or owner, a destroyed
+        one, 0, or a random 32-bit value."""
+        k = data.draw(st.integers(0, 9))
+        if right and k < 6:
+            return data.draw(st.sampled_from(right))
+        if k < 8:
+            pool = sorted(self.m.objs) + self._ualloc(self.d.kmt_handle) + \
+                self._ualloc(self.d2.kmt_handle) + self._ualloc(self.d3.kmt_handle)
+            return data.draw(st.sampled_from(pool))
+        if k == 8:
             return data.draw(st.sampled_from(self.dead))
-        return data.draw(st.sampled_from(live)) if live else 0
+        return data.draw(st.integers(0, 0xFFFFFFFF))
 
     def _addr(self, data: st.DataObject, align: int = PAGE) -> int:
+        if data.draw(st.integers(0, 15)) == 0:
+            return data.draw(st.sampled_from(F.EXTREMES_64))
         return WIN + data.draw(st.integers(0, (WEND - WIN) // align - 1)) * align
 
-    @staticmethod
-    def _status(got: int, want: int, what: str) -> None:
-        assert got == want, f"{what}: C {dxgk.status_name(got)}, model {dxgk.status_name(want)}"
-        assert dxgk.last_status() == got
+    def _fuzz(self, data: st.DataObject, s: Any, keep: tuple[tuple[int, int], ...] = ()) -> Any:
+        """Half of the time, the struct with 1-3 random edits of its bytes."""
+        if data.draw(st.booleans()):
+            return s
+        raw = bytearray(bytes(s))
+        edits = data.draw(F.mutations(len(raw)))
+        return type(s).from_buffer_copy(F.mutate(raw, edits, keep))
+
+    def _dev_handle(self, data: st.DataObject) -> int:
+        """A callback's HANDLE hDevice: mostly the device's own."""
+        k = data.draw(st.integers(0, 11))
+        if k < 10:
+            return int(self.d.kmt_handle)
+        return data.draw(st.sampled_from([0, self.d2.kmt_handle, int(self.d._fuzz_ctx),
+                                          (1 << 32) | self.d.kmt_handle, (1 << 64) - 1]))
+
+    def _callback(self, name: str) -> Any:
+        return _CB(getattr(self.d.callbacks(), name))
+
+    def _cb_device(self, hdev: int) -> int:
+        """The device a callback's HANDLE names, 0 if none (9.9)."""
+        return hdev if hdev <= 0xFFFFFFFF and self.m.obj(hdev, "device") else 0
+
+    def _owner(self, h: int) -> int:
+        if h in self.m.allocs and not self.m.allocs[h].kernel:
+            return self.m.allocs[h].device
+        o = self.m.objs.get(h)
+        return o.device if o is not None else -1
+
+    # ---- the cheap snapshot, and the comparison of a call ----
+
+    def _probes(self) -> np.ndarray:
+        vas = set()
+        for sp in self.m.spaces.values():
+            vas |= set(sp.gpu) | set(sp.book)
+            for v in sp.vads:
+                vas |= {v.va, v.end - PAGE}
+            for r in sp.kernel:
+                vas |= {r.va, r.end - PAGE}
+        return np.union1d(WINDOW, np.array(sorted(vas), dtype=np.uint64))
+
+    def _fence_value(self, f: int) -> int:
+        out = ffi.new("uint64_t *")
+        assert lib.dxgk_vm_fence_value(f, out) == 0, f"fence {f:#x} is not live"
+        return int(out[0])
+
+    def _queue_state(self, q: Any) -> tuple[int, int, int]:
+        s = ffi.new("dxgk_vm_queue_state *")
+        assert lib.dxgk_vm_queue_info(q.handle, s) == 0
+        return int(s.submitted), int(s.fence_value), int(s.pending_bytes)
+
+    def _waiting(self, ctx: int) -> int:
+        n = ffi.new("uint64_t *")
+        assert lib.dxgk_vm_context_waiting(ctx, n) == 0
+        return int(n[0])
+
+    def _snap(self) -> Any:
+        probes = self._probes()
+        return (self.a.stats(), [self.a.segment(i) for i in (1, 2)], dxgk.live_handles(),
+                [(p.vads(), p.mappings(), p.reservations(), p.page_table_stats(),
+                  p.translate_many(probes).tobytes()) for p in self.procs],
+                [self._fence_value(f) for f in sorted(self.m.fences)],
+                [self._queue_state(q) for q in self.queues],
+                [self._waiting(c) for c in sorted(self.m.waiting)])
+
+    def _call(self, what: str, call: Any, want: int, args: Any = None,
+              hr: bool = False, last: bool = True) -> int:
+        """Runs ``call``; its status must be ``want`` (an HRESULT if ``hr``). A failure
+        changes nothing, the argument's bytes included."""
+        ok = want in (U.SUCCESS, U.PENDING)
+        before = None if ok else self._snap()
+        raw = bytes(args) if args is not None else None
+        got = _u32(call())
+        exp = U.hresult(want) if hr else want
+        assert got == exp, f"{what}: C {got:#010x}, model {exp:#010x}"
+        assert not last or dxgk.last_status() == want, f"{what}: last_status {dxgk.last_status():#x}"
+        F.COUNTS[(what, dxgk.status_name(want))] += 1
+        if not ok:
+            assert raw is None or bytes(args) == raw, f"{what}: a failed call wrote its args"
+            assert self._snap() == before, f"{what}: a failed call changed something"
+        return got
+
+    def _too_big(self, size: int, status: int) -> bool:
+        """Outside the model's domain: a request that would succeed over > CAP bytes."""
+        if size > CAP and status in (U.SUCCESS, U.PENDING):
+            self.skipped += 1
+            F.EXTRA["kmt: successful requests over 16 MB not made"] = \
+                F.EXTRA.get("kmt: successful requests over 16 MB not made", 0) + 1
+            return True
+        return False
 
     # ---- kernel-mode calls ----
 
-    @precondition(lambda self: len(self.kernel_allocs) < 6)
-    @rule(data=st.data())
-    def kernel_map(self, data: st.DataObject) -> None:
-        kh = self.a.create_allocation(P64K, self.d)
-        self.kernel_allocs.append(kh)
-        base = self._addr(data, P64K)
+    @precondition(lambda self: len(self.kallocs) < 8)
+    @rule(data=st.data(), seg=st.sampled_from([APERTURE, LOCAL]), at_base=st.booleans(),
+          npages=st.integers(1, 32))
+    def kernel_map(self, data: st.DataObject, seg: int, at_base: bool, npages: int) -> None:
+        kh = self.a.create_allocation(32 * PAGE, self.d, segments=seg)
         info = self.a.allocation(kh)
-        want = self.m.kernel_map(base, P64K, (True, False, info.segment, info.segment_offset))
+        self.m.add_alloc(U.Alloc(kh, self.d.kmt_handle, self.p.kmt_adapter, 32 * PAGE,
+                                 info.segment, info.segment_offset, seg == LOCAL, kernel=True))
+        self.kallocs.append(kh)
+        off = data.draw(st.integers(0, 32 - npages))
+        base = WIN + data.draw(st.integers(0, (WEND - WIN) // PAGE - npages)) * PAGE \
+            if at_base else 0
+        if at_base and seg == LOCAL and data.draw(st.booleans()):
+            base += ((info.segment_offset + off * PAGE) - base) % P64K
+        want, va = self.m.kernel_map(kh, base, WIN, WEND, off, npages)
         try:
-            self.a.map(kh, base=base)
+            got_va = self.a.map(kh, npages, offset=off, base=base, minimum=WIN, maximum=WEND)
             got = U.SUCCESS
         except dxgk.DdiError as e:
-            got = e.status
-        assert got == want, f"kernel map at {base:#x}: {dxgk.status_name(got)}"
+            got, got_va = e.status, 0
+        assert (got, got_va) == (want, va), f"kernel map at {base:#x}: {dxgk.status_name(got)}"
 
-    # ---- user-mode calls ----
+    @precondition(lambda self: self.kallocs)
+    @rule(data=st.data())
+    def kernel_destroy(self, data: st.DataObject) -> None:
+        kh = data.draw(st.sampled_from(self.kallocs))
+        self.kallocs.remove(kh)
+        self.a.destroy_allocation(kh)
+        self.m.kernel_destroy(kh)
 
-    @rule(data=st.data(), seg=st.sampled_from([APERTURE, LOCAL]))
-    def allocate(self, data: st.DataObject, seg: int) -> None:
-        self._allocate(data.draw(st.integers(1, 4)), seg)
+    # ---- allocations, fences, queues ----
 
-    @precondition(lambda self: self.m.allocs)
+    @rule(data=st.data(), seg=st.sampled_from([APERTURE, LOCAL]), slots=st.integers(1, 4))
+    def allocate(self, data: st.DataObject, seg: int, slots: int) -> None:
+        self._allocate(data.draw(st.sampled_from(self.devices)), slots, seg)
+
     @rule(data=st.data())
     def deallocate(self, data: st.DataObject) -> None:
-        h = data.draw(st.sampled_from(sorted(self.m.allocs)))
-        self.d.deallocate(h)
-        self.m.deallocate(h)
-        self.dead.append(h)
+        dev = data.draw(st.sampled_from(self.devices))
+        h = self._handle(data, self._ualloc(dev.kmt_handle)) or 1
+        want = self.m.deallocate(dev.kmt_handle, h)
 
-    @rule(data=st.data(), kind=st.sampled_from([U.NO_ACCESS, U.ZERO]),
-          via_queue=st.booleans(), slots=st.integers(1, 8), at_base=st.booleans())
-    def reserve(self, data: st.DataObject, kind: int, via_queue: bool, slots: int,
-                at_base: bool) -> None:
-        base = self._addr(data, P64K) if at_base else 0
-        lo, hi = (0, 0) if at_base else (WIN, WEND)
-        r = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(
-            BaseAddress=base, MinimumAddress=lo, MaximumAddress=hi, Size=slots * P64K)
-        r.hPagingQueue = self.q.handle if via_queue else self.p.kmt_adapter
-        r.ReservationType = kind
-        got = dxgk.D3DKMTReserveGpuVirtualAddress(r)
-        want, va, fv = self.m.reserve(self.q.handle if via_queue else 0, base, lo, hi,
-                                      slots * P64K, kind)
-        self._status(got, want, "reserve")
-        if want in (U.SUCCESS, U.PENDING):
-            assert (r.VirtualAddress, r.PagingFenceValue) == (va, fv)
+        def call() -> int:
+            try:
+                dev.deallocate(h)
+                return U.SUCCESS
+            except dxgk.DdiError as e:
+                return e.status
+        self._call("deallocate", call, want, last=False)
+        if want == U.SUCCESS:
+            self.dead.append(h)
+
+    @rule(data=st.data())
+    def signal(self, data: st.DataObject) -> None:
+        f = data.draw(st.sampled_from(sorted(self.m.fences)))
+        v = max(0, self.m.fences[f] + data.draw(st.integers(-1, 3)))
+        fo = self.fence_objs.get(f)
+        if fo is None:
+            fo = next(q.fence for q in self.queues if q.sync_object == f)
+        want = self.m.signal(f, v)
+
+        def call() -> int:
+            try:
+                fo.signal(v)
+                return U.SUCCESS
+            except dxgk.DdiError as e:
+                return e.status
+        self._call("Fence.signal", call, want, last=False)
+
+    @precondition(lambda self: self.queues)
+    @rule(data=st.data())
+    def execute(self, data: st.DataObject) -> None:
+        q = data.draw(st.sampled_from(self.queues))
+        last = self.m.submitted[q.handle]
+        upto = data.draw(st.one_of(st.none(), st.integers(0, last + 1)))
+        want = self.m.execute(q.handle, upto)
+        if want == U.INVALID_PARAMETER:
+            before = self._snap()
+            try:
+                q.execute(upto)
+                raise AssertionError("execute above the last fence value handed out")
+            except ValueError:
+                pass
+            assert self._snap() == before
         else:
-            assert (r.VirtualAddress, r.PagingFenceValue) == (0, 0)
+            assert q.execute(upto) == want
+
+    @rule(data=st.data(), via_cb=st.booleans())
+    def create_queue(self, data: st.DataObject, via_cb: bool) -> None:
+        if len(self.queues) >= 4:
+            return
+        prio = data.draw(st.sampled_from([-1, 0, 1, 0, 2, -2]))
+        phys = data.draw(st.sampled_from([0, 0, 0, 1]))
+        if via_cb:
+            hdev = self._dev_handle(data)
+            s = structs.D3DDDICB_CREATEPAGINGQUEUE(Priority=prio, PhysicalAdapterIndex=phys)
+            dev = self._cb_device(hdev)
+            want = self.m.create_queue_status(dev, prio, phys) if dev else U.INVALID_HANDLE
+            fn = self._callback("pfnCreatePagingQueueCb")
+            self._call("pfnCreatePagingQueueCb", lambda: fn(hdev, ctypes.addressof(s)), want,
+                       s, hr=True)
+        else:
+            dev = self._handle(data, [self.d.kmt_handle, self.d3.kmt_handle])
+            s = structs.D3DKMT_CREATEPAGINGQUEUE(hDevice=dev, Priority=prio,
+                                                 PhysicalAdapterIndex=phys)
+            want = self.m.create_queue_status(dev, prio, phys)
+            self._call("D3DKMTCreatePagingQueue", lambda: dxgk.D3DKMTCreatePagingQueue(s),
+                       want, s)
+        if want == U.SUCCESS:
+            owner = next(d for d in self.devices if d.kmt_handle == dev)
+            q = owner.paging_queue(s.hPagingQueue)
+            assert (q.sync_object, q.fence_address) == (s.hSyncObject,
+                                                        s.FenceValueCPUVirtualAddress)
+            self.m.add_queue(q.handle, q.sync_object, dev)
+            self.queues.append(q)
+
+    @precondition(lambda self: self.queues)
+    @rule(data=st.data(), via_cb=st.booleans())
+    def destroy_queue(self, data: st.DataObject, via_cb: bool) -> None:
+        h = self._handle(data, [q.handle for q in self.queues])
+        s = structs.D3DDDI_DESTROYPAGINGQUEUE(hPagingQueue=h)
+        if via_cb:
+            hdev = self._dev_handle(data)
+            dev = self._cb_device(hdev)
+            want = U.INVALID_HANDLE if not dev or self._owner(h) != dev else \
+                self.m.destroy_queue(h)
+            fn = self._callback("pfnDestroyPagingQueueCb")
+            self._call("pfnDestroyPagingQueueCb", lambda: fn(hdev, ctypes.addressof(s)), want,
+                       s, hr=True)
+        else:
+            want = self.m.destroy_queue(h)
+            self._call("D3DKMTDestroyPagingQueue", lambda: dxgk.D3DKMTDestroyPagingQueue(s),
+                       want, s)
+        if want == U.SUCCESS:
+            self.queues = [q for q in self.queues if q.handle != h]
+            self.dead.append(h)
+
+    # ---- 9.4 Reserve ----
+
+    @rule(data=st.data(), kind=st.sampled_from([U.NO_ACCESS, U.ZERO, U.ZERO, 2]),
+          slots=st.integers(1, 8), at_base=st.booleans(), via_cb=st.booleans())
+    def reserve(self, data: st.DataObject, kind: int, slots: int, at_base: bool,
+                via_cb: bool) -> None:
+        right = [q.handle for q in self.queues] + [p.kmt_adapter for p in self.procs]
+        slot = self._handle(data, right)
+        base = self._addr(data, P64K) if at_base else 0
+        lo, hi = data.draw(st.sampled_from([(WIN, WEND), (0, 0), (WIN, 0)]))
+        s = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(
+            BaseAddress=base, MinimumAddress=lo, MaximumAddress=hi, Size=slots * P64K,
+            DriverProtection=data.draw(st.integers(0, 7)))
+        s.hPagingQueue = slot if not via_cb or data.draw(st.booleans()) else 0
+        s.ReservationType = kind
+        s = self._fuzz(data, s)
+        f = (int(s.hPagingQueue), int(s.BaseAddress), int(s.MinimumAddress),
+             int(s.MaximumAddress), int(s.Size), _u32(s.ReservationType))
+        hdev = self._dev_handle(data) if via_cb else 0
+        if via_cb:
+            dev = self._cb_device(hdev)
+            ad = self.m.objs[dev].process if dev else 0
+            sl = f[0] or ad
+            own = self._owner(f[0]) if f[0] else 0
+            bad = not dev or (f[0] and (own == -1 or (own != dev if own else f[0] != ad)))
+            args = (sl, *f[1:])
+        else:
+            bad, args = False, f
+        if not bad and self._too_big(f[4], self.m.reserve(*args, dry=True)[0]):
+            return
+        want, va, fv = (U.INVALID_HANDLE, 0, 0) if bad else self.m.reserve(*args)
+        if via_cb:
+            fn = self._callback("pfnReserveGpuVirtualAddressCb")
+            self._call("pfnReserveGpuVirtualAddressCb", lambda: fn(hdev, ctypes.addressof(s)),
+                       want, s, hr=True)
+        else:
+            self._call("D3DKMTReserveGpuVirtualAddress",
+                       lambda: dxgk.D3DKMTReserveGpuVirtualAddress(s), want, s)
+        if want in (U.SUCCESS, U.PENDING):
+            assert (s.VirtualAddress, s.PagingFenceValue) == (va, fv)
+
+    # ---- 9.3 Map ----
 
     @rule(data=st.data(), special=st.sampled_from([0, 0, 0, U.P_ZERO, U.P_NOACCESS]),
-          at_base=st.booleans(), congruent=st.integers(0, 4), dp=st.integers(0, 3))
-    def map(self, data: st.DataObject, special: int, at_base: bool, congruent: int,
-            dp: int) -> None:
-        h = 0 if special else self._handle(data)
-        if not special and not h:
-            return
+          at_base=st.booleans(), congruent=st.booleans(), via_cb=st.booleans())
+    def map(self, data: st.DataObject, special: int, at_base: bool, congruent: bool,
+            via_cb: bool) -> None:
+        q = data.draw(st.sampled_from(self.queues)) if self.queues else None
+        qh = self._handle(data, [q.handle] if q else [])
+        dev = self.m.objs[q.handle].device if q else self.d.kmt_handle
+        h = 0 if special else self._handle(data, self._ualloc(dev))
         a = self.m.allocs.get(h)
-        size_pages = (a.size if a else 4 * P64K) // PAGE
+        size_pages = a.pages if a else 64
         npages = data.draw(st.integers(1, min(32, size_pages)))
-        offset = data.draw(st.integers(0, size_pages - npages)) if h else 0
-        base = 0
-        if at_base:
-            base = self._addr(data)
-            if congruent and a is not None and a.big_pages:
-                base = base - base % P64K + (a.offset + offset * PAGE) % P64K
-        protection = special or data.draw(st.sampled_from([1, 0, 3]))
-        lo, hi = (0, 0) if at_base else (WIN, WEND)
-        args = structs.D3DDDI_MAPGPUVIRTUALADDRESS(
-            hPagingQueue=self.q.handle, BaseAddress=base, MinimumAddress=lo,
-            MaximumAddress=hi, hAllocation=h, OffsetInPages=offset, SizeInPages=npages,
-            DriverProtection=dp)
-        args.Protection.Value = protection
-        got = dxgk.D3DKMTMapGpuVirtualAddress(args)
-        want, va, fv = self.m.map(self.q.handle, base, lo, hi, h, offset, npages,
-                                  protection, dp)
-        self._status(got, want, f"map {h:#x} at {base:#x} x{npages}")
-        assert (args.VirtualAddress, args.PagingFenceValue) == (va, fv)
-
-    @rule(data=st.data(), whole=st.booleans())
-    def free(self, data: st.DataObject, whole: bool) -> None:
-        if whole and self.m.vads:
-            v = data.draw(st.sampled_from(self.m.vads))
-            base, size = v.va, v.size
+        offset = data.draw(st.integers(0, size_pages - npages)) if a else 0
+        base = self._addr(data) if at_base else 0
+        if congruent and a is not None and a.big_pages and base:
+            base = base - base % P64K + (a.offset + offset * PAGE) % P64K
+        lo, hi = (0, 0) if at_base else data.draw(st.sampled_from([(WIN, WEND), (0, 0)]))
+        s = structs.D3DDDI_MAPGPUVIRTUALADDRESS(
+            hPagingQueue=qh, BaseAddress=base, MinimumAddress=lo, MaximumAddress=hi,
+            hAllocation=h, OffsetInPages=offset, SizeInPages=npages,
+            DriverProtection=data.draw(st.integers(0, 3)))
+        s.Protection.Value = special or data.draw(st.sampled_from([1, 0, 3, 2, 16, 32]))
+        s = self._fuzz(data, s)
+        f = (int(s.hPagingQueue), int(s.BaseAddress), int(s.MinimumAddress),
+             int(s.MaximumAddress), int(s.hAllocation), int(s.OffsetInPages),
+             int(s.SizeInPages), int(s.Protection.Value), int(s.DriverProtection))
+        hdev = self._dev_handle(data) if via_cb else 0
+        bad = via_cb and (not self._cb_device(hdev) or self._owner(f[0]) != hdev)
+        if not bad and self._too_big(f[6] * PAGE, self.m.map(*f, dry=True)[0]):
+            return
+        want, va, fv = (U.INVALID_HANDLE, 0, 0) if bad else self.m.map(*f)
+        if via_cb:
+            fn = self._callback("pfnMapGpuVirtualAddressCb")
+            self._call("pfnMapGpuVirtualAddressCb", lambda: fn(hdev, ctypes.addressof(s)),
+                       want, s, hr=True)
         else:
-            base = self._addr(data)
-            size = data.draw(st.integers(0, 40)) * PAGE
-        f = structs.D3DKMT_FREEGPUVIRTUALADDRESS(hAdapter=self.p.kmt_adapter,
-                                                 BaseAddress=base, Size=size)
-        self._status(dxgk.D3DKMTFreeGpuVirtualAddress(f), self.m.free(base, size),
-                     f"free {base:#x}+{size:#x}")
+            self._call("D3DKMTMapGpuVirtualAddress",
+                       lambda: dxgk.D3DKMTMapGpuVirtualAddress(s), want, s)
+        if want in (U.SUCCESS, U.PENDING):
+            assert (s.VirtualAddress, s.PagingFenceValue) == (va, fv)
 
-    def _op(self, data: st.DataObject) -> tuple[tuple[Any, ...], Any]:
-        kind = data.draw(st.sampled_from(["map", "map", "unmap", "copy"]))
-        inside = [v for v in self.m.vads if v.kind == "reserved"]
+    # ---- 9.5 Free ----
+
+    @rule(data=st.data(), whole=st.booleans(), via_cb=st.booleans())
+    def free(self, data: st.DataObject, whole: bool, via_cb: bool) -> None:
+        sp = self.m.spaces[self.p.kmt_adapter]
+        targets = sp.vads + sp.kernel
+        if whole and targets:
+            r = data.draw(st.sampled_from(targets))
+            base, size = r.va, r.size
+            if data.draw(st.booleans()):      # a part of it
+                base += data.draw(st.integers(0, r.size // PAGE - 1)) * PAGE
+                size = data.draw(st.integers(1, (r.va + r.size - base) // PAGE)) * PAGE
+        else:
+            base, size = self._addr(data), data.draw(st.integers(0, 40)) * PAGE
+        if via_cb:
+            hdev = self._dev_handle(data)
+            s: Any = self._fuzz(data, structs.D3DDDICB_FREEGPUVIRTUALADDRESS(
+                BaseAddress=base, Size=size))
+            dev = self._cb_device(hdev)
+            want = self.m.free(self.m.objs[dev].process, int(s.BaseAddress), int(s.Size)) \
+                if dev else U.INVALID_HANDLE
+            fn = self._callback("pfnFreeGpuVirtualAddressCb")
+            self._call("pfnFreeGpuVirtualAddressCb", lambda: fn(hdev, ctypes.addressof(s)),
+                       want, s, hr=True)
+        else:
+            ad = self._handle(data, [self.p.kmt_adapter, self.p2.kmt_adapter])
+            s = self._fuzz(data, structs.D3DKMT_FREEGPUVIRTUALADDRESS(
+                hAdapter=ad, BaseAddress=base, Size=size))
+            want = self.m.free(int(s.hAdapter), int(s.BaseAddress), int(s.Size))
+            self._call("D3DKMTFreeGpuVirtualAddress",
+                       lambda: dxgk.D3DKMTFreeGpuVirtualAddress(s), want, s)
+
+    # ---- 9.6 Update ----
+
+    def _op(self, data: st.DataObject) -> Any:
+        kind = data.draw(st.sampled_from([U.OP_MAP, U.OP_MAP, U.OP_MAP_PROTECT, U.OP_UNMAP,
+                                          U.OP_COPY, 4, 0x7FFFFFFF]))
+        sp = self.m.spaces[self.p.kmt_adapter]
+        inside = [v for v in sp.vads if v.kind == "reserved"]
         if inside and data.draw(st.integers(0, 4)):
             v = data.draw(st.sampled_from(inside))
             base = v.va + data.draw(st.integers(0, v.size // PAGE - 1)) * PAGE
-            size = data.draw(st.integers(1, max(1, (v.end - base) // PAGE))) * PAGE
+            size = data.draw(st.integers(1, min(64, (v.end - base) // PAGE))) * PAGE
         else:
-            base, size = self._addr(data), data.draw(st.integers(1, 24)) * PAGE
-        if kind == "unmap":
-            zero = data.draw(st.booleans())
-            return ("unmap", base, size, zero), K.op_unmap(base, size, U.P_ZERO if zero else 0)
-        if kind == "copy":
-            dest = self._addr(data) if not inside else \
-                data.draw(st.sampled_from(inside)).va
-            return ("copy", base, size, dest), K.op_copy(base, size, dest)
-        h = self._handle(data)
+            base, size = self._addr(data), data.draw(st.integers(0, 24)) * PAGE
+        if kind == U.OP_UNMAP:
+            return K.op_unmap(base, size, data.draw(st.sampled_from([0, U.P_ZERO, 0, 1, 12, 64])))
+        if kind == U.OP_COPY:
+            dest = data.draw(st.sampled_from(inside)).va if inside else self._addr(data)
+            return K.op_copy(base, size, dest)
+        if kind not in (U.OP_MAP, U.OP_MAP_PROTECT):
+            o = OP(OperationType=kind)
+            o.Map.BaseAddress, o.Map.SizeInBytes = base, size
+            return o
+        h = self._handle(data, self._ualloc(self.d.kmt_handle))
         a = self.m.allocs.get(h)
-        asz = data.draw(st.sampled_from([0, 0, PAGE, 2 * PAGE, P64K]))
+        asz = data.draw(st.sampled_from([0, 0, PAGE, 2 * PAGE, P64K, 3 * PAGE]))
         limit = (a.size if a else P64K) - (asz or size)
         off = data.draw(st.integers(0, max(0, limit // PAGE))) * PAGE
         if a is not None and a.big_pages and data.draw(st.booleans()):
             off = off - off % P64K + (base - a.offset) % P64K
-        return ("map", base, size, h, off, asz), K.op_map(base, size, h, off, asz)
+        if kind == U.OP_MAP:
+            return K.op_map(base, size, h, off, asz)
+        return K.op_map_protect(base, size, h, data.draw(st.sampled_from([0, 1, 2, 3, 4, 16])),
+                                data.draw(st.integers(0, 3)), off, asz)
 
-    @rule(data=st.data(), n=st.integers(1, 3), value=st.integers(0, 6), no_wait=st.booleans())
-    def update(self, data: st.DataObject, n: int, value: int, no_wait: bool) -> None:
-        pairs = [self._op(data) for _ in range(n)]
-        u = structs.D3DKMT_UPDATEGPUVIRTUALADDRESS(
-            hDevice=self.d.kmt_handle, hContext=self.c.kmt_handle, hFenceObject=self.f.handle,
-            NumOperations=n, FenceValue=value)
-        u.Flags.DoNotWait = int(no_wait)
-        arr = (structs.D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION * n)(*[p[1] for p in pairs])
-        got = dxgk.D3DKMTUpdateGpuVirtualAddress(u, arr)
-        want = self.m.update([p[0] for p in pairs], self.f.handle, value, no_wait)
-        self._status(got, want, f"update {[p[0] for p in pairs]}")
-
-    @rule(step=st.integers(0, 3))
-    def signal(self, step: int) -> None:
-        v = max(0, self.m.fences[self.f.handle] + step - 1)
-        want = self.m.signal(self.f.handle, v)
-        try:
-            self.f.signal(v)
-            got = U.SUCCESS
-        except dxgk.DdiError as e:
-            got = e.status
-        assert got == want
-
-    @precondition(lambda self: self.MODE == "deferred")
-    @rule(data=st.data())
-    def execute(self, data: st.DataObject) -> None:
-        last = self.m.submitted.get(self.q.handle, 0)
-        upto = data.draw(st.one_of(st.none(), st.integers(0, last)))
-        got = self.q.execute(upto)
-        assert got == max(self.q_fence, self.m.execute(self.q.handle, upto))
-        self.q_fence = got
-
-    q_fence = 0
-
-    @rule()
-    def recreate_queue(self) -> None:
-        old = self.q.handle
-        self.q.close()
-        self.m.destroy_queue(old)
-        self.q = self.d.create_paging_queue()
-        self.q_fence = 0
+    @rule(data=st.data(), n=st.integers(1, 3), value=st.integers(0, 4), no_wait=st.booleans(),
+          via_cb=st.booleans())
+    def update(self, data: st.DataObject, n: int, value: int, no_wait: bool,
+               via_cb: bool) -> None:
+        ops = [self._op(data) for _ in range(n)]
+        fences = [f for f in self.m.fences if self.m.objs[f].device == self.d.kmt_handle]
+        ctx, fence = self._handle(data, [self.d._fuzz_ctx]), self._handle(data, fences)
+        cls = structs.D3DDDICB_UPDATEGPUVIRTUALADDRESS if via_cb else \
+            structs.D3DKMT_UPDATEGPUVIRTUALADDRESS
+        s = cls(hContext=ctx, hFenceObject=fence, NumOperations=n, FenceValue=value)
+        if not via_cb:
+            s.hDevice = self._handle(data, [self.d.kmt_handle])
+        s.Flags.Value = int(no_wait)
+        s = self._fuzz(data, s, keep=((16, 24),))            # never the Operations pointer
+        if data.draw(st.integers(0, 3)) == 0:                 # fuzz the operations too
+            raw = bytearray(b"".join(bytes(o) for o in ops))
+            raw = F.mutate(raw, data.draw(F.mutations(len(raw))))
+            ops = [OP.from_buffer_copy(raw[i * ctypes.sizeof(OP):(i + 1) * ctypes.sizeof(OP)])
+                   for i in range(n)]
+        count = int(s.NumOperations)
+        null = data.draw(st.integers(0, 15)) == 0
+        held = 0 if null else max(n, min(count, U.MAX_OPS))   # what the array holds
+        arr = (OP * max(n, held))(*ops)
+        decoded = None if null else [decode_op(o) for o in arr]
+        hdev = self._dev_handle(data) if via_cb else int(s.hDevice)
+        dev = self._cb_device(hdev) if via_cb else hdev
+        ctx_h = int(s.hContext) if int(s.hContext) <= 0xFFFFFFFF else 0
+        if via_cb and not dev:
+            want = U.INVALID_HANDLE
+        else:
+            want = self.m.update(dev, ctx_h, int(s.hFenceObject), decoded, count,
+                                 int(s.FenceValue), bool(s.Flags.Value & 1))
+        if via_cb:
+            s.Operations = 0 if null else ctypes.addressof(arr)
+            fn = self._callback("pfnUpdateGpuVirtualAddressCb")
+            self._call("pfnUpdateGpuVirtualAddressCb", lambda: fn(hdev, ctypes.addressof(s)),
+                       want, s, hr=True)
+        else:
+            s.Operations = 0
+            self._call("D3DKMTUpdateGpuVirtualAddress",
+                       lambda: dxgk.D3DKMTUpdateGpuVirtualAddress(s, None if null else arr),
+                       want, s)
 
     # ---- the comparison after every step ----
 
@@ -242,36 +601,47 @@ class _KmtMachine(RuleBasedStateMachine):
         if not hasattr(self, "m"):
             return
         self.a.validate()
-        vads = self.p.vads()
-        assert [(v.va, v.size, v.kind, v.base) for v in vads] == self.m.vad_records()
-        for v in vads:
-            mv = self.m.one_vad(v.va, v.size)
-            assert mv is not None
-            got: dict[int, tuple[Any, ...]] = {}
-            for r in v.ranges:
-                for i, p in enumerate(range(r.va, r.end, PAGE)):
-                    if r.kind == "map":
-                        got[p] = ("map", r.allocation, r.offset_pages + i, r.protection,
-                                  r.driver_protection)
-                    else:
-                        got[p] = U.ZEROED if r.kind == "zero" else U.INVALID
-            for p in range(v.va, v.end, PAGE):
-                c = got.get(p, mv.base_content())
-                assert c == self.m.content(p), f"page {p:#x}: C {c}, model {self.m.content(p)}"
-        vas = np.arange(WIN, WEND, PAGE, dtype=np.uint64)
-        t = self.p.translate_many(vas)
-        gpu = self.m.gpu_view()
-        for i in np.nonzero(t["valid"] | np.isin(vas, np.array(list(gpu), dtype=np.uint64)))[0]:
-            va = int(vas[i])
-            xl = (bool(t["valid"][i]), bool(t["zero"][i]), int(t["segment"][i]),
-                  int(t["address"][i]))
-            if not xl[0]:
-                xl = U.XL_INVALID
-            elif xl[1]:
-                xl = U.XL_ZERO
-            assert xl == gpu.get(va, U.XL_INVALID), f"GPU sees at {va:#x}: C {xl}"
-        assert self.f.value == self.m.fences[self.f.handle]
-        assert self.q.submitted == self.m.submitted.get(self.q.handle, 0)
+        probes = self._probes()
+        for p in self.procs:
+            sp = self.m.spaces[p.kmt_adapter]
+            vads = p.vads()
+            assert [(v.va, v.size, v.kind, v.base, v.kernel) for v in vads] == \
+                self.m.vad_records(p.kmt_adapter)
+            got: dict[int, U.Content] = {}
+            for v in vads:
+                base = U.ZEROED if v.base == "zero" else U.INVALID
+                for r in v.ranges:
+                    for i, pg in enumerate(range(r.va, r.end, PAGE)):
+                        c = ("map", r.allocation, r.offset_pages + i, r.protection,
+                             r.driver_protection) if r.kind == "map" else \
+                            U.ZEROED if r.kind == "zero" else U.INVALID
+                        if c != base:
+                            got[pg] = c
+            assert got == sp.book, f"VAD pages: C {sorted(set(got.items()) ^ set(sp.book.items()))[:4]}"
+            assert [(m.va, m.size) for m in p.mappings()] == \
+                sorted((r.va, r.size) for r in sp.kernel if r.kind == "map")
+            assert [(r.va, r.size, r.flags) for r in p.reservations()] == \
+                sorted((r.va, r.size, r.flags) for r in sp.kernel if r.kind == "reservation")
+            t = p.translate_many(probes)
+            want_valid = np.isin(probes, np.array(sorted(sp.gpu), dtype=np.uint64))
+            for i in np.nonzero(t["valid"] | want_valid)[0]:
+                va = int(probes[i])
+                xl: U.Xlate = (True, bool(t["zero"][i]), int(t["segment"][i]),
+                               int(t["address"][i]), bool(t["read_only"][i]),
+                               bool(t["no_execute"][i])) if t["valid"][i] else U.XL_INVALID
+                assert xl == sp.gpu.get(va, U.XL_INVALID), \
+                    f"GPU sees at {va:#x}: C {xl}, model {sp.gpu.get(va, U.XL_INVALID)}"
+        for f, v in self.m.fences.items():
+            assert self._fence_value(f) == v, f"fence {f:#x}"
+        for q in self.queues:
+            sp = self.m.space_of(q.handle)
+            pend = sum(1 for qq, _, _ in sp.pending.values() if qq == q.handle) * PAGE
+            assert self._queue_state(q) == (self.m.submitted[q.handle],
+                                            self.m.fences[q.sync_object], pend)
+            assert ctypes.c_uint64.from_address(q.fence_address).value == \
+                self.m.fences[q.sync_object]
+        for c, w in self.m.waiting.items():
+            assert self._waiting(c) == len(w), f"waiting batches of {c:#x}"
 
     def teardown(self) -> None:
         if hasattr(self, "a"):
@@ -287,7 +657,7 @@ class _Deferred(_KmtMachine):
     MODE = "deferred"
 
 
-_Immediate.TestCase.settings = F.fuzz_settings(examples=8, steps=30)
-_Deferred.TestCase.settings = F.fuzz_settings(examples=8, steps=30)
+_Immediate.TestCase.settings = F.fuzz_settings(examples=10, steps=40)
+_Deferred.TestCase.settings = F.fuzz_settings(examples=10, steps=40)
 TestKmtFuzzImmediate = _Immediate.TestCase
 TestKmtFuzzDeferred = _Deferred.TestCase
