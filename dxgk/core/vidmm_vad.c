@@ -213,6 +213,8 @@ void dxgk_vm__piece_target(const vm_range *v, uint64_t va, uint64_t size, const 
     }
 }
 
+static int ensure_sub(vm_process *p);
+
 /* Writes pc over [va, va + size) of VAD v: the sub-ranges at once, the PTEs at once too
  * (q NULL) or queued on q (deferred mode, docs/behaviour.md 9.7: *fence is the fence
  * value they run under). Every record and table is taken first, so a failure (no room
@@ -225,8 +227,13 @@ static NTSTATUS vad_change(vm_process *p, vm_range *v, uint64_t va, uint64_t siz
     vm_pend_op op;
     NTSTATUS st;
     int rc;
-    if (!spare)
+    /* the sub-range tree may not exist yet: a user-mappable kernel reservation is a VAD
+     * before any user-mode Map or Reserve of the process made one (an Update or a Free
+     * there is the first writer) */
+    if (!spare || !ensure_sub(p)) {
+        free(spare);
         return STATUS_NO_MEMORY;
+    }
     if (pc->kind != VM_PIECE_BASE) {
         fresh = calloc(1, sizeof *fresh);
         if (!fresh) {

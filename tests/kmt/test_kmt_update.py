@@ -329,3 +329,24 @@ def test_9_6_operations_buffer_is_checked_against_num_operations(w):
     with pytest.raises(TypeError):
         dxgk.D3DKMTUpdateGpuVirtualAddress(args, 12)
     assert dxgk.D3DKMTUpdateGpuVirtualAddress(None) == INVALID_PARAMETER
+
+
+def test_9_6_3_an_update_is_the_first_writer_of_a_user_mappable_kernel_reservation():
+    # 9.2: a kernel reservation made with AllowUserModeMapping is a reserved VAD from the
+    # start; an Update there before any user-mode Map or Reserve of the process records
+    # its sub-ranges like any other (and a COPY reads them back)
+    a = dxgk.Adapter()
+    got = {}
+    p = a.create_process(on_create=lambda p: got.update(
+        res=p.reserve(2 * MB, base=1 << 40, allow_user_mode_mapping=True)))
+    w = World(a)
+    w.p, w.d = p, p.create_device()
+    w.c, w.q = w.d.create_context(), w.d.create_paging_queue()
+    w.h4k = w.d.allocate(MB, segments=0b10)
+    res, off = got["res"], w.seg_offset(w.h4k)
+    assert w.update([op_map(res, 2 * PAGE, w.h4k, 3 * PAGE)]) == SUCCESS
+    (v,) = p.vads()
+    assert [(r.va, r.size, r.kind, r.offset_pages) for r in v.ranges] == [(res, 2 * PAGE, "map", 3)]
+    assert w.update([op_copy(res, 2 * PAGE, res + 4 * PAGE)]) == SUCCESS
+    assert w.xlate(res + 5 * PAGE)[3] == off + 4 * PAGE
+    a.validate()
