@@ -90,6 +90,7 @@ def decode_op(o: Any) -> dict[str, int]:
 
 class _KmtMachine(RuleBasedStateMachine):
     MODE = "immediate"
+    hostile = False               # this call's arguments are fuzzed (drawn per call)
 
     # ---- the world ----
 
@@ -156,7 +157,7 @@ class _KmtMachine(RuleBasedStateMachine):
     def _handle(self, data: st.DataObject, right: list[int]) -> int:
         """Mostly one of ``right``; else a live handle of any type or owner, a destroyed
         one, 0, or a random 32-bit value."""
-        k = data.draw(st.integers(0, 9))
+        k = data.draw(st.integers(0, 9)) if self.hostile else 0
         if right and k < 6:
             return data.draw(st.sampled_from(right))
         if k < 8:
@@ -168,13 +169,13 @@ class _KmtMachine(RuleBasedStateMachine):
         return data.draw(st.integers(0, 0xFFFFFFFF))
 
     def _addr(self, data: st.DataObject, align: int = PAGE) -> int:
-        if data.draw(st.integers(0, 15)) == 0:
+        if self.hostile and data.draw(st.integers(0, 7)) == 0:
             return data.draw(st.sampled_from(F.EXTREMES_64))
         return WIN + data.draw(st.integers(0, (WEND - WIN) // align - 1)) * align
 
     def _fuzz(self, data: st.DataObject, s: Any, keep: tuple[tuple[int, int], ...] = ()) -> Any:
-        """Half of the time, the struct with 1-3 random edits of its bytes."""
-        if data.draw(st.booleans()):
+        """In a hostile call, the struct with 0-3 random edits of its bytes."""
+        if not self.hostile:
             return s
         raw = bytearray(bytes(s))
         edits = data.draw(F.mutations(len(raw)))
@@ -182,7 +183,7 @@ class _KmtMachine(RuleBasedStateMachine):
 
     def _dev_handle(self, data: st.DataObject) -> int:
         """A callback's HANDLE hDevice: mostly the device's own."""
-        k = data.draw(st.integers(0, 11))
+        k = data.draw(st.integers(0, 11)) if self.hostile else 0
         if k < 10:
             return int(self.d.kmt_handle)
         return data.draw(st.sampled_from([0, self.d2.kmt_handle, int(self.d._fuzz_ctx),
@@ -301,9 +302,11 @@ class _KmtMachine(RuleBasedStateMachine):
     def allocate(self, data: st.DataObject, seg: int, slots: int) -> None:
         self._allocate(data.draw(st.sampled_from(self.devices)), slots, seg)
 
+    @precondition(lambda self: any(not a.kernel for a in self.m.allocs.values()))
     @rule(data=st.data())
     def deallocate(self, data: st.DataObject) -> None:
-        dev = data.draw(st.sampled_from(self.devices))
+        self.hostile = data.draw(st.booleans())
+        dev = data.draw(st.sampled_from([d for d in self.devices if self._ualloc(d.kmt_handle)]))
         h = self._handle(data, self._ualloc(dev.kmt_handle)) or 1
         want = self.m.deallocate(dev.kmt_handle, h)
 
@@ -354,6 +357,7 @@ class _KmtMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), via_cb=st.booleans())
     def create_queue(self, data: st.DataObject, via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         if len(self.queues) >= 4:
             return
         prio = data.draw(st.sampled_from([-1, 0, 1, 0, 2, -2]))
@@ -384,6 +388,7 @@ class _KmtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.queues)
     @rule(data=st.data(), via_cb=st.booleans())
     def destroy_queue(self, data: st.DataObject, via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         h = self._handle(data, [q.handle for q in self.queues])
         s = structs.D3DDDI_DESTROYPAGINGQUEUE(hPagingQueue=h)
         if via_cb:
@@ -408,6 +413,7 @@ class _KmtMachine(RuleBasedStateMachine):
           slots=st.integers(1, 8), at_base=st.booleans(), via_cb=st.booleans())
     def reserve(self, data: st.DataObject, kind: int, slots: int, at_base: bool,
                 via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         right = [q.handle for q in self.queues] + [p.kmt_adapter for p in self.procs]
         slot = self._handle(data, right)
         base = self._addr(data, P64K) if at_base else 0
@@ -449,6 +455,7 @@ class _KmtMachine(RuleBasedStateMachine):
           at_base=st.booleans(), congruent=st.booleans(), via_cb=st.booleans())
     def map(self, data: st.DataObject, special: int, at_base: bool, congruent: bool,
             via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         q = data.draw(st.sampled_from(self.queues)) if self.queues else None
         qh = self._handle(data, [q.handle] if q else [])
         dev = self.m.objs[q.handle].device if q else self.d.kmt_handle
@@ -489,6 +496,7 @@ class _KmtMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), whole=st.booleans(), via_cb=st.booleans())
     def free(self, data: st.DataObject, whole: bool, via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         sp = self.m.spaces[self.p.kmt_adapter]
         targets = sp.vads + sp.kernel
         if whole and targets:
@@ -520,11 +528,11 @@ class _KmtMachine(RuleBasedStateMachine):
     # ---- 9.6 Update ----
 
     def _op(self, data: st.DataObject) -> Any:
-        kind = data.draw(st.sampled_from([U.OP_MAP, U.OP_MAP, U.OP_MAP_PROTECT, U.OP_UNMAP,
-                                          U.OP_COPY, 4, 0x7FFFFFFF]))
+        kinds = [U.OP_MAP, U.OP_MAP, U.OP_MAP_PROTECT, U.OP_UNMAP, U.OP_COPY]
+        kind = data.draw(st.sampled_from(kinds + [4, 0x7FFFFFFF] if self.hostile else kinds))
         sp = self.m.spaces[self.p.kmt_adapter]
         inside = [v for v in sp.vads if v.kind == "reserved"]
-        if inside and data.draw(st.integers(0, 4)):
+        if inside and (not self.hostile or data.draw(st.integers(0, 3))):
             v = data.draw(st.sampled_from(inside))
             base = v.va + data.draw(st.integers(0, v.size // PAGE - 1)) * PAGE
             size = data.draw(st.integers(1, min(64, (v.end - base) // PAGE))) * PAGE
@@ -555,6 +563,7 @@ class _KmtMachine(RuleBasedStateMachine):
           via_cb=st.booleans())
     def update(self, data: st.DataObject, n: int, value: int, no_wait: bool,
                via_cb: bool) -> None:
+        self.hostile = data.draw(st.booleans())
         ops = [self._op(data) for _ in range(n)]
         fences = [f for f in self.m.fences if self.m.objs[f].device == self.d.kmt_handle]
         ctx, fence = self._handle(data, [self.d._fuzz_ctx]), self._handle(data, fences)
@@ -565,13 +574,13 @@ class _KmtMachine(RuleBasedStateMachine):
             s.hDevice = self._handle(data, [self.d.kmt_handle])
         s.Flags.Value = int(no_wait)
         s = self._fuzz(data, s, keep=((16, 24),))            # never the Operations pointer
-        if data.draw(st.integers(0, 3)) == 0:                 # fuzz the operations too
+        if self.hostile and data.draw(st.booleans()):         # fuzz the operations too
             raw = bytearray(b"".join(bytes(o) for o in ops))
             raw = F.mutate(raw, data.draw(F.mutations(len(raw))))
             ops = [OP.from_buffer_copy(raw[i * ctypes.sizeof(OP):(i + 1) * ctypes.sizeof(OP)])
                    for i in range(n)]
         count = int(s.NumOperations)
-        null = data.draw(st.integers(0, 15)) == 0
+        null = self.hostile and data.draw(st.integers(0, 15)) == 0
         held = 0 if null else max(n, min(count, U.MAX_OPS))   # what the array holds
         arr = (OP * max(n, held))(*ops)
         decoded = None if null else [decode_op(o) for o in arr]
@@ -657,7 +666,7 @@ class _Deferred(_KmtMachine):
     MODE = "deferred"
 
 
-_Immediate.TestCase.settings = F.fuzz_settings(examples=10, steps=40)
-_Deferred.TestCase.settings = F.fuzz_settings(examples=10, steps=40)
+_Immediate.TestCase.settings = F.fuzz_settings(examples=60, steps=50)
+_Deferred.TestCase.settings = F.fuzz_settings(examples=60, steps=50)
 TestKmtFuzzImmediate = _Immediate.TestCase
 TestKmtFuzzDeferred = _Deferred.TestCase
