@@ -98,6 +98,7 @@ class _KmtMachine(RuleBasedStateMachine):
     def setup(self, user_res: bool, kernel_res: bool) -> None:
         self.a = dxgk.Adapter(paging=self.MODE)
         self.m = U.UmModel(VA_LIMIT, self.MODE)
+        self.ctx_of: dict[int, int] = {}            # device -> its context
         res: list[tuple[int, int, int]] = []
 
         def hook(p: dxgk.Process) -> None:
@@ -135,7 +136,7 @@ class _KmtMachine(RuleBasedStateMachine):
         self.m.add_device(d.kmt_handle, p.kmt_adapter)
         c = d.create_context()
         self.m.add_context(c.kmt_handle, d.kmt_handle)
-        d._fuzz_ctx = c.kmt_handle  # type: ignore[attr-defined]
+        self.ctx_of[d.kmt_handle] = c.kmt_handle
         return d
 
     def _queue(self, dev: dxgk.Device) -> None:
@@ -186,8 +187,9 @@ class _KmtMachine(RuleBasedStateMachine):
         k = data.draw(st.integers(0, 11)) if self.hostile else 0
         if k < 10:
             return int(self.d.kmt_handle)
-        return data.draw(st.sampled_from([0, self.d2.kmt_handle, int(self.d._fuzz_ctx),
-                                          (1 << 32) | self.d.kmt_handle, (1 << 64) - 1]))
+        return int(data.draw(st.sampled_from([0, self.d2.kmt_handle,
+                                              self.ctx_of[self.d.kmt_handle],
+                                              (1 << 32) | self.d.kmt_handle, (1 << 64) - 1])))
 
     def _callback(self, name: str) -> Any:
         return _CB(getattr(self.d.callbacks(), name))
@@ -249,7 +251,8 @@ class _KmtMachine(RuleBasedStateMachine):
         got = _u32(call())
         exp = U.hresult(want) if hr else want
         assert got == exp, f"{what}: C {got:#010x}, model {exp:#010x}"
-        assert not last or dxgk.last_status() == want, f"{what}: last_status {dxgk.last_status():#x}"
+        assert not last or dxgk.last_status() == want, \
+            f"{what}: last_status {dxgk.last_status():#x}"
         F.COUNTS[(what, dxgk.status_name(want))] += 1
         if not ok:
             assert raw is None or bytes(args) == raw, f"{what}: a failed call wrote its args"
@@ -316,7 +319,7 @@ class _KmtMachine(RuleBasedStateMachine):
                 dev.deallocate(h)
                 return U.SUCCESS
             except dxgk.DdiError as e:
-                return e.status
+                return int(e.status)
         self._call("deallocate", call, want, last=False)
         if want == U.SUCCESS:
             self.dead.append(h)
@@ -335,7 +338,7 @@ class _KmtMachine(RuleBasedStateMachine):
                 fo.signal(v)
                 return U.SUCCESS
             except dxgk.DdiError as e:
-                return e.status
+                return int(e.status)
         self._call("Fence.signal", call, want, last=False)
 
     @precondition(lambda self: self.queues)
@@ -568,7 +571,8 @@ class _KmtMachine(RuleBasedStateMachine):
         self.hostile = data.draw(st.booleans())
         ops = [self._op(data) for _ in range(n)]
         fences = [f for f in self.m.fences if self.m.objs[f].device == self.d.kmt_handle]
-        ctx, fence = self._handle(data, [self.d._fuzz_ctx]), self._handle(data, fences)
+        ctx = self._handle(data, [self.ctx_of[self.d.kmt_handle]])
+        fence = self._handle(data, fences)
         cls = structs.D3DDDICB_UPDATEGPUVIRTUALADDRESS if via_cb else \
             structs.D3DKMT_UPDATEGPUVIRTUALADDRESS
         s = cls(hContext=ctx, hFenceObject=fence, NumOperations=n, FenceValue=value)
@@ -628,7 +632,8 @@ class _KmtMachine(RuleBasedStateMachine):
                             U.ZEROED if r.kind == "zero" else U.INVALID
                         if c != base:
                             got[pg] = c
-            assert got == sp.book, f"VAD pages: C {sorted(set(got.items()) ^ set(sp.book.items()))[:4]}"
+            assert got == sp.book, \
+                f"VAD pages (C ^ model): {sorted(set(got.items()) ^ set(sp.book.items()))[:4]}"
             assert [(m.va, m.size) for m in p.mappings()] == \
                 sorted((r.va, r.size) for r in sp.kernel if r.kind == "map")
             assert [(r.va, r.size, r.flags) for r in p.reservations()] == \
@@ -637,10 +642,10 @@ class _KmtMachine(RuleBasedStateMachine):
             # must be exactly those, each with the model's translation
             t = p.translate_many(probes)
             seen = {}
-            for i in np.nonzero(t["valid"])[0]:
-                seen[int(probes[i])] = (True, bool(t["zero"][i]), int(t["segment"][i]),
-                                        int(t["address"][i]), bool(t["read_only"][i]),
-                                        bool(t["no_execute"][i]))
+            for j in np.nonzero(t["valid"])[0]:
+                seen[int(probes[j])] = (True, bool(t["zero"][j]), int(t["segment"][j]),
+                                        int(t["address"][j]), bool(t["read_only"][j]),
+                                        bool(t["no_execute"][j]))
             if seen != sp.gpu:
                 diff = sorted(set(seen.items()) ^ set(sp.gpu.items()))[:4]
                 raise AssertionError(f"what the GPU sees differs (C ^ model): {diff}")
@@ -653,8 +658,8 @@ class _KmtMachine(RuleBasedStateMachine):
                                             self.m.fences[q.sync_object], pend)
             assert ctypes.c_uint64.from_address(q.fence_address).value == \
                 self.m.fences[q.sync_object]
-        for c, w in self.m.waiting.items():
-            assert self._waiting(c) == len(w), f"waiting batches of {c:#x}"
+        for ctx, w in self.m.waiting.items():
+            assert self._waiting(ctx) == len(w), f"waiting batches of {ctx:#x}"
 
     def teardown(self) -> None:
         if hasattr(self, "a"):
