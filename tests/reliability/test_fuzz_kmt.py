@@ -306,7 +306,7 @@ class _KmtMachine(RuleBasedStateMachine):
     def allocate(self, data: st.DataObject, seg: int, slots: int) -> None:
         self._allocate(data.draw(st.sampled_from(self.devices)), slots, seg)
 
-    @precondition(lambda self: any(not a.kernel for a in self.m.allocs.values()))
+    @precondition(lambda self: sum(not a.kernel for a in self.m.allocs.values()) > 3)
     @rule(data=st.data())
     def deallocate(self, data: st.DataObject) -> None:
         self.hostile = data.draw(st.booleans())
@@ -389,7 +389,7 @@ class _KmtMachine(RuleBasedStateMachine):
             self.m.add_queue(q.handle, q.sync_object, dev)
             self.queues.append(q)
 
-    @precondition(lambda self: self.queues)
+    @precondition(lambda self: len(self.queues) > 1)
     @rule(data=st.data(), via_cb=st.booleans())
     def destroy_queue(self, data: st.DataObject, via_cb: bool) -> None:
         self.hostile = data.draw(st.booleans())
@@ -461,6 +461,9 @@ class _KmtMachine(RuleBasedStateMachine):
             via_cb: bool) -> None:
         self.hostile = data.draw(st.booleans())
         mine = [q for q in self.queues if not via_cb or q.device is self.d]
+        if not mine and via_cb:             # the callbacks' device keeps a queue to map on
+            self._queue(self.d)
+            mine = self.queues[-1:]
         q = data.draw(st.sampled_from(mine)) if mine else None
         qh = self._handle(data, [q.handle] if q else [])
         dev = self.m.objs[q.handle].device if q else self.d.kmt_handle
