@@ -419,6 +419,8 @@ class _KmtMachine(RuleBasedStateMachine):
                 via_cb: bool) -> None:
         self.hostile = data.draw(st.booleans())
         right = [q.handle for q in self.queues] + [p.kmt_adapter for p in self.procs]
+        if data.draw(st.integers(0, 3)):        # mostly the process the Updates work in
+            right = [q.handle for q in self.queues if q.device is self.d] + [self.p.kmt_adapter]
         slot = self._handle(data, right)
         base = self._addr(data, P64K) if at_base else 0
         lo, hi = data.draw(st.sampled_from([(WIN, WEND), (0, 0), (WIN, 0)]))
@@ -540,16 +542,26 @@ class _KmtMachine(RuleBasedStateMachine):
         kind = data.draw(st.sampled_from(kinds + [4, 0x7FFFFFFF] if self.hostile else kinds))
         sp = self.m.spaces[self.p.kmt_adapter]
         inside = [v for v in sp.vads if v.kind == "reserved"]
+
+        def spot(v: U.Vad) -> int:
+            """A page near the start of v (operations cluster: sub-ranges meet and cut)."""
+            return v.va + data.draw(st.integers(0, min(32, v.size // PAGE) - 1)) * PAGE
+
         if inside and (not self.hostile or data.draw(st.integers(0, 3))):
             v = data.draw(st.sampled_from(inside))
-            base = v.va + data.draw(st.integers(0, v.size // PAGE - 1)) * PAGE
-            size = data.draw(st.integers(1, min(64, (v.end - base) // PAGE))) * PAGE
+            base = spot(v)
+            size = data.draw(st.integers(1, min(24, (v.end - base) // PAGE))) * PAGE
         else:
-            base, size = self._addr(data), data.draw(st.integers(0, 24)) * PAGE
+            v, base, size = None, self._addr(data), data.draw(st.integers(0, 24)) * PAGE
         if kind == U.OP_UNMAP:
             return K.op_unmap(base, size, data.draw(st.sampled_from([0, U.P_ZERO, 0, 1, 12, 64])))
         if kind == U.OP_COPY:
-            dest = data.draw(st.sampled_from(inside)).va if inside else self._addr(data)
+            if not inside:
+                return K.op_copy(base, size, self._addr(data))
+            vd = data.draw(st.sampled_from(inside))
+            dest = spot(vd)
+            if v is not None and not self.hostile:     # fit both VADs
+                size = min(size, vd.end - dest)
             return K.op_copy(base, size, dest)
         if kind not in (U.OP_MAP, U.OP_MAP_PROTECT):
             o = OP(OperationType=kind)
@@ -560,7 +572,7 @@ class _KmtMachine(RuleBasedStateMachine):
         asz = data.draw(st.sampled_from([0, 0, PAGE, 2 * PAGE, P64K, 3 * PAGE]))
         limit = (a.size if a else P64K) - (asz or size)
         off = data.draw(st.integers(0, max(0, limit // PAGE))) * PAGE
-        if a is not None and a.big_pages and data.draw(st.booleans()):
+        if a is not None and a.big_pages and (not self.hostile or data.draw(st.booleans())):
             off = off - off % P64K + (base - a.offset) % P64K
         if kind == U.OP_MAP:
             return K.op_map(base, size, h, off, asz)
@@ -611,6 +623,10 @@ class _KmtMachine(RuleBasedStateMachine):
             self._call("D3DKMTUpdateGpuVirtualAddress",
                        lambda: dxgk.D3DKMTUpdateGpuVirtualAddress(s, None if null else arr),
                        want, s)
+        if want == U.SUCCESS and decoded is not None:
+            for o in decoded[:count]:
+                key = f"kmt: accepted Update operations of type {o['type']}"
+                F.EXTRA[key] = F.EXTRA.get(key, 0) + 1
 
     # ---- the comparison after every step ----
 
