@@ -538,6 +538,25 @@ class UmModel:
                 self._release(sp, v)
         return SUCCESS
 
+    def destroy_device(self, dev: int) -> None:
+        """9.8 (and 3.2): the device's contexts with their waiting batches, then its
+        allocations (user-mode ones as by deallocate, context allocations as by
+        DxgkCbDestroyContextAllocation), then its paging queues (each runs its work
+        first, 9.7), then its fences."""
+        for ctx in self.contexts.pop(dev):
+            del self.waiting[ctx], self.objs[ctx]
+        self.contexts[dev] = []
+        for h in [h for h, a in self.allocs.items() if a.device == dev]:
+            if self.allocs[h].kernel:
+                self.kernel_destroy(h)
+            else:
+                self.deallocate(dev, h)
+        for q in [q for q, o in self.objs.items() if o.kind == "queue" and o.device == dev]:
+            self.destroy_queue(q)
+        for f in [f for f, o in self.objs.items() if o.kind == "fence" and o.device == dev]:
+            self._destroy_fence(f)
+        del self.contexts[dev], self.objs[dev]
+
     # ---- the kernel side (sections 5, 6.1, 6.3) ----
 
     def kernel_reserve(self, adapter_h: int, va: int, size: int, flags: int) -> None:

@@ -324,6 +324,33 @@ class _KmtMachine(RuleBasedStateMachine):
         if want == U.SUCCESS:
             self.dead.append(h)
 
+    @rule(other_process=st.booleans(), kernel=st.booleans())
+    def recreate_device(self, other_process: bool, kernel: bool) -> None:
+        """9.8: destroying a device (the sibling, or the other process's with its queues)
+        destroys what it holds; a fresh one takes its place."""
+        old = self.d3 if other_process else self.d2
+        if kernel and not other_process:        # a context allocation of it goes too
+            kh = self.a.create_allocation(PAGE, old, segments=APERTURE)
+            info = self.a.allocation(kh)
+            self.m.add_alloc(U.Alloc(kh, old.kmt_handle, self.p.kmt_adapter, PAGE,
+                                     info.segment, info.segment_offset, False, kernel=True))
+            want, va = self.m.kernel_map(kh, 0, WIN, WEND, 0, 1)
+            assert self.a.map(kh, base=0, minimum=WIN, maximum=WEND) == va and want == U.SUCCESS
+        gone = [h for h, o in self.m.objs.items() if o.device == old.kmt_handle] + \
+            [h for h, a in self.m.allocs.items() if a.device == old.kmt_handle and not a.kernel]
+        self.m.destroy_device(old.kmt_handle)
+        old.close()
+        self.dead += gone
+        self.queues = [q for q in self.queues if q.handle not in gone]
+        new = self._device(old.process)
+        self.devices[self.devices.index(old)] = new
+        if other_process:
+            self.d3 = new
+            self._queue(new)
+        else:
+            self.d2 = new
+        self._allocate(new, 2, APERTURE)
+
     @rule(data=st.data())
     def signal(self, data: st.DataObject) -> None:
         f = data.draw(st.sampled_from(sorted(self.m.fences)))
