@@ -213,6 +213,8 @@ void dxgk_vm__piece_target(const vm_range *v, uint64_t va, uint64_t size, const 
     }
 }
 
+static int ensure_sub(vm_process *p);
+
 /* Writes pc over [va, va + size) of VAD v: the sub-ranges at once, the PTEs at once too
  * (q NULL) or queued on q (deferred mode, docs/behaviour.md 9.7: *fence is the fence
  * value they run under). Every record and table is taken first, so a failure (no room
@@ -225,8 +227,13 @@ static NTSTATUS vad_change(vm_process *p, vm_range *v, uint64_t va, uint64_t siz
     vm_pend_op op;
     NTSTATUS st;
     int rc;
-    if (!spare)
+    /* the sub-range tree may not exist yet: a user-mappable kernel reservation is a VAD
+     * before any user-mode Map or Reserve of the process made one (an Update or a Free
+     * there is the first writer) */
+    if (!spare || !ensure_sub(p)) {
+        free(spare);
         return STATUS_NO_MEMORY;
+    }
     if (pc->kind != VM_PIECE_BASE) {
         fresh = calloc(1, sizeof *fresh);
         if (!fresh) {
@@ -277,8 +284,11 @@ long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_
     vm_piece *ps = malloc(cap * sizeof *ps);
     if (!ps)
         return -1;
-    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK)
-        start = va, ssize = 0;
+    /* the sub-range holding va, else the first one after it: a read that starts in a
+     * base-state gap must still find the sub-ranges further on */
+    if (dxgk_ra_find(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK &&
+        (dxgk_ra_next(p->sub, va, &start, &ssize, &tag) != DXGK_RA_OK || start >= end))
+        ssize = 0;
     for (;;) {
         const vm_range *s = ssize ? (const vm_range *)(uintptr_t)tag : NULL;
         const uint64_t s_lo = s ? (start > at ? start : at) : end;

@@ -170,6 +170,24 @@ def test_9_6_6_copy_between_vads_carries_base_state_gaps(w):
     w.a.validate()
 
 
+def test_9_6_6_copy_starting_in_a_base_state_gap_carries_the_sub_ranges_after_it(w):
+    # the source starts on a page no sub-range maps: the sub-ranges further on in the
+    # source are copied all the same (a Zero range and a mapped one here)
+    assert w.update([op_map(w.res + PAGE, PAGE, w.h4k, 7 * PAGE),
+                     op_unmap(w.res + 2 * PAGE, PAGE, P_ZERO)]) == SUCCESS
+    assert w.update([op_copy(w.res, 3 * PAGE, w.res + 8 * PAGE)]) == SUCCESS
+    assert w.xlate(w.res + 8 * PAGE)[0] is False
+    assert w.xlate(w.res + 9 * PAGE) == (True, False, w.xlate(w.res + PAGE)[2], w.off + 7 * PAGE)
+    assert w.xlate(w.res + 10 * PAGE)[:2] == (True, True)
+    kinds = [(r.va - w.res, r.kind) for r in w.p.vads()[0].ranges]
+    assert kinds == [(PAGE, "map"), (2 * PAGE, "zero"), (9 * PAGE, "map"), (10 * PAGE, "zero")]
+    # a copy onto itself that starts in a gap changes nothing
+    before = [w.xlate(w.res + i * PAGE) for i in range(4)]
+    assert w.update([op_copy(w.res, 4 * PAGE, w.res)]) == SUCCESS
+    assert [w.xlate(w.res + i * PAGE) for i in range(4)] == before
+    w.a.validate()
+
+
 def test_9_6_7_later_operations_win(w):
     ops = [op_map(w.res, 4 * PAGE, w.h4k, 0), op_map(w.res + PAGE, PAGE, w.h4k, 99 * PAGE)]
     assert w.update(ops) == SUCCESS
@@ -311,3 +329,24 @@ def test_9_6_operations_buffer_is_checked_against_num_operations(w):
     with pytest.raises(TypeError):
         dxgk.D3DKMTUpdateGpuVirtualAddress(args, 12)
     assert dxgk.D3DKMTUpdateGpuVirtualAddress(None) == INVALID_PARAMETER
+
+
+def test_9_6_3_an_update_is_the_first_writer_of_a_user_mappable_kernel_reservation():
+    # 9.2: a kernel reservation made with AllowUserModeMapping is a reserved VAD from the
+    # start; an Update there before any user-mode Map or Reserve of the process records
+    # its sub-ranges like any other (and a COPY reads them back)
+    a = dxgk.Adapter()
+    got = {}
+    p = a.create_process(on_create=lambda p: got.update(
+        res=p.reserve(2 * MB, base=1 << 40, allow_user_mode_mapping=True)))
+    w = World(a)
+    w.p, w.d = p, p.create_device()
+    w.c, w.q = w.d.create_context(), w.d.create_paging_queue()
+    w.h4k = w.d.allocate(MB, segments=0b10)
+    res, off = got["res"], w.seg_offset(w.h4k)
+    assert w.update([op_map(res, 2 * PAGE, w.h4k, 3 * PAGE)]) == SUCCESS
+    (v,) = p.vads()
+    assert [(r.va, r.size, r.kind, r.offset_pages) for r in v.ranges] == [(res, 2 * PAGE, "map", 3)]
+    assert w.update([op_copy(res, 2 * PAGE, res + 4 * PAGE)]) == SUCCESS
+    assert w.xlate(res + 5 * PAGE)[3] == off + 4 * PAGE
+    a.validate()
