@@ -1022,6 +1022,20 @@ void dxgk_pt_translate(const dxgk_pt *pt, uint64_t va, dxgk_pt_xlate *out)
     xlate_entry(e, va, psz, out);
 }
 
+/* The walk of dxgk_pt_translate, then a prefetch (for writing) of the leaf's header and
+ * of va's entry: the two lines a map or unmap of va reads and writes at the bottom. */
+void dxgk_pt_prefetch(const dxgk_pt *pt, uint64_t va)
+{
+    uintptr_t t = (va >> pt->va_bits) ? 0 : (uintptr_t)pt->root;
+    for (unsigned l = pt->nlev - 1; l >= 1 && t; l--)
+        t = *child_slot(pt, t, l, va);
+    if (t) {
+        uint32_t psz;
+        __builtin_prefetch((const void *)(t & ~(uintptr_t)1), 1);
+        __builtin_prefetch(leaf_entry(pt, t, va, &psz), 1);
+    }
+}
+
 /* Walks XB VAs level by level: the loads of one level are independent and prefetched
  * together, so their cache misses overlap instead of queueing. A one-entry walk cache
  * (the leaf of the last walked VA, local to the call -- the tree cannot change during

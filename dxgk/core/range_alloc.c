@@ -1712,6 +1712,21 @@ static void put_entry(const ra_leaf *lf, uint32_t j, uint64_t *start, uint64_t *
         *tag = lf->tag[j];
 }
 
+/* Asks for the nodes a lookup of addr will read (see the header): the descent of
+ * dxgk_ra_find, each child prefetched as soon as its address is known, no path kept. */
+int dxgk_ra_prefetch(const dxgk_ra *ra, uint64_t addr)
+{
+    if (ra == NULL || ra->leaves.bytes < RA_PREFETCH_MIN)
+        return 0;
+    const void *nd = ra->root;
+    for (uint32_t d = 0; d < ra->height; d++) {
+        const ra_inner *in = nd;
+        nd = in->child[inner_child_for(in, addr)];
+        prefetch_node(nd, d + 1 < ra->height ? offsetof(ra_inner, pw) : sizeof(ra_leaf));
+    }
+    return 1;
+}
+
 /* The live range containing addr (see the header). */
 int dxgk_ra_find(const dxgk_ra *ra, uint64_t addr, uint64_t *start, uint64_t *size,
                  uint64_t *tag)

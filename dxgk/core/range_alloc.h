@@ -99,6 +99,12 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t start);
 int dxgk_ra_find(const dxgk_ra *ra, uint64_t addr, uint64_t *start, uint64_t *size,
                  uint64_t *tag);
 
+/* A hint, for a caller about to look up addr (dxgk_ra_find, alloc_fixed, free, ...) a
+ * few operations from now: asks the cache for the tree nodes that lookup will read,
+ * changing nothing. Returns 1, or 0 without asking for anything while the tree is small
+ * enough to stay in a core's cache (a caller may then skip its own prefetches too). */
+int dxgk_ra_prefetch(const dxgk_ra *ra, uint64_t addr);
+
 /* Iteration in address order: the first live range whose start is >= from
  * (dxgk_ra_next) or the last whose start is < before (dxgk_ra_prev).
  * 0, or DXGK_RA_ENOENT past the end. Out pointers may be NULL. */

@@ -187,10 +187,22 @@ static int batch_room(vm_adapter *a, const dxgk_vm_uop *ops, uint32_t n)
 static void batch_run(vm_adapter *a, vm_device *d, const dxgk_vm_uop *ops, uint32_t n,
                       vm_fence *f, uint64_t fence_value)
 {
+    vm_process *p = d->process;
+    /* lookahead hints (dxgk_vm__vad_prefetch): the trees' lines for operation i + PF_LEAF
+     * and the sub-range record for i + PF_REC are asked for while operation i runs, so
+     * their cache misses overlap it; off for the batch while the trees are small */
+    enum { PF_LEAF = 8, PF_REC = 4 };
+    int pf = n > PF_REC;
+    for (uint32_t i = 0; pf && i < PF_LEAF && i < n; i++)
+        pf = dxgk_vm__vad_prefetch(p, ops[i].base, 0);
     for (uint32_t i = 0; i < n; i++) {
         uop_plan pl;
+        if (pf && i + PF_LEAF < n)
+            dxgk_vm__vad_prefetch(p, ops[i + PF_LEAF].base, 0);
+        if (pf && i + PF_REC < n)
+            dxgk_vm__vad_prefetch(p, ops[i + PF_REC].base, 1);
         if (uop_check(a, d, &ops[i], &pl) == STATUS_SUCCESS)
-            uop_run(d->process, &ops[i], &pl);
+            uop_run(p, &ops[i], &pl);
     }
     if (fence_value + 1 > f->value)
         dxgk_vm__fence_set(f, fence_value + 1);

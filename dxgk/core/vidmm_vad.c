@@ -266,6 +266,22 @@ NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t si
     return vad_change(p, v, va, size, pc, NULL, NULL);
 }
 
+int dxgk_vm__vad_prefetch(vm_process *p, uint64_t va, int stage)
+{
+    uint64_t tag;
+    if (!p->sub || !dxgk_ra_prefetch(p->sub, va))
+        return 0;
+    if (stage == 0) {
+        dxgk_pt_prefetch(p->pt, va);
+    } else if (dxgk_ra_find(p->sub, va, NULL, NULL, &tag) == DXGK_RA_OK) {
+        /* the fields subs_replace reads and writes: alloc .. driver_protection */
+        const vm_range *s = (const vm_range *)(uintptr_t)tag;
+        __builtin_prefetch(&s->alloc, 1);
+        __builtin_prefetch(&s->driver_protection, 1);
+    }
+    return 1;
+}
+
 /* The sub-range pieces of [va, va + size) of VAD v, base gaps included, copied (the
  * COPY snapshot). *out is malloc'ed; returns the count, or -1 for no memory. */
 long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,
