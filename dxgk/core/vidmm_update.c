@@ -188,19 +188,23 @@ static void batch_run(vm_adapter *a, vm_device *d, const dxgk_vm_uop *ops, uint3
                       vm_fence *f, uint64_t fence_value)
 {
     vm_process *p = d->process;
-    /* lookahead hints (dxgk_vm__vad_prefetch): the trees' lines for operation i + PF_LEAF
-     * and the sub-range record for i + PF_REC are asked for while operation i runs, so
-     * their cache misses overlap it; off for the batch while the trees are small */
-    enum { PF_LEAF = 8, PF_REC = 4 };
+    /* lookahead hints (dxgk_vm__vad_prefetch): while operation i runs, the leaves for
+     * operation i + PF_LEAF and the sub-range record for i + PF_REC are asked for, so
+     * their cache misses overlap operation i's work; hint[k % PF_RING] carries
+     * operation k's leaf from the first stage to the second. Off for the batch while
+     * the trees are small. Hints change nothing: the operations run as without them. */
+    enum { PF_LEAF = 8, PF_REC = 4, PF_RING = 8 };
+    _Static_assert(PF_REC < PF_LEAF && PF_LEAF - PF_REC < PF_RING, "the stages' distances");
+    dxgk_ra_hint hint[PF_RING];
     int pf = n > PF_REC;
     for (uint32_t i = 0; pf && i < PF_LEAF && i < n; i++)
-        pf = dxgk_vm__vad_prefetch(p, ops[i].base, 0);
+        pf = dxgk_vm__vad_prefetch(p, ops[i].base, 0, &hint[i % PF_RING]);
     for (uint32_t i = 0; i < n; i++) {
         uop_plan pl;
         if (pf && i + PF_LEAF < n)
-            dxgk_vm__vad_prefetch(p, ops[i + PF_LEAF].base, 0);
+            dxgk_vm__vad_prefetch(p, ops[i + PF_LEAF].base, 0, &hint[(i + PF_LEAF) % PF_RING]);
         if (pf && i + PF_REC < n)
-            dxgk_vm__vad_prefetch(p, ops[i + PF_REC].base, 1);
+            dxgk_vm__vad_prefetch(p, ops[i + PF_REC].base, 1, &hint[(i + PF_REC) % PF_RING]);
         if (uop_check(a, d, &ops[i], &pl) == STATUS_SUCCESS)
             uop_run(p, &ops[i], &pl);
     }

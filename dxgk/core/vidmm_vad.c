@@ -266,14 +266,18 @@ NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t si
     return vad_change(p, v, va, size, pc, NULL, NULL);
 }
 
-int dxgk_vm__vad_prefetch(vm_process *p, uint64_t va, int stage)
+int dxgk_vm__vad_prefetch(vm_process *p, uint64_t va, int stage, dxgk_ra_hint *hint)
 {
     uint64_t tag;
-    if (!p->sub || !dxgk_ra_prefetch(p->sub, va))
+    if (!p->sub)
         return 0;
     if (stage == 0) {
+        if (!dxgk_ra_prefetch(p->sub, va, hint))
+            return 0;
         dxgk_pt_prefetch(p->pt, va);
-    } else if (dxgk_ra_find(p->sub, va, NULL, NULL, &tag) == DXGK_RA_OK) {
+        return 1;
+    }
+    if (dxgk_ra_hint_tag(p->sub, hint, va, &tag) == DXGK_RA_OK) {
         /* the fields subs_replace reads and writes: alloc .. driver_protection */
         const vm_range *s = (const vm_range *)(uintptr_t)tag;
         __builtin_prefetch(&s->alloc, 1);
