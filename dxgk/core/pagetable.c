@@ -25,6 +25,9 @@
  *     built-in placement, the range allocator's live ranges are exactly the tables and
  *     its free bytes + table bytes = capacity.
  *
+ * dxgk_pt_prefetch is a read-only hint: the walk of dxgk_pt_translate, then a prefetch of
+ * the leaf header and entry a later map or unmap of that VA writes.
+ *
  * Atomicity: map/unmap first *plan* (walk the existing tree, count every table to
  * create -- new tables and 64 KB->4 KB conversions), then take all of them (segment
  * space and host memory) into a pool, and only then *commit* (write entries, taking

@@ -143,6 +143,14 @@
  * changing anything, so DXGK_RA_ENOMEM leaves the allocator as it was; frees never
  * allocate.
  *
+ * Lookahead hints. A caller with a batch of lookups ahead of it (the Update runner,
+ * vidmm_update.c) asks for each one's leaf a few operations early (dxgk_ra_prefetch:
+ * one descent, the leaf prefetched whole) and gets a dxgk_ra_hint naming that leaf and
+ * the allocator's stamp; dxgk_ra_hint_tag later reads the tag from that leaf without a
+ * descent. The stamp is bumped by every change that moves or removes entries (commit,
+ * free), so a hint whose stamp is current names a live leaf whose entries are as they
+ * were; any other hint falls back to dxgk_ra_find. Hints never change the allocator.
+ *
  * Thread safety: none; the caller holds its adapter lock.
  *
  * Size: this file passes the project's ~800-line budget (about 1,700 lines) because

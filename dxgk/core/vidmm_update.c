@@ -12,6 +12,10 @@
  *     immediate batch runs only after the page-table segments are known to hold every
  *     table it might create (its worst case, docs/behaviour.md 9.6 [choice]), so none of
  *     its pieces can fail for room;
+ *   - a batch's operations run in order, each against the ranges the earlier ones left;
+ *     the lookahead hints issued while it runs (dxgk_vm__vad_prefetch, a few operations
+ *     ahead) only ask the cache for lines and change nothing, so a batch leaves the
+ *     ranges and PTEs its operations leave when run one call each;
  *   - a context's batches run in submission order: a batch waits while an earlier one of
  *     its context waits; a batch that has run signals its fence to FenceValue + 1, and
  *     never lowers it.

@@ -2,7 +2,8 @@
  * vidmm_vad.c -- the user-mode GPU VA operations of the VidMm model (docs/behaviour.md
  * 9.2-9.5): VADs and their sub-ranges, and the semantics of D3DKMTMapGpuVirtualAddress,
  * D3DKMTReserveGpuVirtualAddress and D3DKMTFreeGpuVirtualAddress. vidmm_update.c builds
- * D3DKMTUpdateGpuVirtualAddress on the piece writer here (dxgk_vm__vad_write).
+ * D3DKMTUpdateGpuVirtualAddress on the piece writer here (dxgk_vm__vad_write), and asks
+ * for a write's lines ahead of it through dxgk_vm__vad_prefetch (read-only).
  *
  * What it owns: the VADs of a process -- ranges of p->va of kind VAD_RESERVED or
  * VAD_MAPPED, and kernel reservations made with AllowUserModeMapping -- and their
