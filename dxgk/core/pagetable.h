@@ -215,6 +215,11 @@ void dxgk_pt_translate(const dxgk_pt *pt, uint64_t va, dxgk_pt_xlate *out);
 /* Translates vas[0..n) into out[0..n) (array of dxgk_pt_xlate records). */
 void dxgk_pt_translate_many(const dxgk_pt *pt, const uint64_t *vas, size_t n, dxgk_pt_xlate *out);
 
+/* A hint, for a caller about to map or unmap va a few operations from now: asks the
+ * cache for the leaf table lines that will be written (the upper levels are walked, as
+ * by dxgk_pt_translate). Changes nothing; any va is accepted. */
+void dxgk_pt_prefetch(const dxgk_pt *pt, uint64_t va);
+
 /* Copies the counters (kept up to date by every operation: O(1)). */
 void dxgk_pt_get_stats(const dxgk_pt *pt, dxgk_pt_stats *out);
 

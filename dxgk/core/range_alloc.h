@@ -99,6 +99,27 @@ int dxgk_ra_free(dxgk_ra *ra, uint64_t start);
 int dxgk_ra_find(const dxgk_ra *ra, uint64_t addr, uint64_t *start, uint64_t *size,
                  uint64_t *tag);
 
+/* Where a lookup of one address will land, remembered by dxgk_ra_prefetch: valid only
+ * while the allocator's entries have not changed since (checked, not assumed). */
+typedef struct dxgk_ra_hint {
+    const void *leaf;
+    uint64_t stamp;
+} dxgk_ra_hint;
+
+/* A hint, for a caller about to look up addr (dxgk_ra_find, dxgk_ra_hint_tag, ...) a few
+ * operations from now: asks the cache for the leaf that lookup will read (the inner
+ * nodes above it are read on the way), and *hint (may be NULL) remembers that leaf.
+ * Changes nothing. Returns 1, or 0 without asking for anything while the tree is small
+ * enough to stay in a core's cache (a caller may then skip its own prefetches too; *hint
+ * is then empty). */
+int dxgk_ra_prefetch(const dxgk_ra *ra, uint64_t addr, dxgk_ra_hint *hint);
+
+/* The tag of the live range containing addr, as dxgk_ra_find gives it: read from the
+ * hint's leaf (no descent) when no entry has changed since the hint was taken, else
+ * looked up. 0, or DXGK_RA_ENOENT when addr is free or outside [lo, hi). */
+int dxgk_ra_hint_tag(const dxgk_ra *ra, const dxgk_ra_hint *hint, uint64_t addr,
+                     uint64_t *tag);
+
 /* Iteration in address order: the first live range whose start is >= from
  * (dxgk_ra_next) or the last whose start is < before (dxgk_ra_prev).
  * 0, or DXGK_RA_ENOENT past the end. Out pointers may be NULL. */

@@ -335,6 +335,14 @@ void dxgk_vm__piece_target(const vm_range *v, uint64_t va, uint64_t size, const 
  * (no room for a table, no memory) changes nothing. */
 NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t size,
                             const vm_piece *pc);
+/* A hint for a batch of writes (Update), in two stages issued a few operations ahead of
+ * the write at va: stage 0 asks for the sub-range tree's leaf (remembered in *hint) and
+ * the page-table leaf lines of va; stage 1, issued later (once that leaf has arrived),
+ * for the record of the sub-range holding va, found through *hint. Reads only through
+ * the trees' own lookups and changes nothing. 0 when the sub-range tree is small enough
+ * to stay in cache: nothing was asked for, and a caller may stop issuing hints for the
+ * batch. */
+int dxgk_vm__vad_prefetch(vm_process *p, uint64_t va, int stage, dxgk_ra_hint *hint);
 /* A copy of the pieces of [va, va + size) of VAD v, base-state gaps included (offsets
  * relative to va); *out is malloc'ed. The count, or -1 for no memory. */
 long dxgk_vm__read_pieces(vm_process *p, const vm_range *v, uint64_t va, uint64_t size,

@@ -12,6 +12,10 @@
  *     immediate batch runs only after the page-table segments are known to hold every
  *     table it might create (its worst case, docs/behaviour.md 9.6 [choice]), so none of
  *     its pieces can fail for room;
+ *   - a batch's operations run in order, each against the ranges the earlier ones left;
+ *     the lookahead hints issued while it runs (dxgk_vm__vad_prefetch, a few operations
+ *     ahead) only ask the cache for lines and change nothing, so a batch leaves the
+ *     ranges and PTEs its operations leave when run one call each;
  *   - a context's batches run in submission order: a batch waits while an earlier one of
  *     its context waits; a batch that has run signals its fence to FenceValue + 1, and
  *     never lowers it.
@@ -187,10 +191,26 @@ static int batch_room(vm_adapter *a, const dxgk_vm_uop *ops, uint32_t n)
 static void batch_run(vm_adapter *a, vm_device *d, const dxgk_vm_uop *ops, uint32_t n,
                       vm_fence *f, uint64_t fence_value)
 {
+    vm_process *p = d->process;
+    /* lookahead hints (dxgk_vm__vad_prefetch): while operation i runs, the leaves for
+     * operation i + PF_LEAF and the sub-range record for i + PF_REC are asked for, so
+     * their cache misses overlap operation i's work; hint[k % PF_RING] carries
+     * operation k's leaf from the first stage to the second. Off for the batch while
+     * the trees are small. Hints change nothing: the operations run as without them. */
+    enum { PF_LEAF = 8, PF_REC = 4, PF_RING = 8 };
+    _Static_assert(PF_REC < PF_LEAF && PF_LEAF - PF_REC < PF_RING, "the stages' distances");
+    dxgk_ra_hint hint[PF_RING];
+    int pf = n > PF_REC;
+    for (uint32_t i = 0; pf && i < PF_LEAF && i < n; i++)
+        pf = dxgk_vm__vad_prefetch(p, ops[i].base, 0, &hint[i % PF_RING]);
     for (uint32_t i = 0; i < n; i++) {
         uop_plan pl;
+        if (pf && i + PF_LEAF < n)
+            dxgk_vm__vad_prefetch(p, ops[i + PF_LEAF].base, 0, &hint[(i + PF_LEAF) % PF_RING]);
+        if (pf && i + PF_REC < n)
+            dxgk_vm__vad_prefetch(p, ops[i + PF_REC].base, 1, &hint[(i + PF_REC) % PF_RING]);
         if (uop_check(a, d, &ops[i], &pl) == STATUS_SUCCESS)
-            uop_run(d->process, &ops[i], &pl);
+            uop_run(p, &ops[i], &pl);
     }
     if (fence_value + 1 > f->value)
         dxgk_vm__fence_set(f, fence_value + 1);

@@ -2,7 +2,8 @@
  * vidmm_vad.c -- the user-mode GPU VA operations of the VidMm model (docs/behaviour.md
  * 9.2-9.5): VADs and their sub-ranges, and the semantics of D3DKMTMapGpuVirtualAddress,
  * D3DKMTReserveGpuVirtualAddress and D3DKMTFreeGpuVirtualAddress. vidmm_update.c builds
- * D3DKMTUpdateGpuVirtualAddress on the piece writer here (dxgk_vm__vad_write).
+ * D3DKMTUpdateGpuVirtualAddress on the piece writer here (dxgk_vm__vad_write), and asks
+ * for a write's lines ahead of it through dxgk_vm__vad_prefetch (read-only).
  *
  * What it owns: the VADs of a process -- ranges of p->va of kind VAD_RESERVED or
  * VAD_MAPPED, and kernel reservations made with AllowUserModeMapping -- and their
@@ -271,6 +272,26 @@ NTSTATUS dxgk_vm__vad_write(vm_process *p, vm_range *v, uint64_t va, uint64_t si
                             const vm_piece *pc)
 {
     return vad_change(p, v, va, size, pc, NULL, NULL);
+}
+
+int dxgk_vm__vad_prefetch(vm_process *p, uint64_t va, int stage, dxgk_ra_hint *hint)
+{
+    uint64_t tag;
+    if (!p->sub)
+        return 0;
+    if (stage == 0) {
+        if (!dxgk_ra_prefetch(p->sub, va, hint))
+            return 0;
+        dxgk_pt_prefetch(p->pt, va);
+        return 1;
+    }
+    if (dxgk_ra_hint_tag(p->sub, hint, va, &tag) == DXGK_RA_OK) {
+        /* the fields subs_replace reads and writes: alloc .. driver_protection */
+        const vm_range *s = (const vm_range *)(uintptr_t)tag;
+        __builtin_prefetch(&s->alloc, 1);
+        __builtin_prefetch(&s->driver_protection, 1);
+    }
+    return 1;
 }
 
 /* The sub-range pieces of [va, va + size) of VAD v, base gaps included, copied (the

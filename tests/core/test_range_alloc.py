@@ -635,3 +635,50 @@ def test_every_order_of_a_2_43_space_is_kept(make):
         got, err = outcome(ra.find_fit, size, 1 << k)
         assert (got, err) == ((want, None) if want + size <= hi else (None, NoSpace)), k
         assert ra.search_leaves() - before <= 2 * (height + 1), k
+
+
+# -- lookahead hints (dxgk_ra_prefetch, dxgk_ra_hint_tag) ------------------------------
+
+def test_prefetch_hints_answer_as_find_and_go_stale_safely(make, core):
+    """A hint names a leaf; dxgk_ra_hint_tag reads it only while no entry has moved since
+    (the stamp), and otherwise looks the address up: the answer is always find's."""
+    lib, ffi = core.lib, core.ffi
+    ra = make(0, 1 << 40)
+    h = ffi.new("dxgk_ra_hint *")
+    t = ffi.new("uint64_t *")
+
+    def hint_tag(addr):
+        rc = lib.dxgk_ra_hint_tag(ra._ra, h, addr, t)
+        return (rc, int(t[0])) if rc == 0 else rc
+
+    ra.alloc_fixed(K64, K4, tag=7)
+    # a small tree: nothing is prefetched, the hint stays empty, lookups still answer
+    assert lib.dxgk_ra_prefetch(ra._ra, K64, h) == 0 and h.leaf == ffi.NULL
+    assert hint_tag(K64) == (0, 7)
+    assert lib.dxgk_ra_hint_tag(ra._ra, ffi.NULL, K64, t) == 0 and t[0] == 7
+    n = 40000                        # leaves well past the prefetch threshold
+    for i in range(2, n):
+        ra.alloc_fixed(i * K64, K4, tag=i)
+    rnd = random.Random(5)
+    for _ in range(300):
+        i = rnd.randrange(1, n)
+        assert lib.dxgk_ra_prefetch(ra._ra, i * K64 + 100, h) == 1 and h.leaf != ffi.NULL
+        assert hint_tag(i * K64 + 100) == (0, 7 if i == 1 else i)
+        assert hint_tag(i * K64 + K4) == -2          # the hole after it
+    assert hint_tag(1 << 40) == -2                   # outside [lo, hi)
+    # stale hints: the entry freed, re-made larger, its neighbours' leaves merged away
+    lib.dxgk_ra_prefetch(ra._ra, 5 * K64, h)
+    ra.free(5 * K64)
+    assert hint_tag(5 * K64) == -2
+    ra.alloc_fixed(5 * K64, 2 * K4, tag=99)
+    assert hint_tag(5 * K64 + K4) == (0, 99)
+    lib.dxgk_ra_prefetch(ra._ra, 1000 * K64, h)
+    for i in range(900, 1100):
+        ra.free(i * K64)
+    assert hint_tag(1000 * K64) == -2
+    ra.alloc_fixed(1000 * K64, K4, tag=3)
+    assert hint_tag(1000 * K64) == (0, 3)
+    # set_tag moves nothing: a hint taken before it reads the new tag
+    lib.dxgk_ra_prefetch(ra._ra, 2000 * K64, h)
+    ra.set_tag(2000 * K64, 12345)
+    assert hint_tag(2000 * K64) == (0, 12345)

@@ -4,7 +4,9 @@ repeats, all-or-nothing, fences and the batches that wait for them."""
 from __future__ import annotations
 
 import ctypes
+import random
 
+import numpy as np
 import pytest
 from kmt_helpers import (
     INVALID_HANDLE,
@@ -350,3 +352,54 @@ def test_9_6_3_an_update_is_the_first_writer_of_a_user_mappable_kernel_reservati
     assert w.update([op_copy(res, 2 * PAGE, res + 4 * PAGE)]) == SUCCESS
     assert w.xlate(res + 5 * PAGE)[3] == off + 4 * PAGE
     a.validate()
+
+
+def test_9_6_batches_over_many_sub_ranges_run_as_one_operation_at_a_time():
+    """With tens of thousands of sub-ranges the batch runner asks for each operation's
+    tree lines a few operations ahead (vidmm_update.c); a batch of 1000 mixed operations
+    -- maps over one tile and across several, unmaps, overlapping copies, repeats --
+    must leave exactly what the same operations leave one Update call each (a one-
+    operation batch issues no lookahead)."""
+    tiles = 24000
+    worlds = [World(), World()]
+    for w in worlds:
+        w.res = w.reserve(tiles * PAGE + 16 * MB)
+        for b in range(0, tiles, 2048):
+            ops = [op_map(w.res + i * PAGE, PAGE, w.h4k, (i * 7) % 256 * PAGE)
+                   for i in range(b, min(b + 2048, tiles))]
+            assert w.update(ops) == SUCCESS
+    rnd = random.Random(11)
+
+    def some_op(w):
+        res, h = w.res, w.h4k
+        k = rnd.random()
+        at = res + rnd.randrange(tiles) * PAGE
+        if k < 0.6:
+            return op_map(at, PAGE, h, rnd.randrange(256) * PAGE)
+        if k < 0.7:
+            return op_map(at, 4 * PAGE, h, rnd.randrange(250) * PAGE, 2 * PAGE)
+        if k < 0.8:
+            return op_map_protect(at, 3 * PAGE, h, P_EXECUTE, 9,
+                                  rnd.randrange(250) * PAGE)
+        if k < 0.9:
+            return op_unmap(at, rnd.randrange(1, 5) * PAGE)
+        return op_copy(at, rnd.randrange(1, 6) * PAGE, res + rnd.randrange(tiles) * PAGE)
+
+    state = rnd.getstate()
+    for j, w in enumerate(worlds):
+        rnd.setstate(state)
+        for _ in range(3):
+            ops = [some_op(w) for _ in range(1000)]
+            if j == 0:
+                assert w.update(ops) == SUCCESS
+            else:
+                for o in ops:
+                    assert w.update([o]) == SUCCESS
+        w.a.validate()
+    got = [[(r.va - w.res, r.size, r.kind, r.allocation == w.h4k, r.offset_pages,
+             r.protection, r.driver_protection) for r in w.p.vads()[0].ranges]
+           for w in worlds]
+    assert len(got[0]) > 20000 and got[0] == got[1]
+    xl = [w.p.translate_many(np.arange(w.res, w.res + tiles * PAGE + 8 * PAGE, PAGE,
+                                       dtype=np.uint64)) for w in worlds]
+    assert (xl[0] == xl[1]).all()
