@@ -23,13 +23,15 @@ lines included, so a name and a number always denote the same object.
 What it owns: :class:`Objects` (the numbers, names and symbols defined so far),
 :func:`expand`, :func:`defined_by` (the names an object line defines),
 :func:`iter_lines` / :func:`write_lines` (parsed lines for editing tools),
-:func:`compact_kinds` (which lines of a chunk are compact, and of which code) and
-:func:`fast_kind`.
+:func:`compact_kinds` (which lines of a chunk are compact, and of which code),
+:func:`fast_kind`, and what they share: :data:`KINDS` (the kind letters),
+:data:`COMPACT_KIND`, :class:`Names` (version-2 names as numbers), :class:`Grown`
+(an int64 array grown in place) and :class:`Fail`.
 
-Invariant kept: :func:`fast_kind` either records, for its lines, exactly the op columns,
-struct bytes, references and definitions that :func:`expand` followed by the line
-checker would produce, or raises ``_Fail`` having changed nothing the decoder keeps
-(the run it writes into is thrown away).
+Invariant kept: :func:`fast_kind` either records, for its lines, the op columns, struct
+bytes (possibly at other offsets of the blob), references and definitions that
+:func:`expand` followed by the line checker would produce, or raises :class:`Fail` having
+changed nothing the decoder keeps (the run it writes into is thrown away).
 """
 
 from __future__ import annotations
@@ -133,11 +135,11 @@ class Names(Sequence[str | None]):
 
     def index(self, name: Any, start: int = 0, stop: int | None = None) -> int:
         if type(name) is str and _NAME_RE.match(name):
-            hit = np.flatnonzero((self.kinds.view() == KINDS.index(name[0]))
-                                 & (self.nums.view() == int(name[1:])))
-            hit = hit[(hit >= start) & (hit < (len(self) if stop is None else stop))]
-            if len(hit):
-                return int(hit[0])
+            # the n-th object of a kind is that kind's n-th symbol: no scan
+            of_kind = self.of_kind(name[0]) if name[0] in KINDS else np.zeros(0, np.int64)
+            n = int(name[1:])
+            if n < len(of_kind) and start <= of_kind[n] < (len(self) if stop is None else stop):
+                return int(of_kind[n])
         raise ValueError(f"{name!r} is not a name of the trace")
 
     def append(self, name: str | None) -> None:
@@ -228,7 +230,7 @@ def _ref(v: Any, col: str, objs: Objects) -> Any:
 
 def _new(v: Any, col: str, prefix: str, objs: Objects) -> Any:
     """A NEW column's object form: the new name, or None (no object)."""
-    if v is None or v == 0 and not isinstance(v, bool):
+    if v is None or type(v) is int and v == 0:
         return None
     if isinstance(v, str):
         return v
@@ -271,7 +273,7 @@ def expand(line: Any, objs: Objects) -> dict[str, Any]:
             else:
                 o[col.name] = v
         elif col.role == KEEP:
-            if v not in (0, 1) or not isinstance(v, int):
+            if type(v) is not int or v not in (0, 1):
                 raise ValueError(f"keep must be 1 (finish) or 0 (abandon); got {_show(v)}")
             o["keep"] = bool(v)
     if spec.codec is not None:

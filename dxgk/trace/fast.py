@@ -13,8 +13,9 @@ every form and reports every error.
 What it owns: the typed line Structs, :func:`decode_run`.
 
 Invariant kept: :func:`decode_run` either appends to the decoder exactly the ops, struct
-bytes and symbols that the line-by-line checker would append for the same lines (the
-tests compare the two on every workload), or changes nothing and returns False.
+bytes (their offsets in the blob aside) and symbols that the line-by-line checker would
+append for the same lines (the tests compare the two on every workload), or changes
+nothing and returns False.
 """
 
 from __future__ import annotations

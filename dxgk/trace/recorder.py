@@ -72,6 +72,7 @@ class Recorder:
         self.version = version
         self._compact = version >= 2
         self._numbers: dict[int, int] = {}        # handle -> object number (from 1)
+        self._count = 0                           # objects defined so far
         self._file: IO[str] | None = None
         self._owns_file = False
         self._lock = threading.RLock()
@@ -141,7 +142,8 @@ class Recorder:
         self._counters[prefix] = n + 1
         name = f"{prefix}{n}"
         self._names[h] = name
-        self._numbers[h] = len(self._numbers) + 1
+        self._count += 1
+        self._numbers[h] = self._count
         return name
 
     def _num(self, h: int) -> str:

@@ -315,3 +315,18 @@ def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch
             with trace.replay(path, check=True) as r:
                 assert r.calls >= 0
     assert seen["ok"] > 20 and seen["error"] > 100, seen
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("[4,3,true,0]", "keep must be 1 (finish) or 0 (abandon)"),
+    ("[6,3,0.0,0]", "a new device is numbered"),
+])
+def test_booleans_and_floats_are_not_compact_integers(bad, message, tmp_path, capsys):
+    src = tmp_path / "good.jsonl"
+    _readme_program(src)
+    lines = src.read_text().splitlines()
+    lines.insert(7, bad)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["replay", str(path)]) == 2
+    assert message in capsys.readouterr().err
