@@ -8,10 +8,11 @@ the n-th object the trace defines (any kind, counted from 1 in line order) is nu
 0 is a NULL handle.
 
 Each row is declarative -- a line kind is its code, its name (the ``call`` or ``event``
-of the object form), the op record it becomes and its columns with their roles -- so a
-new call (the user-mode services of docs/behaviour.md section 9) is one more row, and the
-recorder, both decoders, :func:`dxgk.trace.iter_lines` and the header's ``"ops"`` list
-all follow from it.
+of the object form), the op record it becomes and its columns with their roles. The
+object-line handlers of the line checker, the compact fast path, the expansion of a
+compact line (:func:`dxgk.trace.iter_lines`) and the header's ``"ops"`` list follow from
+it; the recorder writes each kind's compact line by hand, in the order this table gives
+(the tests replay and compare what it writes).
 
 What it owns: :class:`Column`, :class:`LineSpec`, :data:`SPECS` (code -> row),
 :data:`BY_NAME` and :func:`header_ops` (the table as the header lists it).
