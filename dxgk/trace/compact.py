@@ -48,7 +48,7 @@ import numpy as np
 from ..ddi import _STATUS_NAMES
 from .files import open_read, open_write
 from .format import _F_KEEP, _KIND_WORD, _NAME_RE, _NULL_SYM
-from .optable import DATA, INT, KEEP, NEW, REF, SPECS, STATUS, VALUE, LineSpec
+from .optable import BY_NAME, DATA, INT, KEEP, NEW, REF, SPECS, STATUS, VALUE, LineSpec
 
 if TYPE_CHECKING:
     from .fast import _Run
@@ -287,15 +287,17 @@ def defined_by(o: Any) -> list[str]:
     that follow a trace without decoding it)."""
     if not isinstance(o, dict):
         return []
-    ev = o.get("event")
-    keys = {"adapter": ("adapter", "system_process"), "process_begin": ("process",),
-            "device_create": ("device",), "context_create": ("context",)}.get(ev, ()) \
-        if isinstance(ev, str) else ()
-    out = [o[k] for k in keys if isinstance(o.get(k), str)]
-    if o.get("call") == "DxgkCbCreateContextAllocation":
-        r = o.get("result")
-        if isinstance(r, dict) and isinstance(r.get("hAllocation"), str):
-            out.append(r["hAllocation"])
+    if o.get("event") == "adapter":
+        keys: tuple[str, ...] = ("adapter", "system_process")
+    else:                                   # the NEW columns of the line's op-table row
+        name = o.get("call") or o.get("event")
+        spec = BY_NAME.get(name) if isinstance(name, str) else None
+        keys = tuple(c.name for c in spec.columns if c.role == NEW) if spec else ()
+    out = []
+    for k in keys:
+        where, key = (o.get("result"), k[7:]) if k.startswith("result.") else (o, k)
+        if isinstance(where, dict) and isinstance(where.get(key), str):
+            out.append(where[key])
     return out
 
 

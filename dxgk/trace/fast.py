@@ -147,8 +147,8 @@ _BLOB_DTYPES: Final[dict[int, np.dtype]] = {
     int(lib.DXGK_RP_RESERVE): _blob_dtype(_RESERVE_C)}
 
 
-class _Fail(Exception):
-    """The run is not entirely in the recorder's form (the slow path decides)."""
+_Fail = Fail            # the run is not entirely in the recorder's form (one exception
+                        # for the object-line and the compact fast paths)
 
 
 def _u64(values: Any, n: int) -> np.ndarray:
@@ -362,7 +362,7 @@ def decode_run(dec: _Decoder, lines: list[bytes], nums: np.ndarray,
             (_call_kind if code >= lib.DXGK_RP_CREATE else _event_kind)(
                 run, code, sel, np.flatnonzero(mask))
         return _commit(dec, run)
-    except (msgspec.DecodeError, RecursionError, _Fail, Fail):
+    except (msgspec.DecodeError, RecursionError, _Fail):
         return False
 
 

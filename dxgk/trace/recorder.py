@@ -400,15 +400,8 @@ class Recorder:
         return f"[{code},{refs}{tail},{status & _MASK32}]"
 
     def _ev_process_begin(self, adapter: int, out: Any, status: int) -> str:
-        process = int(out[0])
-        known = adapter in self._numbers or not adapter
-        p = f'"{self._define("P", process)}"' if (status & _MASK32) == 0 and process \
-            else "null"
-        if self._compact and known:
-            return self._compact_line(3, (adapter,), status,
-                                      self._numbers[process] if p != "null" else 0)
-        return (f'{{"event":"process_begin","adapter":{self._ref(adapter)},"process":{p},'
-                f'"result":{{"status":{_status_json(status)}}}}}')
+        return self._create("process_begin", "adapter", adapter, "process", "P",
+                            int(out[0]), status)
 
     def _ev_process_end(self, process: int, keep: int, status: int) -> str:
         line = self._compact_line(4, (process,), status, 1 if keep else 0)
