@@ -10,6 +10,8 @@ class _Lib:
     DXGK_LAYOUT_ASSERT_COUNT: int
     DXGK_RP_NULL: int
     DXGK_RP_POISON: int
+    DXGK_RP_KMT_POISON: int
+    DXGK_RP_MAX_UOPS: int
     DXGK_VM_MAX_SEGMENTS: int
     def dxgk_bench_kmt_update(self, device: int, context: int, fence: int, allocation: int, alloc_tiles: int, base: int, live_tiles: int, batch: int, batches: int, runs: int, seed: int, out: Any, /) -> int: ...
     def dxgk_ptbench_map(self, pages: int, spread: int, eligible64k: int, min_seconds: float, out: Any, /) -> int: ...
@@ -60,6 +62,10 @@ class _Lib:
     def dxgk_py_kmt_map(self, args: int, /) -> int: ...
     def dxgk_py_kmt_free(self, args: int, /) -> int: ...
     def dxgk_py_kmt_update(self, args: int, /) -> int: ...
+    D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP: int
+    D3DDDI_UPDATEGPUVIRTUALADDRESS_UNMAP: int
+    D3DDDI_UPDATEGPUVIRTUALADDRESS_COPY: int
+    D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP_PROTECT: int
     DXGK_PT_OK: int
     DXGK_PT_E_CONFIG: int
     DXGK_PT_E_INVAL: int
@@ -153,11 +159,23 @@ class _Lib:
     DXGK_RP_MAP: int
     DXGK_RP_UPDATE: int
     DXGK_RP_RESERVE: int
+    DXGK_RP_QUEUE_CREATE: int
+    DXGK_RP_QUEUE_DESTROY: int
+    DXGK_RP_KMT_RESERVE: int
+    DXGK_RP_KMT_MAP: int
+    DXGK_RP_KMT_FREE: int
+    DXGK_RP_KMT_UPDATE: int
+    DXGK_RP_ALLOCATE: int
+    DXGK_RP_DEALLOCATE: int
+    DXGK_RP_FENCE_CREATE: int
+    DXGK_RP_FENCE_SIGNAL: int
+    DXGK_RP_QUEUE_EXECUTE: int
     DXGK_RP_CODE_MAX: int
     DXGK_RP_F_NULL_ARGS: int
     DXGK_RP_F_KEEP: int
     DXGK_RP_F_DATA: int
     DXGK_RP_F_UNCHECKED: int
+    DXGK_RP_F_DEFERRED: int
     DXGK_RP_OK: int
     DXGK_RP_E_ARGS: int
     DXGK_RP_E_CODE: int

@@ -25,7 +25,7 @@ from .layout.abi import ABI_NAMES
 
 __all__ = ["build_parser", "main"]
 
-GEN_TRACE_KINDS = ("churn", "fixed-range", "mixed-pages", "processes")
+GEN_TRACE_KINDS = ("churn", "fixed-range", "mixed-pages", "processes", "tiled")
 
 
 def _cmd_layout(args: argparse.Namespace) -> int:

@@ -171,6 +171,16 @@ def _status_ok(st: int) -> bool:
 _recorder: Recorder | None = None
 
 
+def _obj_call(event: str, fn: Callable[..., int], *args: Any) -> int:
+    """Makes one object-layer C call, ``fn(*args)``; while a trace is being recorded the
+    recorder makes it and writes its ``event`` line under one lock, so that the line
+    lands where the core executed the call (another thread's call cannot come between)."""
+    rec = _recorder
+    if rec is None:
+        return fn(*args)
+    return rec.object_call(event, fn, *args)
+
+
 # ---- the five callbacks ---------------------------------------------------------------------
 #
 # Each is made by a factory so that the hot path reads closure cells plus the one

@@ -23,6 +23,7 @@ import ctypes
 from collections.abc import Callable
 from typing import Any, Final
 
+from . import ddi as _ddi
 from . import structs
 from ._core import ffi, lib
 from .argcheck import described
@@ -65,6 +66,9 @@ def _make(spec: Spec, c_fn: Callable[[int], int]) -> Callable[..., int]:
     addressof = ctypes.addressof
 
     def thunk(args: Any, *, abi: str | None = None) -> int:
+        rec = _ddi._recorder
+        if rec is not None:                 # a trace is being recorded: it makes the call
+            return rec.kmt_call(spec, c_fn, args, abi)
         if abi is None and type(args) is cls:
             return c_fn(addressof(args)) & 0xFFFFFFFF
         return spec.call(lambda p: c_fn(p) & 0xFFFFFFFF, args, abi, _ok)
@@ -128,8 +132,9 @@ def D3DKMTUpdateGpuVirtualAddress(args: Any, operations: Any = None, *,
     ``args.Operations`` must be NULL: an address the facade cannot size is a
     ``TypeError``. Returns the NTSTATUS (also ``dxgk.last_status()``)."""
     addr, keep, is_x86 = _UPDATE.resolve(args, abi)
+    rec = _ddi._recorder
     if addr == 0:
-        return lib.dxgk_py_kmt_update(0) & 0xFFFFFFFF
+        return rec.kmt_update(0) if rec is not None else lib.dxgk_py_kmt_update(0) & 0xFFFFFFFF
     size = _UPDATE.size_for(is_x86)
     src = (ctypes.c_ubyte * size).from_address(addr)
     host = _UPDATE_CLS.from_buffer(_UPDATE.x86.to_host(memoryview(src).cast("B"))) \
@@ -146,7 +151,8 @@ def D3DKMTUpdateGpuVirtualAddress(args: Any, operations: Any = None, *,
                              f"operations must hold {n * _OP_SIZE} bytes ({n} records of "
                              f"{_OP_SIZE}); got {nbytes}")
         host.Operations = oaddr
-    st = lib.dxgk_py_kmt_update(ctypes.addressof(host)) & 0xFFFFFFFF
+    st = rec.kmt_update(ctypes.addressof(host)) if rec is not None else \
+        lib.dxgk_py_kmt_update(ctypes.addressof(host)) & 0xFFFFFFFF
     del keep
     if operations is not None:
         del okeep

@@ -44,6 +44,7 @@ from .ddi import (
     DxgkCbDestroyContextAllocation,
     DxgkCbMapContextAllocation,
     DxgkCbUpdateContextAllocation,
+    _obj_call,
     last_status,
 )
 from .objects import (
@@ -53,7 +54,6 @@ from .objects import (
     Process,
     _allocation_handle,
     _flag,
-    _obj_call,
     _Object,
     _record,
 )

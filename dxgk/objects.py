@@ -14,7 +14,6 @@ it) and answers only from the C core; a closed one raises :class:`ClosedError`. 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import ddi as _ddi
@@ -30,6 +29,7 @@ from .ddi import (
     STATUS_SUCCESS,
     DdiError,
     DxgkCbReserveGpuVirtualAddressRange,
+    _obj_call,
     status_name,
 )
 from .records import (
@@ -80,16 +80,6 @@ def _record(event: str, *args: Any) -> None:
     rec = _ddi._recorder
     if rec is not None:
         rec.event(event, *args)
-
-
-def _obj_call(event: str, fn: Callable[..., int], *args: Any) -> int:
-    """Makes one object-layer C call, ``fn(*args)``; while a trace is being recorded the
-    recorder makes it and writes its ``event`` line under one lock, so that the line
-    lands where the core executed the call (another thread's call cannot come between)."""
-    rec = _ddi._recorder
-    if rec is None:
-        return fn(*args)
-    return rec.object_call(event, fn, *args)
 
 
 class _Object(abc.ABC):

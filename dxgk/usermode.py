@@ -26,6 +26,7 @@ from .ddi import (
     STATUS_NO_MEMORY,
     STATUS_SUCCESS,
     DdiError,
+    _obj_call,
 )
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ class Fence(_ClosedProbe):
         ``DdiError`` STATUS_INVALID_PARAMETER) and runs the Update batches it releases,
         in their contexts' submission order (docs/behaviour.md 9.6.8)."""
         v = uint(value, "Fence.signal: value")
-        self._fail(lib.dxgk_vm_fence_signal(self._kmt, v), f"signal to {v}")
+        self._fail(_obj_call("fence_signal", lib.dxgk_vm_fence_signal, self._kmt, v),
+                   f"signal to {v}")
 
 
 class PagingQueue(_ClosedProbe):
@@ -150,10 +152,11 @@ class PagingQueue(_ClosedProbe):
         mode every operation ran inside its call already: nothing is pending."""
         out = ffi.new("uint64_t *")
         if upto is None:
-            st = lib.dxgk_vm_queue_execute(self._kmt, 0, 1, out)
+            st = _obj_call("queue_execute", lib.dxgk_vm_queue_execute, self._kmt, 0, 1, out)
         else:
             v = uint(upto, "PagingQueue.execute: upto")
-            st = lib.dxgk_vm_queue_execute(self._kmt, v, 0, out) & 0xFFFFFFFF
+            st = _obj_call("queue_execute", lib.dxgk_vm_queue_execute, self._kmt, v, 0,
+                           out) & 0xFFFFFFFF
             if st == STATUS_INVALID_PARAMETER:
                 raise ValueError(f"PagingQueue.execute: upto is {v}, but only "
                                  f"{self.submitted} fence values were handed out")
@@ -186,7 +189,8 @@ class PagingQueue(_ClosedProbe):
     def close(self) -> None:
         """D3DKMTDestroyPagingQueue: destroys the queue and its fence. Idempotent."""
         if not self.closed:
-            self._fail(lib.dxgk_vm_kmt_destroy_paging_queue(self._kmt), "destroy")
+            self._fail(_obj_call("queue_destroy", lib.dxgk_vm_kmt_destroy_paging_queue,
+                                 self._kmt), "destroy")
 
     def __enter__(self) -> PagingQueue:
         return self
@@ -217,7 +221,7 @@ def allocate(device: Device, args: Any) -> int:
     c.preferred = args.PreferredSegment.Value
     c.flags = args.Flags.Value
     out = ffi.new("uint32_t *")
-    st = lib.dxgk_vm_user_allocate(c, out) & 0xFFFFFFFF
+    st = _obj_call("allocate", lib.dxgk_vm_user_allocate, c, out) & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         device._require_open()
         raise DdiError(st, f"allocate({int(args.Size)}) on {device!r}: no segment of "
@@ -230,7 +234,8 @@ def deallocate(device: Device, allocation: Any) -> None:
     """docs/behaviour.md 9.8: unmaps every page of the allocation, then frees it."""
     h = integer(allocation, "deallocate: allocation (a D3DKMT handle)", 1, 0xFFFFFFFF,
                 width="32-bit D3DKMT handle")
-    st = lib.dxgk_vm_user_deallocate(device_kmt(device), h) & 0xFFFFFFFF
+    st = _obj_call("deallocate", lib.dxgk_vm_user_deallocate, device_kmt(device), h) \
+        & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         raise DdiError(st, f"deallocate({h:#x}) on {device!r}: "
                        + ("not a live user-mode allocation of this device"
@@ -240,7 +245,8 @@ def deallocate(device: Device, allocation: Any) -> None:
 def create_fence(device: Device, initial: int) -> Fence:
     v = uint(initial, "create_fence: initial")
     out = ffi.new("uint32_t *")
-    st = lib.dxgk_vm_fence_create(device_kmt(device), v, out) & 0xFFFFFFFF
+    st = _obj_call("fence_create", lib.dxgk_vm_fence_create, device_kmt(device), v, out) \
+        & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         raise MemoryError("create_fence: the core has no memory left") \
             if st == STATUS_NO_MEMORY else DdiError(st, f"create_fence on {device!r}")

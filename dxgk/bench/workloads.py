@@ -24,6 +24,12 @@ Kinds (:data:`KINDS`):
   reserves 1-4 ranges (some at a fixed BaseAddress, some aligned, a few invalid), a
   device and a few mapped allocations each, at most 8 alive; ~5 % of hooks fail and
   abandon the process.
+* ``tiled`` -- a tiled resource through the user-mode services (docs/behaviour.md 9): a
+  paging queue, a 64 MB tile pool (a user-mode allocation in the 64 KB segment), a 4 GB
+  D3DKMTReserveGpuVirtualAddress, then D3DKMTUpdateGpuVirtualAddress batches of 1-64
+  64 KB operations: MAP a pool tile (~60 %), UNMAP to invalid or zero (~25 %), COPY a run
+  of 1-4 tiles (~15 %); ~10 % of batches wait for a fence value the workload signals
+  next, and every 256th batch maps a few pool pages with D3DKMTMapGpuVirtualAddress.
 """
 
 from __future__ import annotations
@@ -289,11 +295,74 @@ def _processes(g: _Driver, rec: Any, calls: int) -> None:
                 g.map(h, pages, protection=g.protection())
 
 
+_TILE: Final[int] = 64 * KB
+_OP_MAP, _OP_UNMAP, _OP_COPY = 0, 1, 2     # D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION_TYPE
+
+
+def _tiled(g: _Driver, rec: Any, calls: int) -> None:
+    from .. import kmt                              # (the user-mode thunks)
+
+    rng = g.rng
+    proc = g.adapter.create_process()
+    dev = proc.create_device()
+    ctx = dev.create_context()
+    queue = dev.create_paging_queue()
+    pool_tiles = 64 * MB // _TILE
+    pool = dev.allocate(64 * MB, segments=0b01)     # the 64 KB segment
+    span = 4 * GB
+    r = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(hPagingQueue=queue.handle, Size=span)
+    if kmt.D3DKMTReserveGpuVirtualAddress(r) not in (0, kmt.STATUS_PENDING):
+        raise RuntimeError("tiled: the 4 GB reservation failed")
+    base, tiles = int(r.VirtualAddress), span // _TILE
+    fence = dev.create_fence(0)
+    ops = (structs.D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION * 64)()
+    u = structs.D3DKMT_UPDATEGPUVIRTUALADDRESS(hDevice=dev.kmt_handle, hContext=ctx.kmt_handle,
+                                               hFenceObject=fence.handle)
+    m = structs.D3DDDI_MAPGPUVIRTUALADDRESS(hPagingQueue=queue.handle, hAllocation=pool)
+    batches = 0
+    while rec.calls < calls:
+        n = rng.randrange(1, 65)
+        for i in range(n):
+            o = ops[i]
+            ctypes.memset(ctypes.addressof(o), 0, ctypes.sizeof(o))
+            x = rng.random()
+            va = base + rng.randrange(tiles) * _TILE
+            if x < 0.6:
+                o.OperationType = _OP_MAP
+                o.Map.BaseAddress, o.Map.SizeInBytes = va, _TILE
+                o.Map.hAllocation = pool
+                o.Map.AllocationOffsetInBytes = rng.randrange(pool_tiles) * _TILE
+                o.Map.AllocationSizeInBytes = _TILE
+            elif x < 0.85:
+                o.OperationType = _OP_UNMAP
+                o.Unmap.BaseAddress, o.Unmap.SizeInBytes = va, _TILE
+                o.Unmap.Protection.Value = _ZERO if rng.random() < 0.3 else 0
+            else:
+                k = rng.randrange(1, 5)
+                o.OperationType = _OP_COPY
+                o.Copy.SourceAddress = base + rng.randrange(tiles - k) * _TILE
+                o.Copy.DestAddress = base + rng.randrange(tiles - k) * _TILE
+                o.Copy.SizeInBytes = k * _TILE
+        u.NumOperations = n
+        wait = rng.random() < 0.1
+        u.FenceValue = fence.value + 1 if wait else 0
+        kmt.D3DKMTUpdateGpuVirtualAddress(u, ops)
+        if wait:
+            fence.signal(fence.value + 1)               # releases the waiting batch
+        batches += 1
+        if batches % 256 == 0:                          # a plain map of a few pool pages
+            m.OffsetInPages = rng.randrange(pool_tiles) * (_TILE // PAGE)
+            m.SizeInPages = rng.randrange(1, 17)
+            m.Protection.Value = _WRITE
+            kmt.D3DKMTMapGpuVirtualAddress(m)
+
+
 KINDS: Final[dict[str, tuple[Callable[[_Driver, Any, int], None], str]]] = {
     "churn": (_churn, "steady churn: create/map/destroy around a target of live allocations"),
     "fixed-range": (_fixed_range, "mixed fixed-address and range-constrained maps"),
     "mixed-pages": (_mixed_pages, "64 KB / 4 KB page mixing in one VA window"),
     "processes": (_processes, "process creation with reservations"),
+    "tiled": (_tiled, "a tiled resource: reserve, then Update batches of 64 KB tiles"),
 }
 
 

@@ -18,12 +18,19 @@
  * DDI function is called with a pointer to that local -- exactly what a KMD does.
  * A symbol that names no object yet holds 0 (the decoder rejects such traces, so this
  * only happens for hand-built arrays): the DDI then sees a NULL handle.
+ *
+ * The user-mode ops (docs/behaviour.md 9) call the D3DKMT thunks of kmt.h the way a
+ * runtime does, with D3DKMT handles: a symbol's kmt[] value, which the engine sets when
+ * the symbol is defined (the object's D3DKMT handle, or DXGK_RP_KMT_POISON when its
+ * creation failed here) and keeps after the object dies, as a program keeps the value.
  */
 #include "replay.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ddi.h"
+#include "kmt.h"
 #include "vidmm.h"
 
 #define RP_MAX_LEVELS 6
@@ -40,6 +47,29 @@ static const DXGKCB_MAPCONTEXTALLOCATION rp_map = DxgkCbMapContextAllocation;
 static const DXGKCB_UPDATECONTEXTALLOCATION rp_update = DxgkCbUpdateContextAllocation;
 static const DXGKCB_RESERVEGPUVIRTUALADDRESSRANGE rp_reserve =
     DxgkCbReserveGpuVirtualAddressRange;
+/* ... and the thunks as the runtime's header types them. */
+static const PFND3DKMT_CREATEPAGINGQUEUE rp_create_queue = D3DKMTCreatePagingQueue;
+static const PFND3DKMT_DESTROYPAGINGQUEUE rp_destroy_queue = D3DKMTDestroyPagingQueue;
+static const PFND3DKMT_RESERVEGPUVIRTUALADDRESS rp_kmt_reserve = D3DKMTReserveGpuVirtualAddress;
+static const PFND3DKMT_MAPGPUVIRTUALADDRESS rp_kmt_map = D3DKMTMapGpuVirtualAddress;
+static const PFND3DKMT_FREEGPUVIRTUALADDRESS rp_kmt_free = D3DKMTFreeGpuVirtualAddress;
+static const PFND3DKMT_UPDATEGPUVIRTUALADDRESS rp_kmt_update = D3DKMTUpdateGpuVirtualAddress;
+
+/* Bytes of the blob of an event op with integer arguments: its uint64 values. */
+static uint64_t event_words(uint32_t code)
+{
+    switch (code) {
+    case DXGK_RP_ALLOCATE:
+        return 5;
+    case DXGK_RP_FENCE_CREATE:
+    case DXGK_RP_FENCE_SIGNAL:
+        return 1;
+    case DXGK_RP_QUEUE_EXECUTE:
+        return 2;
+    default:
+        return 0;
+    }
+}
 
 static uint64_t align8(uint64_t n)
 {
@@ -59,6 +89,18 @@ uint32_t dxgk_rp_struct_size(uint32_t code)
         return (uint32_t)sizeof(DXGKARGCB_UPDATECONTEXTALLOCATION);
     case DXGK_RP_RESERVE:
         return (uint32_t)sizeof(DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE);
+    case DXGK_RP_QUEUE_CREATE:
+        return (uint32_t)sizeof(D3DKMT_CREATEPAGINGQUEUE);
+    case DXGK_RP_QUEUE_DESTROY:
+        return (uint32_t)sizeof(D3DDDI_DESTROYPAGINGQUEUE);
+    case DXGK_RP_KMT_RESERVE:
+        return (uint32_t)sizeof(D3DDDI_RESERVEGPUVIRTUALADDRESS);
+    case DXGK_RP_KMT_MAP:
+        return (uint32_t)sizeof(D3DDDI_MAPGPUVIRTUALADDRESS);
+    case DXGK_RP_KMT_FREE:
+        return (uint32_t)sizeof(D3DKMT_FREEGPUVIRTUALADDRESS);
+    case DXGK_RP_KMT_UPDATE:
+        return (uint32_t)sizeof(D3DKMT_UPDATEGPUVIRTUALADDRESS);
     default:
         return 0;
     }
@@ -83,9 +125,36 @@ static uint64_t blob_need(const dxgk_rp_op *o)
             return 0;
         return sizeof(DXGKARGCB_UPDATECONTEXTALLOCATION) +
                ((o->flags & DXGK_RP_F_DATA) ? (uint64_t)o->n0 : 0);
+    case DXGK_RP_QUEUE_CREATE:
+    case DXGK_RP_QUEUE_DESTROY:
+    case DXGK_RP_KMT_RESERVE:
+    case DXGK_RP_KMT_MAP:
+    case DXGK_RP_KMT_FREE:
+        return (o->flags & DXGK_RP_F_NULL_ARGS) ? 0 : dxgk_rp_struct_size(o->code);
+    case DXGK_RP_KMT_UPDATE:
+        if (o->flags & DXGK_RP_F_NULL_ARGS)
+            return 0;
+        if ((o->flags & DXGK_RP_F_DATA) && (o->n0 < 1 || o->n0 > DXGK_RP_MAX_UOPS))
+            return UINT64_MAX;
+        return align8(sizeof(D3DKMT_UPDATEGPUVIRTUALADDRESS)) +
+               ((o->flags & DXGK_RP_F_DATA)
+                    ? (uint64_t)o->n0 * sizeof(D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION) : 0);
     default:
-        return 0;
+        return 8 * event_words(o->code);
     }
+}
+
+/* Whether an Update operation record carries an allocation handle. */
+static inline int uop_has_handle(const D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION *u)
+{
+    return u->OperationType == D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP ||
+           u->OperationType == D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP_PROTECT;
+}
+
+/* The operation records of a KMT_UPDATE op (validated): in the blob, after the struct. */
+static const uint8_t *uops_at(const dxgk_rp_run *r, const dxgk_rp_op *o)
+{
+    return r->blob + o->blob + align8(sizeof(D3DKMT_UPDATEGPUVIRTUALADDRESS));
 }
 
 /* Symbols an op reads (operands) -- how many of sym[] are meaningful. */
@@ -94,10 +163,14 @@ static unsigned sym_operands(uint32_t code)
     switch (code) {
     case DXGK_RP_CREATE:
         return 4;
+    case DXGK_RP_KMT_UPDATE:
+        return 3;
     case DXGK_RP_DESTROY:
     case DXGK_RP_MAP:
     case DXGK_RP_UPDATE:
     case DXGK_RP_RESERVE:
+    case DXGK_RP_KMT_MAP:
+    case DXGK_RP_DEALLOCATE:
         return 2;
     default:
         return 1;
@@ -113,6 +186,13 @@ static int validate_op(const dxgk_rp_run *r, const dxgk_rp_op *o)
         [DXGK_RP_MAP] = DXGK_RP_F_NULL_ARGS,
         [DXGK_RP_UPDATE] = DXGK_RP_F_NULL_ARGS | DXGK_RP_F_DATA,
         [DXGK_RP_RESERVE] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_ADAPTER_CREATE] = DXGK_RP_F_DEFERRED,
+        [DXGK_RP_QUEUE_CREATE] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_QUEUE_DESTROY] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_KMT_RESERVE] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_KMT_MAP] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_KMT_FREE] = DXGK_RP_F_NULL_ARGS,
+        [DXGK_RP_KMT_UPDATE] = DXGK_RP_F_NULL_ARGS | DXGK_RP_F_DATA,
     };
     if (o->code < 1 || o->code > DXGK_RP_CODE_MAX ||
         (o->flags & ~(allowed[o->code] | DXGK_RP_F_UNCHECKED)))
@@ -121,8 +201,13 @@ static int validate_op(const dxgk_rp_run *r, const dxgk_rp_op *o)
     for (unsigned i = 0; i < n; i++)
         if (o->sym[i] != DXGK_RP_NULL && o->sym[i] >= r->handle_count)
             return DXGK_RP_E_SYMBOL;
-    /* ADAPTER_CREATE's sym[0] is a definition (its system process): it must be real. */
+    /* ADAPTER_CREATE's sym[0] (its system process) and QUEUE_CREATE's sym[1] (the
+     * queue's sync object) are definitions: a NULL one is allowed only where the
+     * creation defines nothing. */
     if (o->code == DXGK_RP_ADAPTER_CREATE && o->sym[0] >= r->handle_count)
+        return DXGK_RP_E_SYMBOL;
+    if (o->code == DXGK_RP_QUEUE_CREATE && o->sym[1] != DXGK_RP_NULL &&
+        o->sym[1] >= r->handle_count)
         return DXGK_RP_E_SYMBOL;
     if (o->out_sym != DXGK_RP_NULL && o->out_sym >= r->handle_count)
         return DXGK_RP_E_SYMBOL;
@@ -141,6 +226,22 @@ static int validate_op(const dxgk_rp_run *r, const dxgk_rp_op *o)
         if (a.PrivateDriverDataSize > o->n0)
             return DXGK_RP_E_BLOB;
     }
+    if (o->code == DXGK_RP_KMT_UPDATE && (o->flags & DXGK_RP_F_DATA) &&
+        !(o->flags & DXGK_RP_F_NULL_ARGS)) {
+        /* every record's allocation symbol, and a count the struct agrees with */
+        D3DKMT_UPDATEGPUVIRTUALADDRESS a;
+        memcpy(&a, r->blob + o->blob, sizeof a);
+        if (a.NumOperations != o->n0)
+            return DXGK_RP_E_COUNT;
+        const uint8_t *p = uops_at(r, o);
+        for (uint32_t i = 0; i < o->n0; i++) {
+            D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION u;
+            memcpy(&u, p + (size_t)i * sizeof u, sizeof u);
+            if (uop_has_handle(&u) && u.Map.hAllocation != DXGK_RP_NULL &&
+                u.Map.hAllocation >= r->handle_count)
+                return DXGK_RP_E_SYMBOL;
+        }
+    }
     return DXGK_RP_OK;
 }
 
@@ -154,12 +255,164 @@ static inline HANDLE sym_H(const dxgk_rp_run *r, uint32_t s)
     return (HANDLE)(uintptr_t)sym_handle(r, s);
 }
 
+/* The D3DKMT handle of a symbol operand (0 for NULL). */
+static inline D3DKMT_HANDLE sym_K(const dxgk_rp_run *r, uint32_t s)
+{
+    return s == DXGK_RP_NULL ? 0 : r->kmt[s];
+}
+
 /* Binds the symbol an op defines: the new handle, or the poison value when the
- * creation failed here (so later uses fail cleanly instead of meaning NULL). */
+ * creation failed here (so later uses fail cleanly instead of meaning NULL); its
+ * D3DKMT handle with it. */
 static inline void define(dxgk_rp_run *r, uint32_t s, NTSTATUS st, uint64_t h)
 {
-    if (s != DXGK_RP_NULL)
-        r->handles[s] = (st == STATUS_SUCCESS && h) ? h : DXGK_RP_POISON;
+    if (s != DXGK_RP_NULL) {
+        int ok = st == STATUS_SUCCESS && h;
+        r->handles[s] = ok ? h : DXGK_RP_POISON;
+        r->kmt[s] = ok ? dxgk_vm_kmt_handle(h) : DXGK_RP_KMT_POISON;
+    }
+}
+
+/* The same for an object the op knows by its D3DKMT handle (a user-mode object). */
+static inline void define_kmt(dxgk_rp_run *r, uint32_t s, NTSTATUS st, uint32_t k)
+{
+    if (s != DXGK_RP_NULL) {
+        uint32_t type;
+        uint64_t h = (st == STATUS_SUCCESS && k) ? dxgk_vm_kmt_object(k, &type) : 0;
+        r->handles[s] = h ? h : DXGK_RP_POISON;
+        r->kmt[s] = h ? k : DXGK_RP_KMT_POISON;
+    }
+}
+
+/* The i-th uint64 argument of an event op (validated). */
+static inline uint64_t word(const dxgk_rp_run *r, const dxgk_rp_op *o, unsigned i)
+{
+    uint64_t v;
+    memcpy(&v, r->blob + o->blob + 8 * i, 8);
+    return v;
+}
+
+/* The user-mode ops (docs/behaviour.md 9): the thunks with D3DKMT handles, and the
+ * object calls of the Python layer's Device / Fence / PagingQueue. */
+static NTSTATUS execute_kmt(dxgk_rp_run *r, const dxgk_rp_op *o, uint64_t *value)
+{
+    NTSTATUS st;
+    const int null_args = (o->flags & DXGK_RP_F_NULL_ARGS) != 0;
+    const uint8_t *p = r->blob + o->blob;
+    switch (o->code) {
+    case DXGK_RP_QUEUE_CREATE: {
+        D3DKMT_CREATEPAGINGQUEUE a;
+        if (null_args) {
+            st = rp_create_queue(NULL);
+            define_kmt(r, o->out_sym, st, 0);
+            define_kmt(r, o->sym[1], st, 0);
+            return st;
+        }
+        memcpy(&a, p, sizeof a);
+        a.hDevice = sym_K(r, o->sym[0]);
+        st = rp_create_queue(&a);
+        define_kmt(r, o->out_sym, st, a.hPagingQueue);
+        define_kmt(r, o->sym[1], st, a.hSyncObject);
+        return st;
+    }
+    case DXGK_RP_QUEUE_DESTROY: {
+        D3DDDI_DESTROYPAGINGQUEUE a;
+        if (null_args)
+            return rp_destroy_queue(NULL);
+        memcpy(&a, p, sizeof a);
+        a.hPagingQueue = sym_K(r, o->sym[0]);
+        return rp_destroy_queue(&a);
+    }
+    case DXGK_RP_KMT_RESERVE: {
+        D3DDDI_RESERVEGPUVIRTUALADDRESS a;
+        if (null_args)
+            return rp_kmt_reserve(NULL);
+        memcpy(&a, p, sizeof a);
+        a.hPagingQueue = sym_K(r, o->sym[0]);
+        st = rp_kmt_reserve(&a);
+        if (st == STATUS_SUCCESS || st == STATUS_PENDING)
+            *value = a.VirtualAddress;
+        return st;
+    }
+    case DXGK_RP_KMT_MAP: {
+        D3DDDI_MAPGPUVIRTUALADDRESS a;
+        if (null_args)
+            return rp_kmt_map(NULL);
+        memcpy(&a, p, sizeof a);
+        a.hPagingQueue = sym_K(r, o->sym[0]);
+        a.hAllocation = sym_K(r, o->sym[1]);
+        st = rp_kmt_map(&a);
+        if (st == STATUS_SUCCESS || st == STATUS_PENDING)
+            *value = a.VirtualAddress;
+        return st;
+    }
+    case DXGK_RP_KMT_FREE: {
+        D3DKMT_FREEGPUVIRTUALADDRESS a;
+        if (null_args)
+            return rp_kmt_free(NULL);
+        memcpy(&a, p, sizeof a);
+        a.hAdapter = sym_K(r, o->sym[0]);
+        return rp_kmt_free(&a);
+    }
+    case DXGK_RP_KMT_UPDATE: {
+        D3DKMT_UPDATEGPUVIRTUALADDRESS a;
+        D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION *ops = NULL;
+        if (null_args)
+            return rp_kmt_update(NULL);
+        memcpy(&a, p, sizeof a);
+        a.hDevice = sym_K(r, o->sym[0]);
+        a.hContext = sym_K(r, o->sym[1]);
+        a.hFenceObject = sym_K(r, o->sym[2]);
+        a.Operations = NULL;
+        if (o->flags & DXGK_RP_F_DATA) {
+            ops = malloc((size_t)o->n0 * sizeof *ops);
+            if (!ops)
+                return STATUS_NO_MEMORY;
+            memcpy(ops, uops_at(r, o), (size_t)o->n0 * sizeof *ops);
+            for (uint32_t i = 0; i < o->n0; i++)
+                if (uop_has_handle(&ops[i]))
+                    ops[i].Map.hAllocation = sym_K(r, ops[i].Map.hAllocation);
+            a.Operations = ops;
+        }
+        st = rp_kmt_update(&a);
+        free(ops);
+        return st;
+    }
+    case DXGK_RP_ALLOCATE: {
+        dxgk_vm_create_args c;
+        uint32_t k = 0;
+        memset(&c, 0, sizeof c);
+        c.device = sym_handle(r, o->sym[0]);
+        c.size = word(r, o, 0);
+        c.alignment = word(r, o, 1);
+        c.supported_segments = (uint32_t)word(r, o, 2);
+        c.preferred = (uint32_t)word(r, o, 3);
+        c.flags = (uint32_t)word(r, o, 4);
+        st = dxgk_vm_user_allocate(&c, &k);
+        define_kmt(r, o->out_sym, st, k);
+        return st;
+    }
+    case DXGK_RP_DEALLOCATE:
+        return dxgk_vm_user_deallocate(sym_K(r, o->sym[0]), sym_K(r, o->sym[1]));
+    case DXGK_RP_FENCE_CREATE: {
+        uint32_t k = 0;
+        st = dxgk_vm_fence_create(sym_K(r, o->sym[0]), word(r, o, 0), &k);
+        define_kmt(r, o->out_sym, st, k);
+        return st;
+    }
+    case DXGK_RP_FENCE_SIGNAL:
+        return dxgk_vm_fence_signal(sym_K(r, o->sym[0]), word(r, o, 0));
+    case DXGK_RP_QUEUE_EXECUTE: {
+        uint64_t after = 0;
+        st = dxgk_vm_queue_execute(sym_K(r, o->sym[0]), word(r, o, 0), word(r, o, 1) != 0,
+                                   &after);
+        if (st == STATUS_SUCCESS)
+            *value = after;
+        return st;
+    }
+    default:
+        return STATUS_INVALID_PARAMETER;    /* unreachable: validate_op checked the code */
+    }
 }
 
 static NTSTATUS op_adapter_create(dxgk_rp_run *r, const dxgk_rp_op *o)
@@ -180,6 +433,13 @@ static NTSTATUS op_adapter_create(dxgk_rp_run *r, const dxgk_rp_op *o)
     memcpy(segs, p, (size_t)o->n1 * sizeof segs[0]);
     NTSTATUS st = dxgk_vm_adapter_create(&caps, levels, segs, o->n1, &adapter, &system, msg,
                                          sizeof msg);
+    if (st == STATUS_SUCCESS && (o->flags & DXGK_RP_F_DEFERRED)) {
+        st = dxgk_vm_adapter_set_paging(adapter, DXGK_VM_PAGING_DEFERRED);
+        if (st != STATUS_SUCCESS) {
+            dxgk_vm_adapter_destroy(adapter);
+            adapter = system = 0;
+        }
+    }
     define(r, o->out_sym, st, adapter);
     define(r, o->sym[0], st, system);
     return st;
@@ -273,19 +533,22 @@ static NTSTATUS execute_op(dxgk_rp_run *r, const dxgk_rp_op *o, uint64_t *value)
         return st;
     }
     default:
-        return STATUS_INVALID_PARAMETER;    /* unreachable: validate_op checked the code */
+        return execute_kmt(r, o, value);
     }
 }
 
 /* Whether the op's value is part of its recorded result. */
 static inline int has_value(uint32_t code)
 {
-    return code == DXGK_RP_MAP || code == DXGK_RP_CREATE || code == DXGK_RP_RESERVE;
+    return code == DXGK_RP_MAP || code == DXGK_RP_CREATE || code == DXGK_RP_RESERVE ||
+           code == DXGK_RP_KMT_RESERVE || code == DXGK_RP_KMT_MAP ||
+           code == DXGK_RP_QUEUE_EXECUTE;
 }
 
 int dxgk_rp_execute(dxgk_rp_run *r, uint64_t max_ops)
 {
-    if (r == NULL || (r->op_count && r->ops == NULL) || (r->handle_count && !r->handles) ||
+    if (r == NULL || (r->op_count && r->ops == NULL) ||
+        (r->handle_count && (!r->handles || !r->kmt)) ||
         (r->blob_size && r->blob == NULL) || (r->check && r->mismatch_cap && !r->mismatches))
         return DXGK_RP_E_ARGS;
     uint64_t end = r->op_count;

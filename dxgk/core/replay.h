@@ -7,7 +7,8 @@
  * Objects are named symbolically in a trace ("A0", "P3", "H5"); the decoder numbers
  * the names 0, 1, 2, ... and the engine keeps the live handle of each in the caller's
  * `handles` array. An op that creates an object stores its handle there; an op that
- * uses one reads it. With `check` set every result is compared with the one recorded
+ * uses one reads it; kmt[] holds the D3DKMT handle of each (the user-mode ops read
+ * that one). With `check` set every result is compared with the one recorded
  * in the trace and each difference is appended to the caller's mismatch array.
  */
 #ifndef DXGK_REPLAY_H
@@ -42,7 +43,37 @@ enum {
     DXGK_RP_RESERVE = 14,         /* DxgkCbReserveGpuVirtualAddressRange; blob: the
                                      struct; sym = hAdapter, hDxgkProcess;
                                      expect_value = StartVirtualAddress */
-    DXGK_RP_CODE_MAX = 14,
+    /* The user-mode services (docs/behaviour.md 9). Their handle operands are used as
+     * D3DKMT handles: the run's kmt[symbol]. */
+    DXGK_RP_QUEUE_CREATE = 15,    /* D3DKMTCreatePagingQueue; blob: the struct; sym[0] =
+                                     hDevice; out_sym = the queue, sym[1] = its sync object
+                                     (both defined by the op) */
+    DXGK_RP_QUEUE_DESTROY = 16,   /* D3DKMTDestroyPagingQueue; blob: the struct; sym[0] =
+                                     hPagingQueue */
+    DXGK_RP_KMT_RESERVE = 17,     /* D3DKMTReserveGpuVirtualAddress; blob: the struct;
+                                     sym[0] = hPagingQueue / hAdapter; expect_value =
+                                     VirtualAddress */
+    DXGK_RP_KMT_MAP = 18,         /* D3DKMTMapGpuVirtualAddress; blob: the struct; sym[0] =
+                                     hPagingQueue, sym[1] = hAllocation; expect_value =
+                                     VirtualAddress */
+    DXGK_RP_KMT_FREE = 19,        /* D3DKMTFreeGpuVirtualAddress; blob: the struct; sym[0]
+                                     = hAdapter */
+    DXGK_RP_KMT_UPDATE = 20,      /* D3DKMTUpdateGpuVirtualAddress; blob: the struct, then
+                                     (DXGK_RP_F_DATA) n0 operation records whose
+                                     Map/MapProtect hAllocation holds a symbol; sym[0..2] =
+                                     hDevice, hContext, hFenceObject */
+    DXGK_RP_ALLOCATE = 21,        /* Device.allocate; blob: uint64 size, alignment,
+                                     segment set, preferred segment, flags; sym[0] = the
+                                     device; out_sym = the allocation */
+    DXGK_RP_DEALLOCATE = 22,      /* Device.deallocate; sym[0] = device, sym[1] = the
+                                     allocation */
+    DXGK_RP_FENCE_CREATE = 23,    /* Device.create_fence; blob: uint64 initial value;
+                                     sym[0] = the device; out_sym = the fence */
+    DXGK_RP_FENCE_SIGNAL = 24,    /* Fence.signal; blob: uint64 value; sym[0] = the fence */
+    DXGK_RP_QUEUE_EXECUTE = 25,   /* PagingQueue.execute; blob: uint64 upto, uint64 all
+                                     (1: everything); sym[0] = the queue; expect_value =
+                                     the fence's value afterwards */
+    DXGK_RP_CODE_MAX = 25,
 };
 
 /* dxgk_rp_op.flags */
@@ -53,6 +84,8 @@ enum {
                                      (else NULL) */
     DXGK_RP_F_UNCHECKED = 8,      /* the trace records no result for this op: never a
                                      mismatch */
+    DXGK_RP_F_DEFERRED = 16,      /* ADAPTER_CREATE: the adapter's paging mode is deferred
+                                     (docs/behaviour.md 9.7) */
 };
 
 /* A symbol operand that stands for a NULL handle. */
@@ -60,6 +93,10 @@ enum {
 /* The handle given to a symbol whose creation failed in the replay although it
  * succeeded in the trace: never a live handle (type byte 0), never 0. */
 #define DXGK_RP_POISON UINT64_C(0xFFFFFFFFFFFFFF00)
+/* Its D3DKMT counterpart: never a D3DKMT handle (their low 6 bits are 0), never 0. */
+#define DXGK_RP_KMT_POISON 0xFFFFFFFFu
+/* The most operation records an Update op may carry (the thunk's own limit). */
+#define DXGK_RP_MAX_UOPS 2048u
 
 /* Status codes of dxgk_rp_execute (a malformed op stops the run before it is executed). */
 enum {
@@ -107,6 +144,10 @@ typedef struct dxgk_rp_run {
     const uint8_t *blob;          /* 8-byte aligned */
     uint64_t blob_size;
     uint64_t *handles;            /* handles[symbol]; symbols not yet created hold 0 */
+    uint32_t *kmt;                /* kmt[symbol]: the object's D3DKMT handle (0: none),
+                                     set with handles[] when an op defines the symbol and
+                                     kept after the object dies -- a call on a destroyed
+                                     object passes the value it had, as a program would */
     uint64_t handle_count;
     dxgk_rp_mismatch *mismatches; /* with check: up to mismatch_cap records */
     uint64_t mismatch_cap;

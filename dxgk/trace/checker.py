@@ -35,21 +35,21 @@ from ..layout import ABI_NAMES, cached_layouts
 from .compact import Grown, Names, Objects, expand
 from .format import (
     _CAPS_C,
-    _CREATE_C,
+    _CODECS,
     _F_DATA,
     _F_KEEP,
     _F_NULL_ARGS,
     _F_UNCHECKED,
     _HOST_ABI,
     _KIND_WORD,
+    _KUPDATE_C,
     _LEVEL_C,
-    _MAP_C,
     _NAME_RE,
     _NULL_SYM,
     _POISON,
-    _RESERVE_C,
     _SEG_KINDS,
     _STATUS_BY_NAME,
+    _UOPS,
     _UPDATE_C,
     CALLS,
     EVENTS,
@@ -58,7 +58,7 @@ from .format import (
     OP_DTYPE,
     _Codec,
 )
-from .optable import DATA, KEEP, NEW, REF, SPECS, VALUE, LineSpec, header_ops
+from .optable import DATA, INT, KEEP, NEW, OPS, REF, SPECS, VALUE, LineSpec, header_ops
 
 
 class _Malformed(ValueError):
@@ -160,7 +160,7 @@ class _Decoder:
                 return i
             if not _NAME_RE.match(v):
                 raise _Malformed(f"{what}: bad handle name {_show(v)} (a name is A, P, D, "
-                                 f"C or H followed by a number, e.g. \"H5\")")
+                                 f"C, H, Q or F followed by a number, e.g. \"H5\")")
             raise _Malformed(f"{what}: handle {v!r} is not defined by any earlier line")
         h = _num(v, 64, what)
         if h == 0:
@@ -364,32 +364,39 @@ class _Decoder:
 
     def _by_table(self, spec: LineSpec) -> Callable[[dict[str, Any]], None]:
         """The handler of a line kind of :data:`dxgk.trace.optable.SPECS`: its keys, its
-        handles, its result, its struct (and private data), its new object -- checked in
-        that order -- then one op record."""
+        handles, its integer arguments, its result, its struct (and private data or
+        operation records), its new objects -- checked in that order -- then one op
+        record."""
         code = spec.op
         outer = [c for c in spec.columns if c.role == REF and c.name in spec.outer]
         inner = [c for c in spec.columns if c.role == REF and c.name not in spec.outer]
-        new = next((c for c in spec.columns if c.role == NEW), None)
+        news = [c for c in spec.columns if c.role == NEW]
         value = next((c for c in spec.columns if c.role == VALUE), None)
         keep = any(c.role == KEEP for c in spec.columns)
         data = any(c.role == DATA for c in spec.columns)
-        in_result = new is not None and spec.family == "call"
+        ops = any(c.role == OPS for c in spec.columns)
+        words = [c for c in spec.columns if c.role == INT] if spec.codec is None else []
+        in_result = spec.family == "call"
         required = ((spec.family,) + spec.outer + (("args",) if spec.codec else ())
-                    + ((new.name,) if new is not None and not in_result else ())
+                    + tuple(c.name for c in words)
+                    + (tuple(c.name for c in news) if not in_result else ())
                     + (("keep",) if keep else ()))
         value_key = value.name.removeprefix("result.") if value else None
-        new_key = new.name.removeprefix("result.") if new is not None else ""
-        extra: tuple[str, ...] = (new_key,) if in_result else ()
+        extra = tuple(c.name.removeprefix("result.") for c in news) if in_result else ()
 
         def handler(o: dict[str, Any]) -> None:
             self.keys(o, required, ("result",))
             syms = {c.sym: self.ref(o[c.name], c.name) for c in outer}
             if keep and not isinstance(o["keep"], bool):
                 raise _Malformed("keep must be true or false")
+            packed = b"".join(_num(o[c.name], c.bits, c.name).to_bytes(8, "little")
+                              for c in words)
             st, val, flags = self.result(o, value_key, extra)
             if keep and o["keep"]:
                 flags |= _F_KEEP
             blob = n0 = 0
+            if packed:
+                blob = self.put(packed)
             if spec.codec is not None and o["args"] is None:
                 flags |= _F_NULL_ARGS
             elif spec.codec is not None:
@@ -401,14 +408,52 @@ class _Decoder:
                     flags |= _F_DATA
                     n0 = len(payload)
                     b += payload
+                elif ops and given is not None:
+                    n0, records = self._operations(b, given)
+                    flags |= _F_DATA
+                    b += bytes(-len(b) % 8) + records
                 blob = self.put(b)
             out = _NULL_SYM
-            if new is not None:
-                v = (o.get("result") or {}).get(new_key) if in_result else o[new.name]
-                out = self.define(v, new.prefix, new.name)
+            for i, c in enumerate(news):
+                v = (o.get("result") or {}).get(c.name[7:]) if in_result else o[c.name]
+                sym = self.define(v, c.prefix, c.name)
+                if i == 0:
+                    out = sym
+                else:
+                    syms[c.sym] = sym
             self.row(code, flags=flags, status=st, value=val, out=out, blob=blob, n0=n0,
                      syms=tuple(syms.get(f"sym{i}", _NULL_SYM) for i in range(4)))
         return handler
+
+    def _operations(self, struct: bytes | bytearray, rows: Any) -> tuple[int, bytes]:
+        """An Update's operation records from their rows (:class:`format._UpdateOps`):
+        their count and bytes, each MAP / MAP_PROTECT record's handle word holding the
+        symbol of its allocation."""
+        n = _KUPDATE_C.read(struct, "NumOperations")
+        if not isinstance(rows, list) or not 1 <= len(rows) <= lib.DXGK_RP_MAX_UOPS:
+            raise _Malformed(f"args.Operations must be null or a list of 1.."
+                             f"{lib.DXGK_RP_MAX_UOPS} operation rows [OperationType, "
+                             f"w1, ..., w{_UOPS.width - 1}]; got {_show(rows)}")
+        if len(rows) != n:
+            raise _Malformed(f"args.Operations holds {len(rows)} operations but "
+                             f"NumOperations is {n}")
+        out = bytearray()
+        h = _UOPS.handle_col
+        for i, r in enumerate(rows):
+            if not isinstance(r, list) or len(r) != _UOPS.width:
+                raise _Malformed(f"args.Operations[{i}] must be a row of {_UOPS.width} "
+                                 f"values [OperationType, w1, ..., w{_UOPS.width - 1}]; "
+                                 f"got {_show(r)}")
+            t = _num(r[0], 32, f"args.Operations[{i}][0] (OperationType)")
+            vals = [t]
+            for j in range(1, _UOPS.width):
+                what = f"args.Operations[{i}][{j}]"
+                if j == h and t in _UOPS.map_types:
+                    vals.append(self.ref(r[j], what + " (hAllocation)"))
+                else:
+                    vals.append(_num(r[j], 64, what))
+            out += _UOPS.st.pack(*vals)
+        return n, bytes(out)
 
     def _payload(self, struct: bytes | bytearray, data: Any) -> bytes:
         """An Update's private driver data from its JSON value ("?" or hex)."""
@@ -431,7 +476,11 @@ class _Decoder:
 
     def _adapter(self, o: dict[str, Any]) -> None:
         self.keys(o, ("event", "adapter", "system_process", "caps", "levels", "segments"),
-                  ("result",))
+                  ("result", "paging"))
+        paging = o.get("paging", "immediate")
+        if paging not in ("immediate", "deferred"):
+            raise _Malformed(f"paging must be \"immediate\" or \"deferred\"; got "
+                             f"{_show(paging)}")
         caps, levels, segs = o["caps"], o["levels"], o["segments"]
         if not isinstance(levels, list) or not 1 <= len(levels) <= 6:
             raise _Malformed("levels must be a list of 1..6 DXGK_PAGE_TABLE_LEVEL_DESC objects")
@@ -464,7 +513,9 @@ class _Decoder:
         st, _, unchecked = self.result(o)
         a = self.define(o["adapter"], "A", "adapter")
         sp = self.define(o["system_process"], "P", "system_process")
-        self.row(lib.DXGK_RP_ADAPTER_CREATE, flags=unchecked, status=st, out=a, syms=(sp,),
+        deferred = int(lib.DXGK_RP_F_DEFERRED) if paging == "deferred" else 0
+        self.row(lib.DXGK_RP_ADAPTER_CREATE, flags=unchecked | deferred, status=st, out=a,
+                 syms=(sp,),
                  blob=self.put(part), n0=len(levels), n1=len(segs))
 
     # -- lines --
@@ -490,8 +541,8 @@ class _Decoder:
             raise _Malformed(f"header: \"abi\" must be one of {', '.join(ABI_NAMES)} (the ABI "
                              f"the trace was recorded on); got {_show(abi)}")
         if abi != _HOST_ABI:
-            for name in (c.name for c in (_MAP_C, _CREATE_C, _UPDATE_C, _RESERVE_C, _CAPS_C,
-                                          _LEVEL_C)):
+            for name in [c.name for c in (_CAPS_C, _LEVEL_C, *_CODECS.values())] + [
+                    "D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION"]:
                 if cached_layouts(abi)[name] != cached_layouts(_HOST_ABI)[name]:
                     raise _Malformed(f"the trace was recorded on {abi}, whose {name} layout "
                                      f"differs from this host's ({_HOST_ABI})")

@@ -47,8 +47,8 @@ import numpy as np
 
 from ..ddi import _STATUS_NAMES
 from .files import open_read, open_write
-from .format import _F_KEEP, _KIND_WORD, _NAME_RE, _NULL_SYM
-from .optable import BY_NAME, DATA, INT, KEEP, NEW, REF, SPECS, STATUS, VALUE, LineSpec
+from .format import _F_KEEP, _KIND_WORD, _NAME_RE, _NULL_SYM, _UOPS
+from .optable import BY_NAME, DATA, INT, KEEP, NEW, OPS, REF, SPECS, STATUS, VALUE, LineSpec
 
 if TYPE_CHECKING:
     from .fast import _Run
@@ -65,7 +65,7 @@ class Fail(Exception):
     """The lines are not all in the recorder's compact form (the slow path decides)."""
 
 
-KINDS: Final[str] = "APDCH"            # the kind letters, by kind code
+KINDS: Final[str] = "APDCHQF"          # the kind letters, by kind code
 
 
 class Grown:
@@ -228,16 +228,36 @@ def _ref(v: Any, col: str, objs: Objects) -> Any:
     return objs.name_of(v)
 
 
-def _new(v: Any, col: str, prefix: str, objs: Objects) -> Any:
-    """A NEW column's object form: the new name, or None (no object)."""
+def _new(v: Any, col: str, prefix: str, objs: Objects, before: list[str]) -> Any:
+    """A NEW column's object form: the new name, or None (no object). `before`: the
+    kinds of the objects this line defines ahead of this one (and gets this one's)."""
     if v is None or type(v) is int and v == 0:
         return None
     if isinstance(v, str):
+        before.append(v[:1])
         return v
-    if isinstance(v, bool) or not isinstance(v, int) or v != objs.count + 1:
-        raise ValueError(f"{col}: a new {_KIND_WORD[prefix]} is numbered {objs.count + 1} "
+    n = objs.count + 1 + len(before)
+    if isinstance(v, bool) or not isinstance(v, int) or v != n:
+        raise ValueError(f"{col}: a new {_KIND_WORD[prefix]} is numbered {n} "
                          f"(the next object), or 0 for none; got {_show(v)}")
-    return objs.next_name(prefix)
+    name = f"{prefix}{objs.kind_count(prefix) + before.count(prefix)}"
+    before.append(prefix)
+    return name
+
+
+def _ops(v: Any, objs: Objects) -> Any:
+    """An OPS column's object form: each MAP / MAP_PROTECT row's handle as a name (the
+    line checker judges everything else)."""
+    if not isinstance(v, list):
+        return v
+    h = _UOPS.handle_col
+    out = []
+    for i, r in enumerate(v):
+        if isinstance(r, list) and len(r) == _UOPS.width and r[0] in _UOPS.map_types \
+                and type(r[0]) is int:
+            r = r[:h] + [_ref(r[h], f"Operations[{i}][{h}]", objs)] + r[h + 1:]
+        out.append(r)
+    return out
 
 
 def expand(line: Any, objs: Objects) -> dict[str, Any]:
@@ -256,18 +276,21 @@ def expand(line: Any, objs: Objects) -> dict[str, Any]:
     o: dict[str, Any] = {spec.family: spec.name}
     args: dict[str, Any] = {}
     result: dict[str, Any] = {}
+    before: list[str] = []
     for col, v in zip(spec.columns, line[1:]):
         if col.role == REF:
             v = _ref(v, col.name, objs)
             (o if col.name in spec.outer else args)[col.name] = v
         elif col.role in (INT, DATA):
-            args[col.name] = v
+            (args if spec.codec is not None else o)[col.name] = v
+        elif col.role == OPS:
+            args[col.name] = _ops(v, objs)
         elif col.role == STATUS:            # by name when it has one, as a recorder's
             result["status"] = _STATUS_NAMES.get(v, v) if type(v) is int else v   # v1
         elif col.role == VALUE:
             result[col.name.removeprefix("result.")] = v
         elif col.role == NEW:
-            v = _new(v, col.name, col.prefix, objs)
+            v = _new(v, col.name, col.prefix, objs, before)
             if spec.family == "call":
                 result[col.name.removeprefix("result.")] = v
             else:
@@ -335,12 +358,12 @@ def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> No
 # ---- the fast path -----------------------------------------------------------------------
 
 _FAST: Final[np.ndarray] = np.zeros(100, bool)
-_FAST[list(SPECS)] = True
+_FAST[[s.code for s in SPECS.values() if s.fast]] = True
 # per kind with a DATA column: the msgspec decoder of an array of its lines (typed tuples)
 _TYPED: Final[dict[int, msgspec.json.Decoder[Any]]] = {
     s.code: msgspec.json.Decoder(list[tuple[(int,) + tuple(  # type: ignore[misc]
         str | None if c.role == DATA else int for c in s.columns)]])
-    for s in SPECS.values() if not s.all_int}
+    for s in SPECS.values() if s.fast and not s.all_int}
 
 
 def compact_kinds(arr: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import ctypes
 import time
+from collections.abc import Callable
 
 import numpy as np
 
-from .. import ddi, structs
+from .. import ddi, kmt, structs
 from .._core import ffi, lib
 from .decoder import Trace
 from .format import (
@@ -33,10 +34,97 @@ from .format import (
     _MASK32,
     _NULL_SYM,
     _SEG_SIZE,
+    _UOPS,
     _VALUE_KEY,
     RESULT_DTYPE,
+    _initial_kmt,
 )
 from .result import Mismatch, ReplayResult, _mismatch
+
+
+def _words(op: np.void, blob: bytes, n: int) -> list[int]:
+    off = int(op["blob"])
+    return [int.from_bytes(blob[off + 8 * i:off + 8 * i + 8], "little") for i in range(n)]
+
+
+def _kmt_op(op: np.void, blob: bytes, sym: Callable[[int], int], ksym: Callable[[int], int],
+            define_kmt: Callable[[int, int, int], None]) -> tuple[int, int]:
+    """One user-mode op (docs/behaviour.md 9): the thunks through :mod:`dxgk.kmt`, the
+    objects through lib; (status, value)."""
+    code, flags = int(op["code"]), int(op["flags"])
+    s0, s1, s2 = int(op["sym0"]), int(op["sym1"]), int(op["sym2"])
+    out_sym = int(op["out_sym"])
+    value = 0
+    if code == lib.DXGK_RP_ALLOCATE:
+        size, align, segs, pref, fl = _words(op, blob, 5)
+        c = ffi.new("dxgk_vm_create_args *")
+        c.device, c.size, c.alignment = sym(s0), size, align & _MASK32
+        c.supported_segments, c.preferred, c.flags = segs & _MASK32, pref & _MASK32, \
+            fl & _MASK32
+        k = ffi.new("uint32_t *")
+        st = lib.dxgk_vm_user_allocate(c, k) & _MASK32
+        define_kmt(out_sym, st, int(k[0]))
+        return st, 0
+    if code == lib.DXGK_RP_DEALLOCATE:
+        return lib.dxgk_vm_user_deallocate(ksym(s0), ksym(s1)) & _MASK32, 0
+    if code == lib.DXGK_RP_FENCE_CREATE:
+        k = ffi.new("uint32_t *")
+        st = lib.dxgk_vm_fence_create(ksym(s0), _words(op, blob, 1)[0], k) & _MASK32
+        define_kmt(out_sym, st, int(k[0]))
+        return st, 0
+    if code == lib.DXGK_RP_FENCE_SIGNAL:
+        return lib.dxgk_vm_fence_signal(ksym(s0), _words(op, blob, 1)[0]) & _MASK32, 0
+    if code == lib.DXGK_RP_QUEUE_EXECUTE:
+        upto, every = _words(op, blob, 2)
+        after = ffi.new("uint64_t *")
+        st = lib.dxgk_vm_queue_execute(ksym(s0), upto, 1 if every else 0, after) & _MASK32
+        return st, int(after[0]) if st == 0 else 0
+    codec = _CODECS[code]
+    off = int(op["blob"])
+    args = None if flags & _F_NULL_ARGS else \
+        getattr(structs, codec.name).from_buffer_copy(blob[off:off + codec.size])
+    if code == lib.DXGK_RP_QUEUE_CREATE:
+        if args is not None:
+            args.hDevice = ksym(s0)
+        st = kmt.D3DKMTCreatePagingQueue(args)
+        q = s = 0
+        if args is not None and st == 0:
+            q, s = int(args.hPagingQueue), int(args.hSyncObject)
+        define_kmt(out_sym, st, q)
+        define_kmt(s1, st, s)
+    elif code == lib.DXGK_RP_QUEUE_DESTROY:
+        if args is not None:
+            args.hPagingQueue = ksym(s0)
+        st = kmt.D3DKMTDestroyPagingQueue(args)
+    elif code in (lib.DXGK_RP_KMT_RESERVE, lib.DXGK_RP_KMT_MAP):
+        if args is not None:
+            args.hPagingQueue = ksym(s0)
+            if code == lib.DXGK_RP_KMT_MAP:
+                args.hAllocation = ksym(s1)
+        fn = kmt.D3DKMTReserveGpuVirtualAddress if code == lib.DXGK_RP_KMT_RESERVE \
+            else kmt.D3DKMTMapGpuVirtualAddress
+        st = fn(args)
+        if args is not None and st in (0, kmt.STATUS_PENDING):
+            value = int(args.VirtualAddress)
+    elif code == lib.DXGK_RP_KMT_FREE:
+        if args is not None:
+            args.hAdapter = ksym(s0)
+        st = kmt.D3DKMTFreeGpuVirtualAddress(args)
+    else:  # KMT_UPDATE
+        ops = None
+        if args is not None:
+            args.hDevice, args.hContext, args.hFenceObject = ksym(s0), ksym(s1), ksym(s2)
+            args.Operations = 0
+            if flags & _F_DATA:
+                n = int(op["n0"])
+                start = off + codec.size + (-codec.size % 8)
+                ops = (structs.D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION * n).from_buffer_copy(
+                    blob[start:start + n * _UOPS.size])
+                for rec in ops:
+                    if int(rec.OperationType) in _UOPS.map_types:
+                        rec.Map.hAllocation = ksym(int(rec.Map.hAllocation))
+        st = kmt.D3DKMTUpdateGpuVirtualAddress(args, ops)
+    return st & _MASK32, value
 
 
 def _run_python(trace: Trace, check: bool, want_results: bool,
@@ -45,6 +133,7 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
     ops, blob = trace.ops, trace.blob.tobytes()
     handles = trace.initial.copy()
     H = [int(x) for x in handles]
+    K = [int(x) for x in _initial_kmt(handles)]     # D3DKMT handles, as the C engine keeps
     res = np.zeros(len(ops), RESULT_DTYPE) if want_results else None
     mismatches: list[Mismatch] = []
     total = 0
@@ -55,9 +144,23 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
     def sym(s: int) -> int:
         return 0 if s == _NULL_SYM else H[s]
 
+    kpoison = int(lib.DXGK_RP_KMT_POISON)
+
     def define(s: int, st: int, h: int) -> None:
         if s != _NULL_SYM:
-            H[s] = h if st == 0 and h else poison
+            ok = st == 0 and h
+            H[s] = h if ok else poison
+            K[s] = int(lib.dxgk_vm_kmt_handle(h)) if ok else kpoison
+
+    def define_kmt(s: int, st: int, k: int) -> None:
+        if s != _NULL_SYM:
+            t = ffi.new("uint32_t *")
+            h = int(lib.dxgk_vm_kmt_object(k, t)) if st == 0 and k else 0
+            H[s] = h or poison
+            K[s] = k if h else kpoison
+
+    def ksym(s: int) -> int:
+        return 0 if s == _NULL_SYM else K[s]
 
     t0 = time.perf_counter()
     for i in range(len(ops)):
@@ -79,6 +182,11 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
             st = lib.dxgk_vm_adapter_create(caps, ffi.from_buffer(levels),
                                             ffi.from_buffer("dxgk_vm_segment_desc[]", segs),
                                             n1, a, s, ffi.NULL, 0)
+            if st == 0 and flags & lib.DXGK_RP_F_DEFERRED:
+                st = lib.dxgk_vm_adapter_set_paging(a[0], lib.DXGK_VM_PAGING_DEFERRED)
+                if st != 0:
+                    lib.dxgk_vm_adapter_destroy(a[0])
+                    a[0] = s[0] = 0
             define(int(op["out_sym"]), st, int(a[0]))
             define(s0, st, int(s[0]))
         elif code == lib.DXGK_RP_ADAPTER_DESTROY:
@@ -101,6 +209,8 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
             st = lib.dxgk_vm_context_destroy(sym(s0))
         elif code == lib.DXGK_RP_DESTROY:
             st = ddi.DxgkCbDestroyContextAllocation(sym(s0), sym(s1))
+        elif code >= lib.DXGK_RP_QUEUE_CREATE:
+            st, value = _kmt_op(op, blob, sym, ksym, define_kmt)
         else:
             codec = _CODECS[code]
             args = None

@@ -33,6 +33,7 @@ import numpy as np
 from .._core import lib
 from .compact import COMPACT_KIND, KINDS, Fail, fast_kind
 from .format import (
+    _CODECS,
     _CREATE_C,
     _F_DATA,
     _F_KEEP,
@@ -124,7 +125,7 @@ _get_status = attrgetter("result.status")
 _get_adapter = attrgetter("hAdapter")
 # names, one per line, of objects of one kind (the form of format._NAME_RE)
 _NAMES_RE: Final[dict[str, re.Pattern[str]]] = {
-    p: re.compile(rf"(?:{p}(?:0|[1-9][0-9]*)\n)*") for p in "APDCH"}
+    p: re.compile(rf"(?:{p}(?:0|[1-9][0-9]*)\n)*") for p in KINDS}
 
 
 def _blob_dtype(codec: _Codec) -> np.dtype:
@@ -141,10 +142,17 @@ _INT_MEMBERS: Final[dict[int, tuple[str, ...]]] = {
     for code, c in ((int(lib.DXGK_RP_MAP), _MAP_C), (int(lib.DXGK_RP_CREATE), _CREATE_C),
                     (int(lib.DXGK_RP_UPDATE), _UPDATE_C), (int(lib.DXGK_RP_RESERVE), _RESERVE_C))}
 _INT_GETTERS: Final[dict[int, Any]] = {c: attrgetter(*v) for c, v in _INT_MEMBERS.items()}
+def _words_dtype(names: tuple[str, ...]) -> np.dtype:
+    """An event's integer arguments as the blob keeps them: one uint64 word each."""
+    return np.dtype({"names": list(names), "formats": ["<u8"] * len(names),
+                     "offsets": [8 * i for i in range(len(names))], "itemsize": 8 * len(names)})
+
+
+# per op code with a blob, the record of its blob part (every op code the compact fast
+# path takes: the struct of a call, the words of an event with integer arguments)
 _BLOB_DTYPES: Final[dict[int, np.dtype]] = {
-    int(lib.DXGK_RP_MAP): _blob_dtype(_MAP_C), int(lib.DXGK_RP_CREATE): _blob_dtype(_CREATE_C),
-    int(lib.DXGK_RP_UPDATE): _blob_dtype(_UPDATE_C),
-    int(lib.DXGK_RP_RESERVE): _blob_dtype(_RESERVE_C)}
+    **{code: _blob_dtype(c) for code, c in _CODECS.items()},
+    **{s.op: _words_dtype(s.words) for s in SPECS.values() if s.words}}
 
 
 _Fail = Fail            # the run is not entirely in the recorder's form (one exception

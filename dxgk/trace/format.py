@@ -42,9 +42,10 @@ _NULL_SYM: Final[int] = int(lib.DXGK_RP_NULL)
 _POISON: Final[int] = int(lib.DXGK_RP_POISON)
 _STATUS_SUCCESS: Final[int] = ddi.STATUS_SUCCESS
 _STATUS_BY_NAME: Final[dict[str, int]] = {v: k for k, v in ddi._STATUS_NAMES.items()}
-_NAME_RE: Final[re.Pattern[str]] = re.compile(r"[APDCH](?:0|[1-9][0-9]*)\Z")
+_NAME_RE: Final[re.Pattern[str]] = re.compile(r"[APDCHQF](?:0|[1-9][0-9]*)\Z")
 _KIND_WORD: Final[dict[str, str]] = {"A": "adapter", "P": "process", "D": "device",
-                                    "C": "context", "H": "allocation"}
+                                    "C": "context", "H": "allocation", "Q": "paging queue",
+                                    "F": "fence"}
 
 # The callbacks and their op codes.
 CALLS: Final[dict[str, int]] = {
@@ -53,6 +54,13 @@ CALLS: Final[dict[str, int]] = {
     "DxgkCbMapContextAllocation": int(lib.DXGK_RP_MAP),
     "DxgkCbUpdateContextAllocation": int(lib.DXGK_RP_UPDATE),
     "DxgkCbReserveGpuVirtualAddressRange": int(lib.DXGK_RP_RESERVE),
+    # the user-mode thunks (docs/behaviour.md 9)
+    "D3DKMTCreatePagingQueue": int(lib.DXGK_RP_QUEUE_CREATE),
+    "D3DKMTDestroyPagingQueue": int(lib.DXGK_RP_QUEUE_DESTROY),
+    "D3DKMTReserveGpuVirtualAddress": int(lib.DXGK_RP_KMT_RESERVE),
+    "D3DKMTMapGpuVirtualAddress": int(lib.DXGK_RP_KMT_MAP),
+    "D3DKMTFreeGpuVirtualAddress": int(lib.DXGK_RP_KMT_FREE),
+    "D3DKMTUpdateGpuVirtualAddress": int(lib.DXGK_RP_KMT_UPDATE),
 }
 EVENTS: Final[dict[str, int]] = {
     "adapter": int(lib.DXGK_RP_ADAPTER_CREATE),
@@ -64,12 +72,21 @@ EVENTS: Final[dict[str, int]] = {
     "device_destroy": int(lib.DXGK_RP_DEVICE_DESTROY),
     "context_create": int(lib.DXGK_RP_CONTEXT_CREATE),
     "context_destroy": int(lib.DXGK_RP_CONTEXT_DESTROY),
+    # the user-mode objects of the Python layer (docs/behaviour.md 9.1, 9.7)
+    "allocate": int(lib.DXGK_RP_ALLOCATE),
+    "deallocate": int(lib.DXGK_RP_DEALLOCATE),
+    "fence_create": int(lib.DXGK_RP_FENCE_CREATE),
+    "fence_signal": int(lib.DXGK_RP_FENCE_SIGNAL),
+    "queue_execute": int(lib.DXGK_RP_QUEUE_EXECUTE),
 }
 _OP_NAMES: Final[dict[int, str]] = {v: k for k, v in {**CALLS, **EVENTS}.items()}
 _DDI_CODES: Final[frozenset[int]] = frozenset(CALLS.values())
 # ops whose result includes a value (VA / StartVirtualAddress), and its JSON key
 _VALUE_KEY: Final[dict[int, str]] = {int(lib.DXGK_RP_MAP): "va", int(lib.DXGK_RP_CREATE): "va",
-                                     int(lib.DXGK_RP_RESERVE): "StartVirtualAddress"}
+                                     int(lib.DXGK_RP_RESERVE): "StartVirtualAddress",
+                                     int(lib.DXGK_RP_KMT_RESERVE): "VirtualAddress",
+                                     int(lib.DXGK_RP_KMT_MAP): "VirtualAddress",
+                                     int(lib.DXGK_RP_QUEUE_EXECUTE): "fence_value"}
 
 FORMAT_DOC: Final[str] = """\
 header   {"format": "dxgk-trace", "version": 2, "abi": "x64", "ops": [...], ...metadata}
@@ -92,6 +109,21 @@ calls    {"call": "DxgkCbCreateContextAllocation", "args": {struct},
           "result": {"status": S}}
          {"call": "DxgkCbReserveGpuVirtualAddressRange", "hAdapter": A, "args": {struct},
           "result": {"status": S, "StartVirtualAddress": int}}
+user     {"call": "D3DKMTCreatePagingQueue", "args": {struct},
+          "result": {"status": S, "hPagingQueue": Q|null, "hSyncObject": F|null}}
+         {"call": "D3DKMTDestroyPagingQueue" | "D3DKMTFreeGpuVirtualAddress",
+          "args": {struct}, "result": R}
+         {"call": "D3DKMTReserveGpuVirtualAddress" | "D3DKMTMapGpuVirtualAddress",
+          "args": {struct}, "result": {"status": S, "VirtualAddress": int}}
+         {"call": "D3DKMTUpdateGpuVirtualAddress", "args": {struct, "Operations":
+          null | [[OperationType, w1, ..., w7], ...]}, "result": R}
+         {"event": "allocate", "device": D, "size", "alignment", "segments", "preferred",
+          "flags": int, "allocation": H|null, "result": R}
+         {"event": "deallocate", "device": D, "allocation": H, "result": R}
+         {"event": "fence_create", "device": D, "initial": int, "fence": F|null, "result": R}
+         {"event": "fence_signal", "fence": F, "value": int, "result": R}
+         {"event": "queue_execute", "queue": Q, "upto": int, "all": 0|1,
+          "result": {"status": S, "fence_value": int}}
 R = {"status": S}; S = "STATUS_..." name or an integer. A struct is its top-level
 members by name (unions as their integer Value), any member of the layout -- bitfields
 too, e.g. "Protection.Write" -- and optionally "_bytes" (hex of the whole struct,
@@ -222,11 +254,53 @@ _MAP_C = _Codec("DXGKARGCB_MAPCONTEXTALLOCATION", _HANDLE_FIELDS)
 _CREATE_C = _Codec("DXGKARGCB_CREATECONTEXTALLOCATION", _HANDLE_FIELDS)
 _UPDATE_C = _Codec("DXGKARGCB_UPDATECONTEXTALLOCATION", _HANDLE_FIELDS, "pPrivateDriverData")
 _RESERVE_C = _Codec("DXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE", _HANDLE_FIELDS)
+# the thunks' structs: their D3DKMT handles in, never their out-members
+_QUEUE_C = _Codec("D3DKMT_CREATEPAGINGQUEUE", frozenset({"hDevice"}))
+_UNQUEUE_C = _Codec("D3DDDI_DESTROYPAGINGQUEUE", frozenset({"hPagingQueue"}))
+_KRESERVE_C = _Codec("D3DDDI_RESERVEGPUVIRTUALADDRESS", frozenset({"hPagingQueue"}))
+_KMAP_C = _Codec("D3DDDI_MAPGPUVIRTUALADDRESS", frozenset({"hPagingQueue", "hAllocation"}))
+_KFREE_C = _Codec("D3DKMT_FREEGPUVIRTUALADDRESS", frozenset({"hAdapter"}))
+_KUPDATE_C = _Codec("D3DKMT_UPDATEGPUVIRTUALADDRESS",
+                    frozenset({"hDevice", "hContext", "hFenceObject"}), "Operations")
 _CAPS_C = _Codec("DXGK_GPUMMUCAPS")
 _LEVEL_C = _Codec("DXGK_PAGE_TABLE_LEVEL_DESC")
+
+
+class _UpdateOps:
+    """The D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION records of an Update, as rows
+    ``[OperationType, w1, ..., w7]``: the type, then the union's bytes as 64-bit words.
+    In a MAP or MAP_PROTECT record the word holding ``hAllocation`` (column
+    :attr:`handle_col`) is a handle: an object name or number in a trace, the symbol
+    index in the blob the engines read."""
+
+    def __init__(self) -> None:
+        name = "D3DDDI_UPDATEGPUVIRTUALADDRESS_OPERATION"
+        lay = cached_layouts(_HOST_ABI)[name]
+        bits = {f["name"]: (f["offset_bits"] // 8, f["size_bits"]) for f in lay["fields"]}
+        self.size: int = lay["size"]
+        union = bits["Map"][0]
+        assert bits["OperationType"] == (0, 32) and union % 8 == 0 and self.size % 8 == 0
+        words = (self.size - union) // 8
+        self.st = struct.Struct(f"<I{union - 4}x{words}Q")
+        self.width = 1 + words
+        h = bits["Map.hAllocation"][0]
+        assert h == bits["MapProtect.hAllocation"][0] and h % 8 == 0
+        self.handle_col: int = 1 + (h - union) // 8
+        self.map_types = frozenset({int(lib.D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP),
+                                    int(lib.D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP_PROTECT)})
+
+    def rows(self, raw: bytes, n: int) -> list[list[int]]:
+        """The rows of `n` records in `raw` (handles as their raw values)."""
+        return [list(self.st.unpack_from(raw, i * self.size)) for i in range(n)]
+
+
+_UOPS: Final[_UpdateOps] = _UpdateOps()
 _CODECS: Final[dict[int, _Codec]] = {
     int(lib.DXGK_RP_MAP): _MAP_C, int(lib.DXGK_RP_CREATE): _CREATE_C,
-    int(lib.DXGK_RP_UPDATE): _UPDATE_C, int(lib.DXGK_RP_RESERVE): _RESERVE_C}
+    int(lib.DXGK_RP_UPDATE): _UPDATE_C, int(lib.DXGK_RP_RESERVE): _RESERVE_C,
+    int(lib.DXGK_RP_QUEUE_CREATE): _QUEUE_C, int(lib.DXGK_RP_QUEUE_DESTROY): _UNQUEUE_C,
+    int(lib.DXGK_RP_KMT_RESERVE): _KRESERVE_C, int(lib.DXGK_RP_KMT_MAP): _KMAP_C,
+    int(lib.DXGK_RP_KMT_FREE): _KFREE_C, int(lib.DXGK_RP_KMT_UPDATE): _KUPDATE_C}
 for _code, _c in _CODECS.items():
     assert lib.dxgk_rp_struct_size(_code) == _c.size, _c.name
 assert lib.dxgk_rp_struct_size(lib.DXGK_RP_ADAPTER_CREATE) == _CAPS_C.size
@@ -235,6 +309,13 @@ _LEVEL_SIZE: Final[int] = _LEVEL_C.size
 _SEG_KINDS: Final[dict[str, int]] = {"local": int(lib.DXGK_VM_SEG_LOCAL),
                                      "aperture": int(lib.DXGK_VM_SEG_APERTURE)}
 _SEG_KIND_NAMES: Final[dict[int, str]] = {v: k for k, v in _SEG_KINDS.items()}
+
+
+def _initial_kmt(initial: np.ndarray) -> np.ndarray:
+    """The D3DKMT handle of each symbol before a run (both engines): none (0), or for a
+    handle the trace never named (initial DXGK_RP_POISON) a value that names no object."""
+    return np.where(initial == _POISON, np.uint32(lib.DXGK_RP_KMT_POISON),
+                    np.uint32(0)).astype(np.uint32)
 
 
 def _status_json(st: int) -> str:

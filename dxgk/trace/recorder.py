@@ -47,10 +47,12 @@ from .format import (
     FORMAT_VERSION,
     _status_json,
 )
+from .compact import KINDS
 from .optable import BY_NAME, header_ops
+from .recorder_kmt import UserModeHooks, _Foreign
 
 
-class Recorder:
+class Recorder(UserModeHooks):
     """Writes a trace of every DDI call made through :mod:`dxgk.ddi` and every object
     created or destroyed through :mod:`dxgk.model` while it is active (between
     ``__enter__`` and ``__exit__``; see :func:`record`).
@@ -77,13 +79,14 @@ class Recorder:
         self._owns_file = False
         self._lock = threading.RLock()
         self._names: dict[int, str] = {}
-        self._counters = dict.fromkeys("APDCH", 0)
+        self._counters = dict.fromkeys(KINDS, 0)
         self._depth = 0
         self._pending: list[str] = []
         self.lines = 0
         self.calls = 0
         self.events = 0
         self.foreign_handles = 0
+        self._init_kmt()
 
     # -- lifetime --
 
@@ -144,6 +147,8 @@ class Recorder:
         self._names[h] = name
         self._count += 1
         self._numbers[h] = self._count
+        if prefix in "PDC":                 # its D3DKMT handle names it too
+            self._note_kmt(h, name)
         return name
 
     def _num(self, h: int) -> str:
@@ -192,11 +197,12 @@ class Recorder:
     # -- the facade's hooks (dxgk.ddi calls these while ddi._recorder is set) --
 
     def _call(self, spec: Any, invoke: Callable[[int], int], args: Any, abi: str | None,
-              got: list[Any], line: Callable[[], str]) -> int:
+              got: list[Any], line: Callable[[], str],
+              ok: Callable[[int], bool] = ddi._status_ok) -> int:
         with self._lock:
             self._depth += 1
             try:
-                st: int = spec.call(invoke, args, abi, ddi._status_ok)
+                st: int = spec.call(invoke, args, abi, ok)
                 return st
             finally:
                 if got:                  # the C call happened (even if write-back raised)
@@ -380,8 +386,9 @@ class Recorder:
         levels = ",".join(_LEVEL_C.to_json(bytes(lv), self._ref) for lv in adapter._levels)
         segs = ",".join(f'{{"size":{g.size},"page_size":{g.page_size},"kind":"{g.kind}"}}'
                         for g in adapter._segments)
+        paging = ',"paging":"deferred"' if adapter.paging == "deferred" else ""
         return (f'{{"event":"adapter","adapter":"{a}","system_process":"{s}",'
-                f'"caps":{caps},"levels":[{levels}],"segments":[{segs}]}}')
+                f'"caps":{caps},"levels":[{levels}],"segments":[{segs}]{paging}}}')
 
     def _ev_adapter_destroy(self, handle: int, status: int) -> str:
         return self._simple("adapter_destroy", "adapter", handle, status)
@@ -444,10 +451,6 @@ class Recorder:
                                       self._numbers[h] if new != "null" else 0)
         return (f'{{"event":"{event}","{pkey}":{self._ref(parent)},"{key}":{new},'
                 f'"result":{{"status":{_status_json(status)}}}}}')
-
-
-class _Foreign(Exception):
-    """A handle the trace never named: its line is written in the object form."""
 
 
 _install_lock = threading.Lock()

@@ -25,7 +25,7 @@ import numpy as np
 from .._core import ffi, lib
 from .decoder import Trace, decode
 from .engine_py import _run_python
-from .format import RESULT_DTYPE
+from .format import RESULT_DTYPE, _initial_kmt
 from .progress import _Progress
 from .result import Mismatch, ReplayResult, _mismatch
 
@@ -63,6 +63,7 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
     ops = np.ascontiguousarray(trace.ops)
     n = len(ops)
     handles = trace.initial.copy()
+    kmt = _initial_kmt(handles)
     chunk_cap = 1 << 16
     mm = ffi.new("dxgk_rp_mismatch[]", chunk_cap)
     res = np.zeros(n, RESULT_DTYPE) if want_results else None
@@ -70,8 +71,9 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
     keep = [ffi.from_buffer("dxgk_rp_op[]", ops) if n else ffi.NULL,
             ffi.from_buffer("uint8_t[]", trace.blob) if len(trace.blob) else ffi.NULL,
             ffi.from_buffer("uint64_t[]", handles) if len(handles) else ffi.NULL,
-            ffi.from_buffer("dxgk_rp_result[]", res) if res is not None and n else ffi.NULL]
-    run.ops, run.blob, run.handles, run.results = keep
+            ffi.from_buffer("dxgk_rp_result[]", res) if res is not None and n else ffi.NULL,
+            ffi.from_buffer("uint32_t[]", kmt) if len(kmt) else ffi.NULL]
+    run.ops, run.blob, run.handles, run.results, run.kmt = keep
     run.op_count = n
     run.blob_size = len(trace.blob)
     run.handle_count = len(handles)

@@ -26,13 +26,15 @@ class Run:
         self.ops = np.ascontiguousarray(tr.ops if ops is None else ops)
         self.blob = tr.blob if blob is None else blob
         self.handles = np.zeros(len(tr.initial) if nsym is None else nsym, np.uint64)
+        self.kmt = np.zeros(len(self.handles), np.uint32)
         self.mm = ffi.new("dxgk_rp_mismatch[]", 16)
         self.run = ffi.new("dxgk_rp_run *")
         self.keep = [ffi.from_buffer("dxgk_rp_op[]", self.ops),
                      ffi.from_buffer("uint8_t[]", self.blob),
-                     ffi.from_buffer("uint64_t[]", self.handles)]
+                     ffi.from_buffer("uint64_t[]", self.handles),
+                     ffi.from_buffer("uint32_t[]", self.kmt)]
         r = self.run
-        r.ops, r.blob, r.handles = self.keep
+        r.ops, r.blob, r.handles, r.kmt = self.keep
         r.op_count, r.blob_size, r.handle_count = len(self.ops), len(self.blob), len(self.handles)
         r.mismatches, r.mismatch_cap, r.check = self.mm, 16, 1
 
