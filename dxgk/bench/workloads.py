@@ -29,7 +29,8 @@ Kinds (:data:`KINDS`):
   D3DKMTReserveGpuVirtualAddress, then D3DKMTUpdateGpuVirtualAddress batches of 1-64
   64 KB operations: MAP a pool tile (~60 %), UNMAP to invalid or zero (~25 %), COPY a run
   of 1-4 tiles (~15 %); ~10 % of batches wait for a fence value the workload signals
-  next, and every 256th batch maps a few pool pages with D3DKMTMapGpuVirtualAddress.
+  next, ~2 % hold a tile past the pool's end (the batch is refused, all or nothing), and
+  every 256th batch maps a few pool pages with D3DKMTMapGpuVirtualAddress.
 """
 
 from __future__ import annotations
@@ -343,6 +344,13 @@ def _tiled(g: _Driver, rec: Any, calls: int) -> None:
                 o.Copy.SourceAddress = base + rng.randrange(tiles - k) * _TILE
                 o.Copy.DestAddress = base + rng.randrange(tiles - k) * _TILE
                 o.Copy.SizeInBytes = k * _TILE
+        if rng.random() < 0.02:                         # a tile past the pool's end: the
+            o = ops[rng.randrange(n)]                   # whole batch is refused
+            ctypes.memset(ctypes.addressof(o), 0, ctypes.sizeof(o))
+            o.OperationType = _OP_MAP
+            o.Map.BaseAddress, o.Map.SizeInBytes = base, _TILE
+            o.Map.hAllocation, o.Map.AllocationSizeInBytes = pool, _TILE
+            o.Map.AllocationOffsetInBytes = pool_tiles * _TILE
         u.NumOperations = n
         wait = rng.random() < 0.1
         u.FenceValue = fence.value + 1 if wait else 0

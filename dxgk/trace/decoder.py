@@ -54,11 +54,14 @@ from .format import (  # noqa: F401  (the op records and flags: re-exported, as 
     _F_UNCHECKED,
     _LEVEL_C,
     _LEVEL_SIZE,
+    CALLS,
     OP_DTYPE,
     RESULT_DTYPE,
     TraceError,
 )
 from .progress import _Progress
+
+_CALL_CODES: Final[np.ndarray] = np.array(sorted(CALLS.values()), np.uint32)
 
 
 @dataclass
@@ -76,8 +79,8 @@ class Trace:
 
     @property
     def calls(self) -> int:
-        """DDI calls (the object events are the other ops)."""
-        return int(np.count_nonzero(self.ops["code"] >= lib.DXGK_RP_CREATE))
+        """DDI calls and D3DKMT thunk calls (the object events are the other ops)."""
+        return int(np.count_nonzero(np.isin(self.ops["code"], _CALL_CODES)))
 
     def __len__(self) -> int:
         return len(self.ops)
