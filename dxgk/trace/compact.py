@@ -359,10 +359,14 @@ def write_lines(path: str | os.PathLike[str], lines: list[dict[str, Any]]) -> No
 
 _FAST: Final[np.ndarray] = np.zeros(100, bool)
 _FAST[[s.code for s in SPECS.values() if s.fast]] = True
-# per kind with a DATA column: the msgspec decoder of an array of its lines (typed tuples)
+# an Update's operation rows as the recorder writes them
+_ROW: Final[Any] = tuple[(int,) * _UOPS.width]  # type: ignore[misc]
+# per kind with a DATA or OPS column: the msgspec decoder of an array of its lines
+# (typed tuples)
 _TYPED: Final[dict[int, msgspec.json.Decoder[Any]]] = {
     s.code: msgspec.json.Decoder(list[tuple[(int,) + tuple(  # type: ignore[misc]
-        str | None if c.role == DATA else int for c in s.columns)]])
+        str | None if c.role == DATA else list[_ROW] | None if c.role == OPS else int
+        for c in s.columns)]])
     for s in SPECS.values() if s.fast and not s.all_int}
 
 
@@ -417,13 +421,13 @@ def _flat(lines: list[bytes], width: int) -> np.ndarray:
 
 
 def _typed(lines: list[bytes], spec: LineSpec) -> tuple[np.ndarray, list[Any]]:
-    """The lines of a kind with a DATA column (each a typed tuple): its integers as a
-    (len(lines), width) uint64 array (0 in the DATA column) and the DATA values."""
+    """The lines of a kind with a DATA or OPS column (each a typed tuple): its integers
+    as a (len(lines), width) uint64 array (0 in that column) and that column's values."""
     try:
         rows = _TYPED[spec.code].decode(b"[" + b",".join(lines) + b"]")
     except msgspec.DecodeError:
         raise Fail from None
-    j = 1 + next(i for i, c in enumerate(spec.columns) if c.role == DATA)
+    j = 1 + next(i for i, c in enumerate(spec.columns) if c.role in (DATA, OPS))
     data = [r[j] for r in rows]
     try:
         t = np.array([r[:j] + (0,) + r[j + 1:] for r in rows], np.uint64)

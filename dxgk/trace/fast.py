@@ -20,6 +20,7 @@ nothing and returns False.
 
 from __future__ import annotations
 
+import array
 import operator
 import re
 from collections.abc import Callable
@@ -37,10 +38,12 @@ from .format import (
     _CREATE_C,
     _F_DATA,
     _F_KEEP,
+    _KUPDATE_C,
     _MAP_C,
     _NULL_SYM,
     _RESERVE_C,
     _STATUS_BY_NAME,
+    _UOPS,
     _UPDATE_C,
     EVENTS,
     OP_DTYPE,
@@ -194,11 +197,16 @@ class _Run:
         # compact lines (format 2): handles and new objects as object numbers
         self.num_refs: list[tuple[np.ndarray, str, np.ndarray]] = []  # (pos, column, numbers)
         self.num_defs: list[tuple[np.ndarray, str, np.ndarray]] = []  # (pos, prefix, numbers)
+        # Update records whose handle words hold object numbers:
+        # (records, rows with a handle, the handle's column, the op's run position)
+        self.rec_refs: list[tuple[np.ndarray, np.ndarray, int, int]] = []
 
-    def add_blob(self, data: bytes) -> int:
+    def add_blob(self, data: Any) -> int:
+        """Appends a blob part: bytes, or (bytes, a uint64 array patched until the commit)."""
         off = self.blob_size
+        n = len(data[0]) + data[1].nbytes if isinstance(data, tuple) else len(data)
         self.parts.append((off, data))
-        self.blob_size += len(data) + (-len(data) % 8)
+        self.blob_size += n + (-n % 8)
         return off
 
 
@@ -292,6 +300,48 @@ def _update_data(run: _Run, pos: np.ndarray, rec: np.ndarray, data: list[Any]) -
     run.cols["n0"][pos] = n0
 
 
+_UOP_MAP_TYPES: Final[np.ndarray] = np.array(sorted(_UOPS.map_types), np.uint64)
+
+
+def _update_records(run: _Run, pos: np.ndarray, rec: np.ndarray, data: list[Any]) -> None:
+    """D3DKMT Updates carry their operation records after the struct (8-aligned): one
+    blob part each. A MAP / MAP_PROTECT record's handle word holds an object number
+    until :func:`_commit` resolves it (``run.rec_refs``)."""
+    counts = rec["NumOperations"].tolist()
+    raw = rec.tobytes()
+    step = rec.dtype.itemsize
+    head = (_KUPDATE_C.size + 7) & ~7
+    blob = np.zeros(len(pos), np.uint64)
+    flags = np.zeros(len(pos), np.uint32)
+    n0 = np.zeros(len(pos), np.uint32)
+    for i, (rows, want) in enumerate(zip(data, counts)):
+        part: Any = raw[i * step:i * step + head]
+        if rows is not None:
+            if not 1 <= len(rows) <= lib.DXGK_RP_MAX_UOPS or len(rows) != want:
+                raise _Fail
+            try:
+                words = np.frombuffer(array.array("Q", chain.from_iterable(rows)), np.uint64)
+            except (OverflowError, TypeError):
+                raise _Fail from None
+            words = words.reshape(len(rows), _UOPS.width).copy()
+            if int(words[:, 0].max()) >> 32:
+                raise _Fail
+            # the record: the type (uint32 + 4 bytes of padding), then the seven words
+            recs = np.zeros((len(rows), _UOPS.size // 8), np.uint64)
+            recs[:, 0] = words[:, 0]
+            recs[:, 1:] = words[:, 1:]
+            mapped = np.flatnonzero(np.isin(words[:, 0], _UOP_MAP_TYPES))
+            if len(mapped):
+                run.rec_refs.append((recs, mapped, _UOPS.handle_col, int(pos[i])))
+            part = (part, recs)
+            flags[i] = _F_DATA
+            n0[i] = len(rows)
+        blob[i] = run.add_blob(part)
+    run.cols["blob"][pos] = blob
+    run.cols["flags"][pos] |= flags
+    run.cols["n0"][pos] = n0
+
+
 def _event_kind(run: _Run, code: int, sel: list[Any], pos: np.ndarray) -> None:
     """The ops of the lines `sel` (all of one object event) at run positions `pos`."""
     use, new = _EVENT_KEYS_OF[code]
@@ -361,7 +411,8 @@ def decode_run(dec: _Decoder, lines: list[bytes], nums: np.ndarray,
                 with_data = fast_kind(run, spec, list(compress(lines, mask)), pos,
                                       _BLOB_DTYPES.get(spec.op))
                 if with_data is not None:           # Update: the struct, then its data
-                    _update_data(run, pos, *with_data)
+                    (_update_records if spec.op == lib.DXGK_RP_KMT_UPDATE else _update_data)(
+                        run, pos, *with_data)
                 continue
             decoder = _DECODERS.get(code)
             if decoder is None:
@@ -473,7 +524,7 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
                                       >= run.cols["line"][pos[local]]):
                 raise _Fail
             run.cols[col][pos] = idx
-        if run.num_refs:
+        if run.num_refs or run.rec_refs:
             objs = dec.objs
             table = np.concatenate([objs.by_number.view(), new_idx])
             for pos, col, nums in run.num_refs:
@@ -481,6 +532,11 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
                 if np.any(nums > objs.count + np.searchsorted(def_pos, pos, "left")):
                     raise _Fail
                 run.cols[col][pos] = table[nums]
+            for recs, rows, col, at in run.rec_refs:
+                nums = recs[rows, col]
+                if np.any(nums > objs.count + np.searchsorted(def_pos, at, "left")):
+                    raise _Fail
+                recs[rows, col] = table[nums.astype(np.int64)]
     except _Fail:
         if v1:
             for name in def_names:
@@ -493,7 +549,9 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
         dec.names.extend(def_kinds.astype(np.int64), def_names)
     dec.objs.extend(def_kinds, new_idx)
     dec.initial.extend(repeat(0, k))
-    off = dec.append_blob(run.parts, run.blob_size)
+    parts = [(o, b"".join((d[0], d[1].tobytes())) if isinstance(d, tuple) else d)
+             for o, d in run.parts]
+    off = dec.append_blob(parts, run.blob_size)
     has_blob = np.isin(run.cols["code"], list(_BLOB_DTYPES))
     run.cols["blob"][has_blob] += off
     ops = dec.new_ops(len(run.cols["line"]))        # the decoder's own records: one copy

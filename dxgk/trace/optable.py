@@ -95,9 +95,8 @@ class LineSpec:
     @property
     def fast(self) -> bool:
         """Whether the compact fast path decodes lines of this kind (at most one new
-        object a line, no operation records); the others go line by line."""
-        return (sum(c.role == NEW for c in self.columns) <= 1
-                and all(c.role != OPS for c in self.columns))
+        object a line); the others go line by line."""
+        return sum(c.role == NEW for c in self.columns) <= 1
 
     @property
     def words(self) -> tuple[str, ...]:

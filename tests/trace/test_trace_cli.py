@@ -76,7 +76,7 @@ def test_bench_quick_smoke():
         assert s["min"] <= s["median"] <= s["max"] and s["n"] >= 3
     assert res["facade"]["ratio_ctypes_vs_noop"] > 0
     assert [r["workload"] for r in res["replay"]] == ["churn", "fixed-range", "mixed-pages",
-                                                      "processes"]
+                                                      "processes", "tiled"]
     assert all(r["mismatches"] == 0 and r["calls_per_second"]["median"] > 0
                for r in res["replay"])
     for r in res["replay"]:           # decoding and the whole replay from the file
