@@ -532,11 +532,11 @@ def _commit(dec: _Decoder, run: _Run) -> bool:
                 if np.any(nums > objs.count + np.searchsorted(def_pos, pos, "left")):
                     raise _Fail
                 run.cols[col][pos] = table[nums]
-            for recs, rows, col, at in run.rec_refs:
-                nums = recs[rows, col]
+            for recs, rows, hcol, at in run.rec_refs:
+                nums = recs[rows, hcol]
                 if np.any(nums > objs.count + np.searchsorted(def_pos, at, "left")):
                     raise _Fail
-                recs[rows, col] = table[nums.astype(np.int64)]
+                recs[rows, hcol] = table[nums.astype(np.int64)]
     except _Fail:
         if v1:
             for name in def_names:
