@@ -49,7 +49,7 @@ from .format import (
 )
 from .compact import KINDS
 from .optable import BY_NAME, header_ops
-from .recorder_kmt import UserModeHooks, _Foreign
+from .recorder_kmt import UserModeHooks, _Foreign, _number
 
 
 class Recorder(UserModeHooks):
@@ -154,22 +154,11 @@ class Recorder(UserModeHooks):
     def _num(self, h: int) -> str:
         """A handle in a compact line: its object number, 0 for NULL; _Foreign for a
         value the trace never named (that line is written in the object form)."""
-        n = self._numbers.get(h)
-        if n is not None:
-            return str(n)
-        if h == 0:
-            return "0"
-        raise _Foreign
+        return _number(self._numbers, h)
 
     def _ref(self, h: int) -> str:
         """JSON for a handle value: its name, null, or the raw integer (foreign)."""
-        name = self._names.get(h)
-        if name is not None:
-            return f'"{name}"'
-        if h == 0:
-            return "null"
-        self.foreign_handles += 1
-        return str(h)
+        return self._named(self._names, h)
 
     # -- output --
 

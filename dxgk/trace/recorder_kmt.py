@@ -35,6 +35,17 @@ class _Foreign(Exception):
     """A D3DKMT handle the trace never named: its line is written in the object form."""
 
 
+def _number(numbers: dict[int, int], v: int) -> str:
+    """A handle in a compact line: its object number in `numbers`, 0 for NULL;
+    _Foreign for a value the trace never named."""
+    n = numbers.get(v)
+    if n is not None:
+        return str(n)
+    if v == 0:
+        return "0"
+    raise _Foreign
+
+
 def _succeeded(st: int) -> bool:
     return st in (_STATUS_SUCCESS, _STATUS_PENDING)
 
@@ -83,21 +94,21 @@ class UserModeHooks:
         return name
 
     def _knum(self, k: int) -> str:
-        n = self._kmt_numbers.get(k)
-        if n is not None:
-            return str(n)
-        if k == 0:
-            return "0"
-        raise _Foreign
+        return _number(self._kmt_numbers, k)
 
     def _kref(self, k: int) -> str:
-        name = self._kmt_names.get(k)
+        return self._named(self._kmt_names, k)
+
+    def _named(self, names: dict[int, str], v: int) -> str:
+        """JSON for a handle value: its name in `names`, null, or the raw integer (a value
+        the trace never named: counted in ``foreign_handles``)."""
+        name = names.get(v)
         if name is not None:
             return f'"{name}"'
-        if k == 0:
+        if v == 0:
             return "null"
         self.foreign_handles += 1
-        return str(k)
+        return str(v)
 
     def _ops_json(self, rows: list[list[int]] | None, ref: Callable[[int], str]) -> str:
         """Update's operation records as JSON rows, handles through `ref`."""

@@ -277,21 +277,22 @@ def _decoded(path, monkeypatch, slow: bool):
     return ("ok", _canonical(tr))
 
 
-def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch):
-    """Byte flips, cuts and injected tokens in a compact trace: the fast path and the line
-    checker give the same ops or the same error (line and message), and nothing but a
-    TraceError ever comes out."""
+TOKENS = [b"[", b"]", b",", b"-", b"1e400", b"\xff", b"null", b"true", b'"H0"', b'"x"',
+          b"0" * 25, b"{}", b"[[", b"99", b" ", b"\n", b"18446744073709551616",
+          b'"0x10"', b"00", b"-0", b"2.0", b'"STATUS_SUCCESS"']
+
+
+def mutation_differential(src, tmp_path, monkeypatch, *, rounds, seed, tokens=TOKENS):
+    """Byte flips, cuts, injected tokens and changed digits in the compact trace `src`
+    (after its header and adapter): the fast path and the line checker must give the
+    same ops or the same error (line and message), and nothing but a TraceError may
+    come out. Returns how many mutants decoded and how many were refused."""
     import random
-    src = tmp_path / "src.jsonl"
-    workloads.generate("processes", 120, 9, src)
     text = src.read_bytes()
-    body = text.index(b"\n[")                     # mutate after the header and adapter
-    tokens = [b"[", b"]", b",", b"-", b"1e400", b"\xff", b"null", b"true", b'"H0"', b'"x"',
-              b"0" * 25, b"{}", b"[[", b"99", b" ", b"\n", b"18446744073709551616",
-              b'"0x10"', b"00", b"-0", b"2.0", b'"STATUS_SUCCESS"']
-    rng = random.Random(17)
+    body = text.index(b"\n[")                    # mutate after the header and adapter
+    rng = random.Random(seed)
     seen = {"ok": 0, "error": 0}
-    for _ in range(400):
+    for _ in range(rounds):
         b = bytearray(text)
         for _ in range(rng.randrange(1, 4)):
             p = rng.randrange(body, len(b))
@@ -314,6 +315,13 @@ def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch
         if fast[0] == "ok":
             with trace.replay(path, check=True) as r:
                 assert r.calls >= 0
+    return seen
+
+
+def test_mutated_compact_traces_decode_alike_on_both_paths(tmp_path, monkeypatch):
+    src = tmp_path / "src.jsonl"
+    workloads.generate("processes", 120, 9, src)
+    seen = mutation_differential(src, tmp_path, monkeypatch, rounds=400, seed=17)
     assert seen["ok"] > 20 and seen["error"] > 100, seen
 
 
