@@ -2,8 +2,8 @@
 
 A trace is a JSON Lines file: a header line, then one line per DDI call or object
 event, in execution order. Object handles are written as symbolic names (``"A0"``
-adapters, ``"P3"`` processes, ``"D1"`` devices, ``"C0"`` contexts, ``"H5"`` context
-allocations) or, in the compact lines of version 2, as object numbers, so a trace
+adapters, ``"P3"`` processes, ``"D1"`` devices, ``"C0"`` contexts, ``"H5"``
+allocations, ``"Q0"`` paging queues, ``"F2"`` fences) or, in the compact lines of version 2, as object numbers, so a trace
 replays on fresh objects whose handle values differ. The
 format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
 
@@ -23,6 +23,8 @@ One module per job, each importing only those listed before it:
 * :mod:`dxgk.trace.compact` -- compact lines: their object form, their fast decoding,
   the objects' numbers and names, reading and writing parsed lines;
 * :mod:`dxgk.trace.progress` -- the progress bar of long decodes and replays;
+* :mod:`dxgk.trace.recorder_kmt` -- the recorder's part for the user-mode thunks and
+  objects (docs/behaviour.md 9);
 * :mod:`dxgk.trace.recorder` -- :func:`record` and :class:`Recorder`;
 * :mod:`dxgk.trace.fast` -- runs of lines in the recorder's form decoded at once
   (msgspec, numpy);

@@ -458,9 +458,12 @@ def record(target: str | os.PathLike[str] | IO[str], *,
 
     Recorded: every call of the five DxgkCb* functions of :mod:`dxgk.ddi` (whatever the
     argument form -- ctypes struct, buffer, x86 layout: the struct is written as the C
-    core saw it, in the host layout), and every Adapter / process / device / context
-    created or destroyed through :mod:`dxgk.model`. Calls made through a C driver's
-    ``DXGKRNL_INTERFACE`` or directly on ``dxgk._core.lib`` are not. ``meta`` adds
+    core saw it, in the host layout), every Adapter / process / device / context
+    created or destroyed through :mod:`dxgk.model`, every call of the six D3DKMT thunks
+    of :mod:`dxgk.kmt`, and the user-mode objects' calls (allocate / deallocate, fences,
+    paging queues: :mod:`dxgk.trace.recorder_kmt`). Calls made through a C driver's
+    ``DXGKRNL_INTERFACE``, a C UMD's ``D3DDDI_DEVICECALLBACKS`` or directly on
+    ``dxgk._core.lib`` are not. ``meta`` adds
     keys to the header line. ``version`` 2 (the default) writes compact lines, 1 the
     object form of every line (README.md, "Traces"). One recording at a time per
     process."""
