@@ -35,7 +35,8 @@ lint: install-test
 
 # The README's C worked examples, built as the README says: shared libraries that ctypes loads.
 CC ?= cc
-EXAMPLE_LIBS := build/examples/libdriver_map.so build/examples/libumd_tiles.so
+EXAMPLE_LIBS := build/examples/libdriver_map.so build/examples/libumd_tiles.so \
+                build/examples/libgpummu_driver.so
 example-c: $(EXAMPLE_LIBS)
 build/examples/lib%.so: examples/%.c $(wildcard headers/*.h)
 	mkdir -p $(dir $@)
