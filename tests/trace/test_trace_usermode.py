@@ -365,3 +365,23 @@ def test_a_struct_thunk_recorded_through_a_ctypes_pointer(tmp_path):
     line = json.loads(buf.getvalue().splitlines()[-1])
     assert line[0] == 17 and line[-1] == r.VirtualAddress and rec.calls == 2
     a.close()
+
+
+def test_thunks_called_with_the_x86_layout_are_recorded_in_the_host_layout(tmp_path):
+    path = tmp_path / "x86.jsonl"
+    with dxgk.record(path, version=1):
+        a = dxgk.Adapter()
+        d = a.create_process().create_device()
+        q = d.create_paging_queue()
+        h = d.allocate(1 << 20)
+        m = structs.x86.D3DDDI_MAPGPUVIRTUALADDRESS(hPagingQueue=q.handle, hAllocation=h,
+                                                    SizeInPages=4)
+        m.Protection.Write = 1
+        assert dxgk.D3DKMTMapGpuVirtualAddress(m, abi="x86") == 0 and m.VirtualAddress
+    line = json.loads(path.read_text().splitlines()[-1])
+    assert line["call"] == "D3DKMTMapGpuVirtualAddress"
+    assert line["args"]["hAllocation"] == "H0" and line["args"]["SizeInPages"] == 4
+    assert line["result"]["VirtualAddress"] == m.VirtualAddress
+    with trace.replay(path, check=True) as r:
+        assert r.ok
+    a.close()
