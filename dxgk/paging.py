@@ -1,0 +1,84 @@
+"""The reader of an adapter's paging log (docs/behaviour.md 10.2).
+
+What it owns: turning the C core's logged operations (paging.c) into
+:class:`dxgk.records.PagingOp` records -- the operation's name, a copy of its struct as
+the ``dxgk.structs`` class of the host ABI, its DXGK_PTEs and private data -- and the
+check of the ``paging_log=`` keyword of :class:`dxgk.Adapter`.
+
+Invariant kept: a record holds copies only; reading the log changes nothing in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import structs
+from ._core import ffi, lib
+from .argcheck import described
+from .records import PagingOp
+
+__all__ = ["OPERATION_NAMES", "check_capacity", "read_log"]
+
+#: The log's operation codes by name.
+OPERATION_NAMES = {
+    lib.DXGK_PG_OP_UPDATE_PAGE_TABLE: "UPDATE_PAGE_TABLE",
+    lib.DXGK_PG_OP_FLUSH_TLB: "FLUSH_TLB",
+    lib.DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION",
+    lib.DXGK_PG_OP_NOTIFY_RESIDENCY: "NOTIFY_RESIDENCY",
+    lib.DXGK_PG_OP_SET_ROOT_PAGE_TABLE: "SET_ROOT_PAGE_TABLE",
+}
+_STRUCT_NAMES = {
+    lib.DXGK_PG_OP_UPDATE_PAGE_TABLE: "DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE",
+    lib.DXGK_PG_OP_FLUSH_TLB: "DXGK_BUILDPAGINGBUFFER_FLUSHTLB",
+    lib.DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION: "DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION",
+    lib.DXGK_PG_OP_NOTIFY_RESIDENCY: "DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY",
+    lib.DXGK_PG_OP_SET_ROOT_PAGE_TABLE: "DXGKARG_SETROOTPAGETABLE",
+}
+_PTE_SIZE = 16
+_MAX_CAPACITY = 1 << 32
+
+
+def check_capacity(value: Any) -> int:
+    """The ``paging_log=`` keyword: an int in 0..2^32 (0 = off), else TypeError/ValueError."""
+    if type(value) is not int:
+        raise TypeError(f"Adapter: paging_log must be an int (operations kept, 0 = off); "
+                        f"got {described(value)}")
+    if not 0 <= value <= _MAX_CAPACITY:
+        raise ValueError(f"Adapter: paging_log must be in 0..{_MAX_CAPACITY}; got {value}")
+    return value
+
+
+def read_log(adapter: int, process_of: Callable[[int], Any],
+             check: Callable[[int], None]) -> list[PagingOp]:
+    """The operations the log of adapter handle `adapter` holds, oldest first.
+    `process_of(handle)` gives the Process object of a process handle (0: None);
+    `check` turns a status into an error."""
+    cap = ffi.new("uint64_t *")
+    first = ffi.new("uint64_t *")
+    count = ffi.new("uint64_t *")
+    check(lib.dxgk_pg_log_range(adapter, cap, first, count))
+    info = ffi.new("dxgk_pg_info *")
+    args = ffi.new("char[]", 256)
+    ebuf = ffi.new("char[]", _PTE_SIZE * 64)
+    ecap = 64
+    pte = structs.DXGK_PTE
+    out: list[PagingOp] = []
+    for seq in range(int(first[0]), int(first[0]) + int(count[0])):
+        check(lib.dxgk_pg_log_get(adapter, seq, info, ffi.NULL, 0, ffi.NULL, 0, ffi.NULL, 0))
+        n = int(info.nentries)
+        if n > ecap:
+            ecap = n
+            ebuf = ffi.new("char[]", _PTE_SIZE * n)
+        dsize = int(info.data_size)
+        dbuf = ffi.new("char[]", max(dsize, 1))
+        check(lib.dxgk_pg_log_get(adapter, seq, info, args, 256, ebuf, ecap, dbuf, dsize))
+        op = int(info.operation)
+        cls = getattr(structs, _STRUCT_NAMES[op])
+        raw = ffi.buffer(ebuf, n * _PTE_SIZE)[:]
+        entries = tuple(pte.from_buffer_copy(raw, k * _PTE_SIZE) for k in range(n))
+        out.append(PagingOp(
+            int(info.sequence), OPERATION_NAMES[op], process_of(int(info.process)),
+            cls.from_buffer_copy(ffi.buffer(args, int(info.args_size))[:]), entries, b"",
+            int(info.allocation), ffi.buffer(dbuf, dsize)[:]))
+    return out
