@@ -60,7 +60,16 @@
  * is cleared entry by entry before it is freed; otherwise it is freed as is (the docs
  * allow VidMm to free tables that held valid entries).
  *
- * Size: this file passes the project's ~800-line budget (about 1,500 lines) because
+ * The change stream (pagetable.h; paging.c is its reader, docs/behaviour.md 10.2): with a
+ * sink set, the commit reports every run it writes -- INIT when it takes a new table,
+ * WRITE / CLEAR per run of entries of one table -- at the place it writes it, and tables
+ * it empties go on a deferred-release list instead of back to their segment, so the
+ * operations describing their removal (and the TLB flush) can be issued before their
+ * memory is reused. The commit still cannot fail: an event is a call on the stack, the
+ * list is linked through the tables themselves. Without a sink each hook is one
+ * predictable branch.
+ *
+ * Size: this file passes the project's ~800-line budget (about 1,580 lines) because
  * it is one data structure: plan, commit, walk, convert and validate all read the
  * same private table header and child-pointer encoding, and the plan/commit split
  * that makes a map atomic only holds while both halves see that representation.
@@ -181,7 +190,8 @@ static inline uint64_t table_seg_size(const dxgk_pt *pt, const pt_table *t)
 
 /* One event of the change stream (callers test pt->sink first: no sink, no cost). */
 static void emit(dxgk_pt *pt, uint32_t kind, const pt_table *t, uint32_t start, uint32_t count,
-                 uint64_t va, int repeat, int was_valid, int fill, const pt_table *child)
+                 uint64_t va, int repeat, int was_valid, int fill, const pt_table *child,
+                 uint64_t stride)
 {
     dxgk_pt_event e;
     e.kind = kind;
@@ -193,6 +203,8 @@ static void emit(dxgk_pt *pt, uint32_t kind, const pt_table *t, uint32_t start, 
     e.repeat = (uint8_t)(repeat != 0);
     e.was_valid = (uint8_t)(was_valid != 0);
     e.fill = (uint8_t)(fill != 0);
+    e.linear = (uint8_t)(stride != 0);
+    e.stride = stride;
     e.offset = t->offset;
     e.va = va;
     e.entries = kind == DXGK_PT_EV_CLEAR ? NULL : t->e + start;
@@ -521,8 +533,8 @@ static void attach(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *child, u
     parent->nvalid++;
     count_add(pt, child);
     if (pt->sink) {
-        emit(pt, DXGK_PT_EV_INIT, child, 0, child->nent, base, 1, 0, 0, NULL);
-        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 0, 0, child);
+        emit(pt, DXGK_PT_EV_INIT, child, 0, child->nent, base, 1, 0, 0, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 0, 0, child, 0);
     }
 }
 
@@ -534,7 +546,7 @@ static void detach_release(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *
     parent->nvalid--;
     count_sub(pt, child);
     if (pt->sink)
-        emit(pt, DXGK_PT_EV_CLEAR, parent, i, 1, base, 1, 1, 0, child);
+        emit(pt, DXGK_PT_EV_CLEAR, parent, i, 1, base, 1, 1, 0, child, 0);
     retire(pt, child);
 }
 
@@ -563,9 +575,9 @@ static pt_table *convert64(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *
     count_add(pt, nw);
     if (pt->sink) {
         /* new leaf initialised and filled, then the level-1 entry rewritten (10.2) */
-        emit(pt, DXGK_PT_EV_INIT, nw, 0, nw->nent, base, 1, 0, 0, NULL);
-        emit(pt, DXGK_PT_EV_WRITE, nw, 0, nw->nent, base, 0, 0, 1, NULL);
-        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 1, 0, nw);
+        emit(pt, DXGK_PT_EV_INIT, nw, 0, nw->nent, base, 1, 0, 0, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, nw, 0, nw->nent, base, 0, 0, 1, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 1, 0, nw, 0);
     }
     retire(pt, old);
     return nw;
@@ -747,7 +759,7 @@ static void leaf_write(dxgk_pt *pt, pt_table *l, uint64_t a, uint64_t b, const m
     }
     pte_fill(e, n, op->flags, addr, stride);
     if (pt->sink)
-        emit(pt, DXGK_PT_EV_WRITE, l, i0, n, a, !op->pages, old != 0, 0, NULL);
+        emit(pt, DXGK_PT_EV_WRITE, l, i0, n, a, !op->pages, old != 0, 0, NULL, stride);
     l->nvalid += n - old;
     pt->st.valid_leaf_entries += n - old;
     pt->st.mapped_pages += (uint64_t)(n - old) << (l->fmt64k ? 4 : 0);
@@ -807,7 +819,7 @@ static void leaf_clear(dxgk_pt *pt, pt_table *l, uint64_t a, uint64_t b)
         memset(e, 0, (size_t)n * sizeof(DXGK_PTE));
     }
     if (pt->sink)
-        emit(pt, DXGK_PT_EV_CLEAR, l, i0, n, va, 1, removed != 0, 0, NULL);
+        emit(pt, DXGK_PT_EV_CLEAR, l, i0, n, va, 1, removed != 0, 0, NULL, 0);
     l->nvalid -= removed;
     pt->st.valid_leaf_entries -= removed;
     pt->st.mapped_pages -= (uint64_t)removed << (l->fmt64k ? 4 : 0);

@@ -251,6 +251,8 @@ typedef struct dxgk_pt_event {
     uint8_t repeat;           /* every entry of the run equals entries[0] */
     uint8_t was_valid;        /* some entry of the run was valid before */
     uint8_t fill;             /* WRITE: the conversion fill of a new 4 KB leaf */
+    uint8_t linear;           /* entry k = entries[0] with PageAddress + k * stride */
+    uint64_t stride;          /* linear: bytes between the entries' page addresses */
     uint64_t offset;          /* the table's segment offset */
     uint64_t va;              /* the VA entry `start` maps */
     const DXGK_PTE *entries;  /* &table[start] */

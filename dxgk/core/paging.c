@@ -8,7 +8,7 @@
  * SET_ROOT_PAGE_TABLE calls), the per-model-call flush state of each process, and the log.
  * pagetable.c reports what a commit writes (its change stream, pagetable.h); this file
  * buffers one dxgk_pt_map / dxgk_pt_unmap's events and issues them, in the order
- * docs/behaviour.md 10.2 gives, through pg_submit -- the one place every operation
+ * docs/behaviour.md 10.2 gives, through pg_open -- the one place every operation
  * passes, where a driver's DxgkDdiBuildPagingBuffer will be called.
  *
  * Invariant (checked by the tests, which replay the log onto shadow tables): applying
@@ -21,8 +21,10 @@
  * The log: a ring of fixed-size slots (the operation's struct in host layout and a few
  * words) plus an arena of 16-byte units holding entries and private data; both grow as
  * the log fills, up to the capacity (the arena to 16 units per operation, or the largest
- * operation seen), then the oldest operations are dropped. A recording costs one slot
- * write and one copy of the entries given. With capacity 0 (and, later, no driver) the
+ * operation seen), then the oldest operations are dropped. A run of consecutive pages of
+ * one target is kept as its first entry and the address stride (the reader expands it),
+ * so a recording costs one slot write and a copy of at most the entries that differ in
+ * more than their address: O(1) for a map of any size. With capacity 0 (and, later, no driver) the
  * page-table trees have no sink: nothing here runs at all.
  */
 #include "paging.h"
@@ -46,6 +48,7 @@ typedef struct pg_slot {
     uint64_t sequence, process, allocation;
     uint64_t at;            /* arena position of its units */
     uint64_t ordinal;       /* UPDATE_CONTEXT_ALLOCATION: its index among them */
+    uint64_t stride;        /* linear entries: entry k = unit 0, PageAddress + k * stride */
     uint32_t operation, nentries, data_size, nunits;
     union {
         DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE upt;
@@ -59,11 +62,11 @@ typedef struct pg_slot {
 typedef struct pg_log {
     uint64_t cap;               /* operations kept; 0 = off */
     pg_slot *slot;
-    uint64_t nslot;             /* slots allocated (<= cap) */
+    uint64_t nslot, smax;       /* slots allocated, a power of two up to smax >= cap */
     uint64_t origin;            /* sequence of slot index 0 */
     uint64_t first, next;       /* held: [first, next) */
     DXGK_PTE *arena;
-    uint64_t acap, amax;        /* units allocated; their limit */
+    uint64_t acap, amax;        /* units allocated, a power of two up to amax */
     uint64_t ahead;             /* arena position of the next unit */
 } pg_log;
 
@@ -76,6 +79,7 @@ struct dxgk_pg {
     size_t nev, capev;
     uint64_t lost;              /* events dropped for lack of host memory */
     vm_process *pending;        /* processes with a flush / releases due (pg_next) */
+    pg_slot scratch;            /* the slot of an operation the log does not keep */
     int explicit_inval;         /* caps.ExplicitPageTableInvalidation */
 };
 
@@ -83,10 +87,19 @@ static const DXGK_PTE zero_pte;
 
 /* ---- the log ------------------------------------------------------------------------- */
 
+static uint64_t pow2ceil(uint64_t x)
+{
+    uint64_t p = 1;
+    while (p < x)
+        p <<= 1;
+    return p;
+}
+
+/* Slots and arena are rings of a power-of-two size that grow (by doubling, keeping the
+ * positions) only while they have not wrapped, so an index is a mask. */
 static uint64_t slot_index(const pg_log *l, uint64_t seq)
 {
-    uint64_t k = seq - l->origin;
-    return l->nslot == l->cap ? k % l->cap : k;
+    return (seq - l->origin) & (l->nslot - 1);
 }
 
 static void drop_oldest(pg_log *l)
@@ -103,7 +116,7 @@ static uint64_t arena_tail(const pg_log *l)
 static void ring_put(DXGK_PTE *ring, uint64_t cap, uint64_t pos, const DXGK_PTE *src, uint64_t n)
 {
     while (n) {
-        uint64_t i = pos % cap, k = cap - i < n ? cap - i : n;
+        uint64_t i = pos & (cap - 1), k = cap - i < n ? cap - i : n;
         memcpy(&ring[i], src, (size_t)k * sizeof *src);
         pos += k;
         src += k;
@@ -114,7 +127,7 @@ static void ring_put(DXGK_PTE *ring, uint64_t cap, uint64_t pos, const DXGK_PTE 
 static void ring_take(const DXGK_PTE *ring, uint64_t cap, uint64_t pos, DXGK_PTE *dst, uint64_t n)
 {
     while (n) {
-        uint64_t i = pos % cap, k = cap - i < n ? cap - i : n;
+        uint64_t i = pos & (cap - 1), k = cap - i < n ? cap - i : n;
         memcpy(dst, &ring[i], (size_t)k * sizeof *dst);
         pos += k;
         dst += k;
@@ -127,13 +140,13 @@ static void ring_take(const DXGK_PTE *ring, uint64_t cap, uint64_t pos, DXGK_PTE
 static int arena_room(pg_log *l, uint64_t n)
 {
     if (n > l->amax)
-        l->amax = n;
+        l->amax = pow2ceil(n);
     while (l->ahead - arena_tail(l) + n > l->acap) {
         if (l->acap < l->amax) {
             uint64_t want = l->acap ? l->acap * 2 : 256;
-            uint64_t need = l->ahead - arena_tail(l) + n;
-            if (want < need)
-                want = need;
+            const uint64_t need = l->ahead - arena_tail(l) + n;
+            while (want < need)
+                want <<= 1;
             if (want > l->amax)
                 want = l->amax;
             DXGK_PTE *g = malloc((size_t)want * sizeof *g);
@@ -141,7 +154,7 @@ static int arena_room(pg_log *l, uint64_t n)
                 return -1;
             uint64_t tail = arena_tail(l);
             for (uint64_t pos = tail; pos < l->ahead;) {  /* relocate [tail, ahead) */
-                uint64_t i = pos % l->acap, k = l->acap - i;
+                uint64_t i = pos & (l->acap - 1), k = l->acap - i;
                 if (k > l->ahead - pos)
                     k = l->ahead - pos;
                 ring_put(g, want, pos, &l->arena[i], k);
@@ -163,10 +176,10 @@ static pg_slot *slot_new(pg_log *l)
     if (l->next - l->first == l->cap)
         drop_oldest(l);
     uint64_t k = l->next - l->origin;
-    if (k >= l->nslot && l->nslot < l->cap) {
+    if (k >= l->nslot && l->nslot < l->smax) {
         uint64_t want = l->nslot ? l->nslot * 2 : 64;
-        if (want > l->cap)
-            want = l->cap;
+        if (want > l->smax)
+            want = l->smax;
         pg_slot *g = realloc(l->slot, (size_t)want * sizeof *g);
         if (!g)
             return NULL;
@@ -176,19 +189,18 @@ static pg_slot *slot_new(pg_log *l)
     return &l->slot[slot_index(l, l->next)];
 }
 
-/* Records one operation: its slot (filled by the caller from *s) and its units. */
-static int log_put(pg_log *l, const pg_slot *s, const DXGK_PTE *units, uint64_t nunits)
+/* Appends a copy of slot s (of sequence l->next) and its units (set_capacity). */
+static int log_put(pg_log *l, const pg_slot *s, const DXGK_PTE *units)
 {
-    if (arena_room(l, nunits))
+    if (arena_room(l, s->nunits))
         return -1;
     pg_slot *d = slot_new(l);
     if (!d)
         return -1;
     *d = *s;
     d->at = l->ahead;
-    d->nunits = (uint32_t)nunits;
-    ring_put(l->arena, l->acap ? l->acap : 1, l->ahead, units, nunits);
-    l->ahead += nunits;
+    ring_put(l->arena, l->acap ? l->acap : 1, l->ahead, units, s->nunits);
+    l->ahead += s->nunits;
     l->next++;
     return 0;
 }
@@ -204,45 +216,63 @@ static void log_init(pg_log *l, uint64_t cap)
 {
     memset(l, 0, sizeof *l);
     l->cap = cap;
-    l->amax = cap > UINT64_MAX / ARENA_UNITS_PER_OP ? UINT64_MAX : cap * ARENA_UNITS_PER_OP;
+    l->smax = cap ? pow2ceil(cap) : 0;
+    l->amax = cap ? pow2ceil(cap * ARENA_UNITS_PER_OP) : 0;   /* cap <= 2^32 (paging.py) */
 }
 
 /* ---- issuing ----------------------------------------------------------------------------- */
 
-/* Every operation passes here, in the order it is issued. It is recorded (when the log
- * is on) with a fresh sequence number. Delivery to a driver (docs/behaviour.md 10.2)
- * plugs in here: a DXGKARG_BUILDPAGINGBUFFER with s->operation and s->args as its union
- * arm, the entries as pPageTableEntries, a fresh zeroed 64 KB DMA buffer, MultipassOffset
- * 0, and the retries its answer asks for; without a driver nothing is submitted (dma 0). */
-static void pg_submit(vm_adapter *a, pg_slot *s, const DXGK_PTE *units, uint64_t nunits)
+/* Every operation passes here, in the order it is issued: it takes the next sequence
+ * number and a slot -- in the log when it is on, else (or without host memory for the
+ * record, when the log starts again after it) the adapter's scratch slot -- with its
+ * units (entries or private data) copied; the caller fills the slot's struct in place.
+ * Delivery to a driver (docs/behaviour.md 10.2) plugs in after that filling: a
+ * DXGKARG_BUILDPAGINGBUFFER with the slot's operation and struct as its union arm, the
+ * entries as pPageTableEntries, a fresh zeroed 64 KB DMA buffer, MultipassOffset 0 and
+ * the retries its answer asks for; without a driver nothing is submitted (dma 0). */
+static pg_slot *pg_open(vm_adapter *a, uint32_t op, const vm_process *p, const DXGK_PTE *units,
+                        uint64_t nunits)
 {
     dxgk_pg *g = a->pg;
-    s->sequence = g->sequence++;
-    if (g->log.cap && log_put(&g->log, s, units, nunits)) {
-        /* no host memory for the record: the log starts again after it */
-        const uint64_t cap = g->log.cap;
-        log_free(&g->log);
-        log_init(&g->log, cap);
-        g->log.origin = g->log.first = g->log.next = g->sequence;
+    pg_log *l = &g->log;
+    pg_slot *d = &g->scratch;
+    uint64_t at = 0;
+    const uint64_t seq = g->sequence++;
+    if (l->cap) {
+        pg_slot *s = arena_room(l, nunits) ? NULL : slot_new(l);
+        if (s) {
+            d = s;
+            at = l->ahead;
+            ring_put(l->arena, l->acap ? l->acap : 1, at, units, nunits);
+            l->ahead += nunits;
+            l->next++;
+        } else {
+            const uint64_t cap = l->cap;
+            log_free(l);
+            log_init(l, cap);
+            l->origin = l->first = l->next = g->sequence;
+        }
     }
-}
-
-static void slot_init(pg_slot *s, uint32_t op, const vm_process *p)
-{
-    memset(s, 0, sizeof *s);
-    s->operation = op;
-    s->process = p ? p->hdr.handle : 0;
+    memset(d, 0, sizeof *d);
+    d->sequence = seq;
+    d->operation = op;
+    d->process = p ? p->hdr.handle : 0;
+    d->at = at;
+    d->nunits = (uint32_t)nunits;
+    return d;
 }
 
 /* An UPDATE_PAGE_TABLE over one run of one table. */
 static void issue_update(vm_adapter *a, vm_process *p, const dxgk_pt_event *e, uint32_t count,
                          int initial, const dxgk_pg_src *src)
 {
-    pg_slot s;
-    slot_init(&s, DXGK_PG_OP_UPDATE_PAGE_TABLE, p);
-    DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s.args.upt;
     const int repeat = initial || e->kind == DXGK_PT_EV_CLEAR || e->repeat;
     const DXGK_PTE *ent = initial || e->kind == DXGK_PT_EV_CLEAR ? &zero_pte : e->entries;
+    /* consecutive pages of one target are kept as the first entry and the stride */
+    const int linear = !repeat && e->linear && count > 1;
+    pg_slot *s = pg_open(a, DXGK_PG_OP_UPDATE_PAGE_TABLE, p, ent,
+                         repeat || linear ? 1 : count);
+    DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
     u->PageTableLevel = e->level;
     u->PageTableAddress.GpuPhysical.SegmentId = e->segment;
     u->PageTableAddress.GpuPhysical.SegmentOffset = e->offset;
@@ -259,11 +289,11 @@ static void issue_update(vm_adapter *a, vm_process *p, const dxgk_pt_event *e, u
     if (src && e->kind == DXGK_PT_EV_WRITE && e->level == 0 && !e->fill) {
         u->hAllocation = (HANDLE)(uintptr_t)src->hallocation;
         u->DriverProtection = src->driver_protection;
-        if (ent->Valid && !ent->Zero && src->hallocation | src->alloc_base)
+        if (ent->Valid && !ent->Zero)
             u->AllocationOffsetInBytes = ent->PageAddress - src->alloc_base;
     }
-    s.nentries = repeat ? 1 : count;
-    pg_submit(a, &s, ent, s.nentries);
+    s->nentries = repeat ? 1 : count;
+    s->stride = linear ? e->stride : 0;
 }
 
 static void list_pending(dxgk_pg *g, vm_process *p)
@@ -426,13 +456,11 @@ static void finish_process(vm_adapter *a, vm_process *p)
     const int not_cached =
         (a->caps.Value & DXGK_MASK_DXGK_GPUMMUCAPS_InvalidTlbEntriesNotCached) != 0;
     if ((p->pg_flags & PGF_CHANGED) || ((p->pg_flags & PGF_GREW) && !not_cached)) {
-        pg_slot s;
         uint32_t level, nent;
-        slot_init(&s, DXGK_PG_OP_FLUSH_TLB, p);
-        root_address(p, &s.args.flush.RootPageTableAddress, &level, &nent);
-        s.args.flush.StartVirtualAddress = p->pg_lo;
-        s.args.flush.EndVirtualAddress = p->pg_hi;   /* [choice] exclusive */
-        pg_submit(a, &s, NULL, 0);
+        pg_slot *s = pg_open(a, DXGK_PG_OP_FLUSH_TLB, p, NULL, 0);
+        root_address(p, &s->args.flush.RootPageTableAddress, &level, &nent);
+        s->args.flush.StartVirtualAddress = p->pg_lo;
+        s->args.flush.EndVirtualAddress = p->pg_hi;   /* [choice] exclusive */
     }
     dxgk_pt_release_deferred(p->pt);
     p->pg_flags = 0;
@@ -509,16 +537,6 @@ NTSTATUS dxgk_pg__update_context_allocation(vm_adapter *a, vm_alloc *al, const v
                                             uint32_t size)
 {
     dxgk_pg *g = a->pg;
-    pg_slot s;
-    slot_init(&s, DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION, al->process);
-    s.allocation = al->hdr.handle;
-    s.ordinal = g->uca;
-    s.data_size = size;
-    /* ContextAllocation: the allocation's VA when its creation mapped it (the mapping
-     * in the system process of docs/behaviour.md 10.2 is not made by this model yet) */
-    s.args.uca.ContextAllocation = al->create_va;
-    s.args.uca.ContextAllocationSize = al->size;
-    s.args.uca.DriverPrivateDataSize = size;
     uint64_t nunits = ((uint64_t)size + sizeof(DXGK_PTE) - 1) / sizeof(DXGK_PTE);
     DXGK_PTE *units = NULL;
     if (g->log.cap && nunits) {
@@ -527,9 +545,17 @@ NTSTATUS dxgk_pg__update_context_allocation(vm_adapter *a, vm_alloc *al, const v
             return STATUS_NO_MEMORY;
         memcpy(units, data, size);
     }
-    g->uca++;
-    pg_submit(a, &s, units, g->log.cap ? nunits : 0);
+    pg_slot *s = pg_open(a, DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION, al->process, units,
+                         units ? nunits : 0);
     free(units);
+    s->allocation = al->hdr.handle;
+    s->ordinal = g->uca++;
+    s->data_size = size;
+    /* ContextAllocation: the allocation's VA when its creation mapped it (the mapping
+     * in the system process of docs/behaviour.md 10.2 is not made by this model yet) */
+    s->args.uca.ContextAllocation = al->create_va;
+    s->args.uca.ContextAllocationSize = al->size;
+    s->args.uca.DriverPrivateDataSize = size;
     return STATUS_SUCCESS;
 }
 
@@ -537,24 +563,20 @@ void dxgk_pg__residency(vm_adapter *a, vm_alloc *al, int resident)
 {
     if (al->kmt || (al->flags & UCA_FLAGS_NOTIFY) != UCA_FLAGS_NOTIFY)
         return;
-    pg_slot s;
-    slot_init(&s, DXGK_PG_OP_NOTIFY_RESIDENCY, al->process);
-    s.allocation = al->hdr.handle;
-    s.args.nr.hAllocation = (HANDLE)(uintptr_t)al->driver_allocation;
+    pg_slot *s = pg_open(a, DXGK_PG_OP_NOTIFY_RESIDENCY, al->process, NULL, 0);
+    s->allocation = al->hdr.handle;
+    s->args.nr.hAllocation = (HANDLE)(uintptr_t)al->driver_allocation;
     if (resident) {
-        s.args.nr.PhysicalAddress.SegmentId = al->segment->id;
-        s.args.nr.PhysicalAddress.SegmentOffset = al->segment_offset;
-        s.args.nr.Resident = 1;
+        s->args.nr.PhysicalAddress.SegmentId = al->segment->id;
+        s->args.nr.PhysicalAddress.SegmentOffset = al->segment_offset;
+        s->args.nr.Resident = 1;
     }
-    pg_submit(a, &s, NULL, 0);
 }
 
 void dxgk_pg__set_root(vm_adapter *a, vm_process *p, const DXGKARG_SETROOTPAGETABLE *args)
 {
-    pg_slot s;
-    slot_init(&s, DXGK_PG_OP_SET_ROOT_PAGE_TABLE, p);
-    s.args.root = *args;
-    pg_submit(a, &s, NULL, 0);
+    pg_slot *s = pg_open(a, DXGK_PG_OP_SET_ROOT_PAGE_TABLE, p, NULL, 0);
+    s->args.root = *args;
 }
 
 uint64_t dxgk_pg__uca_count(const vm_adapter *a)
@@ -611,6 +633,10 @@ NTSTATUS dxgk_pg_set_capacity(uint64_t h, uint64_t nops)
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
     if (!a)
         return STATUS_INVALID_HANDLE;
+    if (nops > DXGK_PG_MAX_CAPACITY) {
+        dxgk_vm__release(a);
+        return STATUS_INVALID_PARAMETER;
+    }
     dxgk_pg *g = a->pg;
     pg_log nl;
     log_init(&nl, nops);
@@ -628,7 +654,7 @@ NTSTATUS dxgk_pg_set_capacity(uint64_t h, uint64_t nops)
             break;
         }
         ring_take(l->arena, l->acap, s->at, tmp, s->nunits);
-        if (log_put(&nl, s, tmp, s->nunits))
+        if (log_put(&nl, s, tmp))
             st = STATUS_NO_MEMORY;
         free(tmp);
     }
@@ -703,9 +729,15 @@ NTSTATUS dxgk_pg_log_get(uint64_t h, uint64_t sequence, dxgk_pg_info *info, void
             goto out;
         }
         ring_take(l->arena, l->acap, s->at, tmp, s->nunits);
-        if (entries && info->nentries)
-            memcpy(entries, tmp, (entries_cap < info->nentries ? entries_cap : info->nentries) *
-                                     sizeof *tmp);
+        const size_t ne = entries_cap < info->nentries ? entries_cap : info->nentries;
+        if (entries && ne && s->stride) {
+            for (size_t k = 0; k < ne; k++) {
+                entries[k] = tmp[0];
+                entries[k].PageAddress = tmp[0].PageAddress + k * s->stride;
+            }
+        } else if (entries && ne) {
+            memcpy(entries, tmp, ne * sizeof *tmp);
+        }
         if (data && info->data_size)
             memcpy(data, tmp, data_cap < info->data_size ? data_cap : info->data_size);
         free(tmp);

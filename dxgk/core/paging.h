@@ -35,6 +35,7 @@ enum {
  * told otherwise -- the whole stream of a test or a demo, in at most a few MB (allocated
  * as the log fills, never up front). */
 #define DXGK_PG_DEFAULT_CAPACITY 16384u
+#define DXGK_PG_MAX_CAPACITY (UINT64_C(1) << 32)
 
 /* One logged operation, as dxgk_pg_log_get describes it. */
 typedef struct dxgk_pg_info {
@@ -48,7 +49,8 @@ typedef struct dxgk_pg_info {
     uint64_t dma_size;          /* DMA bytes a driver submitted for it (0 without one) */
 } dxgk_pg_info;
 
-/* Sets how many operations the adapter's log keeps (0: recording off). The newest
+/* Sets how many operations the adapter's log keeps (0: recording off; at most
+ * DXGK_PG_MAX_CAPACITY, else STATUS_INVALID_PARAMETER). The newest
  * min(held, nops) operations are kept; sequence numbers go on. STATUS_NO_MEMORY leaves
  * the log as it was. */
 NTSTATUS dxgk_pg_set_capacity(uint64_t adapter, uint64_t nops);
