@@ -4,9 +4,9 @@ What it owns: one figure and its report lines -- the cost of recording the pagin
 A 512-page Update MAP (one leaf table's worth of 4 KB pages, into a reserved VAD next to
 a page that stays mapped, so the upper tables stay; the UNMAP that follows each one
 empties the leaf, so every map makes a new leaf table -- four operations: its
-initialisation, the 512-entry run, the level-1 entry, the flush) timed call by call through the raw cffi thunk, on an adapter
-recording its paging log (the default) and on one with ``paging_log=0``, interleaved in
-the same run. Target: recording / off <= 1.3.
+initialisation, the 512-entry run, the level-1 entry, the flush) timed call by call
+through the raw cffi thunk, on an adapter recording its paging log (the default) and on
+one with ``paging_log=0``, interleaved in the same run. Target: recording / off <= 1.3.
 
 Invariant kept: the two adapters run the same calls in alternation; only the map calls
 are timed; the ratio is of figures measured side by side.

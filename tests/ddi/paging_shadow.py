@@ -94,7 +94,8 @@ class Shadow:
 
     def _update(self, op: Any) -> None:
         u = op.args
-        key = (u.PageTableAddress.GpuPhysical.SegmentId, u.PageTableAddress.GpuPhysical.SegmentOffset)
+        gp = u.PageTableAddress.GpuPhysical
+        key = (gp.SegmentId, gp.SegmentOffset)
         n, start = u.NumPageTableEntries, u.StartIndex
         raw = [pte_bytes(e) for e in op.entries]
         if u.Flags.Repeat:

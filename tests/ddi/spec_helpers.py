@@ -245,6 +245,12 @@ def snapshot(adapter: Any, processes: Iterable[Any] = (), *, allocations: Iterab
     return snap
 
 
+def uca_records(adapter: Any) -> list[Any]:
+    """The UPDATE_CONTEXT_ALLOCATION operations of the adapter's paging log (the log also
+    holds the page-table operations of docs/behaviour.md 10.2)."""
+    return [r for r in adapter.paging_log if r.operation == "UPDATE_CONTEXT_ALLOCATION"]
+
+
 def assert_unchanged(before: dict[str, Any], after: dict[str, Any]) -> None:
     """Equality with a readable first difference."""
     if before == after:

@@ -122,7 +122,7 @@ def test_6_update_with_both_data_fields_empty_succeeds(env):
     # sequence: each update is one more record, in call order
     buf = (ctypes.c_ubyte * 4)(9, 8, 7, 6)
     H.ok(dxgk.DxgkCbUpdateContextAllocation(a.handle, H.update_args(h, buf)))
-    assert [bytes(r.data) for r in [r for r in a.paging_log if r.operation == "UPDATE_CONTEXT_ALLOCATION"]] == [b"", b"\x09\x08\x07\x06"]
+    assert [bytes(r.data) for r in H.uca_records(a)] == [b"", b"\x09\x08\x07\x06"]
 
 
 def test_6_update_data_pointer_and_size_must_be_both_set_or_both_empty(env):

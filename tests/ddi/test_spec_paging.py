@@ -110,7 +110,8 @@ def test_10_2_one_operation_per_run_of_consecutive_entries_of_one_table():
     base = GB + 2 * MB - 8 * PAGE
     H.map_va(a, h, 8 + 512 + 8, base=base)
     ops = [op for op in since(a, s) if op.operation == UPT and not op.args.Flags.InitialUpdate]
-    leaf = [(o.args.StartIndex, o.args.NumPageTableEntries) for o in ops if o.args.PageTableLevel == 0]
+    leaf = [(o.args.StartIndex, o.args.NumPageTableEntries) for o in ops
+            if o.args.PageTableLevel == 0]
     assert leaf == [(504, 8), (0, 512), (0, 8)]
     upper1 = [(o.args.StartIndex, o.args.NumPageTableEntries) for o in ops
               if o.args.PageTableLevel == 1]
@@ -234,6 +235,29 @@ def test_10_2_emptied_tables_are_released_only_after_the_flush():
     H.map_va(a, h, 16, base=6 << 39)
     S.replay(a, p)
     a.validate()
+
+
+def test_10_2_a_table_emptied_in_a_call_is_not_reused_before_its_flush():
+    w = K.World()
+    v = w.reserve(16 * MB)
+    assert w.update([K.op_map(v + PAGE, 4 * PAGE, w.h4k)]) == K.SUCCESS
+    s = mark(w.a)
+    # one batch: the unmap empties the first leaf, the map needs a new one -- the new
+    # leaf may not take the emptied one's memory before the flush that ends the batch
+    assert w.update([K.op_unmap(v + PAGE, 4 * PAGE),
+                     K.op_map(v + 4 * MB, 4 * PAGE, w.h4k)]) == K.SUCCESS
+    ops = since(w.a, s)
+    inits = [o for o in ops if o.operation == UPT and o.args.Flags.InitialUpdate]
+    gone = [o for o in ops if o.operation == UPT and o.args.Flags.Repeat
+            and not o.args.Flags.InitialUpdate]
+    # the unmap empties the whole subtree under root entry 0: that entry goes first, then
+    # the map builds a new subtree in memory of its own
+    assert [o.args.PageTableLevel for o in gone] == [3] and ops.index(gone[0]) == 0
+    assert len(inits) == 3 and ops[-1].operation == FLUSH
+    old = {o.args.PageTableAddress.GpuPhysical.SegmentOffset for o in since(w.a, 0)
+           if o.operation == UPT and o.args.Flags.InitialUpdate and o.sequence < s}
+    assert not old & {o.args.PageTableAddress.GpuPhysical.SegmentOffset for o in inits}
+    S.replay(w.a, w.p)                          # refuses a table initialised twice
 
 
 def test_10_2_destroying_a_process_tears_its_tables_down_then_flushes():
@@ -452,6 +476,27 @@ def test_10_2_paging_log_keyword_is_checked():
         dxgk.Adapter(paging_log=True)
     with pytest.raises(ValueError, match="paging_log"):
         dxgk.Adapter(paging_log=-1)
+
+
+def test_10_2_log_reader_refuses_what_the_log_does_not_hold():
+    from dxgk._core import ffi, lib
+    a = dxgk.Adapter(paging_log=4)
+    info = ffi.new("dxgk_pg_info *")
+    first, count, cap = (ffi.new("uint64_t *") for _ in range(3))
+    assert lib.dxgk_pg_log_range(a.handle, cap, first, count) == 0
+    assert (cap[0], count[0]) == (4, 1)
+    args = (ffi.NULL, 0, ffi.NULL, 0, ffi.NULL, 0)
+
+    def get(h: int, seq: int, out: Any) -> int:
+        return lib.dxgk_pg_log_get(h, seq, out, *args) & 0xFFFFFFFF
+
+    assert get(a.handle, first[0], info) == H.SUCCESS
+    assert get(a.handle, first[0] + 1, info) == H.INVALID_PARAMETER
+    assert get(a.handle, first[0], ffi.NULL) == H.INVALID_PARAMETER
+    assert get(H.BOGUS_HANDLE, 0, info) == H.INVALID_HANDLE
+    assert lib.dxgk_pg_set_capacity(a.handle, (1 << 32) + 1) & 0xFFFFFFFF == H.INVALID_PARAMETER
+    with pytest.raises(ValueError, match="paging_log"):
+        dxgk.Adapter(paging_log=(1 << 32) + 1)
 
 
 def test_10_2_a_smaller_log_keeps_the_newest_operations():
