@@ -304,6 +304,21 @@ def test_10_2_64kb_to_4kb_conversion_new_leaf_filled_level1_rewritten_flush():
     S.replay(a, p)
 
 
+def test_10_2_an_unmap_that_cuts_a_64kb_entry_converts_the_leaf_first():
+    w = K.World()
+    v = w.reserve(4 * MB)
+    assert w.update([K.op_map(v, 2 * P64K, w.h64k)]) == K.SUCCESS
+    assert w.p.translate(v).page_size == P64K
+    s = mark(w.a)
+    assert w.update([K.op_unmap(v + PAGE, PAGE)]) == K.SUCCESS
+    ops = since(w.a, s)
+    # the fill carries the leaf's final content: the cut page is already invalid in it
+    assert kinds(ops) == [(UPT, 0, 0, 512, 1, 1), (UPT, 0, 0, 512, 0, 0), (UPT, 1, 0, 1, 0, 0),
+                          (FLUSH, -1, 0, 0, 0, 0)]
+    assert sum(e.Valid for e in ops[1].entries) == 31 and not ops[1].entries[1].Valid
+    S.replay(w.a, w.p)
+
+
 # ---- FLUSH_TLB -----------------------------------------------------------------------------
 
 
