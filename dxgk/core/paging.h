@@ -32,7 +32,7 @@ enum {
 };
 
 /* [choice] docs/behaviour.md 10.2: an adapter keeps the newest 16384 operations unless
- * told otherwise -- the whole stream of a test or a demo, in at most a few MB (allocated
+ * told otherwise -- the whole stream of a test or a demo, in at most about 7 MB (allocated
  * as the log fills, never up front). */
 #define DXGK_PG_DEFAULT_CAPACITY 16384u
 #define DXGK_PG_MAX_CAPACITY (UINT64_C(1) << 32)

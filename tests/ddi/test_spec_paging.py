@@ -472,6 +472,32 @@ def test_10_2_the_log_keeps_large_operations_whole():
     assert log[0].args.PageTableLevel == 3 or len(log[0].entries) in (1, 512)
 
 
+@pytest.mark.parametrize("cap", [1, 3, 8, 64])
+def test_10_2_the_log_stays_exact_as_its_arena_wraps_and_grows(cap):
+    a, p, d = env(paging_log=cap)
+    h = H.create_allocation(a, d, size=4 * MB, segments=0b10)
+    h64 = H.create_allocation(a, d, size=MB, segments=0b01)
+    sent = []
+    for i in range(40):
+        data = bytes((i + k) & 0xFF for k in range(i * 37 % 700))
+        a.update_allocation(h, data)
+        sent.append(data)
+        if i % 3 == 0:                     # a 64 KB leaf, then a conversion: a 512-entry fill
+            H.map_va(a, h64, 16, base=(8 + i) * GB)
+            H.map_va(a, h, 1, base=(8 + i) * GB + 20 * P64K)
+        log = a.paging_log
+        # the newest operations, contiguous, at most cap -- fewer when their entries and
+        # data pass the arena's 256 bytes per operation
+        seqs = [o.sequence for o in log]
+        assert 1 <= len(log) <= cap and seqs == list(range(seqs[0], seqs[0] + len(log)))
+        ucas = [o.data for o in log if o.operation == "UPDATE_CONTEXT_ALLOCATION"]
+        assert ucas == sent[len(sent) - len(ucas):]
+        fills = [o for o in log if o.operation == UPT and o.args.NumPageTableEntries == 512
+                 and not o.args.Flags.Repeat]
+        for f in fills:
+            assert len(f.entries) == 512 and sum(e.Valid for e in f.entries) == 17
+
+
 def test_10_2_recording_off_logs_nothing_and_changes_nothing_else():
     a, p, d = env(paging_log=0)
     h = H.create_allocation(a, d, size=MB, segments=0b10)
