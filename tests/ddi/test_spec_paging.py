@@ -463,15 +463,6 @@ def test_10_2_the_log_keeps_the_newest_n_operations():
     assert len(last.entries) == 20                          # entries kept with their op
 
 
-def test_10_2_the_log_keeps_large_operations_whole():
-    a, p, d = env(paging_log=2)                              # arena: 32 units < 512 entries
-    h = H.create_allocation(a, d, size=4 * MB, segments=0b10)
-    H.map_va(a, h, 512, base=GB)
-    log = a.paging_log
-    assert [o.operation for o in log] == [UPT, FLUSH]
-    assert log[0].args.PageTableLevel == 3 or len(log[0].entries) in (1, 512)
-
-
 @pytest.mark.parametrize("cap", [1, 3, 8, 64])
 def test_10_2_the_log_stays_exact_as_its_arena_wraps_and_grows(cap):
     a, p, d = env(paging_log=cap)
@@ -540,14 +531,22 @@ def test_10_2_log_reader_refuses_what_the_log_does_not_hold():
         dxgk.Adapter(paging_log=(1 << 32) + 1)
 
 
-def test_10_2_a_smaller_log_keeps_the_newest_operations():
-    a, p, d = env(paging_log=100)
-    h = H.create_allocation(a, d, size=MB, segments=0b10)
-    H.map_va(a, h, 4, base=GB)
-    full = a.paging_log
+def test_10_2_a_capacity_set_after_operations_keeps_the_newest_of_them():
+    # Adapter(paging_log=N) sets the capacity once the system process exists: the root
+    # initialisation already issued is kept (the newest min(held, N) operations)
+    from dxgk._core import lib
     b = dxgk.Adapter(paging_log=1)
-    assert [o.operation for o in b.paging_log] == [UPT]     # the system root's init
-    assert len(full) > 4
+    log = b.paging_log
+    assert [(o.sequence, o.operation, o.process) for o in log] == \
+        [(0, UPT, b.system_process)]
+    p = b.create_process()
+    assert [(o.sequence, o.process) for o in b.paging_log] == [(1, p)]
+    assert lib.dxgk_pg_set_capacity(b.handle, 0) == 0
+    assert b.paging_log == []
+    assert lib.dxgk_pg_set_capacity(b.handle, 5) == 0
+    p.create_device()
+    b.create_process()
+    assert [o.sequence for o in b.paging_log] == [2]       # sequence numbers went on
 
 
 # ---- property: the shadow built from the log equals the model after every step -------------
