@@ -18,7 +18,7 @@ from ._core import ffi, lib
 from .argcheck import described
 from .records import PagingOp
 
-__all__ = ["OPERATION_NAMES", "check_capacity", "read_log"]
+__all__ = ["OPERATION_NAMES", "check_capacity", "log_range", "read_log"]
 
 #: The log's operation codes by name.
 OPERATION_NAMES = {
@@ -49,22 +49,33 @@ def check_capacity(value: Any) -> int:
     return value
 
 
+def log_range(adapter: int, check: Callable[[int], None] | None = None) -> tuple[int, int, int]:
+    """(capacity, sequence of the oldest operation held, operations held) of the log of
+    adapter handle `adapter`; `check` turns a status into an error (default: ValueError)."""
+    cap = ffi.new("uint64_t *")
+    first = ffi.new("uint64_t *")
+    count = ffi.new("uint64_t *")
+    st = lib.dxgk_pg_log_range(adapter, cap, first, count) & 0xFFFFFFFF
+    if st:
+        if check is None:
+            raise ValueError(f"no paging log: {adapter:#x} is not a live adapter")
+        check(st)
+    return int(cap[0]), int(first[0]), int(count[0])
+
+
 def read_log(adapter: int, process_of: Callable[[int], Any],
              check: Callable[[int], None]) -> list[PagingOp]:
     """The operations the log of adapter handle `adapter` holds, oldest first.
     `process_of(handle)` gives the Process object of a process handle (0: None);
     `check` turns a status into an error."""
-    cap = ffi.new("uint64_t *")
-    first = ffi.new("uint64_t *")
-    count = ffi.new("uint64_t *")
-    check(lib.dxgk_pg_log_range(adapter, cap, first, count))
+    _, first0, count0 = log_range(adapter, check)
     info = ffi.new("dxgk_pg_info *")
     args = ffi.new("char[]", 256)
     ebuf = ffi.new("char[]", _PTE_SIZE * 64)
     ecap = 64
     pte = structs.DXGK_PTE
     out: list[PagingOp] = []
-    for seq in range(int(first[0]), int(first[0]) + int(count[0])):
+    for seq in range(first0, first0 + count0):
         check(lib.dxgk_pg_log_get(adapter, seq, info, ffi.NULL, 0, ffi.NULL, 0, ffi.NULL, 0))
         n = int(info.nentries)
         if n > ecap:
