@@ -24,61 +24,11 @@ from typing import IO, Any
 import numpy as np
 
 from .. import paging
+from ..paging import describe
 from .._core import lib
 from .decoder import decode
 from .format import TraceError
 from .replayer import replay
-
-_UPDATE_FLAGS = ("Repeat", "InitialUpdate", "Use64KBPages")
-
-
-def _entry(level: int, e: Any) -> str:
-    """A DXGK_PTE in a few words."""
-    if not e.Valid:
-        return "invalid"
-    if level:
-        size = " 64KB-leaf" if e.PageTablePageSize == 1 else ""
-        return f"table {int(e.Segment)}:{int(e.PageTableAddress):#x}{size}"
-    if e.Zero:
-        return "zero page"
-    flags = "".join(f" {n}" for n in ("ReadOnly", "NoExecute", "CacheCoherent") if getattr(e, n))
-    return f"page {int(e.Segment)}:{int(e.PageAddress):#x}{flags}"
-
-
-def describe(op: Any, names: dict[int, str]) -> str:
-    """One operation of the paging log in one line."""
-    a = op.args
-    if op.operation == "UPDATE_PAGE_TABLE":
-        t = a.PageTableAddress.GpuPhysical
-        n = int(a.NumPageTableEntries)
-        first = int(a.StartIndex)
-        flags = ",".join(f for f in _UPDATE_FLAGS if getattr(a.Flags, f))
-        text = (f"level {int(a.PageTableLevel)} table {int(t.SegmentId)}:"
-                f"{int(t.SegmentOffset):#x} [{first}..{first + n - 1}]"
-                + (f" {flags}" if flags else "")
-                + (f" va {int(a.FirstPteVirtualAddress):#x}" if not a.Flags.InitialUpdate
-                   else ""))
-        if op.entries:
-            text += f": {_entry(int(a.PageTableLevel), op.entries[0])}"
-            if len(op.entries) > 1:
-                text += f" .. {_entry(int(a.PageTableLevel), op.entries[-1])}"
-        if a.hAllocation:
-            text += (f" of {names.get(int(op.allocation), hex(int(a.hAllocation)))}"
-                     f" +{int(a.AllocationOffsetInBytes):#x}")
-        return text
-    if op.operation == "FLUSH_TLB":
-        r = a.RootPageTableAddress
-        return (f"[{int(a.StartVirtualAddress):#x}, {int(a.EndVirtualAddress):#x}) root "
-                f"{int(r.SegmentId)}:{int(r.SegmentOffset):#x}")
-    if op.operation == "SET_ROOT_PAGE_TABLE":
-        return (f"root {int(a.Address.SegmentId)}:{int(a.Address.SegmentOffset):#x}, "
-                f"{int(a.NumEntries)} entries")
-    who = names.get(int(op.allocation), hex(int(op.allocation)))
-    if op.operation == "UPDATE_CONTEXT_ALLOCATION":
-        return (f"{who} at {int(a.ContextAllocation):#x}, {int(a.ContextAllocationSize)} bytes, "
-                f"{len(op.data)} bytes of private data")
-    return f"{who} resident={int(a.Resident)}"                 # NOTIFY_RESIDENCY
-
 
 def _json(op: Any, line: int | None, process: str | None) -> dict[str, Any]:
     return {"line": line, "sequence": op.sequence, "process": process,
