@@ -8,6 +8,7 @@ ffi: Any
 
 class _Lib:
     DXGK_LAYOUT_ASSERT_COUNT: int
+    DXGK_PG_DEFAULT_CAPACITY: int
     DXGK_RP_NULL: int
     DXGK_RP_POISON: int
     DXGK_RP_KMT_POISON: int
@@ -106,6 +107,14 @@ class _Lib:
     def dxgk_pt_get_geometry(self, pt: Any, out: Any, /) -> None: ...
     def dxgk_pt_validate(self, pt: Any, msg: Any, msg_size: int, /) -> int: ...
     def dxgk_pt_strerror(self, status: int, /) -> Any: ...
+    DXGK_PG_OP_UPDATE_PAGE_TABLE: int
+    DXGK_PG_OP_FLUSH_TLB: int
+    DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION: int
+    DXGK_PG_OP_NOTIFY_RESIDENCY: int
+    DXGK_PG_OP_SET_ROOT_PAGE_TABLE: int
+    def dxgk_pg_set_capacity(self, adapter: int, nops: int, /) -> int: ...
+    def dxgk_pg_log_range(self, adapter: int, capacity: Any, first: Any, count: Any, /) -> int: ...
+    def dxgk_pg_log_get(self, adapter: int, sequence: int, info: Any, args: Any, args_cap: int, entries: Any, entries_cap: int, data: Any, data_cap: int, /) -> int: ...
     DXGK_RA_OK: int
     DXGK_RA_ENOENT: int
     DXGK_RA_ENOMEM: int

@@ -97,10 +97,10 @@ _CREATE = """``NTSTATUS DxgkCbCreateContextAllocation(DXGKARGCB_CREATECONTEXTALL
 _UPDATE = """``NTSTATUS DxgkCbUpdateContextAllocation(HANDLE hAdapter,
     const DXGKARGCB_UPDATECONTEXTALLOCATION *pArgs)``
 
-    Appends an UPDATE_CONTEXT_ALLOCATION record -- sequence number, the allocation, a copy
-    of the ``PrivateDriverDataSize`` bytes at ``pPrivateDriverData`` -- to the adapter's
-    paging log (``Adapter.paging_log``); no mapping or page-table entry changes
-    (docs/behaviour.md §6.2).
+    Issues an UPDATE_CONTEXT_ALLOCATION paging operation -- recorded with its sequence
+    number, the allocation, a copy of the ``PrivateDriverDataSize`` bytes at
+    ``pPrivateDriverData`` -- in the adapter's paging log (``Adapter.paging_log``,
+    docs/behaviour.md §10.2); no mapping or page-table entry changes (§6.2).
 """ + _HADAPTER + _args(struct="DXGKARGCB_UPDATECONTEXTALLOCATION",
                                 access="read-only ones too: the argument is ``const``") + """
 

@@ -8,6 +8,7 @@
                  [--trace-version 1|2]                (2: compact lines)
     bench [--json] [--quick]                           the benchmark harness
     plot-vaspace FILE -o PNG [--process P1]            draw a process's VA space
+    paging-log FILE [--process P1] [--json]            a trace's paging stream, by line
 
 What it owns: the argument syntax of every command, and nothing else -- each command's
 body is the entry point of its room (``layout.show``, ``verify``, ``demo``, ``trace``,
@@ -54,6 +55,11 @@ def _cmd_gen_trace(args: argparse.Namespace) -> int:
     from .bench.workloads import run_command
     return run_command(args.kind, args.calls, args.seed, args.output, live=args.live,
                        version=args.trace_version)
+
+
+def _cmd_paging_log(args: argparse.Namespace) -> int:
+    from .trace.paging_cmd import run_paging_log
+    return run_paging_log(args.file, process=args.process, as_json=args.json)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -162,6 +168,21 @@ def build_parser() -> argparse.ArgumentParser:
                     "process with the most ranges)")
     pv.add_argument("--line", type=int, metavar="N", help="the state after line N")
     pv.set_defaults(func=_cmd_plot_vaspace)
+    pl = sub.add_parser(
+        "paging-log", help="print the paging operations a trace makes the model issue",
+        description="Replay a trace and print, line by line, the DxgkDdiBuildPagingBuffer "
+                    "operations (UPDATE_PAGE_TABLE, FLUSH_TLB, UPDATE_CONTEXT_ALLOCATION, "
+                    "NOTIFY_RESIDENCY) and SetRootPageTable calls the model issued for it, "
+                    "each with the trace line that caused it (docs/behaviour.md 10.2). Each "
+                    "adapter's log keeps its newest 16384 operations. Exit status 0; 2 for a "
+                    "malformed trace or an unknown --process.")
+    pl.add_argument("file", metavar="FILE")
+    pl.add_argument("--process", metavar="P", help="only this process's operations "
+                    "(its name in the trace, e.g. P1)")
+    pl.add_argument("--json", action="store_true",
+                    help="a JSON list: line, sequence, process, operation, args / entries / "
+                         "data as the hex of their bytes")
+    pl.set_defaults(func=_cmd_paging_log)
     return p
 
 

@@ -6,7 +6,9 @@ calls DxgkCbMapContextAllocation, prints the VA and the page-table walk level by
 then shows failing calls and the status that says why, and the struct's layout on the
 three Windows ABIs. Ends with the user-mode side (docs/behaviour.md 9): a runtime's
 reserve -> map -> update -> free round trip through the D3DKMT thunks, in deferred mode, so
-the paging queue's fence values show when the GPU sees each step.
+the paging queue's fence values show when the GPU sees each step; and the paging stream
+(docs/behaviour.md 10.2): the DxgkDdiBuildPagingBuffer operations one map and its undoing
+make VidMm issue, annotated.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from . import ddi, kmt, structs
 from .layout import ABI_NAMES, layout_of
 from .model import Adapter, Translation
+from .paging import describe
 
 _KB = 1024
 
@@ -170,6 +173,49 @@ def _user_mode(p_: Any) -> None:
     a.close()
 
 
+def _why(op: Any) -> str:
+    """What a paging operation of the demo is for, in a few words."""
+    if op.operation == "FLUSH_TLB":
+        return "one flush for the VA range the call changed, after its entries"
+    a = op.args
+    if a.Flags.InitialUpdate:
+        return "a new table, every entry invalid, before anything points at it"
+    if not op.entries[0].Valid:
+        return "the entry naming an emptied table is invalidated; then the flush"
+    if a.PageTableLevel == 0:
+        return "the leaf run: one operation for consecutive entries"
+    return "then each level above links the table below it, up to the root"
+
+
+def _paging_stream(p_: Any) -> None:
+    """[8]: the paging operations one map and its unmap cause (docs/behaviour.md 10.2)."""
+    a = Adapter()
+    proc = a.create_process()
+    dev = proc.create_device()
+    h = a.create_allocation(64 * _KB, dev, segments=0b10)     # 16 pages, 4 KB segment
+    first = len(a.paging_log)
+    va = a.map(h)
+    mapped = len(a.paging_log)
+    ddi.DxgkCbDestroyContextAllocation(a.handle, h)
+    log = a.paging_log
+    names = {h: "H0"}
+    p_("\n[8] The paging stream (docs/behaviour.md 10.2): the DxgkDdiBuildPagingBuffer "
+       "operations VidMm")
+    p_(f"    issues for one map of 16 pages at {va:#x}, then for destroying the allocation")
+    p_("    (a trace's, line by line: python -m dxgk paging-log FILE)")
+    said: set[str] = set()
+    for op in log[first:]:
+        if op.sequence in (log[first].sequence, log[mapped].sequence):
+            p_("    map:" if op.sequence == log[first].sequence else "    destroy:")
+        p_(f"      #{op.sequence:<3} {op.operation:<17} {describe(op, names)}")
+        note = _why(op)
+        if note and note not in said:
+            said.add(note)
+            p_(f"           ({note})")
+    a.validate()
+    a.close()
+
+
 def run_demo() -> int:
     p_ = print
     a = Adapter()
@@ -252,5 +298,6 @@ def run_demo() -> int:
     a.validate()
     a.close()
     _user_mode(p_)
+    _paging_stream(p_)
     p_("\nadapter invariants: validated.  More: README.md, python -m dxgk layout --help")
     return 0

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import description as _desc
 from . import explain as _explain
+from . import paging as _pglog
 from . import structs
 from ._core import ffi, lib
 from .argcheck import described, handle_of, integer, uint
@@ -64,6 +65,7 @@ from .records import (
     AllocationInfo,
     Mapping,
     PageTableStats,
+    PagingOp,
     PagingRecord,
     Reservation,
     Segment,
@@ -89,6 +91,7 @@ __all__ = [
     "Fence",
     "Mapping",
     "PageTableStats",
+    "PagingOp",
     "PagingQueue",
     "PagingRecord",
     "Process",
@@ -101,7 +104,6 @@ __all__ = [
 ]
 
 _MSG = 512
-_PAGING_OPS = {lib.DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION: "UPDATE_CONTEXT_ALLOCATION"}
 _PAGING_MODES = {"immediate": lib.DXGK_VM_PAGING_IMMEDIATE,
                  "deferred": lib.DXGK_VM_PAGING_DEFERRED}
 
@@ -135,16 +137,20 @@ class Adapter(_Object):
     ``paging``: when the user-mode services' page-table work runs (docs/behaviour.md 9.7):
     ``"immediate"`` (the default: inside each call) or ``"deferred"`` (queued on the
     paging queue until :meth:`dxgk.PagingQueue.execute`).
+    ``paging_log``: how many operations of the paging stream :attr:`paging_log` keeps
+    (docs/behaviour.md 10.2): the newest N, 16384 by default; 0 turns recording off.
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
                  segments: Sequence[_desc.SegmentSpec] | None = None, *,
-                 paging: str = "immediate") -> None:
+                 paging: str = "immediate",
+                 paging_log: int = lib.DXGK_PG_DEFAULT_CAPACITY) -> None:
         if paging not in _PAGING_MODES:
             raise ValueError(f"Adapter: paging must be 'immediate' or 'deferred'; got "
                              f"{described(paging)}")
+        log_cap = _pglog.check_capacity(paging_log)
         c, lv, segs = _desc.description(caps, levels, segments)
         lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
@@ -164,6 +170,11 @@ class Adapter(_Object):
         if lib.dxgk_vm_adapter_set_paging(self._handle, _PAGING_MODES[paging]) != STATUS_SUCCESS:
             lib.dxgk_vm_adapter_destroy(self._handle)
             raise RuntimeError("Adapter: the core refused the paging mode of a new adapter")
+        if log_cap != lib.DXGK_PG_DEFAULT_CAPACITY:
+            st = lib.dxgk_pg_set_capacity(self._handle, log_cap) & 0xFFFFFFFF
+            if st != STATUS_SUCCESS:
+                lib.dxgk_vm_adapter_destroy(self._handle)
+                raise MemoryError("Adapter: no memory for the paging log")
         self._paging = paging
         self._caps = c
         self._levels = tuple(type(x).from_buffer_copy(x) for x in lv)
@@ -461,25 +472,17 @@ class Adapter(_Object):
                             int(o.level_count), int(o.va_bits), int(o.interface_version))
 
     @property
-    def paging_log(self) -> list[PagingRecord]:
-        """The paging operations recorded so far (DxgkCbUpdateContextAllocation), oldest
-        first, each with a copy of its private driver data."""
+    def paging_log(self) -> list[PagingOp]:
+        """The paging stream's newest operations (docs/behaviour.md 10.2), oldest first:
+        :class:`PagingOp` records with copies of each operation's struct, entries and
+        private data. Empty when the adapter was made with ``paging_log=0``."""
         self._require_open()
-        rec = ffi.new("dxgk_vm_paging_record *")
-        out: list[PagingRecord] = []
-        i = 0
-        while True:
-            st = lib.dxgk_vm_paging_record_get(self._handle, i, rec, ffi.NULL, 0) & 0xFFFFFFFF
-            if st == STATUS_INVALID_PARAMETER:
-                return out                                      # past the end
-            self._check(st)
-            n = int(rec.data_size)
-            buf = ffi.new("char[]", max(n, 1))
-            self._check(lib.dxgk_vm_paging_record_get(self._handle, i, rec, buf, n))
-            out.append(PagingRecord(int(rec.sequence),
-                                    _PAGING_OPS.get(rec.operation, str(rec.operation)),
-                                    int(rec.allocation), ffi.buffer(buf, n)[:]))
-            i += 1
+        return _pglog.read_log(self._handle, self._process_of, self._check)
+
+    def _process_of(self, handle: int) -> Process | None:
+        if handle == 0:
+            return None
+        return Process(self, handle, system=handle == self._system)
 
     def validate(self) -> None:
         """Checks every invariant of the model in C; ``AssertionError`` with the first

@@ -3,7 +3,7 @@
 What it owns: the value types of dxgk's inspection API -- :class:`Segment` (what
 ``Adapter(segments=...)`` takes), :class:`SegmentInfo`, :class:`AdapterStats`,
 :class:`AllocationInfo`, :class:`Mapping`, :class:`Reservation`, :class:`Translation` /
-:class:`WalkLevel`, :class:`PageTableStats`, :class:`PagingRecord`, :class:`Vad` -- the
+:class:`WalkLevel`, :class:`PageTableStats`, :class:`PagingOp`, :class:`Vad` -- the
 numpy record of a batch translation (:func:`xlate_dtype`), and :func:`read_ranges` /
 :func:`read_vads`, the one reader of a process's ranges and of its VADs (used by the
 object layer and by trace replay alike).
@@ -35,6 +35,7 @@ __all__ = [
     "AllocationInfo",
     "Mapping",
     "PageTableStats",
+    "PagingOp",
     "PagingRecord",
     "Reservation",
     "Segment",
@@ -288,16 +289,46 @@ class PageTableStats:
     conversions: int             # 64 KB leaf tables converted to 4 KB entries
 
 
-@dataclass(frozen=True, repr=False)
-class PagingRecord(_HexRepr):
-    """An entry of the adapter's paging log."""
+@dataclass(frozen=True, repr=False, eq=False)
+class PagingOp(_HexRepr):
+    """One operation of the adapter's paging stream (docs/behaviour.md 10.2), oldest
+    first in ``Adapter.paging_log``.
+
+    ``operation``: "UPDATE_PAGE_TABLE", "FLUSH_TLB", "UPDATE_CONTEXT_ALLOCATION",
+    "NOTIFY_RESIDENCY" or "SET_ROOT_PAGE_TABLE"; ``args``: a copy of the operation's
+    struct as its ``dxgk.structs`` class (DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE, ...;
+    its pointer members are 0 in the copy); ``entries``: the DXGK_PTEs given (one with
+    Repeat); ``dma``: the DMA bytes a driver submitted for it (empty without a driver);
+    ``process``: the :class:`dxgk.Process` (None for an operation of no process).
+    ``allocation`` (the model handle of the allocation an UPDATE_CONTEXT_ALLOCATION or
+    NOTIFY_RESIDENCY concerns, else 0) and ``data`` (a copy of UPDATE_CONTEXT_ALLOCATION's
+    private driver data) complete it."""
 
     _HEX: ClassVar[frozenset[str]] = frozenset(("allocation",))
 
     sequence: int
-    operation: str               # "UPDATE_CONTEXT_ALLOCATION"
-    allocation: int
-    data: bytes                  # a copy of the private driver data
+    operation: str
+    process: Any
+    args: Any
+    entries: tuple[Any, ...]
+    dma: bytes
+    allocation: int = 0
+    data: bytes = b""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PagingOp):
+            return NotImplemented
+        return (self.sequence, self.operation, self.process, bytes(self.args),
+                tuple(bytes(e) for e in self.entries), self.dma, self.allocation,
+                self.data) == (other.sequence, other.operation, other.process,
+                               bytes(other.args), tuple(bytes(e) for e in other.entries),
+                               other.dma, other.allocation, other.data)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+#: The name the log's records had while they were only UPDATE_CONTEXT_ALLOCATION.
+PagingRecord = PagingOp
 
 
 def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[Any]:

@@ -29,6 +29,8 @@ What it measures, each figure the median of repeated runs with their min and max
 * **user mode** -- ``D3DKMTMapGpuVirtualAddress`` through its facade next to a no-op cffi
   call, and Update batches of 1000 64 KB tile MAP operations at 10^3 and 10^5 live tiles,
   timed in C (:mod:`.usermode`).
+* **paging stream** -- a 512-page Update MAP on an adapter recording its paging log and
+  on one with ``paging_log=0``, interleaved (:mod:`.paging`; target: ratio <= 1.3).
 * **replay** -- calls per second of the C replay engine (``--check`` on) for each
   synthetic trace kind of :mod:`dxgk.bench.workloads`, and the decoder's lines per second.
 * **page-table memory** per mapped GiB (bytes of page tables / GiB mapped) for packed
@@ -52,7 +54,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._core import ffi, lib
-from . import usermode
+from . import paging, usermode
 from .stats import stat
 
 __all__ = ["report", "run", "run_command"]
@@ -98,6 +100,8 @@ class _Plan:
         self.sparse_maps = 4096 if quick else 16384
         self.update_batches = 10 if quick else 50
         self.update_runs = 3 if quick else 5
+        self.paging_calls = 500 if quick else 2000
+        self.paging_repeats = 5 if quick else 9
 
 
 # ---- machine ----------------------------------------------------------------------------------
@@ -424,6 +428,9 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
                                                            plan.facade_repeats)
         res["usermode_update"] = usermode.bench_update_tiles(plan.update_batches,
                                                              plan.update_runs, 3)
+        say("paging stream ...")
+        res["paging_record"] = paging.bench_paging_record(plan.paging_calls,
+                                                          plan.paging_repeats)
         say("synthetic traces and replay ...")
         res["replay"] = bench_replay(plan, workdir)
         say("page-table memory ...")
@@ -437,6 +444,7 @@ def run(quick: bool = False, *, log: Callable[[str], None] | None = None) -> dic
         "update_tile_ns_per_op": {r["live_tiles"]: r["ns_per_op"]["median"]
                                   for r in res["usermode_update"]["rows"]},
         "update_tile_ratio_large_vs_small": res["usermode_update"]["ratio_large_vs_small"],
+        "paging_record_vs_off": res["paging_record"]["ratio"],
         "replay_calls_per_second": {r["workload"]: r["calls_per_second"]["median"]
                                     for r in res["replay"]},
         "replay_end_to_end_calls_per_second": {
@@ -521,6 +529,7 @@ def report(res: dict[str, Any]) -> str:
                f"raw {_s(f['raw_cffi_map_ok'])}")
     out.append("")
     out += usermode.report_lines(res["usermode_facade"], res["usermode_update"], _s)
+    out += paging.report_lines(res["paging_record"], _s)
     out.append("")
     out.append("replay (--check on; traces from gen-trace --seed 1, format 2): the C engine "
                "alone, decoding alone (and the same calls in format 1's object lines), and "

@@ -60,7 +60,16 @@
  * is cleared entry by entry before it is freed; otherwise it is freed as is (the docs
  * allow VidMm to free tables that held valid entries).
  *
- * Size: this file passes the project's ~800-line budget (about 1,500 lines) because
+ * The change stream (pagetable.h; paging.c is its reader, docs/behaviour.md 10.2): with a
+ * sink set, the commit reports every run it writes -- INIT when it takes a new table,
+ * WRITE / CLEAR per run of entries of one table -- at the place it writes it, and tables
+ * it empties go on a deferred-release list instead of back to their segment, so the
+ * operations describing their removal (and the TLB flush) can be issued before their
+ * memory is reused. The commit still cannot fail: an event is a call on the stack, the
+ * list is linked through the tables themselves. Without a sink each hook is one
+ * predictable branch.
+ *
+ * Size: this file passes the project's ~800-line budget (about 1,580 lines) because
  * it is one data structure: plan, commit, walk, convert and validate all read the
  * same private table header and child-pointer encoding, and the plan/commit split
  * that makes a map atomic only holds while both halves see that representation.
@@ -97,6 +106,7 @@ typedef struct pt_table {
     uint8_t level;
     uint8_t fmt64k;     /* leaf in 64 KB format */
     uint8_t fresh;      /* leaf taken in this operation: entries not yet initialised */
+    struct pt_table *dead_next; /* emptied while a sink is set: the deferred-release list */
 } pt_table;
 _Static_assert(sizeof(pt_table) <= PT_HDR, "table header must fit in PT_HDR bytes");
 
@@ -134,6 +144,11 @@ struct dxgk_pt {
     size_t nstock[PT_NKINDS], capstock[PT_NKINDS];
     uint64_t reserve_bytes;
     int draw_reserve;
+    /* The change stream (pagetable.h): the sink, and the tables emptied since the last
+     * dxgk_pt_release_deferred (linked through dead_next). */
+    dxgk_pt_sink_fn sink;
+    void *sink_ctx;
+    pt_table *dead;
 };
 
 typedef struct pt_pool {
@@ -171,6 +186,37 @@ static inline pt_table *untag(uintptr_t p) { return (pt_table *)(p & ~(uintptr_t
 static inline uint64_t table_seg_size(const dxgk_pt *pt, const pt_table *t)
 {
     return t->fmt64k ? pt->leaf64_size : pt->tsize[t->level];
+}
+
+/* One event of the change stream (callers test pt->sink first: no sink, no cost). */
+static void emit(dxgk_pt *pt, uint32_t kind, const pt_table *t, uint32_t start, uint32_t count,
+                 uint64_t va, int repeat, int was_valid, int fill, const pt_table *child,
+                 uint64_t stride)
+{
+    dxgk_pt_event e;
+    e.kind = kind;
+    e.level = t->level;
+    e.start = start;
+    e.count = count;
+    e.segment = pt->tseg[t->level];
+    e.fmt64k = t->fmt64k;
+    e.repeat = (uint8_t)(repeat != 0);
+    e.was_valid = (uint8_t)(was_valid != 0);
+    e.fill = (uint8_t)(fill != 0);
+    e.linear = (uint8_t)(stride != 0);
+    e.stride = stride;
+    e.offset = t->offset;
+    e.va = va;
+    e.entries = kind == DXGK_PT_EV_CLEAR ? NULL : t->e + start;
+    e.table = t;
+    e.child = child;
+    pt->sink(pt->sink_ctx, &e);
+}
+
+/* VA of the first byte entry i of a table of level lvl maps, for VA a inside it. */
+static inline uint64_t entry_base(const dxgk_pt *pt, unsigned lvl, uint64_t a)
+{
+    return a & ~((UINT64_C(1) << pt->shift[lvl]) - 1);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -441,6 +487,18 @@ static void table_release(dxgk_pt *pt, pt_table *t)
     host_block_free(pt, t->fmt64k ? PT_KIND64 : t->level, t);
 }
 
+/* A table that left the tree: released now, or (a sink is set) at dxgk_pt_release_deferred,
+ * after the stream reporting its removal has been delivered. */
+static void retire(dxgk_pt *pt, pt_table *t)
+{
+    if (pt->sink) {
+        t->dead_next = pt->dead;
+        pt->dead = t;
+    } else {
+        table_release(pt, t);
+    }
+}
+
 static DXGK_PTE upper_entry(const dxgk_pt *pt, const pt_table *child)
 {
     DXGK_PTE x;
@@ -467,25 +525,35 @@ static void count_sub(dxgk_pt *pt, const pt_table *t)
     pt->st.table_bytes -= table_seg_size(pt, t);
 }
 
-static void attach(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *child)
+/* Links new table `child` (covering VA from base) at parent entry i. */
+static void attach(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *child, uint64_t base)
 {
     parent->e[i] = upper_entry(pt, child);
     parent->child[i] = (uintptr_t)child | child->fmt64k;
     parent->nvalid++;
     count_add(pt, child);
+    if (pt->sink) {
+        emit(pt, DXGK_PT_EV_INIT, child, 0, child->nent, base, 1, 0, 0, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 0, 0, child, 0);
+    }
 }
 
-static void detach_release(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *child)
+static void detach_release(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *child,
+                           uint64_t base)
 {
     memset(&parent->e[i], 0, sizeof(DXGK_PTE));
     parent->child[i] = 0;
     parent->nvalid--;
     count_sub(pt, child);
-    table_release(pt, child);
+    if (pt->sink)
+        emit(pt, DXGK_PT_EV_CLEAR, parent, i, 1, base, 1, 1, 0, child, 0);
+    retire(pt, child);
 }
 
-/* Replaces 64 KB leaf `old` (parent->child[i]) by 4 KB leaf `nw` with the same targets. */
-static pt_table *convert64(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *old, pt_table *nw)
+/* Replaces 64 KB leaf `old` (parent->child[i], covering VA from base) by 4 KB leaf `nw`
+ * with the same targets. */
+static pt_table *convert64(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *old, pt_table *nw,
+                           uint64_t base)
 {
     DXGK_PTE *d = nw->e;
     for (uint32_t j = 0; j < old->nent; j++, d += 16) {
@@ -505,7 +573,13 @@ static pt_table *convert64(dxgk_pt *pt, pt_table *parent, uint32_t i, pt_table *
     parent->e[i] = upper_entry(pt, nw);
     parent->child[i] = (uintptr_t)nw;
     count_add(pt, nw);
-    table_release(pt, old);
+    if (pt->sink) {
+        /* new leaf initialised and filled, then the level-1 entry rewritten (10.2) */
+        emit(pt, DXGK_PT_EV_INIT, nw, 0, nw->nent, base, 1, 0, 0, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, nw, 0, nw->nent, base, 0, 0, 1, NULL, 0);
+        emit(pt, DXGK_PT_EV_WRITE, parent, i, 1, base, 0, 1, 0, nw, 0);
+    }
+    retire(pt, old);
     return nw;
 }
 
@@ -684,6 +758,8 @@ static void leaf_write(dxgk_pt *pt, pt_table *l, uint64_t a, uint64_t b, const m
             old += (uint32_t)e[k].Valid;
     }
     pte_fill(e, n, op->flags, addr, stride);
+    if (pt->sink)
+        emit(pt, DXGK_PT_EV_WRITE, l, i0, n, a, !op->pages, old != 0, 0, NULL, stride);
     l->nvalid += n - old;
     pt->st.valid_leaf_entries += n - old;
     pt->st.mapped_pages += (uint64_t)(n - old) << (l->fmt64k ? 4 : 0);
@@ -703,15 +779,15 @@ static void commit_map(dxgk_pt *pt, pt_table *t, uint64_t lo, uint64_t hi, const
         if (lvl == 1) {
             if (!ch) {
                 ch = pool_take(pool, op->e64 ? PT_KIND64 : 0);
-                attach(pt, t, i, ch);
+                attach(pt, t, i, ch, entry_base(pt, lvl, a));
             } else if ((tagged & 1) && !op->e64) {
-                ch = convert64(pt, t, i, ch, pool_take(pool, 0));
+                ch = convert64(pt, t, i, ch, pool_take(pool, 0), entry_base(pt, lvl, a));
             }
             leaf_write(pt, ch, a, b, op);
         } else {
             if (!ch) {
                 ch = pool_take(pool, lvl - 1);
-                attach(pt, t, i, ch);
+                attach(pt, t, i, ch, entry_base(pt, lvl, a));
             }
             commit_map(pt, ch, a, b, op, pool);
         }
@@ -721,9 +797,11 @@ static void commit_map(dxgk_pt *pt, pt_table *t, uint64_t lo, uint64_t hi, const
 static void leaf_clear(dxgk_pt *pt, pt_table *l, uint64_t a, uint64_t b)
 {
     uint32_t i0, n;
+    uint64_t va = a;
     if (l->fmt64k) { /* partly covered end entries are invalid here (else converted) */
         i0 = (uint32_t)((a >> 16) & pt->mask64);
         n = (uint32_t)(((b - 1) >> 16) - (a >> 16) + 1);
+        va = a & ~(uint64_t)0xFFFF;
     } else {
         i0 = (uint32_t)((a >> 12) & pt->mask[0]);
         n = (uint32_t)((b - a) >> 12);
@@ -740,6 +818,8 @@ static void leaf_clear(dxgk_pt *pt, pt_table *l, uint64_t a, uint64_t b)
             removed += (uint32_t)e[k].Valid;
         memset(e, 0, (size_t)n * sizeof(DXGK_PTE));
     }
+    if (pt->sink)
+        emit(pt, DXGK_PT_EV_CLEAR, l, i0, n, va, 1, removed != 0, 0, NULL, 0);
     l->nvalid -= removed;
     pt->st.valid_leaf_entries -= removed;
     pt->st.mapped_pages -= (uint64_t)removed << (l->fmt64k ? 4 : 0);
@@ -759,13 +839,13 @@ static void commit_unmap(dxgk_pt *pt, pt_table *t, uint64_t lo, uint64_t hi, pt_
             continue;
         if (lvl == 1) {
             if ((tagged & 1) && leaf64_splits(pt, ch, a, b))
-                ch = convert64(pt, t, i, ch, pool_take(pool, 0));
+                ch = convert64(pt, t, i, ch, pool_take(pool, 0), entry_base(pt, lvl, a));
             leaf_clear(pt, ch, a, b);
         } else {
             commit_unmap(pt, ch, a, b, pool);
         }
         if (ch->nvalid == 0)
-            detach_release(pt, t, i, ch);
+            detach_release(pt, t, i, ch, entry_base(pt, lvl, a));
     }
 }
 
@@ -1131,6 +1211,32 @@ int dxgk_pt_walk(const dxgk_pt *pt, uint64_t va, dxgk_pt_walk_result *out)
 
 void dxgk_pt_get_stats(const dxgk_pt *pt, dxgk_pt_stats *out) { *out = pt->st; }
 
+void dxgk_pt_release_deferred(dxgk_pt *pt)
+{
+    while (pt->dead) {
+        pt_table *t = pt->dead;
+        pt->dead = t->dead_next;
+        table_release(pt, t);
+    }
+}
+
+void dxgk_pt_set_sink(dxgk_pt *pt, dxgk_pt_sink_fn fn, void *ctx)
+{
+    if (!fn)
+        dxgk_pt_release_deferred(pt);
+    pt->sink = fn;
+    pt->sink_ctx = fn ? ctx : NULL;
+}
+
+void dxgk_pt_root(const dxgk_pt *pt, uint32_t *level, uint32_t *segment, uint64_t *offset,
+                  uint32_t *nent)
+{
+    *level = pt->root->level;
+    *segment = pt->tseg[pt->root->level];
+    *offset = pt->root->offset;
+    *nent = pt->root->nent;
+}
+
 void dxgk_pt_get_geometry(const dxgk_pt *pt, dxgk_pt_geometry *out)
 {
     memset(out, 0, sizeof *out);
@@ -1163,6 +1269,7 @@ void dxgk_pt_destroy(dxgk_pt *pt)
 {
     if (!pt)
         return;
+    dxgk_pt_release_deferred(pt);
     if (pt->root)
         free_subtree(pt, pt->root);
     for (unsigned k = 0; k < PT_NKINDS; k++) {

@@ -226,6 +226,50 @@ void dxgk_pt_get_stats(const dxgk_pt *pt, dxgk_pt_stats *out);
 /* The configuration the tree was built with (levels, shifts, sizes, caps). */
 void dxgk_pt_get_geometry(const dxgk_pt *pt, dxgk_pt_geometry *out);
 
+/* The change stream (paging.c turns it into paging operations, docs/behaviour.md 10.2).
+ * With a sink set, every commit reports what it writes, one event per run of entries of
+ * one table, in the order it writes them (depth first, VA order), and tables it empties
+ * are not released at once but kept until dxgk_pt_release_deferred -- so the stream can
+ * be delivered (and a TLB flush issued) before their memory is reused. Events:
+ *   INIT   a new table (taken from the pool): all its entries, all invalid;
+ *   WRITE  entries [start, start + count) set valid (a leaf run, an upper entry naming
+ *          a new or converted child, or -- fill = 1 -- the whole content of a 4 KB leaf
+ *          made by a 64 KB -> 4 KB conversion);
+ *   CLEAR  entries [start, start + count) made invalid (child: the table an upper entry
+ *          named, which is now empty and released at the end).
+ * `entries` points into the table itself: the final content of the run once the commit
+ * returns, readable until dxgk_pt_release_deferred. Without a sink nothing is reported
+ * and tables are released at once (no cost). */
+enum { DXGK_PT_EV_INIT = 0, DXGK_PT_EV_WRITE = 1, DXGK_PT_EV_CLEAR = 2 };
+
+typedef struct dxgk_pt_event {
+    uint32_t kind;            /* DXGK_PT_EV_* */
+    uint32_t level;           /* of the table written */
+    uint32_t start, count;    /* the run; INIT: 0 and every entry of the table */
+    uint32_t segment;         /* the table's PageTableSegmentId */
+    uint8_t fmt64k;           /* the table is a 64 KB-format leaf */
+    uint8_t repeat;           /* every entry of the run equals entries[0] */
+    uint8_t was_valid;        /* some entry of the run was valid before */
+    uint8_t fill;             /* WRITE: the conversion fill of a new 4 KB leaf */
+    uint8_t linear;           /* entry k = entries[0] with PageAddress + k * stride */
+    uint64_t stride;          /* linear: bytes between the entries' page addresses */
+    uint64_t offset;          /* the table's segment offset */
+    uint64_t va;              /* the VA entry `start` maps */
+    const DXGK_PTE *entries;  /* &table[start] */
+    const void *table;        /* identity of the table written */
+    const void *child;        /* CLEAR of an upper entry: the table it named */
+} dxgk_pt_event;
+
+typedef void (*dxgk_pt_sink_fn)(void *ctx, const dxgk_pt_event *ev);
+
+/* Sets (fn non-NULL) or removes the sink. Removing it releases the deferred tables. */
+void dxgk_pt_set_sink(dxgk_pt *pt, dxgk_pt_sink_fn fn, void *ctx);
+/* Releases the tables emptied since the last call (their segment ranges and blocks). */
+void dxgk_pt_release_deferred(dxgk_pt *pt);
+/* The root table: its level, segment id, segment offset and entry count. */
+void dxgk_pt_root(const dxgk_pt *pt, uint32_t *level, uint32_t *segment, uint64_t *offset,
+                  uint32_t *nent);
+
 /* Checks every invariant (see pagetable.c). DXGK_PT_OK, or DXGK_PT_E_INVAL with the
  * first violation described in msg. O(table memory). */
 int dxgk_pt_validate(const dxgk_pt *pt, char *msg, size_t msg_size);

@@ -146,6 +146,8 @@ void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
 void dxgk_vm__release(vm_adapter *a)
 {
     int last;
+    if (dxgk_pg__pending(a))
+        dxgk_pg__call_end(a);   /* the call's TLB flushes, before the lock goes */
     pthread_mutex_unlock(&a->lock);
     pthread_mutex_lock(&g_lock);
     last = --a->refs == 0;
@@ -252,9 +254,7 @@ static void process_teardown(vm_adapter *a, vm_process *p);
 
 static void adapter_free(vm_adapter *a)
 {
-    for (uint64_t i = 0; i < a->nlog; i++)
-        free(a->log[i].data);
-    free(a->log);
+    dxgk_pg__free(a->pg);
     for (uint32_t i = 0; i < a->nseg; i++)
         dxgk_ra_destroy(a->seg[i].ra);
     pthread_mutex_destroy(&a->lock);
@@ -323,6 +323,12 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
     pthread_mutex_init(&a->lock, NULL);
     a->hdr.adapter = a;
     a->refs = 1;    /* the creation reference, dropped by dxgk_vm_adapter_destroy */
+    a->pg = dxgk_pg__new();
+    if (!a->pg) {
+        pthread_mutex_destroy(&a->lock);
+        free(a);
+        return STATUS_NO_MEMORY;
+    }
     a->caps = *caps;
     a->level_count = caps->PageTableLevelCount;
     memcpy(a->levels, levels, a->level_count * sizeof *levels);
@@ -440,6 +446,7 @@ static NTSTATUS process_new(vm_adapter *a, int is_system, vm_process **out)
     }
     list_add_tail(&a->processes, &p->link);
     a->nprocesses++;
+    dxgk_pg__process_new(a, p);
     *out = p;
     return STATUS_SUCCESS;
 }
@@ -494,6 +501,7 @@ static void process_teardown(vm_adapter *a, vm_process *p)
     while (dxgk_ra_next(p->va, 0, &start, &size, &tag) == DXGK_RA_OK)
         dxgk_vm__range_drop(p, (vm_range *)(uintptr_t)tag);
     dxgk_vm__pend_destroy(p);   /* none left: its queues drained with their devices */
+    dxgk_pg__process_gone(a, p);
     dxgk_pt_destroy(p->pt);     /* gives every table back to its segment (reserve too) */
     dxgk_ra_destroy(p->va);
     dxgk_ra_destroy(p->sub);
@@ -666,6 +674,7 @@ vm_alloc *dxgk_vm__alloc_new(vm_adapter *a, vm_process *p, vm_device *d, vm_cont
 
 void dxgk_vm__alloc_teardown(vm_adapter *a, vm_alloc *al)
 {
+    dxgk_pg__residency(a, al, 0);
     while (!list_empty(&al->mappings))
         dxgk_vm__range_drop(al->process, CONTAINER(al->mappings.next, vm_range, alloc_link));
     dxgk_ra_free(al->segment->ra, al->segment_offset);

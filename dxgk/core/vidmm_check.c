@@ -39,7 +39,7 @@ NTSTATUS dxgk_vm_get_adapter_stats(uint64_t h, dxgk_vm_adapter_stats *out)
     }
     for (uint32_t i = 0; i < a->nseg; i++)
         out->table_bytes += a->seg[i].table_bytes;
-    out->paging_records = a->nlog;
+    out->paging_records = dxgk_pg__uca_count(a);
     out->segment_count = a->nseg;
     out->level_count = a->level_count;
     out->va_bits = a->va_bits;
@@ -246,20 +246,26 @@ NTSTATUS dxgk_vm_pt_stats(uint64_t h, dxgk_pt_stats *out)
     return STATUS_SUCCESS;
 }
 
+/* The index-th UPDATE_CONTEXT_ALLOCATION record (its sequence is that index), read
+ * from the paging log (paging.c): STATUS_INVALID_PARAMETER once the log no longer holds
+ * it, or never did (recording off). */
 NTSTATUS dxgk_vm_paging_record_get(uint64_t h, uint64_t index, dxgk_vm_paging_record *out,
                                    void *data, uint32_t data_cap)
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    uint64_t allocation, sequence;
+    uint32_t size;
     if (!a)
         return STATUS_INVALID_HANDLE;
-    if (index >= a->nlog) {
+    if (dxgk_pg__uca_get(a, index, &allocation, &sequence, data, data_cap, &size)) {
         dxgk_vm__release(a);
         return STATUS_INVALID_PARAMETER;
     }
-    *out = a->log[index].rec;
-    if (data && data_cap && a->log[index].data)
-        memcpy(data, a->log[index].data,
-               data_cap < out->data_size ? data_cap : out->data_size);
+    memset(out, 0, sizeof *out);
+    out->sequence = index;
+    out->allocation = allocation;
+    out->operation = DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION;
+    out->data_size = size;
     dxgk_vm__release(a);
     return STATUS_SUCCESS;
 }

@@ -26,6 +26,7 @@
 
 #include "dxgk_layout_asserts.h"
 #include "pagetable.h"
+#include "paging.h"
 #include "range_alloc.h"
 #include "vidmm.h"
 
@@ -99,6 +100,10 @@ typedef struct vm_process {
     dxgk_ra *pend;          /* deferred mode: the pending page ranges (vidmm_queue.c) */
     uint64_t npend;
     dxgk_pt_cost need;      /* the sum of their dxgk_pt_bound = the tree's reserve */
+    /* paging.c: this model call's flush state and the adapter's pending list */
+    uint64_t pg_lo, pg_hi;
+    uint32_t pg_flags;
+    struct vm_process *pg_next;
 } vm_process;
 
 typedef struct vm_device {
@@ -178,6 +183,7 @@ struct vm_pqueue {
 typedef struct vm_pend {
     uint64_t va, size;
     dxgk_pt_target t;       /* what the pages get when it runs */
+    dxgk_pg_src src;        /* where its pages come from (the paging stream, paging.c) */
     vm_pqueue *queue;
     uint64_t fence;         /* the queue's fence value it runs under */
     vm_list qlink;          /* queue->pending */
@@ -200,11 +206,6 @@ typedef struct vm_batch {
     dxgk_vm_uop *ops;
 } vm_batch;
 
-typedef struct vm_paging {
-    dxgk_vm_paging_record rec;
-    void *data;
-} vm_paging;
-
 struct vm_adapter {
     vm_obj hdr;
     pthread_mutex_t lock;
@@ -222,8 +223,7 @@ struct vm_adapter {
     vm_process *system;
     vm_list processes;
     uint64_t nprocesses, ndevices, ncontexts, nallocations;
-    vm_paging *log;
-    uint64_t nlog, caplog;
+    dxgk_pg *pg;            /* the paging stream and its log (paging.c) */
 };
 
 /* ---- vidmm.c: handles and locking ------------------------------------------------------- */

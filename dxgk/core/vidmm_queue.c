@@ -300,7 +300,7 @@ static void run_queue(vm_adapter *a, vm_pqueue *q, uint64_t upto)
         if (r->fence > upto)
             break;
         /* cannot fail (P3): every table this takes is in the reserve */
-        (void)dxgk_pt_map(p->pt, r->va, r->size >> 12, &r->t);
+        (void)dxgk_pg__map(p, r->va, r->size >> 12, &r->t, &r->src);
         pend_free(p, r);
     }
     dxgk_pt_draw_reserve(p->pt, 0);

@@ -47,10 +47,10 @@ void dxgk_vm__range_drop(vm_process *p, vm_range *r)
     if (dxgk_vm__is_vad(r)) {
         dxgk_vm__pend_drop(p, r->va, r->size);
         dxgk_vm__vad_drop_subs(p, r);
-        dxgk_pt_unmap(p->pt, r->va, r->size >> 12);
+        dxgk_pg__unmap(p, r->va, r->size >> 12);
     }
     if (r->kind == DXGK_VM_RANGE_MAP || r->kind == DXGK_VM_RANGE_ZERO)
-        dxgk_pt_unmap(p->pt, r->va, r->size >> 12);
+        dxgk_pg__unmap(p, r->va, r->size >> 12);
     dxgk_ra_free(p->va, r->va);
     if (r->kind == DXGK_VM_RANGE_RESERVATION) {
         p->reservations--;
@@ -189,7 +189,9 @@ static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *o
         t.kind = DXGK_PT_KIND_NOACCESS;
     else
         dxgk_vm__pages_target(al, m->offset_pages, prot, &t);
-    rc = dxgk_pt_map(p->pt, start, m->size_pages, &t);
+    dxgk_pg_src src;
+    dxgk_pg__src(al, m->driver_protection, &src);
+    rc = dxgk_pg__map(p, start, m->size_pages, &t, &src);
     if (rc != DXGK_PT_OK) {
         dxgk_ra_free(p->va, start);
         free(r);
@@ -331,10 +333,12 @@ NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *c, uint64_t *out_a
         m.protection = PROT_WRITE | PROT_EXECUTE;
         st = map_locked(a, &m, &al->create_va);
         if (st != STATUS_SUCCESS) {
+            al->flags = 0;      /* never announced resident: no NOTIFY_RESIDENCY on the way out */
             dxgk_vm__alloc_teardown(a, al);
             goto out;
         }
     }
+    dxgk_pg__residency(a, al, 1);
     *out_alloc = al->hdr.handle;
     if (out_va)
         *out_va = al->create_va;
@@ -382,7 +386,6 @@ NTSTATUS dxgk_vm_update_allocation(uint64_t h, uint64_t allocation, const void *
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
     vm_alloc *al;
-    vm_paging *rec;
     NTSTATUS st = STATUS_SUCCESS;
     if (!a)
         return STATUS_INVALID_HANDLE;
@@ -395,31 +398,7 @@ NTSTATUS dxgk_vm_update_allocation(uint64_t h, uint64_t allocation, const void *
         st = STATUS_INVALID_PARAMETER;
         goto out;
     }
-    if (a->nlog == a->caplog) {
-        uint64_t cap = a->caplog ? a->caplog * 2 : 16;
-        vm_paging *grown = realloc(a->log, cap * sizeof *grown);
-        if (!grown) {
-            st = STATUS_NO_MEMORY;
-            goto out;
-        }
-        a->log = grown;
-        a->caplog = cap;
-    }
-    rec = &a->log[a->nlog];
-    memset(rec, 0, sizeof *rec);
-    if (size) {
-        rec->data = malloc(size);
-        if (!rec->data) {
-            st = STATUS_NO_MEMORY;
-            goto out;
-        }
-        memcpy(rec->data, data, size);
-    }
-    rec->rec.sequence = a->nlog;
-    rec->rec.allocation = allocation;
-    rec->rec.operation = DXGK_VM_PAGING_UPDATE_CONTEXT_ALLOCATION;
-    rec->rec.data_size = size;
-    a->nlog++;
+    st = dxgk_pg__update_context_allocation(a, al, data, size);
 out:
     dxgk_vm__release(a);
     return st;

@@ -64,9 +64,9 @@ static int write_base(vm_process *p, const vm_range *v, uint64_t va, uint64_t si
 {
     dxgk_pt_target t;
     if (v->base == DXGK_VM_BASE_INVALID)
-        return dxgk_pt_unmap(p->pt, va, size >> 12);
+        return dxgk_pg__unmap(p, va, size >> 12);
     dxgk_vm__base_target(va, size, &t);
-    return dxgk_pt_map(p->pt, va, size >> 12, &t);
+    return dxgk_pg__map(p, va, size >> 12, &t, NULL);
 }
 
 /* Bookkeeping of one sub-range leaving the tree (its record stays the caller's). */
@@ -225,6 +225,7 @@ static NTSTATUS vad_change(vm_process *p, vm_range *v, uint64_t va, uint64_t siz
 {
     vm_range *spare = calloc(1, sizeof *spare), *fresh = NULL;
     dxgk_pt_target t;
+    dxgk_pg_src src;
     vm_pend_op op;
     NTSTATUS st;
     int rc;
@@ -256,7 +257,10 @@ static NTSTATUS vad_change(vm_process *p, vm_range *v, uint64_t va, uint64_t siz
         free(fresh);
         return st;
     }
-    if (!q && (rc = dxgk_pt_map(p->pt, va, size >> 12, &t)) != DXGK_PT_OK) {
+    dxgk_pg__src(pc->kind == DXGK_VM_RANGE_MAP ? pc->alloc : NULL, pc->driver_protection, &src);
+    if (q && op.fresh)
+        op.fresh->src = src;
+    if (!q && (rc = dxgk_pg__map(p, va, size >> 12, &t, &src)) != DXGK_PT_OK) {
         dxgk_vm__pend_abort(p, &op);
         free(spare);
         free(fresh);

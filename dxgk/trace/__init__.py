@@ -35,6 +35,7 @@ One module per job, each importing only those listed before it:
 * :mod:`dxgk.trace.engine_py` -- the Python reference engine;
 * :mod:`dxgk.trace.replayer` -- :func:`replay` and the C engine's driver;
 * :mod:`dxgk.trace.command` -- the body of ``python -m dxgk replay``;
+* :mod:`dxgk.trace.paging_cmd` -- the body of ``python -m dxgk paging-log``;
 * :mod:`dxgk.trace.plot` -- ``python -m dxgk plot-vaspace`` (matplotlib); not imported
   here.
 

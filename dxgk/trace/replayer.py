@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import IO
 
 import numpy as np
@@ -33,7 +34,8 @@ from .result import Mismatch, ReplayResult, _mismatch
 def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = True,
            engine: str = "c", progress: bool | None = None, keep: bool = False,
            results: bool = False, max_mismatches: int | None = None,
-           upto_line: int | None = None) -> ReplayResult:
+           upto_line: int | None = None,
+           after_op: Callable[[int, np.ndarray], None] | None = None) -> ReplayResult:
     """Replays a trace on fresh adapters (the trace's own adapter events create them).
 
     ``check``: compare every result with the recorded one (``ReplayResult.mismatches``,
@@ -42,13 +44,18 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
     for inspection (then close the result); otherwise they are destroyed before
     returning. ``results``: also return every op's (value, status) array.
     ``progress``: a progress bar on stderr for runs over a second (None: if stderr is a
-    terminal). ``upto_line``: stop after that line of the file. Raises
+    terminal). ``upto_line``: stop after that line of the file. ``after_op(i, handles)`` (C
+    engine): called after op ``i`` ran, with the live handle of each symbol -- the engine
+    then runs one op per step, for tools
+    that look at the model between lines (``python -m dxgk paging-log``). Raises
     :class:`TraceError` for a malformed trace before executing anything."""
     trace = source if isinstance(source, Trace) else decode(source, progress=progress)
     if upto_line is not None:
         trace = trace.upto(upto_line)
     if engine == "c":
-        r = _run_c(trace, check, progress, results, max_mismatches)
+        r = _run_c(trace, check, progress, results, max_mismatches, after_op)
+    elif after_op is not None:
+        raise ValueError("after_op needs the C engine")
     elif engine == "python":
         r = _run_python(trace, check, results, max_mismatches)
     else:
@@ -59,7 +66,8 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
 
 
 def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
-           max_mismatches: int | None) -> ReplayResult:
+           max_mismatches: int | None,
+           after_op: Callable[[int, np.ndarray], None] | None = None) -> ReplayResult:
     ops = np.ascontiguousarray(trace.ops)
     n = len(ops)
     handles = trace.initial.copy()
@@ -83,7 +91,7 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
     mismatches: list[Mismatch] = []
     limit = max_mismatches if max_mismatches is not None else 1 << 62
     bar = _Progress("replaying", n, enabled=progress)
-    step = 4096
+    step = 4096 if after_op is None else 1
     seconds = 0.0
     result = ReplayResult(trace, handles, mismatches, 0, 0.0, res, "c")
     try:
@@ -103,6 +111,9 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
                                             m.got_status, int(m.expected_value),
                                             int(m.got_value)))
             run.mismatch_count = 0
+            if after_op is not None:
+                after_op(int(run.next) - 1, handles)
+                continue
             bar.update(int(run.next))
             # aim at ~50 ms per chunk: few Python round trips, a live progress bar
             if dt < 0.025 and step < chunk_cap:

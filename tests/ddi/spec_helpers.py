@@ -206,12 +206,14 @@ def _probe_vas(ranges: Iterable[Any]) -> list[int]:
 
 
 def snapshot(adapter: Any, processes: Iterable[Any] = (), *, allocations: Iterable[int] = (),
-             probes: Iterable[int] = ()) -> dict[str, Any]:
+             probes: Iterable[int] = (), log: bool = True) -> dict[str, Any]:
     """Everything observable about `adapter` and `processes` (its system process always
     included): adapter statistics, every segment's usage, the live handle count, the
     paging log; per process its mappings, reservations, page-table statistics and the
     translation (with the full walk) of the first and last page of every range plus
-    `probes`; the allocation info of `allocations` and of every allocation mapped."""
+    `probes`; the allocation info of `allocations` and of every allocation mapped.
+    ``log=False`` leaves the paging log out: for a state reached again by undoing a
+    change (the operations of both are in the log, docs/behaviour.md 10.2)."""
     procs = [adapter.system_process, *processes]
     stats = _plain(adapter.stats())
     nseg = len(adapter.segments)
@@ -219,7 +221,9 @@ def snapshot(adapter: Any, processes: Iterable[Any] = (), *, allocations: Iterab
         "stats": stats,
         "segments": [_plain(adapter.segment(i)) for i in range(1, nseg + 1)],
         "live_handles": dxgk.live_handles(),
-        "paging_log": _plain(list(adapter.paging_log)),
+        "paging_log": [(r.sequence, r.operation, r.process and r.process.handle, bytes(r.args),
+                        [bytes(e) for e in r.entries], r.allocation, r.data)
+                       for r in adapter.paging_log] if log else None,
         "processes": [],
     }
     handles = set(allocations)
@@ -241,14 +245,20 @@ def snapshot(adapter: Any, processes: Iterable[Any] = (), *, allocations: Iterab
     return snap
 
 
+def uca_records(adapter: Any) -> list[Any]:
+    """The UPDATE_CONTEXT_ALLOCATION operations of the adapter's paging log (the log also
+    holds the page-table operations of docs/behaviour.md 10.2)."""
+    return [r for r in adapter.paging_log if r.operation == "UPDATE_CONTEXT_ALLOCATION"]
+
+
 def assert_unchanged(before: dict[str, Any], after: dict[str, Any]) -> None:
     """Equality with a readable first difference."""
     if before == after:
         return
     for key in before:
         if before[key] != after.get(key):
-            raise AssertionError(f"state changed in {key!r}:\n before={before[key]!r}\n"
-                                 f" after ={after.get(key)!r}")
+            raise AssertionError(f"state changed in {key!r}:\n before={before[key]!r:.3000}\n"
+                                 f" after ={after.get(key)!r:.3000}")
     raise AssertionError("state changed")
 
 

@@ -134,7 +134,7 @@ def test_private_driver_data_is_replayed_byte_for_byte(tmp_path):
                                                           PrivateDriverDataSize=4)
         assert dxgk.DxgkCbUpdateContextAllocation(a.handle, stale) == \
             dxgk.STATUS_INVALID_HANDLE
-        log = a.paging_log
+        log = [r for r in a.paging_log if r.operation == "UPDATE_CONTEXT_ALLOCATION"]
     text = path.read_text()
     assert '"pPrivateDriverData":"00016478676bff"' in text
     assert '"pPrivateDriverData":"?"' in text       # failed call: bytes never read

@@ -1,0 +1,126 @@
+/*
+ * paging.h -- the paging stream of an adapter (docs/behaviour.md 10.2): every page-table
+ * change of the model expressed as DxgkDdiBuildPagingBuffer operations, and the bounded
+ * log that records them.
+ *
+ * Two parts. The public one (paging.cdef): the log's capacity and a reader of one
+ * logged operation at a time. The internal one (dxgk_pg__*, double underscore, used
+ * only by the vidmm*.c files, hidden from the extension's symbol table): the wrappers
+ * through which VidMm writes page tables, and the hooks for the operations that are
+ * not page-table writes (UPDATE_CONTEXT_ALLOCATION, NOTIFY_RESIDENCY, process creation
+ * and teardown, the end of a model call). Like every header of dxgk/core it compiles on
+ * its own (the VidMm object types are only named, never opened, here).
+ */
+#ifndef DXGK_PAGING_H
+#define DXGK_PAGING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "d3dkmddi.h"
+#include "pagetable.h"
+
+/* Operation codes of the log: DXGK_BUILDPAGINGBUFFER_OPERATION values, and one code of
+ * this model for the DxgkDdiSetRootPageTable calls (not a paging-buffer operation; the
+ * log carries them so a reader sees one ordered stream). */
+enum {
+    DXGK_PG_OP_UPDATE_PAGE_TABLE = 11,
+    DXGK_PG_OP_FLUSH_TLB = 12,
+    DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION = 13,
+    DXGK_PG_OP_NOTIFY_RESIDENCY = 15,
+    DXGK_PG_OP_SET_ROOT_PAGE_TABLE = 256
+};
+
+/* [choice] docs/behaviour.md 10.2: an adapter keeps the newest 16384 operations unless
+ * told otherwise -- the whole stream of a test or a demo, in at most about 7 MB (allocated
+ * as the log fills, never up front). */
+#define DXGK_PG_DEFAULT_CAPACITY 16384u
+#define DXGK_PG_MAX_CAPACITY (UINT64_C(1) << 32)
+
+/* One logged operation, as dxgk_pg_log_get describes it. */
+typedef struct dxgk_pg_info {
+    uint64_t sequence;          /* 0, 1, 2, ... per adapter, over every operation issued */
+    uint64_t process;           /* model handle of the process (0: none) */
+    uint64_t allocation;        /* model handle of the allocation (UCA, NOTIFY_RESIDENCY) */
+    uint32_t operation;         /* DXGK_PG_OP_* */
+    uint32_t args_size;         /* bytes of the operation's struct (host layout) */
+    uint32_t nentries;          /* DXGK_PTEs given (UPDATE_PAGE_TABLE; 1 with Repeat) */
+    uint32_t data_size;         /* private driver data bytes (UPDATE_CONTEXT_ALLOCATION) */
+    uint64_t dma_size;          /* DMA bytes a driver submitted for it (0 without one) */
+} dxgk_pg_info;
+
+/* Sets how many operations the adapter's log keeps (0: recording off; at most
+ * DXGK_PG_MAX_CAPACITY, else STATUS_INVALID_PARAMETER). The newest
+ * min(held, nops) operations are kept; sequence numbers go on. STATUS_NO_MEMORY leaves
+ * the log as it was. */
+NTSTATUS dxgk_pg_set_capacity(uint64_t adapter, uint64_t nops);
+/* The capacity, the sequence number of the oldest operation held and how many are held. */
+NTSTATUS dxgk_pg_log_range(uint64_t adapter, uint64_t *capacity, uint64_t *first,
+                           uint64_t *count);
+/* Operation `sequence` of the log: its description, and copies of its struct (args,
+ * args_cap >= info.args_size), its entries (up to entries_cap DXGK_PTEs) and its private
+ * data (up to data_cap bytes); any buffer may be NULL with a zero cap. The struct's
+ * pointer members are NULL in the copy (the entries and data come separately).
+ * STATUS_INVALID_PARAMETER when the log does not hold that operation. */
+NTSTATUS dxgk_pg_log_get(uint64_t adapter, uint64_t sequence, dxgk_pg_info *info, void *args,
+                         size_t args_cap, DXGK_PTE *entries, size_t entries_cap, void *data,
+                         size_t data_cap);
+
+/* ---- internal to the core (vidmm*.c) --------------------------------------------------- */
+
+struct vm_adapter;
+struct vm_process;
+struct vm_alloc;
+
+/* Where the pages of a map come from, for the UPDATE_PAGE_TABLE operations writing them:
+ * the driver's handle of the allocation (0: none), the segment address of the
+ * allocation's first byte (AllocationOffsetInBytes = entry address - alloc_base) and
+ * the mapping's DriverProtection. */
+typedef struct dxgk_pg_src {
+    uint64_t hallocation;
+    uint64_t alloc_base;
+    uint64_t driver_protection;
+} dxgk_pg_src;
+
+/* The paging state of an adapter (opaque); NULL from dxgk_pg__new is no memory. */
+typedef struct dxgk_pg dxgk_pg;
+dxgk_pg *dxgk_pg__new(void);
+void dxgk_pg__free(dxgk_pg *g);
+
+/* The source of allocation al's pages (al NULL: no allocation). */
+void dxgk_pg__src(const struct vm_alloc *al, uint64_t driver_protection, dxgk_pg_src *out);
+
+/* dxgk_pt_map / dxgk_pt_unmap of p's tree, with the operations they cause issued (src
+ * may be NULL). Same results; the TLB flush and the release of emptied tables follow at
+ * the end of the model call (dxgk_pg__call_end). */
+int dxgk_pg__map(struct vm_process *p, uint64_t va, uint64_t npages, const dxgk_pt_target *t,
+                 const dxgk_pg_src *src);
+int dxgk_pg__unmap(struct vm_process *p, uint64_t va, uint64_t npages);
+
+/* A new process's tree exists: the root's initialisation operation; the stream is on
+ * for its tree. */
+void dxgk_pg__process_new(struct vm_adapter *a, struct vm_process *p);
+/* p is going: its pending flush and releases now (before its tree is destroyed). */
+void dxgk_pg__process_gone(struct vm_adapter *a, struct vm_process *p);
+/* Whether a model call has left work for dxgk_pg__call_end (a cheap test). */
+int dxgk_pg__pending(const struct vm_adapter *a);
+/* The end of a model call (adapter lock still held): one FLUSH_TLB per process whose
+ * tables changed, as docs/behaviour.md 10.2 says, then the emptied tables released. */
+void dxgk_pg__call_end(struct vm_adapter *a);
+/* UPDATE_CONTEXT_ALLOCATION for al with a copy of data; STATUS_NO_MEMORY records nothing. */
+NTSTATUS dxgk_pg__update_context_allocation(struct vm_adapter *a, struct vm_alloc *al,
+                                            const void *data, uint32_t size);
+/* NOTIFY_RESIDENCY of al (resident 1 after creation, 0 before destruction) when its
+ * flags ask for it (ExplicitResidencyNotification and AccessedPhysically). */
+void dxgk_pg__residency(struct vm_adapter *a, struct vm_alloc *al, int resident);
+/* A DxgkDdiSetRootPageTable call of p, recorded in the stream (10.3 issues them). */
+void dxgk_pg__set_root(struct vm_adapter *a, struct vm_process *p,
+                       const DXGKARG_SETROOTPAGETABLE *args);
+/* UPDATE_CONTEXT_ALLOCATION operations so far (the adapter's paging_records). */
+uint64_t dxgk_pg__uca_count(const struct vm_adapter *a);
+/* The index-th UPDATE_CONTEXT_ALLOCATION still held: its allocation, sequence and up to
+ * cap bytes of its data (*size: all of them). 0, or -1 when not held. */
+int dxgk_pg__uca_get(const struct vm_adapter *a, uint64_t index, uint64_t *allocation,
+                     uint64_t *sequence, void *data, size_t cap, uint32_t *size);
+
+#endif /* DXGK_PAGING_H */
