@@ -3,9 +3,9 @@
 A trace is a JSON Lines file: a header line, then one line per DDI call or object
 event, in execution order. Object handles are written as symbolic names (``"A0"``
 adapters, ``"P3"`` processes, ``"D1"`` devices, ``"C0"`` contexts, ``"H5"``
-allocations, ``"Q0"`` paging queues, ``"F2"`` fences) or, in the compact lines of version 2, as object numbers, so a trace
-replays on fresh objects whose handle values differ. The
-format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
+allocations, ``"Q0"`` paging queues, ``"F2"`` fences) or, in the compact lines of
+version 2, as object numbers, so a trace replays on fresh objects whose handle values
+differ. The format is specified in README.md ("Traces"); :data:`FORMAT_DOC` is its summary.
 
     with dxgk.record("run.jsonl"):          # every DDI call through the facade and
         a = dxgk.Adapter()                  # every object-layer event is recorded
