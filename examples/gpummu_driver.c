@@ -1,7 +1,8 @@
 /*
  * examples/gpummu_driver.c -- the README's driver-side example: "tinygpu", a tiny GpuMmu
  * kernel-mode driver written against dxgk's headers/ as a KMD is written against the WDK;
- * the DXGK_PTEs it is given mean what docs/behaviour.md section 7 says.
+ * the operations it is given are those of docs/behaviour.md section 10.2, their DXGK_PTEs
+ * mean what section 7 says.
  * Build: `make example-c` (build/examples/libgpummu_driver.so).
  *
  * What it owns: the DDIs a GpuMmu KMD gives VidMm for virtual addressing, in the
