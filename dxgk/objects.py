@@ -180,14 +180,14 @@ class Process(_Object):
         reservations. Idempotent. The system process lives as long as its adapter."""
         if self._system:
             raise ValueError("the system process is destroyed only with its adapter")
-        _obj_call("process_destroy", lib.dxgk_vm_process_destroy, self._handle)
+        _obj_call("process_destroy", self._adapter._ops.process_destroy, self._handle)
         # (a dead handle: nothing to do)
 
     def create_device(self) -> Device:
         """A new device in this process (its allocations map into this VA space).
         ``MemoryError`` when the core has no memory for it (docs/behaviour.md 8.5)."""
         out = ffi.new("uint64_t *")
-        st = _obj_call("device_create", lib.dxgk_vm_device_create, self._handle, out)
+        st = _obj_call("device_create", self._adapter._ops.device_create, self._handle, out)
         self._check(st)
         return Device(self, int(out[0]))
 
@@ -329,13 +329,13 @@ class Device(_Object):
 
     def close(self) -> None:
         """Destroys the device with its contexts and the allocations created on it."""
-        _obj_call("device_destroy", lib.dxgk_vm_device_destroy, self._handle)
+        _obj_call("device_destroy", self.adapter._ops.device_destroy, self._handle)
 
     def create_context(self) -> Context:
         """A new context on this device. ``MemoryError`` when the core has no memory
         for it."""
         out = ffi.new("uint64_t *")
-        st = _obj_call("context_create", lib.dxgk_vm_context_create, self._handle, out)
+        st = _obj_call("context_create", self.adapter._ops.context_create, self._handle, out)
         self._check(st)
         return Context(self, int(out[0]))
 
@@ -421,7 +421,7 @@ class Context(_Object):
 
     def close(self) -> None:
         """Destroys the context and the allocations created for it."""
-        _obj_call("context_destroy", lib.dxgk_vm_context_destroy, self._handle)
+        _obj_call("context_destroy", self.adapter._ops.context_destroy, self._handle)
 
     def create_allocation(self, size: int, **kw: Any) -> int:
         """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""

@@ -217,7 +217,7 @@ def allocate(device: Device, args: Any) -> int:
     c.preferred = args.PreferredSegment.Value
     c.flags = args.Flags.Value
     out = ffi.new("uint32_t *")
-    st = lib.dxgk_vm_user_allocate(c, out) & 0xFFFFFFFF
+    st = device.adapter._ops.user_allocate(c, out) & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         device._require_open()
         raise DdiError(st, f"allocate({int(args.Size)}) on {device!r}: no segment of "
@@ -230,7 +230,7 @@ def deallocate(device: Device, allocation: Any) -> None:
     """docs/behaviour.md 9.8: unmaps every page of the allocation, then frees it."""
     h = integer(allocation, "deallocate: allocation (a D3DKMT handle)", 1, 0xFFFFFFFF,
                 width="32-bit D3DKMT handle")
-    st = lib.dxgk_vm_user_deallocate(device_kmt(device), h) & 0xFFFFFFFF
+    st = device.adapter._ops.user_deallocate(device_kmt(device), h) & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         raise DdiError(st, f"deallocate({h:#x}) on {device!r}: "
                        + ("not a live user-mode allocation of this device"
