@@ -156,7 +156,7 @@ class _PyDriver:
                 continue
             if not callable(method):
                 raise TypeError(f"driver: {name} must be a method; got {described(method)}")
-            cb = ffi.callback(ctype, self._wrap(ddi, name, method, ret, kinds))
+            cb = ffi.callback(ctype, self._wrap(ddi, name, ret, kinds))
             self._callbacks.append(cb)
             setattr(self.table, name, _int_of(cb))
         if not self._callbacks:
@@ -164,14 +164,16 @@ class _PyDriver:
                             f"structs.DRIVER_INITIALIZATION_DATA; got {described(obj)}, "
                             f"which has no DxgkDdi* method")
 
-    def _wrap(self, ddi: int, name: str, method: Callable[..., Any], ret: str,
+    def _wrap(self, ddi: int, name: str, ret: str,
               kinds: tuple[str, ...]) -> Callable[..., Any]:
         failed = {"status": STATUS_DEVICE_REMOVED - (1 << 32), "size": 0, "void": None}[ret]
 
         def call(*cargs: Any) -> Any:
             try:
                 args = [_py_arg(k, a) for k, a in zip(kinds, cargs, strict=True)]
-                r = method(*args)
+                # looked up at each call: the object's method as it is now (one set to
+                # None or deleted since the attach is a fault, its slot being filled)
+                r = getattr(self.obj, name)(*args)
                 return _c_result(ret, r)
             except BaseException as e:   # a fault, never a traceback through C
                 self.last_error = e

@@ -18,11 +18,6 @@
 
 #include "dispmprt.h"
 
-/* The one status a QueryAdapterInfo answer may give to keep the model's defaults. */
-#ifndef STATUS_NOT_SUPPORTED
-#define STATUS_NOT_SUPPORTED ((NTSTATUS)0xC00000BBL)
-#endif
-
 /* The DDIs this file calls (dxgk_drv_call.ddi, dxgk_drv_fault_info.ddi). */
 enum {
     DXGK_DRV_DDI_ADD_DEVICE = 1,
