@@ -153,6 +153,7 @@ class Adapter(_Object):
     _type = lib.DXGK_VM_T_ADAPTER
     _ops = _drv.MODEL_OPS
     _attached: _drv.Attached | None = None
+    _finalizer: weakref.finalize[Any, Any]
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
                  segments: Sequence[_desc.SegmentSpec] | None = None, *,

@@ -4,8 +4,8 @@
  * vidmm_va.c (the VA operations of docs/behaviour.md 4-6) and vidmm_check.c (inspection and
  * dxgk_vm_validate).
  *
- * Not an interface: no .cdef names anything here, and only the vidmm*.c files and
- * driver.c (which keeps a driver's handles in these objects) include it. build_ffi.py includes every header of dxgk/core into the cffi module all the
+ * Not an interface: no .cdef names anything here, and only the vidmm*.c files and the
+ * driver*.c files (which keep a driver's handles in these objects) include it. build_ffi.py includes every header of dxgk/core into the cffi module all the
  * same, so this header compiles on its own after the others and defines nothing with
  * external linkage: types, macros, static inline list helpers, and declarations of the
  * dxgk_vm__* functions (double underscore: internal to the vidmm files; the build's
