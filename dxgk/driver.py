@@ -25,7 +25,15 @@ from . import description as _desc
 from . import structs
 from ._core import ffi, lib
 from .argcheck import described
-from .ddi import STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY, STATUS_SUCCESS, DdiError, status_name
+from .ddi import (
+    STATUS_DEVICE_REMOVED,
+    STATUS_INVALID_PARAMETER,
+    STATUS_NO_MEMORY,
+    STATUS_NOT_SUPPORTED,
+    STATUS_SUCCESS,
+    DdiError,
+    status_name,
+)
 from .records import Segment
 
 __all__ = [
@@ -35,10 +43,6 @@ __all__ = [
     "DriverFault",
 ]
 
-#: What every call on an adapter answers once its driver has faulted.
-STATUS_DEVICE_REMOVED = 0xC00002B6
-#: A driver's QueryAdapterInfo answer that keeps the model's defaults for that question.
-STATUS_NOT_SUPPORTED = 0xC00000BB
 
 _MSG = 512
 _QAI_GPUMMUCAPS = 13
@@ -400,22 +404,9 @@ def ddi_calls(h: int) -> list[DdiCall]:
     return out
 
 
-class Ops:
-    """The core functions an adapter's objects are made and destroyed with: the model's
-    own (no driver), or driver.c's, which call the driver's DDIs around them."""
-
-    def __init__(self, with_driver: bool) -> None:
-        p = "dxgk_drv_" if with_driver else "dxgk_vm_"
-        self.with_driver = with_driver
-        self.process_end: Callable[..., int] = getattr(lib, p + "process_end")
-        self.process_destroy: Callable[..., int] = getattr(lib, p + "process_destroy")
-        self.device_create: Callable[..., int] = getattr(lib, p + "device_create")
-        self.device_destroy: Callable[..., int] = getattr(lib, p + "device_destroy")
-        self.context_create: Callable[..., int] = getattr(lib, p + "context_create")
-        self.context_destroy: Callable[..., int] = getattr(lib, p + "context_destroy")
-        self.user_allocate: Callable[..., int] = getattr(lib, p + "user_allocate")
-        self.user_deallocate: Callable[..., int] = getattr(lib, p + "user_deallocate")
-
-
-MODEL_OPS = Ops(False)
-DRIVER_OPS = Ops(True)
+def core_name(with_driver: bool, name: str) -> str:
+    """The core function an adapter's object operation ``name`` (``"device_create"``,
+    ``"process_end"``, ...) goes through: the model's own (``dxgk_vm_*``) without a driver,
+    driver.c's (``dxgk_drv_*``, which call the driver's DDIs around it) with one. Callers
+    look it up on their ``lib`` at each call."""
+    return ("dxgk_drv_" if with_driver else "dxgk_vm_") + name

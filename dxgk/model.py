@@ -151,7 +151,7 @@ class Adapter(_Object):
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
-    _ops = _drv.MODEL_OPS
+    _with_driver = False
     _attached: _drv.Attached | None = None
     _finalizer: weakref.finalize[Any, Any]
 
@@ -202,7 +202,7 @@ class Adapter(_Object):
         self._caps = att.caps
         self._levels = tuple(type(x).from_buffer_copy(x) for x in att.levels)
         self._segments = tuple(att.segments)
-        self._ops = _drv.DRIVER_OPS
+        self._with_driver = True
         self._attached = att
         _record("adapter", self)
 
@@ -284,15 +284,15 @@ class Adapter(_Object):
         if on_create is not None and not callable(on_create):
             raise TypeError(f"create_process: on_create must be a callable taking the "
                             f"dxgk.Process, or None; got {described(on_create)}")
-        if self._ops.with_driver and self.removed:
+        if self._with_driver and self.removed:
             raise DdiError(_drv.STATUS_DEVICE_REMOVED, f"create_process on {self!r}: the "
                            f"adapter was removed by a driver fault")
         out = ffi.new("uint64_t *")
         st = _obj_call("process_begin", lib.dxgk_vm_process_begin, self._handle, out)
         self._check(st)
         p = Process(self, int(out[0]))
-        end = self._ops.process_end
-        if self._ops.with_driver:       # DxgkDdiCreateProcess first (docs/behaviour.md 10.1)
+        end = getattr(lib, _drv.core_name(self._with_driver, "process_end"))
+        if self._with_driver:       # DxgkDdiCreateProcess first (docs/behaviour.md 10.1)
             st = lib.dxgk_drv_create_process(p._handle) & 0xFFFFFFFF
             if st != STATUS_SUCCESS:
                 _obj_call("process_end", end, p._handle, 0)

@@ -32,6 +32,10 @@
  * inside it carries it). */
 static _Thread_local uint64_t t_seq;
 
+/* Set once any adapter has been removed: until then dxgk_drv_removed answers without a
+ * lock (every DxgkCb* callback asks it). */
+static int g_any_removed;
+
 /* ---- the record ----------------------------------------------------------------------- */
 
 void dxgk_drv__put(dxgk_drv *d)
@@ -144,6 +148,7 @@ void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t opera
     }
     pthread_mutex_unlock(&d->lock);
     __atomic_store_n(&d->removed, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_any_removed, 1, __ATOMIC_RELEASE);
 }
 
 NTSTATUS dxgk_drv_fault(uint64_t adapter, uint32_t ddi, uint32_t operation, int32_t status,
@@ -159,7 +164,10 @@ NTSTATUS dxgk_drv_fault(uint64_t adapter, uint32_t ddi, uint32_t operation, int3
 
 int dxgk_drv_removed(uint64_t h)
 {
-    uint32_t type = dxgk_vm_handle_type(h);
+    uint32_t type;
+    if (!__atomic_load_n(&g_any_removed, __ATOMIC_ACQUIRE))
+        return 0;
+    type = dxgk_vm_handle_type(h);
     dxgk_drv *d = type ? dxgk_drv__of(h, type) : NULL;
     int r = d ? dxgk_drv__is_removed(d) : 0;
     dxgk_drv__put(d);

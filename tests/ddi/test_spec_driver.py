@@ -13,7 +13,7 @@ import pytest
 
 import dxgk
 from dxgk import structs
-from dxgk.driver import STATUS_DEVICE_REMOVED, STATUS_NOT_SUPPORTED, DriverFault
+from dxgk import STATUS_DEVICE_REMOVED, STATUS_NOT_SUPPORTED, DriverFault
 from dxgk.testing import cbuild
 
 try:
