@@ -114,7 +114,8 @@ def _destroy_adapter(handle: int) -> None:
 
 def _destroy_driver_adapter(handle: int, attached: _drv.Attached) -> None:
     # The same with a driver: `attached` (its table or callbacks) lives until the driver
-    # has heard of every destroy (docs/behaviour.md 10.1).
+    # has heard of every destroy (docs/behaviour.md 10.1). (So an Adapter that its own
+    # Python driver refers to lives until close() or the interpreter's exit.)
     _obj_call("adapter_destroy", lib.dxgk_drv_adapter_destroy, handle)
     del attached
 

@@ -203,69 +203,82 @@ static void destroy_answer(dxgk_drv *d, uint64_t seq, uint32_t ddi, NTSTATUS st)
         dxgk_drv__fault_rec(d, seq, ddi, 0, st, 1, "a destroy DDI failed");
 }
 
-/* Delivers the queued destroy DDIs, oldest first, each with no lock held. */
+/* One queued destroy DDI, with no lock held. */
+static void deliver_one(dxgk_drv *d, const gone *g)
+{
+    uint64_t seq;
+    NTSTATUS st;
+    HANDLE h = (HANDLE)(uintptr_t)g->handle;
+    if (dxgk_drv__is_removed(d))
+        return;             /* a removed adapter's driver is not called again */
+    switch (g->kind) {
+    case DXGK_DRV_GONE_ALLOCATION:
+        if (d->ddi.DxgkDdiDestroyAllocation) {
+            HANDLE list[1] = {h};
+            DXGKARG_DESTROYALLOCATION args;
+            memset(&args, 0, sizeof args);
+            args.NumAllocations = 1;
+            args.pAllocationList = list;
+            seq = dxgk_drv__seq(d);
+            st = d->ddi.DxgkDdiDestroyAllocation(d->miniport, &args);
+            dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_ALLOCATION, g->handle, 0, (uint32_t)st,
+                          &args, sizeof args);
+            destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_ALLOCATION, st);
+        }
+        break;
+    case DXGK_DRV_GONE_CONTEXT:
+        if (d->ddi.DxgkDdiDestroyContext) {
+            seq = dxgk_drv__seq(d);
+            st = d->ddi.DxgkDdiDestroyContext(h);
+            dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_CONTEXT, g->handle, 0, (uint32_t)st,
+                          NULL, 0);
+            destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_CONTEXT, st);
+        }
+        break;
+    case DXGK_DRV_GONE_DEVICE:
+        if (d->ddi.DxgkDdiDestroyDevice) {
+            seq = dxgk_drv__seq(d);
+            st = d->ddi.DxgkDdiDestroyDevice(h);
+            dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_DEVICE, g->handle, 0, (uint32_t)st,
+                          NULL, 0);
+            destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_DEVICE, st);
+        }
+        break;
+    case DXGK_DRV_GONE_PROCESS:
+        if (d->ddi.DxgkDdiDestroyProcess) {
+            seq = dxgk_drv__seq(d);
+            st = d->ddi.DxgkDdiDestroyProcess(d->miniport, h);
+            dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_PROCESS, g->handle, 0, (uint32_t)st,
+                          NULL, 0);
+            destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_PROCESS, st);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Delivers the queued destroy DDIs, oldest first: the queue is taken whole under the
+ * lock (so a teardown of n objects costs O(n)), then called with no lock held; whatever a
+ * DDI queues meanwhile is taken on the next round. */
 void dxgk_drv__deliver(dxgk_drv *d)
 {
     for (;;) {
-        gone g;
-        uint64_t seq;
-        NTSTATUS st;
+        gone *batch;
+        uint64_t n;
         pthread_mutex_lock(&d->lock);
-        if (!d->nqueue) {
-            pthread_mutex_unlock(&d->lock);
+        batch = d->queue;
+        n = d->nqueue;
+        d->queue = NULL;
+        d->nqueue = d->capqueue = 0;
+        pthread_mutex_unlock(&d->lock);
+        if (!n) {
+            free(batch);
             return;
         }
-        g = d->queue[0];
-        memmove(d->queue, d->queue + 1, (d->nqueue - 1) * sizeof *d->queue);
-        d->nqueue--;
-        pthread_mutex_unlock(&d->lock);
-        if (dxgk_drv__is_removed(d))
-            continue;       /* a removed adapter's driver is not called again */
-        switch (g.kind) {
-        case DXGK_DRV_GONE_ALLOCATION:
-            if (d->ddi.DxgkDdiDestroyAllocation) {
-                HANDLE list[1] = {(HANDLE)(uintptr_t)g.handle};
-                DXGKARG_DESTROYALLOCATION args;
-                memset(&args, 0, sizeof args);
-                args.NumAllocations = 1;
-                args.pAllocationList = list;
-                seq = dxgk_drv__seq(d);
-                st = d->ddi.DxgkDdiDestroyAllocation(d->miniport, &args);
-                dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_ALLOCATION, g.handle, 0, (uint32_t)st,
-                         &args, sizeof args);
-                destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_ALLOCATION, st);
-            }
-            break;
-        case DXGK_DRV_GONE_CONTEXT:
-            if (d->ddi.DxgkDdiDestroyContext) {
-                seq = dxgk_drv__seq(d);
-                st = d->ddi.DxgkDdiDestroyContext((HANDLE)(uintptr_t)g.handle);
-                dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_CONTEXT, g.handle, 0, (uint32_t)st,
-                         NULL, 0);
-                destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_CONTEXT, st);
-            }
-            break;
-        case DXGK_DRV_GONE_DEVICE:
-            if (d->ddi.DxgkDdiDestroyDevice) {
-                seq = dxgk_drv__seq(d);
-                st = d->ddi.DxgkDdiDestroyDevice((HANDLE)(uintptr_t)g.handle);
-                dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_DEVICE, g.handle, 0, (uint32_t)st,
-                         NULL, 0);
-                destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_DEVICE, st);
-            }
-            break;
-        case DXGK_DRV_GONE_PROCESS:
-            if (d->ddi.DxgkDdiDestroyProcess) {
-                seq = dxgk_drv__seq(d);
-                st = d->ddi.DxgkDdiDestroyProcess(d->miniport, (HANDLE)(uintptr_t)g.handle);
-                dxgk_drv__log(d, seq, DXGK_DRV_DDI_DESTROY_PROCESS, g.handle, 0, (uint32_t)st,
-                         NULL, 0);
-                destroy_answer(d, seq, DXGK_DRV_DDI_DESTROY_PROCESS, st);
-            }
-            break;
-        default:
-            break;
-        }
+        for (uint64_t i = 0; i < n; i++)
+            deliver_one(d, &batch[i]);
+        free(batch);
     }
 }
 

@@ -470,8 +470,11 @@ NTSTATUS dxgk_vm_adapter_destroy(uint64_t h)
     if (!a)
         return STATUS_INVALID_HANDLE;
     a->dead = 1;
+    /* the system process last: a driver hears of it after every other (driver.c) */
     while (!list_empty(&a->processes)) {
         vm_process *p = CONTAINER(a->processes.next, vm_process, link);
+        if (p == a->system && p->link.next != &a->processes)
+            p = CONTAINER(p->link.next, vm_process, link);
         process_teardown(a, p);
     }
     a->system = NULL;

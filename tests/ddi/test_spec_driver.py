@@ -6,6 +6,7 @@ drivers -- objects whose methods are named like the DDIs."""
 from __future__ import annotations
 
 import ctypes
+import gc
 import threading
 from typing import Any
 
@@ -190,6 +191,13 @@ void kmd_fill(void *table, uint32_t version);
  CFG_ROOT_SHORT) = range(6)
 (GOT_RESERVE_STATUS, GOT_RESERVE_VA, GOT_ROOTS, GOT_ROOT_SEGMENT, GOT_ROOT_OFFSET,
  GOT_ROOT_ENTRIES, GOT_ROOT_CONTEXT, GOT_ROOT_ASKED, GOT_PROCESSES) = range(9)
+
+@pytest.fixture(autouse=True)
+def _no_pending_garbage() -> None:
+    """Adapters left for the garbage collector by earlier tests go now, not in the middle
+    of a test that counts live handles."""
+    gc.collect()
+
 
 needs_cc = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
 
@@ -809,3 +817,39 @@ def test_get_root_page_table_size_is_not_asked_with_more_than_two_levels() -> No
 
     a = dxgk.Adapter(driver=Drv())
     assert "DxgkDdiGetRootPageTableSize" not in names(a) and not a.removed
+
+
+def test_a_ddi_attribute_that_is_not_a_method_is_refused_at_attach() -> None:
+    class Drv(Recorder):
+        DxgkDdiCreateContext = 5
+
+    before = dxgk.live_handles()
+    with pytest.raises(TypeError, match="DxgkDdiCreateContext must be a method"):
+        dxgk.Adapter(driver=Drv())
+    assert dxgk.live_handles() == before
+
+
+def test_the_call_log_keeps_the_newest_calls() -> None:
+    class Drv:
+        def DxgkDdiSetRootPageTable(self, h: int, args: Any) -> None:
+            return None
+
+    a = dxgk.Adapter(driver=Drv())
+    d = a.create_process().create_device()
+    for _ in range(4100):
+        d.create_context()
+    calls = a.ddi_calls
+    assert len(calls) == 4096
+    assert [c.sequence for c in calls] == list(range(4100 - 4096, 4100))
+    assert {c.ddi for c in calls} == {"DxgkDdiSetRootPageTable"}
+
+
+def test_dropping_the_last_reference_destroys_the_adapter_through_the_driver() -> None:
+    drv = Recorder()
+    before = dxgk.live_handles()
+    a = dxgk.Adapter(driver=drv)
+    a.create_process().create_device()
+    kinds = len(drv.calls)
+    del a
+    assert dxgk.live_handles() == before
+    assert drv.kinds()[kinds:] == ["DestroyDevice", "DestroyProcess", "DestroyProcess"]
