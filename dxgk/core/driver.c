@@ -174,6 +174,13 @@ int dxgk_drv_removed(uint64_t h)
     return r;
 }
 
+int dxgk_drv_removed_kmt(uint32_t kmt)
+{
+    if (!__atomic_load_n(&g_any_removed, __ATOMIC_ACQUIRE))
+        return 0;
+    return dxgk_drv_removed(dxgk_vm_kmt_object(kmt, NULL));
+}
+
 void dxgk_drv__gone(dxgk_drv *d, uint32_t kind, uint64_t handle)
 {
     if (!d)

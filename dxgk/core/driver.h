@@ -133,6 +133,8 @@ NTSTATUS dxgk_drv_user_deallocate(uint32_t device, uint32_t allocation);
 
 /* Whether the adapter of any object handle h has been removed by a driver fault. */
 int dxgk_drv_removed(uint64_t h);
+/* The same for the object of a D3DKMT handle (the thunks of kmt.c). */
+int dxgk_drv_removed_kmt(uint32_t kmt);
 /* Records a driver fault of the adapter and marks it removed (the Python drivers' method
  * wrappers report theirs here). */
 NTSTATUS dxgk_drv_fault(uint64_t adapter, uint32_t ddi, uint32_t operation, int32_t status,

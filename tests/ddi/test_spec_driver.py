@@ -853,3 +853,30 @@ def test_dropping_the_last_reference_destroys_the_adapter_through_the_driver() -
     del a
     assert dxgk.live_handles() == before
     assert drv.kinds()[kinds:] == ["DestroyDevice", "DestroyProcess", "DestroyProcess"]
+
+
+def test_a_removed_adapter_refuses_the_user_mode_thunks() -> None:
+    drv = Recorder()
+    a = dxgk.Adapter(driver=drv)
+    p = a.create_process()
+    d = p.create_device()
+    q = d.create_paging_queue()
+    h = d.allocate(64 * 1024)
+    drv.DxgkDdiCreateContext = lambda *args: None  # type: ignore[method-assign]
+    with pytest.raises(dxgk.DdiError):
+        d.create_context()
+    assert a.removed
+    m = structs.D3DDDI_MAPGPUVIRTUALADDRESS(hPagingQueue=q.handle, hAllocation=h,
+                                            SizeInPages=1)
+    m.Protection.Write = 1
+    assert dxgk.D3DKMTMapGpuVirtualAddress(m) == STATUS_DEVICE_REMOVED
+    assert dxgk.last_status() == STATUS_DEVICE_REMOVED and m.VirtualAddress == 0
+    r = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(hPagingQueue=p.kmt_adapter, Size=64 * 1024)
+    assert dxgk.D3DKMTReserveGpuVirtualAddress(r) == STATUS_DEVICE_REMOVED
+    with pytest.raises(dxgk.DdiError) as e:
+        d.create_paging_queue()
+    assert e.value.status == STATUS_DEVICE_REMOVED
+    with pytest.raises(dxgk.DdiError) as e:
+        d.allocate(4096)
+    assert e.value.status == STATUS_DEVICE_REMOVED
+    assert p.vads() == []
