@@ -98,9 +98,9 @@ uint64_t dxgk_drv__seq(dxgk_drv *d)
 }
 
 void dxgk_drv__log(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint64_t h0, uint64_t h1,
-                     uint64_t result, const void *args, size_t size)
-{
-    dxgk_drv_call *c;
+                   uint64_t result, const void *args, size_t size)
+                   {
+                   dxgk_drv_call *c;
     pthread_mutex_lock(&d->lock);
     if (!d->log)
         d->log = calloc(DXGK_DRV_LOG_MAX, sizeof *d->log);
@@ -124,8 +124,8 @@ void dxgk_drv__log(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint64_t h0, uint64_
     pthread_mutex_unlock(&d->lock);
 }
 
-void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t operation, int32_t status,
-                  int has_status, const char *detail)
+void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t operation,
+                         int32_t status, int has_status, const char *detail)
 {
     pthread_mutex_lock(&d->lock);
     if (d->nfaults == d->capfaults) {
@@ -397,8 +397,8 @@ int dxgk_drv_provides(uint64_t adapter, uint32_t ddi)
 
 /* A failed call's status: the driver's own, or STATUS_DEVICE_REMOVED once it faulted. */
 NTSTATUS dxgk_drv__answer(dxgk_drv *d, NTSTATUS st)
-{
-    return dxgk_drv__is_removed(d) ? STATUS_DEVICE_REMOVED : st;
+                          {
+                          return dxgk_drv__is_removed(d) ? STATUS_DEVICE_REMOVED : st;
 }
 
 /* ---- state ------------------------------------------------------------------------------ */

@@ -26,12 +26,16 @@ NTSTATUS dxgk_drv_add_device(uint64_t adapter)
     PVOID ctx = NULL;
     if (!d)
         return STATUS_INVALID_HANDLE;
+    if (d->added) {         /* once per adapter */
+        dxgk_drv__put(d);
+        return STATUS_INVALID_PARAMETER;
+    }
     if (d->ddi.DxgkDdiAddDevice) {
         /* no physical device object is modelled: NULL (docs/behaviour.md 10.1) */
         seq = dxgk_drv__seq(d);
         st = dxgk_drv__answer(d, d->ddi.DxgkDdiAddDevice(NULL, &ctx));
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_ADD_DEVICE, 0, (uint64_t)(uintptr_t)ctx, (uint32_t)st,
-                 NULL, 0);
+                      NULL, 0);
     }
     if (st == STATUS_SUCCESS) {
         d->miniport = ctx;
@@ -47,6 +51,10 @@ NTSTATUS dxgk_drv_start_device(uint64_t adapter)
     NTSTATUS st = STATUS_SUCCESS;
     if (!d)
         return STATUS_INVALID_HANDLE;
+    if (!d->added || d->started) {      /* once, after AddDevice */
+        dxgk_drv__put(d);
+        return STATUS_INVALID_PARAMETER;
+    }
     if (d->ddi.DxgkDdiStartDevice) {
         DXGK_START_INFO info;
         DXGKRNL_INTERFACE iface;
@@ -60,9 +68,9 @@ NTSTATUS dxgk_drv_start_device(uint64_t adapter)
         dxgk_fill_interface(adapter, &iface);
         seq = dxgk_drv__seq(d);
         st = dxgk_drv__answer(d, d->ddi.DxgkDdiStartDevice(d->miniport, &info, &iface, &sources,
-                                                 &children));
+                                                           &children));
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_START_DEVICE, (uint64_t)(uintptr_t)d->miniport, 0,
-                 (uint32_t)st, &info, sizeof info);
+                      (uint32_t)st, &info, sizeof info);
     }
     if (st == STATUS_SUCCESS)
         d->started = 1;
@@ -79,6 +87,10 @@ NTSTATUS dxgk_drv_query_adapter_info(uint64_t adapter, uint32_t type, void *inpu
     uint64_t seq;
     if (!d)
         return STATUS_INVALID_HANDLE;
+    if (!d->started) {
+        dxgk_drv__put(d);
+        return STATUS_INVALID_PARAMETER;
+    }
     if (!d->ddi.DxgkDdiQueryAdapterInfo) {
         dxgk_drv__put(d);
         return STATUS_NOT_SUPPORTED;
@@ -92,7 +104,7 @@ NTSTATUS dxgk_drv_query_adapter_info(uint64_t adapter, uint32_t type, void *inpu
     seq = dxgk_drv__seq(d);
     st = dxgk_drv__answer(d, d->ddi.DxgkDdiQueryAdapterInfo(d->miniport, &q));
     dxgk_drv__log(d, seq, DXGK_DRV_DDI_QUERY_ADAPTER_INFO, (uint64_t)(uintptr_t)d->miniport, type,
-             (uint32_t)st, &q, sizeof q);
+                  (uint32_t)st, &q, sizeof q);
     dxgk_drv__put(d);
     return st;
 }
@@ -106,7 +118,7 @@ NTSTATUS dxgk_drv_root_size(uint64_t adapter, uint32_t *inout_entries, uint64_t 
     uint64_t seq;
     if (!d)
         return STATUS_INVALID_HANDLE;
-    if (!inout_entries || !out_size || !d->ddi.DxgkDdiGetRootPageTableSize) {
+    if (!inout_entries || !out_size || !d->started || !d->ddi.DxgkDdiGetRootPageTableSize) {
         dxgk_drv__put(d);
         return STATUS_INVALID_PARAMETER;
     }
@@ -115,7 +127,7 @@ NTSTATUS dxgk_drv_root_size(uint64_t adapter, uint32_t *inout_entries, uint64_t 
     seq = dxgk_drv__seq(d);
     size = d->ddi.DxgkDdiGetRootPageTableSize(d->miniport, &args);
     dxgk_drv__log(d, seq, DXGK_DRV_DDI_GET_ROOT_PAGE_TABLE_SIZE, (uint64_t)(uintptr_t)d->miniport,
-             *inout_entries, (uint64_t)size, &args, sizeof args);
+                  *inout_entries, (uint64_t)size, &args, sizeof args);
     if (dxgk_drv__is_removed(d)) {
         st = STATUS_DEVICE_REMOVED;
     } else if (args.NumberOfPte < *inout_entries) {
@@ -150,7 +162,7 @@ static NTSTATUS create_process(dxgk_drv *d, uint64_t p, UINT flags)
     seq = dxgk_drv__seq(d);
     st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateProcess(d->miniport, &args));
     dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_PROCESS, p, (uint64_t)(uintptr_t)args.hKmdProcess,
-             (uint32_t)st, &args, sizeof args);
+                  (uint32_t)st, &args, sizeof args);
     if (st != STATUS_SUCCESS)
         return st;
     vp = dxgk_vm__acquire(p, DXGK_VM_T_PROCESS, &a);
@@ -195,13 +207,13 @@ NTSTATUS dxgk_drv_adapter_destroy(uint64_t adapter)
         uint64_t seq = dxgk_drv__seq(d);
         NTSTATUS s = d->ddi.DxgkDdiStopDevice(d->miniport);
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_STOP_DEVICE, (uint64_t)(uintptr_t)d->miniport, 0,
-                 (uint32_t)s, NULL, 0);
+                      (uint32_t)s, NULL, 0);
     }
     if (!dxgk_drv__is_removed(d) && d->added && d->ddi.DxgkDdiRemoveDevice) {
         uint64_t seq = dxgk_drv__seq(d);
         NTSTATUS s = d->ddi.DxgkDdiRemoveDevice(d->miniport);
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_REMOVE_DEVICE, (uint64_t)(uintptr_t)d->miniport, 0,
-                 (uint32_t)s, NULL, 0);
+                      (uint32_t)s, NULL, 0);
     }
     dxgk_drv__put(d);
     return st;
@@ -291,7 +303,7 @@ NTSTATUS dxgk_drv_device_create(uint64_t process, uint64_t *out_device)
         seq = dxgk_drv__seq(d);
         st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateDevice(d->miniport, &args));
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_DEVICE, dev, (uint64_t)(uintptr_t)args.hDevice,
-                 (uint32_t)st, &args, sizeof args);
+                      (uint32_t)st, &args, sizeof args);
         if (st == STATUS_SUCCESS &&
             !keep_handle(dev, DXGK_VM_T_DEVICE, (uint64_t)(uintptr_t)args.hDevice)) {
             dxgk_drv__gone(d, DXGK_DRV_GONE_DEVICE, (uint64_t)(uintptr_t)args.hDevice);
@@ -331,7 +343,7 @@ static void set_root(dxgk_drv *d, uint64_t context, uint64_t driver_context)
     seq = dxgk_drv__seq(d);
     d->ddi.DxgkDdiSetRootPageTable(d->miniport, &args);
     dxgk_drv__log(d, seq, DXGK_DRV_DDI_SET_ROOT_PAGE_TABLE, context, driver_context, 0, &args,
-             sizeof args);
+                  sizeof args);
 }
 
 NTSTATUS dxgk_drv_context_create(uint64_t device, uint64_t *out_context)
@@ -357,7 +369,7 @@ NTSTATUS dxgk_drv_context_create(uint64_t device, uint64_t *out_context)
         seq = dxgk_drv__seq(d);
         st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateContext((HANDLE)(uintptr_t)hdev, &args));
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_CONTEXT, ctx, (uint64_t)(uintptr_t)args.hContext,
-                 (uint32_t)st, &args, sizeof args);
+                      (uint32_t)st, &args, sizeof args);
         mine = (uint64_t)(uintptr_t)args.hContext;
         if (st == STATUS_SUCCESS && !keep_handle(ctx, DXGK_VM_T_CONTEXT, mine)) {
             dxgk_drv__gone(d, DXGK_DRV_GONE_CONTEXT, mine);
@@ -449,7 +461,7 @@ NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
     st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateAllocation(d->miniport, &args));
     hdrv = (uint64_t)(uintptr_t)info.hAllocation;
     dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_ALLOCATION, c->device, hdrv, (uint32_t)st, &info,
-             sizeof info);
+                  sizeof info);
     if (st != STATUS_SUCCESS) {
         dxgk_drv__put(d);
         return st;
