@@ -226,6 +226,10 @@ def _what(e: BaseException) -> str:
 
 def _table(driver: Any) -> tuple[Any, int, _PyDriver | None]:
     """(buffer, its size, the Python driver or None) for ``Adapter(driver=...)``."""
+    if (isinstance(driver, ctypes.Structure | ctypes.Union)
+            and type(driver).__name__ != "DRIVER_INITIALIZATION_DATA"):
+        raise TypeError(f"driver must be a structs.DRIVER_INITIALIZATION_DATA or an object "
+                        f"with DxgkDdi* methods; got {described(driver)}")
     if isinstance(driver, ctypes.Structure | ctypes.Union | ctypes.Array | bytes | bytearray
                   | memoryview):
         if isinstance(driver, bytes):
