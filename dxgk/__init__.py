@@ -34,6 +34,7 @@ from .ddi import (
     status_name,
     x86_handle,
 )
+from .driver import STATUS_DEVICE_REMOVED, STATUS_NOT_SUPPORTED, DdiCall, DriverFault
 from .kmt import (
     STATUS_PENDING,
     D3DKMTCreatePagingQueue,
@@ -83,9 +84,11 @@ def record(target: str | os.PathLike[str] | IO[str], *,
 
 __all__ = [
     "STATUS_CONFLICTING_ADDRESSES",
+    "STATUS_DEVICE_REMOVED",
     "STATUS_INVALID_HANDLE",
     "STATUS_INVALID_PARAMETER",
     "STATUS_NO_MEMORY",
+    "STATUS_NOT_SUPPORTED",
     "STATUS_PENDING",
     "STATUS_SUCCESS",
     "Adapter",
@@ -99,8 +102,10 @@ __all__ = [
     "D3DKMTMapGpuVirtualAddress",
     "D3DKMTReserveGpuVirtualAddress",
     "D3DKMTUpdateGpuVirtualAddress",
+    "DdiCall",
     "DdiError",
     "Device",
+    "DriverFault",
     "DxgkCbCreateContextAllocation",
     "DxgkCbDestroyContextAllocation",
     "DxgkCbMapContextAllocation",

@@ -91,6 +91,10 @@ STATUS_CONFLICTING_ADDRESSES: Final[int] = 0xC0000018
 
 #: The user-mode services' "queued, not yet done" (docs/behaviour.md 9.7).
 STATUS_PENDING: Final[int] = 0x00000103
+#: Every call on an adapter whose driver has faulted (docs/behaviour.md 10.1).
+STATUS_DEVICE_REMOVED: Final[int] = 0xC00002B6
+#: A driver's QueryAdapterInfo answer that keeps the model's value (docs/behaviour.md 10.1).
+STATUS_NOT_SUPPORTED: Final[int] = 0xC00000BB
 
 _STATUS_NAMES: Final[dict[int, str]] = {
     STATUS_SUCCESS: "STATUS_SUCCESS",
@@ -99,6 +103,8 @@ _STATUS_NAMES: Final[dict[int, str]] = {
     STATUS_NO_MEMORY: "STATUS_NO_MEMORY",
     STATUS_CONFLICTING_ADDRESSES: "STATUS_CONFLICTING_ADDRESSES",
     STATUS_PENDING: "STATUS_PENDING",
+    STATUS_DEVICE_REMOVED: "STATUS_DEVICE_REMOVED",
+    STATUS_NOT_SUPPORTED: "STATUS_NOT_SUPPORTED",
 }
 
 

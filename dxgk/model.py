@@ -30,6 +30,7 @@ from collections.abc import Mapping as _Dict
 from typing import TYPE_CHECKING, Any
 
 from . import description as _desc
+from . import driver as _drv
 from . import explain as _explain
 from . import paging as _pglog
 from . import structs
@@ -113,6 +114,14 @@ def _destroy_adapter(handle: int) -> None:
     _obj_call("adapter_destroy", lib.dxgk_vm_adapter_destroy, handle)
 
 
+def _destroy_driver_adapter(handle: int, attached: _drv.Attached) -> None:
+    # The same with a driver: `attached` (its table or callbacks) lives until the driver
+    # has heard of every destroy (docs/behaviour.md 10.1). (So an Adapter that its own
+    # Python driver refers to lives until close() or the interpreter's exit.)
+    _obj_call("adapter_destroy", lib.dxgk_drv_adapter_destroy, handle)
+    del attached
+
+
 def _iterable(value: Any, what: str) -> Iterable[Any]:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f"{what} must be a sequence of segment ids; got {described(value)}")
@@ -139,18 +148,29 @@ class Adapter(_Object):
     paging queue until :meth:`dxgk.PagingQueue.execute`).
     ``paging_log``: how many operations of the paging stream :attr:`paging_log` keeps
     (docs/behaviour.md 10.2): the newest N, 16384 by default; 0 turns recording off.
+    ``driver``: a kernel-mode driver to bring up and call (docs/behaviour.md 10.1): an
+    object with methods named like the DDIs (``DxgkDdiCreateProcess``, ...) or a
+    ``structs.DRIVER_INITIALIZATION_DATA`` filled by C code; its QueryAdapterInfo answers
+    replace the caps, levels and segments given here. A failed bring-up raises
+    :class:`DdiError` naming the DDI.
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
+    _with_driver = False
+    _attached: _drv.Attached | None = None
+    _finalizer: weakref.finalize[Any, Any]
 
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
                  segments: Sequence[_desc.SegmentSpec] | None = None, *,
                  paging: str = "immediate",
-                 paging_log: int = lib.DXGK_PG_DEFAULT_CAPACITY) -> None:
+                 paging_log: int = lib.DXGK_PG_DEFAULT_CAPACITY, driver: Any = None) -> None:
         if paging not in _PAGING_MODES:
             raise ValueError(f"Adapter: paging must be 'immediate' or 'deferred'; got "
                              f"{described(paging)}")
         log_cap = _pglog.check_capacity(paging_log)
+        if driver is not None:
+            self._init_driver(driver, caps, levels, segments, paging, log_cap)
+            return
         c, lv, segs = _desc.description(caps, levels, segments)
         lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
@@ -170,17 +190,63 @@ class Adapter(_Object):
         if lib.dxgk_vm_adapter_set_paging(self._handle, _PAGING_MODES[paging]) != STATUS_SUCCESS:
             lib.dxgk_vm_adapter_destroy(self._handle)
             raise RuntimeError("Adapter: the core refused the paging mode of a new adapter")
-        if log_cap != lib.DXGK_PG_DEFAULT_CAPACITY:
-            st = lib.dxgk_pg_set_capacity(self._handle, log_cap) & 0xFFFFFFFF
-            if st != STATUS_SUCCESS:
-                lib.dxgk_vm_adapter_destroy(self._handle)
-                raise MemoryError("Adapter: no memory for the paging log")
+        if not self._set_log_capacity(log_cap):
+            lib.dxgk_vm_adapter_destroy(self._handle)
+            raise MemoryError("Adapter: no memory for the paging log")
         self._paging = paging
         self._caps = c
         self._levels = tuple(type(x).from_buffer_copy(x) for x in lv)
         self._segments = tuple(segs)
         self._finalizer = weakref.finalize(self, _destroy_adapter, self._handle)
         _record("adapter", self)
+
+    def _set_log_capacity(self, log_cap: int) -> bool:
+        """The paging log's capacity (docs/behaviour.md 10.2); False: no memory for it."""
+        if log_cap == lib.DXGK_PG_DEFAULT_CAPACITY:
+            return True
+        return (lib.dxgk_pg_set_capacity(self._handle, log_cap) & 0xFFFFFFFF) == STATUS_SUCCESS
+
+    def _init_driver(self, driver: Any, caps: Any, levels: Sequence[Any] | None,
+                     segments: Sequence[_desc.SegmentSpec] | None, paging: str,
+                     log_cap: int) -> None:
+        att = _drv.bring_up(driver, caps, levels, segments)
+        self._handle, self._system = att.handle, att.system
+        self._finalizer = weakref.finalize(self, _destroy_driver_adapter, att.handle, att)
+        if lib.dxgk_vm_adapter_set_paging(self._handle, _PAGING_MODES[paging]) != STATUS_SUCCESS:
+            self._finalizer()
+            raise RuntimeError("Adapter: the core refused the paging mode of a new adapter")
+        if not self._set_log_capacity(log_cap):
+            self._finalizer()
+            raise MemoryError("Adapter: no memory for the paging log")
+        self._paging = paging
+        self._caps = att.caps
+        self._levels = tuple(type(x).from_buffer_copy(x) for x in att.levels)
+        self._segments = tuple(att.segments)
+        self._with_driver = True
+        self._attached = att
+        _record("adapter", self)
+
+    # -- the driver (docs/behaviour.md 10.1) --
+
+    @property
+    def removed(self) -> bool:
+        """True once a driver fault has removed the adapter: every later call that would
+        change it fails with STATUS_DEVICE_REMOVED; inspection still works."""
+        self._require_open()
+        return bool(lib.dxgk_drv_removed(self._handle))
+
+    @property
+    def driver_faults(self) -> list[_drv.DriverFault]:
+        """The driver's faults so far, oldest first (empty without a driver)."""
+        self._require_open()
+        return _drv.driver_faults(self._handle)
+
+    @property
+    def ddi_calls(self) -> list[_drv.DdiCall]:
+        """The DDI calls made on the driver (bring-up, objects, root page tables), oldest
+        first -- the newest 4096 of them (empty without a driver)."""
+        self._require_open()
+        return _drv.ddi_calls(self._handle)
 
     @property
     def paging(self) -> str:
@@ -238,17 +304,26 @@ class Adapter(_Object):
         if on_create is not None and not callable(on_create):
             raise TypeError(f"create_process: on_create must be a callable taking the "
                             f"dxgk.Process, or None; got {described(on_create)}")
+        if self._with_driver and self.removed:
+            raise DdiError(_drv.STATUS_DEVICE_REMOVED, f"create_process on {self!r}: the "
+                           f"adapter was removed by a driver fault")
         out = ffi.new("uint64_t *")
         st = _obj_call("process_begin", lib.dxgk_vm_process_begin, self._handle, out)
         self._check(st)
         p = Process(self, int(out[0]))
+        end = getattr(lib, _drv.core_name(self._with_driver, "process_end"))
+        if self._with_driver:       # DxgkDdiCreateProcess first (docs/behaviour.md 10.1)
+            st = lib.dxgk_drv_create_process(p._handle) & 0xFFFFFFFF
+            if st != STATUS_SUCCESS:
+                _obj_call("process_end", end, p._handle, 0)
+                raise DdiError(st, f"create_process on {self!r}: DxgkDdiCreateProcess failed")
         if on_create is not None:
             try:
                 on_create(p)            # its return value is ignored (docs/behaviour.md 6.3)
             except BaseException:
-                _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 0)
+                _obj_call("process_end", end, p._handle, 0)
                 raise
-        st = _obj_call("process_end", lib.dxgk_vm_process_end, p._handle, 1) & 0xFFFFFFFF
+        st = _obj_call("process_end", end, p._handle, 1) & 0xFFFFFFFF
         if st != STATUS_SUCCESS:
             raise (p._closed_error() if st == STATUS_INVALID_HANDLE
                    else DdiError(st, "finishing process creation"))

@@ -14,9 +14,11 @@ it) and answers only from the C core; a closed one raises :class:`ClosedError`. 
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import ddi as _ddi
+from . import driver as _drv
 from . import explain as _explain
 from . import structs
 from . import usermode as _um
@@ -72,6 +74,13 @@ def _flag(value: Any, what: str) -> int:
     if value is True or value is False:
         return int(value)
     return integer(value, what, 0, 1, allow_bool=True)
+
+
+def _core_fn(adapter: Adapter, name: str) -> Callable[..., int]:
+    """The core function of object operation ``name`` for this adapter: the model's, or
+    the one that calls its driver's DDIs too (docs/behaviour.md 10.1)."""
+    fn: Callable[..., int] = getattr(lib, _drv.core_name(adapter._with_driver, name))
+    return fn
 
 
 def _record(event: str, *args: Any) -> None:
@@ -170,14 +179,14 @@ class Process(_Object):
         reservations. Idempotent. The system process lives as long as its adapter."""
         if self._system:
             raise ValueError("the system process is destroyed only with its adapter")
-        _obj_call("process_destroy", lib.dxgk_vm_process_destroy, self._handle)
+        _obj_call("process_destroy", _core_fn(self._adapter, "process_destroy"), self._handle)
         # (a dead handle: nothing to do)
 
     def create_device(self) -> Device:
         """A new device in this process (its allocations map into this VA space).
         ``MemoryError`` when the core has no memory for it (docs/behaviour.md 8.5)."""
         out = ffi.new("uint64_t *")
-        st = _obj_call("device_create", lib.dxgk_vm_device_create, self._handle, out)
+        st = _obj_call("device_create", _core_fn(self._adapter, "device_create"), self._handle, out)
         self._check(st)
         return Device(self, int(out[0]))
 
@@ -319,13 +328,14 @@ class Device(_Object):
 
     def close(self) -> None:
         """Destroys the device with its contexts and the allocations created on it."""
-        _obj_call("device_destroy", lib.dxgk_vm_device_destroy, self._handle)
+        _obj_call("device_destroy", _core_fn(self.adapter, "device_destroy"), self._handle)
 
     def create_context(self) -> Context:
         """A new context on this device. ``MemoryError`` when the core has no memory
         for it."""
         out = ffi.new("uint64_t *")
-        st = _obj_call("context_create", lib.dxgk_vm_context_create, self._handle, out)
+        st = _obj_call("context_create", _core_fn(self.adapter, "context_create"),
+                       self._handle, out)
         self._check(st)
         return Context(self, int(out[0]))
 
@@ -411,7 +421,7 @@ class Context(_Object):
 
     def close(self) -> None:
         """Destroys the context and the allocations created for it."""
-        _obj_call("context_destroy", lib.dxgk_vm_context_destroy, self._handle)
+        _obj_call("context_destroy", _core_fn(self.adapter, "context_destroy"), self._handle)
 
     def create_allocation(self, size: int, **kw: Any) -> int:
         """``Adapter.create_allocation(size, device=self.device, context=self, ...)``."""

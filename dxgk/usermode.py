@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from . import structs
 from ._core import ffi, lib
 from .argcheck import integer, uint
+from .driver import core_name
 from .ddi import (
     STATUS_INVALID_HANDLE,
     STATUS_INVALID_PARAMETER,
@@ -221,7 +222,8 @@ def allocate(device: Device, args: Any) -> int:
     c.preferred = args.PreferredSegment.Value
     c.flags = args.Flags.Value
     out = ffi.new("uint32_t *")
-    st = _obj_call("allocate", lib.dxgk_vm_user_allocate, c, out) & 0xFFFFFFFF
+    fn = getattr(lib, core_name(device.adapter._with_driver, "user_allocate"))
+    st = _obj_call("allocate", fn, c, out) & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         device._require_open()
         raise DdiError(st, f"allocate({int(args.Size)}) on {device!r}: no segment of "
@@ -234,8 +236,8 @@ def deallocate(device: Device, allocation: Any) -> None:
     """docs/behaviour.md 9.8: unmaps every page of the allocation, then frees it."""
     h = integer(allocation, "deallocate: allocation (a D3DKMT handle)", 1, 0xFFFFFFFF,
                 width="32-bit D3DKMT handle")
-    st = _obj_call("deallocate", lib.dxgk_vm_user_deallocate, device_kmt(device), h) \
-        & 0xFFFFFFFF
+    fn = getattr(lib, core_name(device.adapter._with_driver, "user_deallocate"))
+    st = _obj_call("deallocate", fn, device_kmt(device), h) & 0xFFFFFFFF
     if st != STATUS_SUCCESS:
         raise DdiError(st, f"deallocate({h:#x}) on {device!r}: "
                        + ("not a live user-mode allocation of this device"

@@ -168,6 +168,10 @@ typedef struct _DEVICE_OBJECT DEVICE_OBJECT, *PDEVICE_OBJECT;
 #ifndef STATUS_DEVICE_REMOVED
 #define STATUS_DEVICE_REMOVED        ((NTSTATUS)0xC00002B6L)
 #endif
+/* A driver's answer to DxgkDdiQueryAdapterInfo for a question it does not answer. */
+#ifndef STATUS_NOT_SUPPORTED
+#define STATUS_NOT_SUPPORTED         ((NTSTATUS)0xC00000BBL)
+#endif
 /* A driver's answer to DxgkDdiBuildPagingBuffer: the DMA buffer is full, ask again. */
 #ifndef STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER
 #define STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER ((NTSTATUS)0xC01E0001L)

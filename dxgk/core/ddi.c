@@ -6,12 +6,14 @@
  * Each callback only unpacks its Windows struct and calls the vidmm.c function of the
  * same meaning; it records the NTSTATUS in a per-thread "last status" so a caller can
  * learn why DxgkCbMapContextAllocation returned 0 (Windows gives no reason; dxgk does).
- * Out-fields are written only on success.
+ * Out-fields are written only on success. Once a driver fault has removed the adapter
+ * (driver.c), every callback answers STATUS_DEVICE_REMOVED (0 for a map).
  */
 #include "ddi.h"
 
 #include <string.h>
 
+#include "driver.h"
 #include "vidmm.h"
 
 /* The functions must be assignable to the header's callback types without a cast:
@@ -46,6 +48,13 @@ static uint64_t H(HANDLE h)
     return (uint64_t)(uintptr_t)h;
 }
 
+/* docs/behaviour.md 10.1: a removed adapter refuses every callback. */
+#define REFUSE_IF_REMOVED(h)                                                                 \
+    do {                                                                                     \
+        if (dxgk_drv_removed(h))                                                             \
+            return done(STATUS_DEVICE_REMOVED);                                              \
+    } while (0)
+
 NTSTATUS APIENTRY CALLBACK DxgkCbCreateContextAllocation(
     INOUT_PDXGKARGCB_CREATECONTEXTALLOCATION pArgs)
 {
@@ -54,6 +63,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbCreateContextAllocation(
     NTSTATUS st;
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
+    REFUSE_IF_REMOVED(H(pArgs->hAdapter));
     memset(&c, 0, sizeof c);
     c.adapter = H(pArgs->hAdapter);
     c.device = H(pArgs->hDevice);
@@ -77,6 +87,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbCreateContextAllocation(
 NTSTATUS APIENTRY CALLBACK DxgkCbDestroyContextAllocation(
     IN_CONST_HANDLE hAdapter, IN_CONST_HANDLE hAllocation)
 {
+    REFUSE_IF_REMOVED(H(hAdapter));
     return done(dxgk_vm_destroy_allocation(H(hAdapter), H(hAllocation)));
 }
 
@@ -88,6 +99,10 @@ D3DGPU_VIRTUAL_ADDRESS APIENTRY CALLBACK DxgkCbMapContextAllocation(
     NTSTATUS st;
     if (!pArgs) {
         done(STATUS_INVALID_PARAMETER);
+        return 0;
+    }
+    if (dxgk_drv_removed(H(hAdapter))) {
+        done(STATUS_DEVICE_REMOVED);
         return 0;
     }
     m.base = pArgs->BaseAddress;
@@ -108,6 +123,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbUpdateContextAllocation(
 {
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
+    REFUSE_IF_REMOVED(H(hAdapter));
     return done(dxgk_vm_update_allocation(H(hAdapter), H(pArgs->hAllocation),
                                           pArgs->pPrivateDriverData,
                                           pArgs->PrivateDriverDataSize));
@@ -120,6 +136,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbReserveGpuVirtualAddressRange(
     NTSTATUS st;
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
+    REFUSE_IF_REMOVED(H(hAdapter));
     st = dxgk_vm_reserve(H(hAdapter), H(pArgs->hDxgkProcess), pArgs->SizeInBytes,
                          pArgs->Alignment, pArgs->BaseAddress, pArgs->Flags, &start);
     if (st == STATUS_SUCCESS)

@@ -8,7 +8,8 @@
  * (ddi.c's) and writes its out-fields only on success. Each callback maps its device
  * HANDLE (the device's D3DKMT handle, zero-extended) and its struct onto the thunk's
  * arguments, checks that every handle in the struct belongs to that device, and returns
- * the thunk's NTSTATUS as an HRESULT.
+ * the thunk's NTSTATUS as an HRESULT. Once a driver fault has removed the adapter
+ * (driver.c), each answers STATUS_DEVICE_REMOVED, except a paging queue's destruction.
  */
 #include "kmt.h"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "ddi.h"
+#include "driver.h"
 #include "vidmm.h"
 
 /* Assignable to the header's pointer types without a cast: the compile-time proof that
@@ -34,6 +36,9 @@ static NTSTATUS done(NTSTATUS st)
     return dxgk_set_last_status(st);
 }
 
+/* docs/behaviour.md 10.1: the object of D3DKMT handle k is on a removed adapter. */
+#define REMOVED(k) dxgk_drv_removed_kmt(k)
+
 NTSTATUS APIENTRY D3DKMTCreatePagingQueue(D3DKMT_CREATEPAGINGQUEUE *pArgs)
 {
     uint32_t q = 0, s = 0;
@@ -41,6 +46,8 @@ NTSTATUS APIENTRY D3DKMTCreatePagingQueue(D3DKMT_CREATEPAGINGQUEUE *pArgs)
     NTSTATUS st;
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
+    if (REMOVED(pArgs->hDevice))
+        return done(STATUS_DEVICE_REMOVED);
     st = dxgk_vm_kmt_create_paging_queue(pArgs->hDevice, (int32_t)pArgs->Priority,
                                          pArgs->PhysicalAdapterIndex, &q, &s, &addr);
     if (st == STATUS_SUCCESS) {
@@ -72,7 +79,7 @@ NTSTATUS APIENTRY D3DKMTReserveGpuVirtualAddress(D3DDDI_RESERVEGPUVIRTUALADDRESS
     r.maximum = pArgs->MaximumAddress;
     r.size = pArgs->Size;
     r.driver_protection = pArgs->DriverProtection;
-    st = dxgk_vm_kmt_reserve(&r, &va, &fence);
+    st = REMOVED(r.handle) ? STATUS_DEVICE_REMOVED : dxgk_vm_kmt_reserve(&r, &va, &fence);
     if (st == STATUS_SUCCESS || st == STATUS_PENDING) {
         pArgs->VirtualAddress = va;
         pArgs->PagingFenceValue = fence;
@@ -96,7 +103,7 @@ NTSTATUS APIENTRY D3DKMTMapGpuVirtualAddress(D3DDDI_MAPGPUVIRTUALADDRESS *pArgs)
     m.size_pages = pArgs->SizeInPages;
     m.protection = pArgs->Protection.Value;
     m.driver_protection = pArgs->DriverProtection;
-    st = dxgk_vm_kmt_map(&m, &va, &fence);
+    st = REMOVED(m.queue) ? STATUS_DEVICE_REMOVED : dxgk_vm_kmt_map(&m, &va, &fence);
     if (st == STATUS_SUCCESS || st == STATUS_PENDING) {
         pArgs->VirtualAddress = va;
         pArgs->PagingFenceValue = fence;
@@ -108,6 +115,8 @@ NTSTATUS APIENTRY D3DKMTFreeGpuVirtualAddress(CONST D3DKMT_FREEGPUVIRTUALADDRESS
 {
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
+    if (REMOVED(pArgs->hAdapter))
+        return done(STATUS_DEVICE_REMOVED);
     return done(dxgk_vm_kmt_free(pArgs->hAdapter, pArgs->BaseAddress, pArgs->Size));
 }
 
@@ -155,6 +164,8 @@ static NTSTATUS update(uint32_t device, uint32_t context, uint32_t fence, uint32
 {
     dxgk_vm_uop *u = NULL;
     NTSTATUS st;
+    if (REMOVED(device))
+        return STATUS_DEVICE_REMOVED;
     /* a count outside 1..2048 or no array reaches the core as "no operations", which
      * checks the handles first (docs/behaviour.md 9.6.1) */
     if (n && n <= MAX_OPS && ops) {
@@ -224,6 +235,8 @@ static HRESULT APIENTRY CALLBACK cb_create_queue(HANDLE hDevice, D3DDDICB_CREATE
     NTSTATUS st = cb_device(hDevice, &dev, &ad);
     if (st == STATUS_SUCCESS && !pArgs)
         st = STATUS_INVALID_PARAMETER;
+    if (st == STATUS_SUCCESS && REMOVED(dev))
+        st = STATUS_DEVICE_REMOVED;
     if (st == STATUS_SUCCESS) {
         st = dxgk_vm_kmt_create_paging_queue(dev, (int32_t)pArgs->Priority,
                                              pArgs->PhysicalAdapterIndex, &q, &s, &addr);
@@ -296,7 +309,8 @@ static HRESULT APIENTRY CALLBACK cb_free(HANDLE hDevice, CONST D3DDDICB_FREEGPUV
     if (st == STATUS_SUCCESS && !pArgs)
         st = STATUS_INVALID_PARAMETER;
     if (st == STATUS_SUCCESS)
-        st = dxgk_vm_kmt_free(ad, pArgs->BaseAddress, pArgs->Size);
+        st = REMOVED(ad) ? STATUS_DEVICE_REMOVED
+                         : dxgk_vm_kmt_free(ad, pArgs->BaseAddress, pArgs->Size);
     return dxgk_kmt_hresult(done(st));
 }
 

@@ -283,6 +283,7 @@ static void issue_update(vm_adapter *a, vm_process *p, const dxgk_pt_event *e, u
     u->Flags.Use64KBPages = e->fmt64k;
     u->UpdateMode = a->caps.PageTableUpdateMode;
     u->FirstPteVirtualAddress = e->va;
+    u->hProcess = p->drv_live ? (HANDLE)(uintptr_t)p->drv_handle : NULL;
     /* hProcess: the driver's process handle (0: no driver). Mapped pages of a leaf run
      * carry their allocation; [choice] a conversion fill, upper entries and
      * invalidations name none (hAllocation 0, offset 0, DriverProtection 0). */
@@ -461,6 +462,7 @@ static void finish_process(vm_adapter *a, vm_process *p)
         root_address(p, &s->args.flush.RootPageTableAddress, &level, &nent);
         s->args.flush.StartVirtualAddress = p->pg_lo;
         s->args.flush.EndVirtualAddress = p->pg_hi;   /* [choice] exclusive */
+        s->args.flush.hProcess = p->drv_live ? (HANDLE)(uintptr_t)p->drv_handle : NULL;
     }
     dxgk_pt_release_deferred(p->pt);
     p->pg_flags = 0;
@@ -500,10 +502,18 @@ void dxgk_pg__process_new(vm_adapter *a, vm_process *p)
 {
     a->pg->explicit_inval = a->caps.ExplicitPageTableInvalidation;
     set_sink(a, p);
+    /* docs/behaviour.md 10.1: with a driver attached, DxgkDdiCreateProcess comes first;
+     * driver_objects.c initialises the root once the driver has answered */
+    if (!a->drv)
+        dxgk_pg__root_init(a, p);
+}
+
+void dxgk_pg__root_init(vm_adapter *a, vm_process *p)
+{
     if (!stream_on(a))
         return;
     /* docs/behaviour.md 10.2: the root is a new table, initialised before anything
-     * points into it (the driver's handle of the process goes in hProcess: 0 here) */
+     * points into it (hProcess: the driver's handle of the process, 0 without one) */
     dxgk_pt_event e;
     memset(&e, 0, sizeof e);
     uint32_t level, seg, nent;

@@ -100,6 +100,9 @@ int dxgk_pg__unmap(struct vm_process *p, uint64_t va, uint64_t npages);
 /* A new process's tree exists: the root's initialisation operation; the stream is on
  * for its tree. */
 void dxgk_pg__process_new(struct vm_adapter *a, struct vm_process *p);
+/* The root table's initialisation operation of process p: issued by process_new without
+ * a driver, after DxgkDdiCreateProcess with one (docs/behaviour.md 10.1). */
+void dxgk_pg__root_init(struct vm_adapter *a, struct vm_process *p);
 /* p is going: its pending flush and releases now (before its tree is destroyed). */
 void dxgk_pg__process_gone(struct vm_adapter *a, struct vm_process *p);
 /* Whether a model call has left work for dxgk_pg__call_end (a cheap test). */

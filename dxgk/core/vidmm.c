@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "handles.h"
 #include "range_alloc.h"
 #include "vidmm_impl.h"
@@ -115,7 +116,7 @@ static void adapter_free(vm_adapter *a);
 
 /* Takes a reference and the lock of the adapter that object `h` (of `type`) belongs
  * to, and re-checks under that lock that the object is still alive. */
-void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
+static void *acquire(uint64_t h, uint32_t type, vm_adapter **out, int allow_starting)
 {
     vm_obj *o;
     vm_adapter *a;
@@ -129,7 +130,7 @@ void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
     a->refs++;
     pthread_mutex_unlock(&g_lock);
     pthread_mutex_lock(&a->lock);
-    if (a->dead || dxgk_vm__g_get(h, type) != o) {
+    if (a->dead || (a->starting && !allow_starting) || dxgk_vm__g_get(h, type) != o) {
         int last;
         pthread_mutex_unlock(&a->lock);
         pthread_mutex_lock(&g_lock);
@@ -141,6 +142,11 @@ void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
     }
     *out = a;
     return o;
+}
+
+void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
+{
+    return acquire(h, type, out, 0);
 }
 
 void dxgk_vm__release(vm_adapter *a)
@@ -160,6 +166,12 @@ vm_adapter *dxgk_vm__adapter_acquire(uint64_t h)
 {
     vm_adapter *a = NULL;
     return dxgk_vm__acquire(h, DXGK_VM_T_ADAPTER, &a) ? a : NULL;
+}
+
+vm_adapter *dxgk_vm__adapter_acquire_any(uint64_t h)
+{
+    vm_adapter *a = NULL;
+    return acquire(h, DXGK_VM_T_ADAPTER, &a, 1) ? a : NULL;
 }
 
 /* An object of `type` that belongs to adapter a (caller holds a's lock). The owner is
@@ -257,22 +269,18 @@ static void adapter_free(vm_adapter *a)
     dxgk_pg__free(a->pg);
     for (uint32_t i = 0; i < a->nseg; i++)
         dxgk_ra_destroy(a->seg[i].ra);
+    dxgk_drv__unref(a->drv);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
 
-NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
-                                const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
-                                const dxgk_vm_segment_desc *segments, uint32_t segment_count,
-                                uint64_t *out_adapter, uint64_t *out_system_process,
-                                char *msg, size_t msg_size)
+/* docs/behaviour.md 3.6: whether a description can be modelled (msg says why not). */
+static NTSTATUS desc_check(const DXGK_GPUMMUCAPS *caps, const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
+                           const dxgk_vm_segment_desc *segments, uint32_t segment_count,
+                           char *msg, size_t msg_size)
 {
-    vm_adapter *a;
-    NTSTATUS st;
-    uint32_t bits_below_root = 0;
-
     dxgk_vm__set_msg(msg, msg_size, "%s", "");
-    if (!caps || !levels || !segments || !out_adapter) {
+    if (!caps || !levels || !segments) {
         dxgk_vm__set_msg(msg, msg_size, "caps, levels, segments and out_adapter are required");
         return STATUS_INVALID_PARAMETER;
     }
@@ -317,9 +325,14 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
         }
     }
 
-    a = calloc(1, sizeof *a);
+    return STATUS_SUCCESS;
+}
+
+static vm_adapter *adapter_alloc(void)
+{
+    vm_adapter *a = calloc(1, sizeof *a);
     if (!a)
-        return STATUS_NO_MEMORY;
+        return NULL;
     pthread_mutex_init(&a->lock, NULL);
     a->hdr.adapter = a;
     a->refs = 1;    /* the creation reference, dropped by dxgk_vm_adapter_destroy */
@@ -327,8 +340,22 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
     if (!a->pg) {
         pthread_mutex_destroy(&a->lock);
         free(a);
-        return STATUS_NO_MEMORY;
+        return NULL;
     }
+    list_init(&a->processes);
+    return a;
+}
+
+/* Gives a registered adapter with no description yet (caller holds its lock) a checked
+ * description: caps, levels, segments and the system process. On failure it is left
+ * without a description again. */
+static NTSTATUS adapter_describe(vm_adapter *a, const DXGK_GPUMMUCAPS *caps,
+                                 const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
+                                 const dxgk_vm_segment_desc *segments, uint32_t segment_count,
+                                 char *msg, size_t msg_size)
+{
+    uint32_t bits_below_root = 0;
+    NTSTATUS st;
     a->caps = *caps;
     a->level_count = caps->PageTableLevelCount;
     memcpy(a->levels, levels, a->level_count * sizeof *levels);
@@ -338,28 +365,57 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
     for (uint32_t l = 0; l + 1 < a->level_count; l++)
         bits_below_root += levels[l].PageTableIndexBitCount;
     a->root_entry1 = 1ull << (12 + bits_below_root);
-    list_init(&a->processes);
-    a->nseg = segment_count;
-    for (uint32_t i = 0; i < segment_count; i++) {
+    st = STATUS_SUCCESS;
+    for (uint32_t i = 0; i < segment_count && st == STATUS_SUCCESS; i++) {
         a->seg[i].id = segments[i].id;
         a->seg[i].kind = segments[i].kind;
         a->seg[i].page_size = segments[i].page_size;
         a->seg[i].size = segments[i].size;
         a->seg[i].ra = dxgk_ra_create(0, segments[i].size);
-        if (!a->seg[i].ra) {
-            adapter_free(a);
-            return STATUS_NO_MEMORY;
-        }
+        a->nseg = i + 1;
+        if (!a->seg[i].ra)
+            st = STATUS_NO_MEMORY;
     }
+    if (st == STATUS_SUCCESS) {
+        st = process_new(a, 1, &a->system);
+        if (st != STATUS_SUCCESS)
+            dxgk_vm__set_msg(msg, msg_size, "no room for the system process's root page table");
+    }
+    if (st != STATUS_SUCCESS) {
+        for (uint32_t i = 0; i < a->nseg; i++)
+            dxgk_ra_destroy(a->seg[i].ra);
+        memset(a->seg, 0, sizeof a->seg);
+        a->nseg = 0;
+        a->system = NULL;
+    }
+    return st;
+}
+
+NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
+                                const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
+                                const dxgk_vm_segment_desc *segments, uint32_t segment_count,
+                                uint64_t *out_adapter, uint64_t *out_system_process,
+                                char *msg, size_t msg_size)
+{
+    vm_adapter *a;
+    NTSTATUS st = desc_check(caps, levels, segments, segment_count, msg, msg_size);
+    if (st == STATUS_SUCCESS && !out_adapter) {
+        dxgk_vm__set_msg(msg, msg_size, "caps, levels, segments and out_adapter are required");
+        st = STATUS_INVALID_PARAMETER;
+    }
+    if (st != STATUS_SUCCESS)
+        return st;
+    a = adapter_alloc();
+    if (!a)
+        return STATUS_NO_MEMORY;
     if (!dxgk_vm__g_new(DXGK_VM_T_ADAPTER, a)) {
         adapter_free(a);
         return STATUS_NO_MEMORY;
     }
     pthread_mutex_lock(&a->lock);
-    st = process_new(a, 1, &a->system);
+    st = adapter_describe(a, caps, levels, segments, segment_count, msg, msg_size);
     pthread_mutex_unlock(&a->lock);
     if (st != STATUS_SUCCESS) {
-        dxgk_vm__set_msg(msg, msg_size, "no room for the system process's root page table");
         dxgk_vm__g_free(a->hdr.handle, DXGK_VM_T_ADAPTER);
         adapter_free(a);
         return st;
@@ -370,14 +426,61 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
     return STATUS_SUCCESS;
 }
 
+NTSTATUS dxgk_vm_adapter_reserve(uint64_t *out_adapter)
+{
+    vm_adapter *a;
+    if (!out_adapter)
+        return STATUS_INVALID_PARAMETER;
+    a = adapter_alloc();
+    if (!a)
+        return STATUS_NO_MEMORY;
+    a->starting = 1;
+    if (!dxgk_vm__g_new(DXGK_VM_T_ADAPTER, a)) {
+        adapter_free(a);
+        return STATUS_NO_MEMORY;
+    }
+    *out_adapter = a->hdr.handle;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS dxgk_vm_adapter_describe(uint64_t h, const DXGK_GPUMMUCAPS *caps,
+                                  const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
+                                  const dxgk_vm_segment_desc *segments, uint32_t segment_count,
+                                  uint64_t *out_system_process, char *msg, size_t msg_size)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire_any(h);
+    NTSTATUS st;
+    dxgk_vm__set_msg(msg, msg_size, "%s", "");
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    if (!a->starting) {
+        dxgk_vm__set_msg(msg, msg_size, "the adapter already has its description");
+        dxgk_vm__release(a);
+        return STATUS_INVALID_PARAMETER;
+    }
+    st = desc_check(caps, levels, segments, segment_count, msg, msg_size);
+    if (st == STATUS_SUCCESS)
+        st = adapter_describe(a, caps, levels, segments, segment_count, msg, msg_size);
+    if (st == STATUS_SUCCESS) {
+        a->starting = 0;
+        if (out_system_process)
+            *out_system_process = a->system->hdr.handle;
+    }
+    dxgk_vm__release(a);
+    return st;
+}
+
 NTSTATUS dxgk_vm_adapter_destroy(uint64_t h)
 {
-    vm_adapter *a = dxgk_vm__adapter_acquire(h);
+    vm_adapter *a = dxgk_vm__adapter_acquire_any(h);
     if (!a)
         return STATUS_INVALID_HANDLE;
     a->dead = 1;
+    /* the system process last: a driver hears of it after every other (driver.c) */
     while (!list_empty(&a->processes)) {
         vm_process *p = CONTAINER(a->processes.next, vm_process, link);
+        if (p == a->system && p->link.next != &a->processes)
+            p = CONTAINER(p->link.next, vm_process, link);
         process_teardown(a, p);
     }
     a->system = NULL;
@@ -462,6 +565,8 @@ static void context_teardown(vm_adapter *a, vm_context *c)
         if (al->context == c)
             dxgk_vm__alloc_teardown(a, al);
     }
+    if (c->drv_live)    /* the driver hears of it once the lock is gone (driver.c) */
+        dxgk_drv__gone(a->drv, DXGK_DRV_GONE_CONTEXT, c->drv_handle);
     list_del(&c->link);
     dxgk_vm__kmt_free(c->kmt);
     dxgk_vm__g_free(c->hdr.handle, DXGK_VM_T_CONTEXT);
@@ -483,6 +588,8 @@ static void device_teardown(vm_adapter *a, vm_device *d)
             dxgk_vm__alloc_teardown(a, al);
     }
     dxgk_vm__kmt_device_teardown(a, d);
+    if (d->drv_live)
+        dxgk_drv__gone(a->drv, DXGK_DRV_GONE_DEVICE, d->drv_handle);
     list_del(&d->link);
     dxgk_vm__kmt_free(d->kmt);
     dxgk_vm__g_free(d->hdr.handle, DXGK_VM_T_DEVICE);
@@ -505,6 +612,8 @@ static void process_teardown(vm_adapter *a, vm_process *p)
     dxgk_pt_destroy(p->pt);     /* gives every table back to its segment (reserve too) */
     dxgk_ra_destroy(p->va);
     dxgk_ra_destroy(p->sub);
+    if (p->drv_live)
+        dxgk_drv__gone(a->drv, DXGK_DRV_GONE_PROCESS, p->drv_handle);
     list_del(&p->link);
     dxgk_vm__kmt_free(p->kmt_adapter);
     dxgk_vm__g_free(p->hdr.handle, DXGK_VM_T_PROCESS);
@@ -679,6 +788,8 @@ void dxgk_vm__alloc_teardown(vm_adapter *a, vm_alloc *al)
         dxgk_vm__range_drop(al->process, CONTAINER(al->mappings.next, vm_range, alloc_link));
     dxgk_ra_free(al->segment->ra, al->segment_offset);
     al->segment->used -= al->size;
+    if (al->drv_live)
+        dxgk_drv__gone(a->drv, DXGK_DRV_GONE_ALLOCATION, al->driver_allocation);
     list_del(&al->link);
     dxgk_vm__kmt_free(al->kmt);
     dxgk_vm__g_free(al->hdr.handle, DXGK_VM_T_ALLOCATION);

@@ -135,6 +135,17 @@ NTSTATUS dxgk_vm_adapter_create(const DXGK_GPUMMUCAPS *caps,
                                 uint64_t *out_adapter, uint64_t *out_system_process,
                                 char *msg, size_t msg_size);
 
+/* Two-phase creation, for a driver's bring-up (driver.c, docs/behaviour.md 10.1): reserve
+ * registers an adapter handle with no description -- every entry point but describe and
+ * destroy refuses it as an invalid handle -- and describe gives it its checked
+ * description and system process once the driver has answered (the messages and
+ * statuses of dxgk_vm_adapter_create; on failure it stays undescribed). */
+NTSTATUS dxgk_vm_adapter_reserve(uint64_t *out_adapter);
+NTSTATUS dxgk_vm_adapter_describe(uint64_t adapter, const DXGK_GPUMMUCAPS *caps,
+                                  const DXGK_PAGE_TABLE_LEVEL_DESC *levels,
+                                  const dxgk_vm_segment_desc *segments, uint32_t segment_count,
+                                  uint64_t *out_system_process, char *msg, size_t msg_size);
+
 /* Destroys an adapter and everything in it. STATUS_INVALID_HANDLE if not an adapter. */
 NTSTATUS dxgk_vm_adapter_destroy(uint64_t adapter);
 

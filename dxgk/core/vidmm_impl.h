@@ -4,8 +4,8 @@
  * vidmm_va.c (the VA operations of docs/behaviour.md 4-6) and vidmm_check.c (inspection and
  * dxgk_vm_validate).
  *
- * Not an interface: no .cdef names anything here, and only the vidmm*.c files include
- * it. build_ffi.py includes every header of dxgk/core into the cffi module all the
+ * Not an interface: no .cdef names anything here, and only the vidmm*.c files and the
+ * driver*.c files (which keep a driver's handles in these objects) include it. build_ffi.py includes every header of dxgk/core into the cffi module all the
  * same, so this header compiles on its own after the others and defines nothing with
  * external linkage: types, macros, static inline list helpers, and declarations of the
  * dxgk_vm__* functions (double underscore: internal to the vidmm files; the build's
@@ -104,6 +104,8 @@ typedef struct vm_process {
     uint64_t pg_lo, pg_hi;
     uint32_t pg_flags;
     struct vm_process *pg_next;
+    uint64_t drv_handle;    /* the driver's hKmdProcess (driver.c), valid when drv_live */
+    int drv_live;
 } vm_process;
 
 typedef struct vm_device {
@@ -114,6 +116,8 @@ typedef struct vm_device {
     vm_list queues;         /* vm_pqueue.link */
     vm_list fences;         /* vm_fence.link (a queue's own fence included) */
     uint32_t kmt;
+    uint64_t drv_handle;    /* the driver's hDevice (driver.c), valid when drv_live */
+    int drv_live;
 } vm_device;
 
 typedef struct vm_context {
@@ -122,6 +126,8 @@ typedef struct vm_context {
     vm_list link;
     vm_list waiting;        /* Update batches waiting for their fence (vm_batch.link) */
     uint32_t kmt;
+    uint64_t drv_handle;    /* the driver's hContext (driver.c), valid when drv_live */
+    int drv_live;
 } vm_context;
 
 typedef struct vm_alloc {
@@ -138,6 +144,7 @@ typedef struct vm_alloc {
     vm_list mappings;       /* vm_range.alloc_link */
     uint64_t mapping_count;
     uint32_t kmt;           /* a user-mode allocation's D3DKMT handle; 0: a context allocation */
+    int drv_live;           /* made through the driver's DxgkDdiCreateAllocation (driver.c) */
 } vm_alloc;
 
 /* A range of a process's VA allocator (p->va: kernel mappings, kernel reservations,
@@ -206,11 +213,16 @@ typedef struct vm_batch {
     dxgk_vm_uop *ops;
 } vm_batch;
 
+struct dxgk_drv;
+
 struct vm_adapter {
     vm_obj hdr;
     pthread_mutex_t lock;
     uint64_t refs;          /* under the handle table's lock */
     int dead;
+    int starting;           /* reserved for a driver's bring-up, not yet described: every
+                               entry point but describe and destroy refuses it (driver.c) */
+    struct dxgk_drv *drv;   /* the attached driver (driver.c), or NULL; freed with a */
     DXGK_GPUMMUCAPS caps;
     DXGK_PAGE_TABLE_LEVEL_DESC levels[DXGK_PT_MAX_LEVELS];
     uint32_t level_count, va_bits;
@@ -244,6 +256,8 @@ void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out);
 void dxgk_vm__release(vm_adapter *a);
 /* dxgk_vm__acquire of an adapter handle. */
 vm_adapter *dxgk_vm__adapter_acquire(uint64_t h);
+/* The same, but also for an adapter still `starting` (describe, destroy, driver.c). */
+vm_adapter *dxgk_vm__adapter_acquire_any(uint64_t h);
 /* The object of `type` named by h if it belongs to adapter a, else NULL (caller holds
  * a's lock). */
 void *dxgk_vm__owned(vm_adapter *a, uint64_t h, uint32_t type);

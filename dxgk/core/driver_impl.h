@@ -1,0 +1,59 @@
+/*
+ * driver_impl.h -- the driver record that driver.c and driver_objects.c share: its
+ * struct and the dxgk_drv__* helpers (double underscore: internal to the driver files).
+ *
+ * Not an interface: no .cdef names anything here. build_ffi.py includes every header of
+ * dxgk/core into the cffi module, so it compiles on its own and defines nothing with
+ * external linkage. Invariant: the record's lock is a leaf lock, never held across a
+ * DDI call; `ddi` and `adapter` never change after the attach and are read without it.
+ */
+#ifndef DXGK_DRIVER_IMPL_H
+#define DXGK_DRIVER_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "driver.h"
+
+typedef struct gone {
+    uint32_t kind;
+    uint64_t handle;
+} gone;
+
+struct dxgk_drv {
+    pthread_mutex_t lock;          /* leaf: refs, seq, log, faults, queue */
+    uint64_t refs;
+    uint64_t adapter;
+    DRIVER_INITIALIZATION_DATA ddi;  /* immutable after attach: read without the lock */
+    PVOID miniport;                /* MiniportDeviceContext from DxgkDdiAddDevice */
+    int added, started;
+    int removed;                   /* atomic */
+    uint64_t seq;
+    dxgk_drv_call *log;            /* ring of DXGK_DRV_LOG_MAX */
+    uint64_t nlog, log_first;      /* kept entries; ring index of the oldest */
+    dxgk_drv_fault_info *faults;
+    uint64_t nfaults, capfaults;
+    gone *queue;
+    uint64_t nqueue, capqueue;
+};
+
+/* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken
+ * (adapters still starting included), or NULL; dxgk_drv__put drops it. */
+dxgk_drv *dxgk_drv__of(uint64_t h, uint32_t type);
+void dxgk_drv__put(dxgk_drv *d);
+/* Whether a fault removed the adapter. */
+int dxgk_drv__is_removed(dxgk_drv *d);
+/* The next call's sequence number (also this thread's current one, for its faults). */
+uint64_t dxgk_drv__seq(dxgk_drv *d);
+/* Logs a returned call with a copy of its argument struct (at most DXGK_DRV_ARGS_MAX). */
+void dxgk_drv__log(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint64_t h0, uint64_t h1,
+                   uint64_t result, const void *args, size_t size);
+/* Records a fault and marks the adapter removed. */
+void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t operation,
+                         int32_t status, int has_status, const char *detail);
+/* Calls the queued destroy DDIs, oldest first, with no lock held. */
+void dxgk_drv__deliver(dxgk_drv *d);
+/* st, or STATUS_DEVICE_REMOVED once the driver has faulted. */
+NTSTATUS dxgk_drv__answer(dxgk_drv *d, NTSTATUS st);
+
+#endif /* DXGK_DRIVER_IMPL_H */
