@@ -262,3 +262,33 @@ def test_the_decoder_refuses_what_is_not_one_of_its_entries(kmd):
     st, got = _decode(mod, 0, bytes(8))
     assert st == 0 and bytes(got) == bytes(16)                   # invalid: all zero
     assert dxgk.STATUS_SUCCESS == 0
+
+
+def test_tinygpu_attached_is_brought_up_and_called_as_vidmm_does(kmd):
+    """Adapter(driver=...) with the example's table (docs/behaviour.md 10.1, 10.3): its
+    caps come from its QueryAdapterInfo, every object it is given is its own (a foreign
+    handle would be refused: no fault), each context gets its root, and closing the
+    adapter destroys everything in the driver without a fault."""
+    mod, _ = kmd
+    table = structs.DRIVER_INITIALIZATION_DATA()
+    mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
+    a = dxgk.Adapter(driver=table)
+    caps = a.caps
+    assert (caps.PageTableUpdateMode, caps.PageTableLevelCount, caps.VirtualAddressBitCount,
+            caps.ZeroInPteSupported) == (CPU_VIRTUAL, 4, 48, 1)
+    names = [c.ddi for c in a.ddi_calls]
+    assert names[:3] == ["DxgkDdiAddDevice", "DxgkDdiStartDevice", "DxgkDdiQueryAdapterInfo"]
+    p = a.create_process()
+    d = p.create_device()
+    contexts = [d.create_context() for _ in range(3)]
+    assert mod.lib.tinygpu_stat(ROOTS) == 3 and len(contexts) == 3
+    roots = [op for op in a.paging_log if op.operation == "SET_ROOT_PAGE_TABLE"]
+    assert [op.process for op in roots] == [p] * 3
+    h = a.create_allocation(1 << 20, d)
+    assert a.map(h)
+    a.validate()
+    d.close()
+    p.close()
+    assert not a.removed and a.driver_faults == []
+    a.close()
+    assert mod.lib.tinygpu_stat(ROOTS) == 3
