@@ -80,6 +80,7 @@ typedef struct tiny_object { uint32_t magic; uint64_t root_segment, root_offset,
  * compile). */
 static DXGKDDI_ADD_DEVICE TinyAddDevice;
 static DXGKDDI_START_DEVICE TinyStartDevice;
+static DXGKDDI_REMOVE_DEVICE TinyRemoveDevice;
 static DXGKDDI_QUERYADAPTERINFO TinyQueryAdapterInfo;
 static DXGKDDI_CREATEPROCESS TinyCreateProcess;
 static DXGKDDI_DESTROYPROCESS TinyDestroyProcess;
@@ -90,7 +91,8 @@ static DXGKDDI_DESTROYCONTEXT TinyDestroyContext;
 static DXGKDDI_SETROOTPAGETABLE TinySetRootPageTable;
 static DXGKDDI_BUILDPAGINGBUFFER TinyBuildPagingBuffer;
 
-/* Counters a test or a demo reads: operations by kind, DMA bytes, roots set. */
+/* Counters a test or a demo reads: operations by kind, DMA bytes, roots set -- for the
+ * whole library (every adapter it drives), reset by tinygpu_driver_entry. */
 enum { TINY_STAT_UPDATES, TINY_STAT_ENTRIES, TINY_STAT_FLUSHES, TINY_STAT_OTHER,
        TINY_STAT_DMA_BYTES, TINY_STAT_PASSES, TINY_STAT_ROOTS, TINY_STAT_N };
 static uint64_t g_stats[TINY_STAT_N];
@@ -124,12 +126,22 @@ static NTSTATUS TinyStartDevice(const PVOID ctx, PDXGK_START_INFO info, PDXGKRNL
     return STATUS_SUCCESS;
 }
 
+static NTSTATUS TinyRemoveDevice(const PVOID ctx)
+{
+    tiny_adapter *a = ctx;
+    if (!a || a->magic != TINY_ADAPTER_MAGIC)
+        return STATUS_INVALID_PARAMETER;
+    a->magic = 0;
+    free(a);
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS TinyQueryAdapterInfo(const HANDLE h, const DXGKARG_QUERYADAPTERINFO *q)
 {
     (void)h;
     if (q->Type == DXGKQAITYPE_GPUMMUCAPS) {
         DXGK_GPUMMUCAPS *c = q->pOutputData;
-        if (q->OutputDataSize < sizeof *c)
+        if (!c || q->OutputDataSize < sizeof *c)
             return STATUS_INVALID_PARAMETER;
         memset(c, 0, sizeof *c);
         c->ReadOnlyMemorySupported = 1;
@@ -144,7 +156,8 @@ static NTSTATUS TinyQueryAdapterInfo(const HANDLE h, const DXGKARG_QUERYADAPTERI
     }
     if (q->Type == DXGKQAITYPE_PAGETABLELEVELDESC) {
         DXGK_PAGE_TABLE_LEVEL_DESC *d = q->pOutputData;
-        if (q->InputDataSize < sizeof(UINT) || q->OutputDataSize < sizeof *d ||
+        if (!q->pInputData || !d || q->InputDataSize < sizeof(UINT) ||
+            q->OutputDataSize < sizeof *d ||
             *(const UINT *)q->pInputData >= TINY_LEVELS)
             return STATUS_INVALID_PARAMETER;
         memset(d, 0, sizeof *d);
@@ -385,6 +398,7 @@ void tinygpu_driver_entry(DRIVER_INITIALIZATION_DATA *t, ULONG version)
     t->Version = version;
     t->DxgkDdiAddDevice = TinyAddDevice;
     t->DxgkDdiStartDevice = TinyStartDevice;
+    t->DxgkDdiRemoveDevice = TinyRemoveDevice;
     t->DxgkDdiQueryAdapterInfo = TinyQueryAdapterInfo;
     t->DxgkDdiCreateProcess = TinyCreateProcess;
     t->DxgkDdiDestroyProcess = TinyDestroyProcess;

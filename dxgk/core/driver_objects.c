@@ -165,6 +165,14 @@ static NTSTATUS create_process(dxgk_drv *d, uint64_t p, UINT flags)
     uint64_t seq;
     if (dxgk_drv__is_removed(d))
         return STATUS_DEVICE_REMOVED;
+    /* once per process: a second call would make a second driver process */
+    vp = dxgk_vm__acquire(p, DXGK_VM_T_PROCESS, &a);
+    if (!vp)
+        return STATUS_INVALID_HANDLE;
+    st = (vp->drv_live || vp->pg_rooted) ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+    dxgk_vm__release(a);
+    if (st != STATUS_SUCCESS)
+        return st;
     if (!d->ddi.DxgkDdiCreateProcess) {
         root_init(p);
         return STATUS_SUCCESS;

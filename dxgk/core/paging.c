@@ -510,6 +510,9 @@ void dxgk_pg__process_new(vm_adapter *a, vm_process *p)
 
 void dxgk_pg__root_init(vm_adapter *a, vm_process *p)
 {
+    if (p->pg_rooted)           /* once per process */
+        return;
+    p->pg_rooted = 1;
     if (!stream_on(a))
         return;
     /* docs/behaviour.md 10.2: the root is a new table, initialised before anything

@@ -103,6 +103,7 @@ typedef struct vm_process {
     /* paging.c: this model call's flush state and the adapter's pending list */
     uint64_t pg_lo, pg_hi;
     uint32_t pg_flags;
+    int pg_rooted;          /* its root's initialisation has been issued (once) */
     struct vm_process *pg_next;
     uint64_t drv_handle;    /* the driver's hKmdProcess (driver.c), valid when drv_live */
     int drv_live;

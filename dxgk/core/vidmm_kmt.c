@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "range_alloc.h"
 #include "vidmm.h"
 
@@ -305,6 +306,8 @@ NTSTATUS dxgk_vm_fence_value(uint32_t fence, uint64_t *out)
 NTSTATUS dxgk_vm_fence_signal(uint32_t fence, uint64_t value)
 {
     vm_adapter *a;
+    if (dxgk_drv_removed_kmt(fence))   /* docs/behaviour.md 10.1: a removed adapter */
+        return STATUS_DEVICE_REMOVED;
     vm_fence *f = dxgk_vm__k_acquire(fence, DXGK_VM_T_FENCE, &a);
     if (!f)
         return STATUS_INVALID_HANDLE;

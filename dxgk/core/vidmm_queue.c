@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "pagetable.h"
 #include "range_alloc.h"
 #include "vidmm.h"
@@ -320,6 +321,8 @@ void dxgk_vm__queue_drain(vm_adapter *a, vm_pqueue *q)
 NTSTATUS dxgk_vm_queue_execute(uint32_t queue, uint64_t upto, int all, uint64_t *out_value)
 {
     vm_adapter *a;
+    if (dxgk_drv_removed_kmt(queue))   /* docs/behaviour.md 10.1: a removed adapter */
+        return STATUS_DEVICE_REMOVED;
     vm_pqueue *q = dxgk_vm__k_acquire(queue, DXGK_VM_T_PAGING_QUEUE, &a);
     if (!q)
         return STATUS_INVALID_HANDLE;

@@ -253,9 +253,12 @@ def _ops(v: Any, objs: Objects) -> Any:
     h = _UOPS.handle_col
     out = []
     for i, r in enumerate(v):
-        if isinstance(r, list) and len(r) == _UOPS.width and r[0] in _UOPS.map_types \
-                and type(r[0]) is int:
-            r = r[:h] + [_ref(r[h], f"Operations[{i}][{h}]", objs)] + r[h + 1:]
+        if isinstance(r, list) and r:
+            if type(r[0]) is not int:       # (the type decides what the row's words mean)
+                raise ValueError(f"Operations[{i}][0]: OperationType is an integer in a "
+                                 f"compact line; got {_show(r[0])}")
+            if len(r) == _UOPS.width and r[0] in _UOPS.map_types:
+                r = r[:h] + [_ref(r[h], f"Operations[{i}][{h}]", objs)] + r[h + 1:]
         out.append(r)
     return out
 

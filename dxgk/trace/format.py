@@ -290,8 +290,13 @@ class _UpdateOps:
                                     int(lib.D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP_PROTECT)})
 
     def rows(self, raw: bytes, n: int) -> list[list[int]]:
-        """The rows of `n` records in `raw` (handles as their raw values)."""
-        return [list(self.st.unpack_from(raw, i * self.size)) for i in range(n)]
+        """The rows of `n` records in `raw` (handles as their raw values: the 32-bit
+        hAllocation of a MAP / MAP_PROTECT row, without the padding the core ignores)."""
+        out = [list(self.st.unpack_from(raw, i * self.size)) for i in range(n)]
+        for r in out:
+            if r[0] in self.map_types:
+                r[self.handle_col] &= 0xFFFFFFFF
+        return out
 
 
 _UOPS: Final[_UpdateOps] = _UpdateOps()

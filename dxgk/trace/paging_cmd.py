@@ -69,8 +69,9 @@ def run_paging_log(path: str, *, process: str | None = None, as_json: bool = Fal
     except (TraceError, OSError) as e:
         print(f"dxgk paging-log: {e}", file=err)
         return 2
-    if process is not None and process not in [n for n in trace.names if n]:
-        print(f"dxgk paging-log: {path} defines no object named {process!r}", file=err)
+    if process is not None and (process[:1] != "P" or
+                                process not in [n for n in trace.names if n]):
+        print(f"dxgk paging-log: {path} defines no process named {process!r}", file=err)
         return 2
     ops = trace.ops
     adapters = [int(s) for s in trace.symbol_indices("A")]

@@ -55,3 +55,16 @@ def test_set_root_page_table_is_logged_with_what_the_driver_got() -> None:
             init.args.PageTableAddress.GpuPhysical.SegmentOffset)
         assert logged[0].sequence > init.sequence         # after the root exists
         assert c.handle
+
+
+def test_a_process_is_made_in_the_driver_once() -> None:
+    """A second DxgkDdiCreateProcess for the same process (or the system process) is
+    refused before the driver is called: no second driver process, no second root."""
+    from dxgk._core import lib
+    drv = Recorder()
+    with dxgk.Adapter(driver=drv) as a:
+        p = a.create_process()
+        calls, log = len(drv.calls), len(a.paging_log)
+        assert lib.dxgk_drv_create_process(p.handle) & 0xFFFFFFFF == 0xC000000D
+        assert lib.dxgk_drv_system_process(a.handle) & 0xFFFFFFFF == 0xC000000D
+        assert len(drv.calls) == calls and len(a.paging_log) == log

@@ -96,7 +96,8 @@ def _update(entries, *, level=0, start=0, table=None, mode=CPU_VIRTUAL, repeat=0
 def test_driver_entry_fills_the_gpummu_ddis(kmd):
     _, table = kmd
     assert table.Version == 0x5023
-    for name in ("DxgkDdiAddDevice", "DxgkDdiStartDevice", "DxgkDdiQueryAdapterInfo",
+    for name in ("DxgkDdiAddDevice", "DxgkDdiStartDevice", "DxgkDdiRemoveDevice",
+                 "DxgkDdiQueryAdapterInfo",
                  "DxgkDdiCreateProcess", "DxgkDdiDestroyProcess", "DxgkDdiCreateDevice",
                  "DxgkDdiDestroyDevice", "DxgkDdiCreateContext", "DxgkDdiDestroyContext",
                  "DxgkDdiSetRootPageTable", "DxgkDdiBuildPagingBuffer"):

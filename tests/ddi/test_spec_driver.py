@@ -756,3 +756,28 @@ def test_bring_up_steps_run_once_and_in_order() -> None:
     assert dxgk.DxgkCbMapContextAllocation(out[0], args) == 0
     assert dxgk.last_status() == dxgk.STATUS_INVALID_HANDLE
     assert lib.dxgk_drv_adapter_destroy(out[0]) == 0
+
+
+def test_fences_and_paging_queues_of_a_removed_adapter_are_refused() -> None:
+    """docs/behaviour.md 10.1: after a driver fault, signalling a fence and running a
+    paging queue fail with STATUS_DEVICE_REMOVED too (the work they would release stays
+    queued, inspectable)."""
+    drv = Recorder()
+    a = dxgk.Adapter(driver=drv, paging="deferred")
+    d = a.create_process().create_device()
+    f = d.create_fence(0)
+    q = d.create_paging_queue()
+
+    def boom(*args: Any) -> int:
+        raise RuntimeError("driver bug")
+
+    drv.DxgkDdiCreateContext = boom  # type: ignore[method-assign]
+    with pytest.raises(dxgk.DdiError):
+        d.create_context()
+    assert a.removed
+    for act in (lambda: f.signal(1), q.execute):
+        with pytest.raises(dxgk.DdiError) as e:
+            act()
+        assert e.value.status == STATUS_DEVICE_REMOVED
+    assert f.value == 0 and q.fence_value == 0
+    a.close()

@@ -80,7 +80,8 @@ def test_an_adapter_the_trace_destroys_keeps_its_operations(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--process", "P9"], "defines no object named 'P9'"),
+    (["--process", "P9"], "defines no process named 'P9'"),
+    (["--process", "A0"], "defines no process named 'A0'"),
 ])
 def test_an_unknown_process_is_one_line_and_exit_2(extra, message, tmp_path, capsys):
     path = tmp_path / "t.jsonl"

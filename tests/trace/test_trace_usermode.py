@@ -240,7 +240,31 @@ BAD = [
     ("missing-word", '"allocate"', lambda o: o.pop("segments"), "missing field 'segments'"),
     ("paging", '"event":"adapter"', lambda o: o.update(paging="lazy"),
      'paging must be "immediate" or "deferred"'),
+    ("row-type-list", "D3DKMTUpdateGpuVirtualAddress",
+     lambda o: o["args"]["Operations"][0].__setitem__(0, [0]), "must be an unsigned integer"),
 ]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("[[0],65536,65536,8,0,65536,0,0]", "OperationType is an integer"),
+    ('[{},65536,65536,8,0,65536,0,0]', "OperationType is an integer"),
+    ('["0x0",65536,65536,8,0,65536,0,0]', "OperationType is an integer"),
+])
+def test_a_compact_update_row_needs_an_integer_type(bad, message, tmp_path, capsys):
+    """The type decides whether a row's fourth word is an object number: in a compact
+    line it must be an integer (a hex string would be read as a raw handle)."""
+    src = tmp_path / "good.jsonl"
+    _program(src)[1].close()
+    lines = src.read_text().splitlines()
+    i = next(k for k, t in enumerate(lines) if t.startswith("[20,") and ",[[" in t)
+    head, rest = lines[i].split(",[[", 1)
+    lines[i] = head + ",[" + bad + "," + "[" + rest.split("],[", 1)[1] \
+        if "],[" in rest else head + ",[" + bad + "]" + rest[rest.index("]]") + 2:]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["replay", str(path), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert f":{i + 1}: " in err and message in err and len(err.splitlines()) == 1, err
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c[0] for c in BAD])
@@ -384,4 +408,28 @@ def test_thunks_called_with_the_x86_layout_are_recorded_in_the_host_layout(tmp_p
     assert line["result"]["VirtualAddress"] == m.VirtualAddress
     with trace.replay(path, check=True) as r:
         assert r.ok
+    a.close()
+
+
+def test_padding_after_a_map_rows_handle_is_not_part_of_it(tmp_path):
+    """The 32 bits after Map.hAllocation are padding the core ignores: a caller's garbage
+    there is not recorded as a handle the trace never named."""
+    path = tmp_path / "pad.jsonl"
+    with dxgk.record(path) as rec:
+        a = dxgk.Adapter()
+        d = a.create_process().create_device()
+        c = d.create_context()
+        q = d.create_paging_queue()
+        h = d.allocate(1 << 20, segments=0b01)
+        r = structs.D3DDDI_RESERVEGPUVIRTUALADDRESS(hPagingQueue=q.handle, Size=4 * MB)
+        assert dxgk.D3DKMTReserveGpuVirtualAddress(r) == 0
+        raw = bytearray(bytes(_uop(OP_MAP, r.VirtualAddress, TILE, h)))
+        raw[28] = 0x5A                                    # padding after hAllocation
+        u = structs.D3DKMT_UPDATEGPUVIRTUALADDRESS(hDevice=d.kmt_handle,
+                                                   hContext=c.kmt_handle, NumOperations=1,
+                                                   hFenceObject=d.create_fence().handle)
+        assert dxgk.D3DKMTUpdateGpuVirtualAddress(u, raw) == 0
+    assert rec.foreign_handles == 0
+    with trace.replay(path, check=True) as rr:
+        assert rr.ok
     a.close()
