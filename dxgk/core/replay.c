@@ -31,6 +31,7 @@
 
 #include "ddi.h"
 #include "kmt.h"
+#include "paging.h"
 #include "vidmm.h"
 
 #define RP_MAX_LEVELS 6
@@ -433,6 +434,12 @@ static NTSTATUS op_adapter_create(dxgk_rp_run *r, const dxgk_rp_op *o)
     memcpy(segs, p, (size_t)o->n1 * sizeof segs[0]);
     NTSTATUS st = dxgk_vm_adapter_create(&caps, levels, segs, o->n1, &adapter, &system, msg,
                                          sizeof msg);
+    if (st == STATUS_SUCCESS && !r->paging_log &&
+        dxgk_pg_set_capacity(adapter, 0) != STATUS_SUCCESS) {
+        dxgk_vm_adapter_destroy(adapter);       /* (cannot fail: it frees) */
+        adapter = system = 0;
+        st = STATUS_NO_MEMORY;
+    }
     if (st == STATUS_SUCCESS && (o->flags & DXGK_RP_F_DEFERRED)) {
         st = dxgk_vm_adapter_set_paging(adapter, DXGK_VM_PAGING_DEFERRED);
         if (st != STATUS_SUCCESS) {

@@ -156,7 +156,9 @@ typedef struct dxgk_rp_run {
     dxgk_rp_result *results;      /* NULL, or op_count records */
     uint64_t next;                /* index of the next op to execute */
     uint32_t check;               /* nonzero: compare results with the trace */
-    uint32_t reserved;
+    uint32_t paging_log;          /* nonzero: the adapters the run creates keep their
+                                     paging log (docs/behaviour.md 10.2); 0: recording
+                                     off, the replay's own speed */
 } dxgk_rp_run;
 
 /* Executes up to max_ops ops from run->next (stopping at op_count) and advances next.

@@ -128,7 +128,7 @@ def _kmt_op(op: np.void, blob: bytes, sym: Callable[[int], int], ksym: Callable[
 
 
 def _run_python(trace: Trace, check: bool, want_results: bool,
-                max_mismatches: int | None) -> ReplayResult:
+                max_mismatches: int | None, paging_log: bool = False) -> ReplayResult:
     """The reference executor: every DDI call through the facade, objects through lib."""
     ops, blob = trace.ops, trace.blob.tobytes()
     handles = trace.initial.copy()
@@ -182,6 +182,10 @@ def _run_python(trace: Trace, check: bool, want_results: bool,
             st = lib.dxgk_vm_adapter_create(caps, ffi.from_buffer(levels),
                                             ffi.from_buffer("dxgk_vm_segment_desc[]", segs),
                                             n1, a, s, ffi.NULL, 0)
+            if st == 0 and not paging_log and lib.dxgk_pg_set_capacity(a[0], 0) != 0:
+                lib.dxgk_vm_adapter_destroy(a[0])
+                a[0] = s[0] = 0
+                st = ddi.STATUS_NO_MEMORY
             if st == 0 and flags & lib.DXGK_RP_F_DEFERRED:
                 st = lib.dxgk_vm_adapter_set_paging(a[0], lib.DXGK_VM_PAGING_DEFERRED)
                 if st != 0:

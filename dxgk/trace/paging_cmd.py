@@ -93,7 +93,7 @@ def run_paging_log(path: str, *, process: str | None = None, as_json: bool = Fal
             if h:                                  # its log goes with it: read it now
                 at.logs[h] = paging.read_log(h, int, _raise)
 
-    r = replay(trace, check=False, keep=True, after_op=after)
+    r = replay(trace, check=False, keep=True, after_op=after, paging_log=True)
     try:
         names = {h: n for n, h in r.handles.items()}
         for s in adapters:

@@ -35,7 +35,8 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
            engine: str = "c", progress: bool | None = None, keep: bool = False,
            results: bool = False, max_mismatches: int | None = None,
            upto_line: int | None = None,
-           after_op: Callable[[int, np.ndarray], None] | None = None) -> ReplayResult:
+           after_op: Callable[[int, np.ndarray], None] | None = None,
+           paging_log: bool = False) -> ReplayResult:
     """Replays a trace on fresh adapters (the trace's own adapter events create them).
 
     ``check``: compare every result with the recorded one (``ReplayResult.mismatches``,
@@ -47,17 +48,19 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
     terminal). ``upto_line``: stop after that line of the file. ``after_op(i, handles)`` (C
     engine): called after op ``i`` ran, with the live handle of each symbol -- the engine
     then runs one op per step, for tools
-    that look at the model between lines (``python -m dxgk paging-log``). Raises
+    that look at the model between lines (``python -m dxgk paging-log``). ``paging_log``:
+    the replayed adapters keep their paging log (docs/behaviour.md 10.2; off by default:
+    recording it costs the replay time). Raises
     :class:`TraceError` for a malformed trace before executing anything."""
     trace = source if isinstance(source, Trace) else decode(source, progress=progress)
     if upto_line is not None:
         trace = trace.upto(upto_line)
     if engine == "c":
-        r = _run_c(trace, check, progress, results, max_mismatches, after_op)
+        r = _run_c(trace, check, progress, results, max_mismatches, after_op, paging_log)
     elif after_op is not None:
         raise ValueError("after_op needs the C engine")
     elif engine == "python":
-        r = _run_python(trace, check, results, max_mismatches)
+        r = _run_python(trace, check, results, max_mismatches, paging_log)
     else:
         raise ValueError(f"engine must be 'c' or 'python'; got {engine!r}")
     if not keep:
@@ -67,7 +70,8 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
 
 def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
            max_mismatches: int | None,
-           after_op: Callable[[int, np.ndarray], None] | None = None) -> ReplayResult:
+           after_op: Callable[[int, np.ndarray], None] | None = None,
+           paging_log: bool = False) -> ReplayResult:
     ops = np.ascontiguousarray(trace.ops)
     n = len(ops)
     handles = trace.initial.copy()
@@ -88,6 +92,7 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
     run.mismatches = mm
     run.mismatch_cap = chunk_cap
     run.check = 1 if check else 0
+    run.paging_log = 1 if paging_log else 0
     mismatches: list[Mismatch] = []
     limit = max_mismatches if max_mismatches is not None else 1 << 62
     bar = _Progress("replaying", n, enabled=progress)

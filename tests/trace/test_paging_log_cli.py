@@ -104,3 +104,14 @@ def test_after_op_needs_the_c_engine(tmp_path):
     _program(path).close()
     with pytest.raises(ValueError, match="needs the C engine"):
         trace.replay(path, engine="python", after_op=lambda i, h: None)
+
+
+@pytest.mark.parametrize("engine", ["c", "python"])
+def test_replayed_adapters_keep_a_paging_log_only_when_asked(engine, tmp_path):
+    from dxgk import paging
+    path = tmp_path / "t.jsonl"
+    _program(path).close()
+    for asked in (False, True):
+        with trace.replay(path, engine=engine, keep=True, paging_log=asked) as r:
+            cap, _, held = paging.log_range(r.handle("A0"))
+            assert (cap > 0, held > 0) == (asked, asked)

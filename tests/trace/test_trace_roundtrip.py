@@ -138,7 +138,7 @@ def test_private_driver_data_is_replayed_byte_for_byte(tmp_path):
     text = path.read_text()
     assert '"pPrivateDriverData":"00016478676bff"' in text
     assert '"pPrivateDriverData":"?"' in text       # failed call: bytes never read
-    with trace.replay(path, check=True, keep=True) as r:
+    with trace.replay(path, check=True, keep=True, paging_log=True) as r:
         assert r.mismatch_total == 0
         got = []
         for i in range(len(log)):
