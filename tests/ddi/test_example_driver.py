@@ -137,6 +137,8 @@ def test_bring_up_keeps_the_interface_and_answers_the_gpummu_queries(kmd):
     assert _u32(query(None, ctypes.addressof(q))) == STATUS_INVALID_PARAMETER
     q.Type = 0
     assert _u32(query(None, ctypes.addressof(q))) == STATUS_NOT_SUPPORTED
+    remove = _ddi(table, "DxgkDdiRemoveDevice", NTSTATUS, ctypes.c_void_p)
+    assert remove(ctx) == 0                                   # frees what AddDevice made
 
 
 def test_objects_are_its_own_and_destroying_another_is_refused(kmd):
