@@ -793,7 +793,8 @@ static void path_copy(ra_path *dst, const ra_path *src, uint32_t height)
 }
 
 /* The node at depth d of path p (d = height: the leaf) now has summary m in the
- * columns of `mask` (the others are unchanged; m is used as scratch): stores it and
+ * columns of `mask` (the others are unchanged; m is used as scratch; m->pw is read
+ * only if mask has column 0, which carries the phase word): stores it and
  * carries the change upward, stopping where nothing changes. Each level is O(1) per
  * changed column unless the node held its parent's maximum of that column and
  * shrank: only then is that column of the parent rescanned. */
@@ -812,7 +813,11 @@ static void refit_cols(dxgk_ra *ra, ra_path *p, uint32_t d, ra_fits *m, uint64_t
         if (d == 0) {
             FOR_COLS(c, changed)
                 sl.at[c * sl.stride] = m->v[c];
-            *sl.pw = m->pw;
+            /* the word only with column 0: otherwise m->pw is whatever the caller
+             * passed (unset by leaf_insert, the leaf's own word from free), never
+             * carried up to this level */
+            if (changed & 1)
+                *sl.pw = m->pw;
             return;
         }
         /* m becomes the parent's summary in the changed columns */

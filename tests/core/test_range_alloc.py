@@ -615,6 +615,44 @@ def test_the_phase_rule_takes_the_lowest_congruent_start(make):
                 assert outcome(ra.find_fit, **q) == outcome(m.find_fit, **q), q
 
 
+def test_an_update_of_other_columns_keeps_the_root_phase_word(make):
+    """Regression (TestDdiFuzzTight): an update that changes columns other than 0
+    must leave the root's phase word alone. refit_cols stored the caller's word at
+    the root whatever columns changed: leaf_insert leaves it unset when the split
+    hole attained only a 2 MB maximum (the stored example: garbage in top_pw), and
+    free passes its leaf's own word, which is not the tree's."""
+    ra = make(0, 1 << 33)
+    for size, align, phase in ((K4, K64, 0), (18 * K4, K4, 0), (K64, K4, 0), (K4, K4, 0),
+                               (26 * K4, K64, 5 * K4), (K4, K4, 0), (9 * K4, K64, 5 * K4)):
+        ra.alloc(size, align, phase, min=K64)
+    ra.check()
+    ra.alloc_fixed((1 << 32) + 6 * K4, 29 * K4)
+    ra.check()
+    # [385024, 2^32 + 24 KB) was the largest 2 MB fit, not the largest hole: the
+    # split changes column 2 alone
+    ra.alloc_fixed(99680256, 6 * K4)
+    ra.check()
+
+
+def test_a_free_growing_only_a_2m_fit_keeps_the_root_phase_word(make):
+    """The same through free, deterministically: the merged hole grows its leaf's
+    2 MB fit but neither that leaf's longest hole nor its phase word, and the tree's
+    2 MB maximum with it; the root's word must stay the tree's, not the leaf's."""
+    ra = make(0, 32 << 20)
+    skip = set(range(258, 274)) | set(range(130, 154))
+    for k in range(512):            # 60 KB ranges, a 4 KB hole before each
+        if k not in skip:
+            ra.alloc_fixed(k * K64 + K4, K64 if k == 129 else K64 - K4)
+    # longest hole: 1.5 MB at page 1 mod 16; near 16 MB, 1 MB + 4 KB at page 0
+    ra.alloc_fixed(250 * K64, K4)   # one entry more: the free below needs no rebalance
+    assert ra.stats().height >= 1
+    ra.find_fit(K4, K64, K4)        # a phase-rule request starts the phase words
+    ra.check()
+    ra.free(256 * K64 + K4)         # [16M, 16M + 68K): a 2 MB fit of 68 KB
+    ra.check()
+    assert ra.find_fit(K64, M2) == 16 << 20
+
+
 def test_every_order_of_a_2_43_space_is_kept(make):
     """A 2^43 space has orders 13..43 above its 4 KB granularity: 31 columns plus
     column 0, exactly RA_KEPT_COLS. Each order prunes its misaligned holes, so a
