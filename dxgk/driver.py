@@ -24,6 +24,7 @@ from typing import Any
 from . import description as _desc
 from . import structs
 from ._core import ffi, lib
+from .paging import OPERATION_NAMES
 from .argcheck import described
 from .ddi import (
     STATUS_DEVICE_REMOVED,
@@ -387,7 +388,8 @@ def driver_faults(h: int) -> list[DriverFault]:
     out: list[DriverFault] = []
     while lib.dxgk_drv_fault_get(h, len(out), rec) & 0xFFFFFFFF == STATUS_SUCCESS:
         out.append(DriverFault(int(rec.sequence), DDI_NAMES.get(rec.ddi, str(rec.ddi)),
-                               None, int(rec.status) & 0xFFFFFFFF if rec.has_status else None,
+                               OPERATION_NAMES.get(int(rec.operation)) if rec.operation else None,
+                               int(rec.status) & 0xFFFFFFFF if rec.has_status else None,
                                ffi.string(rec.detail).decode(errors="replace")))
     return out
 

@@ -546,6 +546,24 @@ class Adapter(_Object):
                             int(o.table_bytes), int(o.paging_records), int(o.segment_count),
                             int(o.level_count), int(o.va_bits), int(o.interface_version))
 
+    def table_memory(self, process: Any, level: int, segment_offset: int) -> memoryview:
+        """A copy of the bytes the attached driver wrote into the page table of `level`
+        at `segment_offset` of that level's segment (docs/behaviour.md 10.4: CPU_VIRTUAL
+        update mode, a driver building paging buffers). `process` names whose table it
+        is (checked to be this adapter's). ``ValueError`` when no table there has
+        memory."""
+        self._require_open()
+        if getattr(process, "adapter", None) is not self and process is not self.system_process:
+            raise ValueError(f"table_memory: {process!r} is not a process of {self!r}")
+        lv = integer(level, "table_memory: level", 0, len(self._levels) - 1)
+        off = uint(segment_offset, "table_memory: segment_offset")
+        seg = int(self._levels[lv].PageTableSegmentId)
+        ptr, size = ffi.new("void **"), ffi.new("uint64_t *")
+        if lib.dxgk_pg_table_memory(self._handle, seg, off, ptr, size) & 0xFFFFFFFF:
+            raise ValueError(f"table_memory: no table with memory at {seg}:{off:#x} (level "
+                             f"{lv}); tables have memory with a driver in CPU_VIRTUAL mode")
+        return memoryview(bytes(ffi.buffer(ptr[0], int(size[0]))))
+
     @property
     def paging_log(self) -> list[PagingOp]:
         """The paging stream's newest operations (docs/behaviour.md 10.2), oldest first:

@@ -60,6 +60,16 @@ void dxgk_drv__unref(dxgk_drv *d)
     dxgk_drv__put(d);
 }
 
+dxgk_drv *dxgk_drv__hold(dxgk_drv *d)
+{
+    if (d) {
+        pthread_mutex_lock(&d->lock);
+        d->refs++;
+        pthread_mutex_unlock(&d->lock);
+    }
+    return d;
+}
+
 /* The driver record of the adapter of object h (of `type`), with a reference; NULL if
  * h is not live or its adapter has no driver. */
 dxgk_drv *dxgk_drv__of(uint64_t h, uint32_t type)
@@ -358,6 +368,7 @@ NTSTATUS dxgk_drv_attach(const DRIVER_INITIALIZATION_DATA *did, size_t size,
     }
     d->adapter = h;
     a->drv = d;
+    dxgk_pg__set_delivery(a, d->ddi.DxgkDdiBuildPagingBuffer != NULL);
     dxgk_vm__release(a);
     *out_adapter = h;
     return STATUS_SUCCESS;

@@ -150,5 +150,17 @@ NTSTATUS dxgk_drv_fault_get(uint64_t adapter, uint64_t index, dxgk_drv_fault_inf
 void dxgk_drv__gone(dxgk_drv *d, uint32_t kind, uint64_t driver_handle);
 /* Drops the adapter's reference to its driver record (NULL accepted). */
 void dxgk_drv__unref(dxgk_drv *d);
+/* Takes a reference to d (NULL accepted; dxgk_drv__unref drops it). */
+dxgk_drv *dxgk_drv__hold(dxgk_drv *d);
+
+/* ---- for vidmm.c (no lock held) -------------------------------------------------------- */
+
+struct dxgk_pg_item;
+/* docs/behaviour.md 10.2: delivers a model call's paging operations to the driver's
+ * DxgkDdiBuildPagingBuffer, in order -- a fresh zeroed 64 KB DMA buffer each, asked again
+ * with a fresh one while the driver answers STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER --
+ * and turns anything else into a driver fault (the rest is not delivered). `lost`:
+ * operations the model could not queue (no host memory): a fault too. */
+void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_t lost);
 
 #endif /* DXGK_DRIVER_H */

@@ -12,6 +12,7 @@
 #include "driver_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ddi.h"
@@ -528,3 +529,81 @@ NTSTATUS dxgk_drv_user_deallocate(uint32_t device, uint32_t allocation)
     return destroyed(d, dxgk_vm_user_deallocate(device, allocation));
 }
 
+
+/* ---- the paging stream (docs/behaviour.md 10.2) ------------------------------------------ */
+
+#define PG_DMA_SIZE 65536u          /* [choice] a fresh zeroed 64 KB buffer each time */
+#define PG_MAX_STUCK 64u            /* [choice] asks without progress before a fault */
+
+/* One operation through DxgkDdiBuildPagingBuffer: 0, or -1 once it faulted. */
+static int build_one(dxgk_drv *d, const dxgk_pg_item *it, uint8_t *dma)
+{
+    DXGKARG_BUILDPAGINGBUFFER b;
+    unsigned stuck = 0;
+    memset(&b, 0, sizeof b);
+    b.Operation = (DXGK_BUILDPAGINGBUFFER_OPERATION)it->operation;
+    switch (it->operation) {
+    case DXGK_PG_OP_UPDATE_PAGE_TABLE: b.UpdatePageTable = it->args.upt; break;
+    case DXGK_PG_OP_FLUSH_TLB: b.FlushTlb = it->args.flush; break;
+    case DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION: b.UpdateContextAllocation = it->args.uca; break;
+    default: b.NotifyResidency = it->args.nr; break;
+    }
+    for (;;) {
+        const UINT before = b.MultipassOffset;
+        char why[DXGK_DRV_DETAIL_MAX];
+        memset(dma, 0, PG_DMA_SIZE);
+        b.pDmaBuffer = dma;
+        b.DmaSize = PG_DMA_SIZE;
+        const uint64_t seq = dxgk_drv__seq(d);
+        const NTSTATUS st = d->ddi.DxgkDdiBuildPagingBuffer(d->miniport, &b);
+        const uintptr_t end = (uintptr_t)b.pDmaBuffer, start = (uintptr_t)dma;
+        dxgk_drv__log(d, seq, DXGK_DRV_DDI_BUILD_PAGING_BUFFER, it->process, it->operation,
+                      (uint32_t)st, &b, sizeof b);
+        if (dxgk_drv__is_removed(d))            /* a Python driver's fault, recorded */
+            return -1;
+        if (end < start || end - start > PG_DMA_SIZE) {
+            snprintf(why, sizeof why, "pDmaBuffer left %s the DMA buffer it was given",
+                     end < start ? "before" : "past the end of");
+            dxgk_drv__fault_rec(d, seq, DXGK_DRV_DDI_BUILD_PAGING_BUFFER, it->operation,
+                                (int32_t)st, 1, why);
+            return -1;
+        }
+        if (st == STATUS_SUCCESS)
+            return 0;
+        if (st == STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER) {
+            /* the used part is submitted; asked again from where the driver left off */
+            stuck = (end != start || b.MultipassOffset != before) ? 0 : stuck + 1;
+            if (stuck <= PG_MAX_STUCK)
+                continue;
+            snprintf(why, sizeof why, "STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER %u times "
+                     "without progress", PG_MAX_STUCK + 1);
+        } else {
+            snprintf(why, sizeof why, "DxgkDdiBuildPagingBuffer failed");
+        }
+        dxgk_drv__fault_rec(d, seq, DXGK_DRV_DDI_BUILD_PAGING_BUFFER, it->operation,
+                            (int32_t)st, 1, why);
+        return -1;
+    }
+}
+
+void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_t lost)
+{
+    uint8_t *dma;
+    if (dxgk_drv__is_removed(d) || !d->ddi.DxgkDdiBuildPagingBuffer)
+        return;
+    if (lost) {
+        dxgk_drv__fault_rec(d, dxgk_drv__seq(d), DXGK_DRV_DDI_BUILD_PAGING_BUFFER, 0, 0, 0,
+                            "the model had no host memory to queue a paging operation");
+        return;
+    }
+    dma = malloc(PG_DMA_SIZE);
+    if (!dma) {
+        dxgk_drv__fault_rec(d, dxgk_drv__seq(d), DXGK_DRV_DDI_BUILD_PAGING_BUFFER, 0, 0, 0,
+                            "the model had no host memory for a DMA buffer");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (build_one(d, &items[i], dma) != 0)
+            break;
+    free(dma);
+}

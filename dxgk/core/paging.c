@@ -9,7 +9,7 @@
  * pagetable.c reports what a commit writes (its change stream, pagetable.h); this file
  * buffers one dxgk_pt_map / dxgk_pt_unmap's events and issues them, in the order
  * docs/behaviour.md 10.2 gives, through pg_open -- the one place every operation
- * passes, where a driver's DxgkDdiBuildPagingBuffer will be called.
+ * passes; each caller then hands a copy to paging_deliver.c (the driver's queue).
  *
  * Invariant (checked by the tests, which replay the log onto shadow tables): applying
  * the logged UPDATE_PAGE_TABLE operations of a process in sequence order, a table
@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "dxgk_layout_asserts.h"
+#include "paging_impl.h"
 #include "vidmm_impl.h"
 
 #define UCA_FLAGS_NOTIFY (DXGK_MASK_DXGK_ALLOCATIONINFOFLAGS_ExplicitResidencyNotification | \
@@ -44,44 +45,8 @@ enum { PGF_CHANGED = 1,    /* a valid entry became invalid or changed */
        PGF_GREW = 2,       /* an invalid entry became valid */
        PGF_LISTED = 4 };   /* on the adapter's pending list */
 
-typedef struct pg_slot {
-    uint64_t sequence, process, allocation;
-    uint64_t at;            /* arena position of its units */
-    uint64_t ordinal;       /* UPDATE_CONTEXT_ALLOCATION: its index among them */
-    uint64_t stride;        /* linear entries: entry k = unit 0, PageAddress + k * stride */
-    uint32_t operation, nentries, data_size, nunits;
-    union {
-        DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE upt;
-        DXGK_BUILDPAGINGBUFFER_FLUSHTLB flush;
-        DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION uca;
-        DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY nr;
-        DXGKARG_SETROOTPAGETABLE root;
-    } args;
-} pg_slot;
+/* the stream's state: paging_impl.h */
 
-typedef struct pg_log {
-    uint64_t cap;               /* operations kept; 0 = off */
-    pg_slot *slot;
-    uint64_t nslot, smax;       /* slots allocated, a power of two up to smax >= cap */
-    uint64_t origin;            /* sequence of slot index 0 */
-    uint64_t first, next;       /* held: [first, next) */
-    DXGK_PTE *arena;
-    uint64_t acap, amax;        /* units allocated, a power of two up to amax */
-    uint64_t ahead;             /* arena position of the next unit */
-} pg_log;
-
-struct dxgk_pg {
-    pg_log log;
-    uint64_t sequence;          /* operations issued so far (recorded or not) */
-    uint64_t uca;               /* UPDATE_CONTEXT_ALLOCATION operations so far */
-    /* the events of the page-table change in progress (one dxgk_pt_map / unmap) */
-    dxgk_pt_event *ev;
-    size_t nev, capev;
-    uint64_t lost;              /* events dropped for lack of host memory */
-    vm_process *pending;        /* processes with a flush / releases due (pg_next) */
-    pg_slot scratch;            /* the slot of an operation the log does not keep */
-    int explicit_inval;         /* caps.ExplicitPageTableInvalidation */
-};
 
 static const DXGK_PTE zero_pte;
 
@@ -295,6 +260,7 @@ static void issue_update(vm_adapter *a, vm_process *p, const dxgk_pt_event *e, u
     }
     s->nentries = repeat ? 1 : count;
     s->stride = linear ? e->stride : 0;
+    dxgk_pg__deliver_put(a, s, ent, NULL);
 }
 
 static void list_pending(dxgk_pg *g, vm_process *p)
@@ -435,7 +401,7 @@ int dxgk_pg__unmap(vm_process *p, uint64_t va, uint64_t npages)
 
 static int stream_on(const vm_adapter *a)
 {
-    return a->pg->log.cap != 0;
+    return a->pg->log.cap != 0 || a->pg->deliver;
 }
 
 static void root_address(const vm_process *p, D3DGPU_PHYSICAL_ADDRESS *out, uint32_t *level,
@@ -463,6 +429,7 @@ static void finish_process(vm_adapter *a, vm_process *p)
         s->args.flush.StartVirtualAddress = p->pg_lo;
         s->args.flush.EndVirtualAddress = p->pg_hi;   /* [choice] exclusive */
         s->args.flush.hProcess = p->drv_live ? (HANDLE)(uintptr_t)p->drv_handle : NULL;
+        dxgk_pg__deliver_put(a, s, NULL, NULL);
     }
     dxgk_pt_release_deferred(p->pt);
     p->pg_flags = 0;
@@ -569,6 +536,7 @@ NTSTATUS dxgk_pg__update_context_allocation(vm_adapter *a, vm_alloc *al, const v
     s->args.uca.ContextAllocation = al->create_va;
     s->args.uca.ContextAllocationSize = al->size;
     s->args.uca.DriverPrivateDataSize = size;
+    dxgk_pg__deliver_put(a, s, NULL, data);
     return STATUS_SUCCESS;
 }
 
@@ -584,6 +552,7 @@ void dxgk_pg__residency(vm_adapter *a, vm_alloc *al, int resident)
         s->args.nr.PhysicalAddress.SegmentOffset = al->segment_offset;
         s->args.nr.Resident = 1;
     }
+    dxgk_pg__deliver_put(a, s, NULL, NULL);
 }
 
 void dxgk_pg__set_root(vm_adapter *a, vm_process *p, const DXGKARG_SETROOTPAGETABLE *args)
@@ -638,6 +607,7 @@ void dxgk_pg__free(dxgk_pg *g)
         return;
     log_free(&g->log);
     free(g->ev);
+    dxgk_pg__delivery_free(g);
     free(g);
 }
 

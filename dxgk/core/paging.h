@@ -66,11 +66,55 @@ NTSTATUS dxgk_pg_log_get(uint64_t adapter, uint64_t sequence, dxgk_pg_info *info
                          size_t args_cap, DXGK_PTE *entries, size_t entries_cap, void *data,
                          size_t data_cap);
 
+/* The memory of the table at {segment, offset} of the adapter, as the attached driver
+ * wrote it (docs/behaviour.md 10.4: CPU_VIRTUAL update mode with a driver that builds
+ * paging buffers): its address and size; STATUS_INVALID_PARAMETER when no table there has
+ * memory. The memory lives until the adapter goes. */
+NTSTATUS dxgk_pg_table_memory(uint64_t adapter, uint32_t segment, uint64_t offset,
+                              void **out, uint64_t *out_size);
+
 /* ---- internal to the core (vidmm*.c) --------------------------------------------------- */
+
+
 
 struct vm_adapter;
 struct vm_process;
 struct vm_alloc;
+
+/* One operation for the attached driver's DxgkDdiBuildPagingBuffer: queued under the
+ * adapter lock as the stream issues it, delivered after the lock is released
+ * (driver_objects.c, dxgk_drv__paging). It owns its entries and data. */
+typedef struct dxgk_pg_item {
+    uint64_t sequence;
+    uint64_t process;           /* model handle of the process (0: none) */
+    uint32_t operation;         /* DXGK_PG_OP_* = its DXGK_BUILDPAGINGBUFFER_OPERATION */
+    uint32_t data_size;
+    union {
+        DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE upt;   /* PageTableAddress / entries set */
+        DXGK_BUILDPAGINGBUFFER_FLUSHTLB flush;
+        DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION uca;
+        DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY nr;
+    } args;
+    DXGK_PTE *entries;          /* UPDATE_PAGE_TABLE: NumPageTableEntries (1 with Repeat) */
+    void *data;                 /* UPDATE_CONTEXT_ALLOCATION: the private data */
+} dxgk_pg_item;
+
+/* Turns delivery on or off (a driver with DxgkDdiBuildPagingBuffer attached); caller
+ * holds the adapter lock. */
+void dxgk_pg__set_delivery(struct vm_adapter *a, int on);
+/* A model call's operations for the driver, taken out of the queue. */
+typedef struct dxgk_pg_out {
+    dxgk_pg_item *items;
+    size_t n;
+    uint64_t lost;              /* operations the queue could not take (no host memory) */
+    struct dxgk_drv *drv;       /* a reference, when there is anything to deliver */
+} dxgk_pg_out;
+/* Ends the model call's stream (dxgk_pg__call_end when pending: its TLB flushes) and
+ * moves the operations queued for the driver out (caller holds the adapter lock). */
+void dxgk_pg__take(struct vm_adapter *a, dxgk_pg_out *out);
+/* Delivers them (no lock held: the driver may call the model) and frees them. */
+void dxgk_pg__deliver(dxgk_pg_out *out);
+void dxgk_pg__items_free(dxgk_pg_item *items, size_t n);
 
 /* Where the pages of a map come from, for the UPDATE_PAGE_TABLE operations writing them:
  * the driver's handle of the allocation (0: none), the segment address of the

@@ -152,9 +152,10 @@ void *dxgk_vm__acquire(uint64_t h, uint32_t type, vm_adapter **out)
 void dxgk_vm__release(vm_adapter *a)
 {
     int last;
-    if (dxgk_pg__pending(a))
-        dxgk_pg__call_end(a);   /* the call's TLB flushes, before the lock goes */
+    dxgk_pg_out out;
+    dxgk_pg__take(a, &out);     /* the call's TLB flushes, before the lock goes */
     pthread_mutex_unlock(&a->lock);
+    dxgk_pg__deliver(&out);     /* docs/behaviour.md 10.2: to the driver, no lock held */
     pthread_mutex_lock(&g_lock);
     last = --a->refs == 0;
     pthread_mutex_unlock(&g_lock);

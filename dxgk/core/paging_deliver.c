@@ -1,0 +1,231 @@
+/*
+ * paging_deliver.c -- the paging stream handed to an attached driver (docs/behaviour.md
+ * 10.2) and the page tables' own memory in CPU_VIRTUAL update mode (10.4).
+ *
+ * What it owns: the queue of operations a model call issued for the driver (filled
+ * under the adapter lock by paging.c's callers, taken by dxgk_vm__release, delivered by
+ * driver_objects.c with no lock held), and the memory of each table at {segment,
+ * offset} (an open-addressing map; made zeroed at the table's initialisation, kept until
+ * the adapter goes).
+ *
+ * Invariant: a queued item owns its entries and data, and an UPDATE_PAGE_TABLE item of
+ * a CPU_VIRTUAL adapter names memory of exactly the table's size; an operation the queue
+ * cannot take (no host memory) is counted, never half queued.
+ */
+#include "paging_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "vidmm_impl.h"
+
+static uint64_t tmem_hash(uint32_t segment, uint64_t offset)
+{
+    uint64_t h = (offset >> 6) * UINT64_C(0x9E3779B97F4A7C15) ^ segment;
+    return h ^ (h >> 29);
+}
+
+/* The memory of the table at {segment, offset}: found, or made (zeroed) when `make`;
+ * NULL when absent or out of memory. An initialisation zeroes it again. */
+static void *tmem_get(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t size, int make)
+{
+    if (g->captmem == 0 || (make && 2 * (g->ntmem + 1) > g->captmem)) {
+        if (!make)
+            return NULL;
+        size_t cap = g->captmem ? 2 * g->captmem : 64;
+        pg_tmem *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < g->captmem; i++)
+            if (g->tmem[i].used) {
+                size_t j = tmem_hash(g->tmem[i].segment, g->tmem[i].offset) & (cap - 1);
+                while (t[j].used)
+                    j = (j + 1) & (cap - 1);
+                t[j] = g->tmem[i];
+            }
+        free(g->tmem);
+        g->tmem = t;
+        g->captmem = cap;
+    }
+    size_t j = tmem_hash(segment, offset) & (g->captmem - 1);
+    while (g->tmem[j].used) {
+        pg_tmem *e = &g->tmem[j];
+        if (e->segment == segment && e->offset == offset) {
+            if (make && e->size < size) {       /* (a table of another format there now) */
+                void *m = realloc(e->mem, (size_t)size);
+                if (!m)
+                    return NULL;
+                e->mem = m;
+                e->size = size;
+            }
+            if (make)
+                memset(e->mem, 0, (size_t)e->size);
+            return e->mem;
+        }
+        j = (j + 1) & (g->captmem - 1);
+    }
+    if (!make)
+        return NULL;
+    void *m = calloc(1, (size_t)size);
+    if (!m)
+        return NULL;
+    g->tmem[j] = (pg_tmem){offset, segment, 1, size, m};
+    g->ntmem++;
+    return m;
+}
+
+/* Queues a copy of operation `s` for the driver: `ent` its entries (UPDATE_PAGE_TABLE:
+ * the first one of a linear run, expanded here), `data` its private data. */
+void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
+                          const void *data)
+{
+    dxgk_pg *g = a->pg;
+    if (!g->deliver || s->operation == DXGK_PG_OP_SET_ROOT_PAGE_TABLE)
+        return;
+    if (g->nout == g->capout) {
+        size_t cap = g->capout ? 2 * g->capout : 16;
+        dxgk_pg_item *o = realloc(g->out, cap * sizeof *o);
+        if (!o) {
+            g->out_lost++;
+            return;
+        }
+        g->out = o;
+        g->capout = cap;
+    }
+    dxgk_pg_item *it = &g->out[g->nout];
+    memset(it, 0, sizeof *it);
+    it->sequence = s->sequence;
+    it->process = s->process;
+    it->operation = s->operation;
+    switch (s->operation) {
+    case DXGK_PG_OP_UPDATE_PAGE_TABLE: {
+        const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
+        const uint32_t n = u->Flags.Repeat ? 1 : u->NumPageTableEntries;
+        it->args.upt = *u;
+        it->entries = malloc((size_t)n * sizeof *it->entries);
+        if (!it->entries) {
+            g->out_lost++;
+            return;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            it->entries[k] = s->stride ? ent[0] : ent[k];
+            if (s->stride)
+                it->entries[k].PageAddress += (uint64_t)k * s->stride;
+        }
+        it->args.upt.pPageTableEntries = it->entries;
+        if (u->UpdateMode == DXGK_PAGETABLEUPDATE_CPU_VIRTUAL) {
+            /* docs/behaviour.md 10.4: the table's own memory, which the driver writes */
+            const uint32_t seg = u->PageTableAddress.GpuPhysical.SegmentId;
+            const uint64_t off = u->PageTableAddress.GpuPhysical.SegmentOffset;
+            const uint64_t size = (u->PageTableLevel == 0 && u->Flags.Use64KBPages)
+                ? a->caps.LeafPageTableSizeFor64KPagesInBytes
+                : a->levels[u->PageTableLevel].PageTableSizeInBytes;
+            void *m = tmem_get(g, seg, off, size, u->Flags.InitialUpdate);
+            if (!m) {
+                free(it->entries);
+                g->out_lost++;
+                return;
+            }
+            it->args.upt.PageTableAddress.CpuVirtual = m;
+        }
+        break;
+    }
+    case DXGK_PG_OP_FLUSH_TLB:
+        it->args.flush = s->args.flush;
+        break;
+    case DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION:
+        it->args.uca = s->args.uca;
+        it->data_size = s->data_size;
+        if (s->data_size) {
+            it->data = malloc(s->data_size);
+            if (!it->data) {
+                g->out_lost++;
+                return;
+            }
+            memcpy(it->data, data, s->data_size);
+        }
+        it->args.uca.pDriverPrivateData = it->data;
+        break;
+    case DXGK_PG_OP_NOTIFY_RESIDENCY:
+        it->args.nr = s->args.nr;
+        break;
+    default:
+        return;
+    }
+    g->nout++;
+}
+
+void dxgk_pg__set_delivery(vm_adapter *a, int on)
+{
+    a->pg->deliver = on != 0;
+}
+
+void dxgk_pg__take(vm_adapter *a, dxgk_pg_out *out)
+{
+    dxgk_pg *g = a->pg;
+    if (dxgk_pg__pending(a))
+        dxgk_pg__call_end(a);
+    out->items = g->out;
+    out->n = g->nout;
+    out->lost = g->out_lost;
+    out->drv = (g->nout || g->out_lost) ? dxgk_drv__hold(a->drv) : NULL;
+    g->out = NULL;
+    g->nout = g->capout = 0;
+    g->out_lost = 0;
+}
+
+void dxgk_pg__deliver(dxgk_pg_out *out)
+{
+    if (out->drv) {
+        dxgk_drv__paging(out->drv, out->items, out->n, out->lost);
+        dxgk_drv__unref(out->drv);
+    }
+    dxgk_pg__items_free(out->items, out->n);
+}
+
+void dxgk_pg__items_free(dxgk_pg_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(items[i].entries);
+        free(items[i].data);
+    }
+    free(items);
+}
+
+NTSTATUS dxgk_pg_table_memory(uint64_t adapter, uint32_t segment, uint64_t offset, void **out,
+                              uint64_t *out_size)
+{
+    vm_adapter *a = dxgk_vm__adapter_acquire(adapter);
+    if (!a)
+        return STATUS_INVALID_HANDLE;
+    dxgk_pg *g = a->pg;
+    void *m = NULL;
+    uint64_t size = 0;
+    if (g->captmem) {
+        size_t j = tmem_hash(segment, offset) & (g->captmem - 1);
+        while (g->tmem[j].used) {
+            if (g->tmem[j].segment == segment && g->tmem[j].offset == offset) {
+                m = g->tmem[j].mem;
+                size = g->tmem[j].size;
+                break;
+            }
+            j = (j + 1) & (g->captmem - 1);
+        }
+    }
+    dxgk_vm__release(a);
+    if (!m)
+        return STATUS_INVALID_PARAMETER;
+    *out = m;
+    *out_size = size;
+    return STATUS_SUCCESS;
+}
+
+void dxgk_pg__delivery_free(dxgk_pg *g)
+{
+    dxgk_pg__items_free(g->out, g->nout);
+    for (size_t i = 0; i < g->captmem; i++)
+        if (g->tmem[i].used)
+            free(g->tmem[i].mem);
+    free(g->tmem);
+}

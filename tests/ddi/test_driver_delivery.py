@@ -1,0 +1,192 @@
+"""docs/behaviour.md 10.2 and 10.4 with a driver attached: the paging stream is delivered
+to the driver's DxgkDdiBuildPagingBuffer -- every operation of the log, in its order,
+each with a fresh zeroed 64 KB DMA buffer, asked again while the driver answers
+STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER, anything else a driver fault -- and in
+CPU_VIRTUAL mode every table has memory the driver writes: the example driver's tables,
+decoded, equal the model's page tables entry for entry after every step."""
+
+from __future__ import annotations
+
+import ctypes
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_spec_driver import Recorder
+
+import dxgk
+from dxgk import structs
+from dxgk.testing import cbuild
+
+pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
+
+INSUFFICIENT_DMA = 0xC01E0001
+UNSUCCESSFUL = 0xC0000001
+SOURCE = (Path(__file__).resolve().parents[2] / "examples" / "gpummu_driver.c").read_text()
+CDEF = """
+void tinygpu_driver_entry(void *table, uint32_t version);
+int32_t tinygpu_decode_pte(unsigned int level, const void *raw, size_t size, void *out);
+uint64_t tinygpu_stat(uint32_t which);
+"""
+KB, MB = 1024, 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def tinygpu(tmp_path_factory):
+    return cbuild.build("_dxgk_tinygpu_dlv", SOURCE, CDEF, tmp_path_factory.mktemp("tg"))
+
+
+def _attach(mod: Any) -> Any:
+    table = structs.DRIVER_INITIALIZATION_DATA()
+    mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
+    return dxgk.Adapter(driver=table)
+
+
+def _decoded(mod: Any, a: Any, p: Any, level: int, table: int, index: int) -> bytes:
+    raw = a.table_memory(p, level, table)[8 * index:8 * index + 8]
+    out = structs.DXGK_PTE()
+    st = mod.lib.tinygpu_decode_pte(level, bytes(raw), 8,
+                                    mod.ffi.cast("void *", ctypes.addressof(out)))
+    assert st == 0
+    return bytes(out)
+
+
+def _check(mod: Any, a: Any, p: Any, vas: list[int]) -> None:
+    """The driver's tables, decoded, hold the model's entries on every level of the walk
+    of each VA (an invalid entry decodes as 16 zero bytes)."""
+    for va in vas:
+        t = p.translate(va)
+        for w in t.levels:
+            assert _decoded(mod, a, p, w.level, w.table_address, w.index) == bytes(w.pte), \
+                (hex(va), w.level)
+
+
+def test_the_example_drivers_tables_equal_the_models_after_every_step(tinygpu) -> None:
+    rng = random.Random(7)
+    a = _attach(tinygpu)
+    p = a.create_process()
+    d = p.create_device()
+    d.create_context()
+    live: list[tuple[int, int]] = []                       # (allocation, va)
+    probes: list[int] = []
+    for step in range(60):
+        if live and rng.random() < 0.35:
+            h, va = live.pop(rng.randrange(len(live)))
+            a.destroy_allocation(h)                        # unmapped: entries invalidated
+            probes.append(va)
+        else:
+            pages = rng.choice((1, 3, 16, 200, 512))
+            h = a.create_allocation(pages * 4 * KB, d, segments=[rng.choice((1, 2))])
+            va = a.map(h)
+            live.append((h, va))
+            probes += [va, va + (pages - 1) * 4 * KB]
+        _check(tinygpu, a, p, [v for v in probes[-12:]])
+    assert not a.removed and a.driver_faults == []
+    a.validate()
+    a.close()
+
+
+class Paging(Recorder):
+    """A Python driver recording what DxgkDdiBuildPagingBuffer is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: list[tuple[int, int, int, int]] = []   # (operation, dma size, offset, level)
+        self.answer: Any = None
+
+    def DxgkDdiBuildPagingBuffer(self, h: int, b: Any) -> int:
+        level = b.UpdatePageTable.PageTableLevel if b.Operation == 11 else -1
+        self.ops.append((int(b.Operation), int(b.DmaSize), int(b.MultipassOffset), level))
+        assert ctypes.string_at(b.pDmaBuffer, b.DmaSize) == bytes(b.DmaSize)   # zeroed
+        return self.answer(b) if self.answer else 0
+
+
+def test_every_logged_operation_is_delivered_in_order_with_a_fresh_buffer() -> None:
+    drv = Paging()
+    with dxgk.Adapter(driver=drv) as a:
+        d = a.create_process().create_device()
+        h = a.create_allocation(1 * MB, d, segments=[2])
+        a.map(h)
+        a.destroy_allocation(h)
+        logged = [(op.operation, op.args.PageTableLevel if op.operation == "UPDATE_PAGE_TABLE"
+                   else -1) for op in a.paging_log if op.operation != "SET_ROOT_PAGE_TABLE"]
+        names = {11: "UPDATE_PAGE_TABLE", 12: "FLUSH_TLB", 13: "UPDATE_CONTEXT_ALLOCATION",
+                 15: "NOTIFY_RESIDENCY"}
+        got = [(names[o], lv) for o, size, off, lv in drv.ops]
+        assert got == logged and len(got) > 8
+        assert {(size, off) for _, size, off, _ in drv.ops} == {(65536, 0)}
+        assert not a.removed
+
+
+def test_insufficient_dma_buffer_asks_again_from_where_the_driver_left_off() -> None:
+    drv = Paging()
+    asked: dict[int, int] = {}
+
+    def once(b: Any) -> int:
+        key = len(drv.ops)
+        if b.MultipassOffset == 0:
+            b.MultipassOffset = 5                      # progress: half done
+            b.pDmaBuffer = b.pDmaBuffer + 16
+            return INSUFFICIENT_DMA
+        asked[key] = b.MultipassOffset
+        return 0
+
+    drv.answer = once
+    with dxgk.Adapter(driver=drv) as a:
+        d = a.create_process().create_device()
+        a.map(a.create_allocation(64 * KB, d))
+        assert asked and set(asked.values()) == {5}
+        assert [off for _, _, off, _ in drv.ops][:2] == [0, 5]
+        assert not a.removed
+
+
+def test_a_driver_that_never_progresses_is_a_fault_after_65_asks() -> None:
+    drv = Paging()
+    drv.answer = lambda b: INSUFFICIENT_DMA
+    a = dxgk.Adapter(driver=drv)                          # bring-up: the system root
+    assert a.removed
+    (f,) = a.driver_faults
+    assert (f.ddi, f.operation, f.status) == ("DxgkDdiBuildPagingBuffer",
+                                              "UPDATE_PAGE_TABLE", INSUFFICIENT_DMA)
+    assert len(drv.ops) == 65 and "without progress" in f.detail
+    a.close()
+
+
+@pytest.mark.parametrize("how", ["status", "past-the-end"])
+def test_a_failing_build_paging_buffer_removes_the_adapter(how: str) -> None:
+    drv = Paging()
+    with dxgk.Adapter(driver=drv) as a:
+        d = a.create_process().create_device()
+        h = a.create_allocation(64 * KB, d)
+        seen = len(drv.ops)
+
+        def bad(b: Any) -> int:
+            if how == "status":
+                return UNSUCCESSFUL
+            b.pDmaBuffer = b.pDmaBuffer + b.DmaSize + 8
+            return 0
+
+        drv.answer = bad
+        va = a.map(h)                                     # its state change stays
+        assert va and a.removed
+        (f,) = a.driver_faults
+        assert f.ddi == "DxgkDdiBuildPagingBuffer" and f.operation == "UPDATE_PAGE_TABLE"
+        assert len(drv.ops) == seen + 1                   # the rest is not delivered
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=1)
+        args.Protection.Write = 1
+        assert dxgk.DxgkCbMapContextAllocation(a.handle, args) == 0
+        assert dxgk.last_status() == dxgk.STATUS_DEVICE_REMOVED
+
+
+def test_table_memory_needs_a_table_with_memory(tinygpu) -> None:
+    with dxgk.Adapter() as a:                            # no driver: no memory
+        with pytest.raises(ValueError, match="no table with memory"):
+            a.table_memory(a.system_process, 0, 0)
+    a = _attach(tinygpu)
+    p = a.create_process()
+    root = p.translate(0).levels[0]
+    assert len(a.table_memory(p, root.level, root.table_address)) == 4096
+    with pytest.raises(ValueError, match="not a process of"):
+        a.table_memory(object(), 0, 0)
+    a.close()
