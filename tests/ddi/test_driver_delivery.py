@@ -70,7 +70,7 @@ def test_the_example_drivers_tables_equal_the_models_after_every_step(tinygpu) -
     d.create_context()
     live: list[tuple[int, int]] = []                       # (allocation, va)
     probes: list[int] = []
-    for step in range(60):
+    for _ in range(60):
         if live and rng.random() < 0.35:
             h, va = live.pop(rng.randrange(len(live)))
             a.destroy_allocation(h)                        # unmapped: entries invalidated
