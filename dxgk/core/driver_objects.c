@@ -304,6 +304,19 @@ static int keep_handle(uint64_t h, uint32_t type, uint64_t v)
     return 1;
 }
 
+/* STATUS_SUCCESS for a driver record the object DDIs may use; else the status of the
+ * call (its reference dropped): no record, or an adapter a fault removed. */
+static NTSTATUS usable(dxgk_drv *d)
+{
+    if (!d)
+        return STATUS_INVALID_HANDLE;
+    if (dxgk_drv__is_removed(d)) {
+        dxgk_drv__put(d);
+        return STATUS_DEVICE_REMOVED;
+    }
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS dxgk_drv_device_create(uint64_t process, uint64_t *out_device)
 {
     dxgk_drv *d = dxgk_drv__of(process, DXGK_VM_T_PROCESS);
@@ -311,12 +324,8 @@ NTSTATUS dxgk_drv_device_create(uint64_t process, uint64_t *out_device)
     uint64_t dev = 0, seq;
     NTSTATUS st;
     int ok;
-    if (!d)
-        return STATUS_INVALID_HANDLE;
-    if (dxgk_drv__is_removed(d)) {
-        dxgk_drv__put(d);
-        return STATUS_DEVICE_REMOVED;
-    }
+    if ((st = usable(d)) != STATUS_SUCCESS)
+        return st;
     memset(&args, 0, sizeof args);
     args.hKmdProcess = (HANDLE)(uintptr_t)driver_handle(process, DXGK_VM_T_PROCESS, &ok);
     st = dxgk_vm_device_create(process, &dev);
@@ -378,12 +387,8 @@ NTSTATUS dxgk_drv_context_create(uint64_t device, uint64_t *out_context)
     uint64_t ctx = 0, hdev, seq, mine;
     NTSTATUS st;
     int ok;
-    if (!d)
-        return STATUS_INVALID_HANDLE;
-    if (dxgk_drv__is_removed(d)) {
-        dxgk_drv__put(d);
-        return STATUS_DEVICE_REMOVED;
-    }
+    if ((st = usable(d)) != STATUS_SUCCESS)
+        return st;
     hdev = driver_handle(device, DXGK_VM_T_DEVICE, &ok);
     st = dxgk_vm_context_create(device, &ctx);
     mine = ctx;
@@ -457,12 +462,8 @@ NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
     if (!c || !out_kmt)
         return STATUS_INVALID_PARAMETER;
     d = dxgk_drv__of(c->device, DXGK_VM_T_DEVICE);
-    if (!d)
-        return STATUS_INVALID_HANDLE;
-    if (dxgk_drv__is_removed(d)) {
-        dxgk_drv__put(d);
-        return STATUS_DEVICE_REMOVED;
-    }
+    if ((st = usable(d)) != STATUS_SUCCESS)
+        return st;
     placed = *c;
     if (!d->ddi.DxgkDdiCreateAllocation) {
         st = dxgk_vm_user_allocate(&placed, out_kmt);

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .._core import ffi, lib
+from ..kmt import _ok
 from .format import _MASK32, _STATUS_SUCCESS, _UOPS, _status_json
 from .optable import BY_NAME, NEW, VALUE, LineSpec
 
-_STATUS_PENDING = 0x103
 _MAX_UOPS = int(lib.DXGK_RP_MAX_UOPS)
 
 
@@ -44,10 +44,6 @@ def _number(numbers: dict[int, int], v: int) -> str:
     if v == 0:
         return "0"
     raise _Foreign
-
-
-def _succeeded(st: int) -> bool:
-    return st in (_STATUS_SUCCESS, _STATUS_PENDING)
 
 
 class UserModeHooks:
@@ -138,7 +134,7 @@ class UserModeHooks:
                 else:
                     tail.append((key, 0, "null"))
             elif col.role == VALUE:
-                v = codec.read(out, key) if out is not None and _succeeded(st) else 0
+                v = codec.read(out, key) if out is not None and _ok(st) else 0
                 tail.append((key, v, str(v)))
         if self._compact and raw is not None:
             try:
@@ -169,7 +165,7 @@ class UserModeHooks:
             return st
 
         return self._call(spec, invoke, args, abi, got, lambda: self._kmt_line(row, *got[0]),
-                          ok=_succeeded)
+                          ok=_ok)
 
     def kmt_update(self, p: int) -> int:
         """D3DKMTUpdateGpuVirtualAddress on the host struct at `p` (0: NULL) whose

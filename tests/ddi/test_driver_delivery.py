@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
+from test_example_driver import CDEF, SOURCE
 from test_spec_driver import Recorder
 
 import dxgk
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compile
 
 INSUFFICIENT_DMA = 0xC01E0001
 UNSUCCESSFUL = 0xC0000001
-SOURCE = (Path(__file__).resolve().parents[2] / "examples" / "gpummu_driver.c").read_text()
-CDEF = """
-void tinygpu_driver_entry(void *table, uint32_t version);
-int32_t tinygpu_decode_pte(unsigned int level, const void *raw, size_t size, void *out);
-uint64_t tinygpu_stat(uint32_t which);
-"""
 KB, MB = 1024, 1024 * 1024
 
 
@@ -99,6 +93,8 @@ class Paging(Recorder):
         level = b.UpdatePageTable.PageTableLevel if b.Operation == 11 else -1
         self.ops.append((int(b.Operation), int(b.DmaSize), int(b.MultipassOffset), level))
         assert ctypes.string_at(b.pDmaBuffer, b.DmaSize) == bytes(b.DmaSize)   # zeroed
+        assert (b.pDmaBufferPrivateData, b.DmaBufferPrivateDataSize, b.hSystemContext,
+                b.DmaBufferGpuVirtualAddress) == (0, 0, 0, 0)
         return self.answer(b) if self.answer else 0
 
 
