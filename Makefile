@@ -49,7 +49,9 @@ build/examples/lib%.so: examples/%.c $(wildcard headers/*.h)
 # tree's dxgk/_core*.so and .venv are never touched, so `make test` is unaffected.
 # The interpreter is not instrumented, hence the preloaded libasan; LeakSanitizer ignores
 # only Python/numpy/OpenSSL internals (tests/reliability/lsan.supp); the asan_check plugin
-# refuses to run unless dxgk really is the sanitized build. Any report fails the run.
+# refuses to run unless dxgk really is the sanitized build. Any report fails the run;
+# tests/reliability/asan_run.py runs it once more only when LeakSanitizer's own tracer
+# crashed at exit after every test passed (no report).
 ASAN_VENV := .venv-asan
 ASAN_PY := $(ASAN_VENV)/bin/python
 ASAN_DIR := build/asan
@@ -70,7 +72,8 @@ $(ASAN_VENV)/.installed-test:
 
 test-asan: $(ASAN_VENV)/.installed-test
 	$(ASAN_PY) tests/reliability/asan_build.py $(ASAN_DIR)
-	$(ASAN_ENV) $(ASAN_PY) -m pytest -q --capture=sys -p asan_check -p no:cacheprovider $(ASAN_TESTS)
+	$(ASAN_PY) tests/reliability/asan_run.py env $(ASAN_ENV) \
+		$(ASAN_PY) -m pytest -q --capture=sys -p asan_check -p no:cacheprovider $(ASAN_TESTS)
 
 # Regenerate the committed layout cache (dxgk/layout/layouts.json) from headers/.
 layouts: install
