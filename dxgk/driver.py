@@ -256,6 +256,7 @@ class Attached:
     segments: list[Segment]
     keep: Any
     python: _PyDriver | None
+    decoder: Decoder | None = None
 
 
 def _fail(h: int, py: _PyDriver | None, ddi: str, st: int, what: str = "") -> DdiError:
@@ -377,6 +378,71 @@ def bring_up(driver: Any, caps: Any, levels: Sequence[Any] | None,
         lib.dxgk_drv_adapter_destroy(h)
         raise
     return Attached(h, int(sysp[0]), c, list(lv), list(segs), buf, py)
+
+
+# ---- the driver's decoder (docs/behaviour.md 10.4) ---------------------------------------
+
+
+_CFUNC: type = ctypes.CFUNCTYPE(None).__mro__[1]          # ctypes._CFuncPtr
+
+
+class Decoder:
+    """An adapter's decoder as the core calls it: a C function's address, or a C callback
+    into a Python callable ``(level, raw_bytes) -> structs.DXGK_PTE``; ``last_error``
+    keeps why the Python one last refused an entry (for ``validate()``'s message)."""
+
+    def __init__(self, decoder: Any, name: str) -> None:
+        self.name = name
+        self.last_error: str | None = None
+        self.python: Callable[[int, bytes], Any] | None = None
+        if isinstance(decoder, _CFUNC):                # a ctypes.CDLL function
+            fp: Any = decoder
+            addr = ctypes.cast(fp, ctypes.c_void_p).value or 0
+            self.fn = ffi.cast("dxgk_drv_decode_pte_fn", addr)
+        elif isinstance(decoder, ffi.CData):   # any cffi function pointer (any FFI)
+            self.fn = ffi.cast("dxgk_drv_decode_pte_fn", ffi.cast("uintptr_t", decoder))
+        elif callable(decoder):
+            self.python = decoder
+            self.fn = ffi.callback("dxgk_drv_decode_pte_fn", self._call)
+        else:
+            raise TypeError(f"decoder must be a C function (ctypes or cffi) or a callable "
+                            f"(level, raw_bytes) -> structs.DXGK_PTE; got {described(decoder)}")
+        if self.python is None and not int(ffi.cast("uintptr_t", self.fn)):
+            raise ValueError("decoder: a NULL function pointer")
+
+    def _call(self, level: int, raw: Any, size: int, out: Any) -> int:
+        assert self.python is not None
+        try:
+            r = self.python(int(level), bytes(ffi.buffer(raw, size)))
+            if type(r).__name__ != "DXGK_PTE" or ctypes.sizeof(r) != 16:
+                raise _BadResult(f"returned {described(r)}; expected a structs.DXGK_PTE")
+            ffi.memmove(ffi.cast("char *", out), bytes(r), 16)
+            return STATUS_SUCCESS
+        except BaseException as e:   # reported by validate(), never a traceback through C
+            self.last_error = f"{self.name} {_what(e)}"
+            return STATUS_INVALID_PARAMETER - (1 << 32)
+
+
+def set_decoder(h: int, decoder: Any, py: _PyDriver | None) -> Decoder | None:
+    """The adapter's decoder: `decoder` if given, else a Python driver's ``DecodePte``
+    method (docs/behaviour.md 10.4); ``ValueError`` when its tables have no memory."""
+    if decoder is None and py is not None and getattr(py.obj, "DecodePte", None) is not None:
+        method = py.obj.DecodePte
+        if not callable(method):
+            raise TypeError(f"driver: DecodePte must be a method; got {described(method)}")
+        dec = Decoder(method, "DecodePte")
+    elif decoder is None:
+        return None
+    else:
+        dec = Decoder(decoder, "decoder")
+    st = lib.dxgk_drv_set_decoder(h, dec.fn) & 0xFFFFFFFF
+    if st == STATUS_NOT_SUPPORTED:
+        raise ValueError(f"{dec.name}: the driver's page tables have no memory to decode -- "
+                         f"that needs PageTableUpdateMode CPU_VIRTUAL and a driver providing "
+                         f"DxgkDdiBuildPagingBuffer (docs/behaviour.md 10.4)")
+    if st != STATUS_SUCCESS:
+        raise DdiError(st, "setting the driver's decoder")
+    return dec
 
 
 # ---- what an adapter with a driver shows -------------------------------------------------

@@ -153,6 +153,12 @@ class Adapter(_Object):
     ``structs.DRIVER_INITIALIZATION_DATA`` filled by C code; its QueryAdapterInfo answers
     replace the caps, levels and segments given here. A failed bring-up raises
     :class:`DdiError` naming the DDI.
+    ``decoder``: the driver's page-table entry decoder (docs/behaviour.md 10.4), which
+    :meth:`validate` uses to compare the driver's own tables with the model's: a C
+    function ``NTSTATUS (UINT Level, const VOID *pRaw, SIZE_T RawSize, DXGK_PTE *pPte)``
+    (a ``ctypes.CDLL`` attribute, or a cffi pointer such as ``ffi.addressof(lib, name)``)
+    or a callable ``(level, raw_bytes) -> structs.DXGK_PTE``; a Python driver's
+    ``DecodePte`` method is taken when this is not given. Needs CPU_VIRTUAL tables.
     """
 
     _type = lib.DXGK_VM_T_ADAPTER
@@ -163,14 +169,18 @@ class Adapter(_Object):
     def __init__(self, caps: Any = None, levels: Sequence[Any] | None = None,
                  segments: Sequence[_desc.SegmentSpec] | None = None, *,
                  paging: str = "immediate",
-                 paging_log: int = lib.DXGK_PG_DEFAULT_CAPACITY, driver: Any = None) -> None:
+                 paging_log: int = lib.DXGK_PG_DEFAULT_CAPACITY, driver: Any = None,
+                 decoder: Any = None) -> None:
         if paging not in _PAGING_MODES:
             raise ValueError(f"Adapter: paging must be 'immediate' or 'deferred'; got "
                              f"{described(paging)}")
         log_cap = _pglog.check_capacity(paging_log)
         if driver is not None:
-            self._init_driver(driver, caps, levels, segments, paging, log_cap)
+            self._init_driver(driver, caps, levels, segments, paging, log_cap, decoder)
             return
+        if decoder is not None:
+            raise ValueError("Adapter: a decoder reads a driver's page tables; it needs "
+                             "driver=... (docs/behaviour.md 10.4)")
         c, lv, segs = _desc.description(caps, levels, segments)
         lbuf, sbuf = _desc.c_buffers(lv, segs)
         out_a = ffi.new("uint64_t *")
@@ -208,10 +218,15 @@ class Adapter(_Object):
 
     def _init_driver(self, driver: Any, caps: Any, levels: Sequence[Any] | None,
                      segments: Sequence[_desc.SegmentSpec] | None, paging: str,
-                     log_cap: int) -> None:
+                     log_cap: int, decoder: Any) -> None:
         att = _drv.bring_up(driver, caps, levels, segments)
         self._handle, self._system = att.handle, att.system
         self._finalizer = weakref.finalize(self, _destroy_driver_adapter, att.handle, att)
+        try:
+            att.decoder = _drv.set_decoder(att.handle, decoder, att.python)
+        except BaseException:
+            self._finalizer()
+            raise
         if lib.dxgk_vm_adapter_set_paging(self._handle, _PAGING_MODES[paging]) != STATUS_SUCCESS:
             self._finalizer()
             raise RuntimeError("Adapter: the core refused the paging mode of a new adapter")
@@ -579,12 +594,19 @@ class Adapter(_Object):
 
     def validate(self) -> None:
         """Checks every invariant of the model in C; ``AssertionError`` with the first
-        violation."""
+        violation. With a driver's decoder (docs/behaviour.md 10.4), then every entry of
+        the driver's own page tables against the model's, naming the first that differs."""
         self._require_open()
         msg = ffi.new("char[]", _MSG)
+        dec = self._attached.decoder if self._attached is not None else None
+        if dec is not None:
+            dec.last_error = None
         st = lib.dxgk_vm_validate(self._handle, msg, _MSG) & 0xFFFFFFFF
         if st == STATUS_INVALID_PARAMETER:
-            raise AssertionError(ffi.string(msg).decode(errors="replace"))
+            text = ffi.string(msg).decode(errors="replace")
+            if dec is not None and dec.last_error:
+                text += f" ({dec.last_error})"
+            raise AssertionError(text)
         self._check(st)
 
     def __repr__(self) -> str:

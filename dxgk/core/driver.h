@@ -129,6 +129,24 @@ NTSTATUS dxgk_drv_context_destroy(uint64_t context);
 NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt);
 NTSTATUS dxgk_drv_user_deallocate(uint32_t device, uint32_t allocation);
 
+/* ---- the driver's page tables checked (docs/behaviour.md 10.4) ---------------------- */
+
+/* A driver's decoder: its hardware entry of a table of `Level` (RawSize bytes at pRaw)
+ * as the DXGK_PTE it means, written to *pPte (zeroed by the caller); any status but
+ * STATUS_SUCCESS is a refusal, reported by the check. */
+typedef NTSTATUS (*dxgk_drv_decode_pte_fn)(UINT Level, const VOID *pRaw, SIZE_T RawSize,
+                                           DXGK_PTE *pPte);
+/* Gives the adapter's driver a decoder (NULL: none). STATUS_NOT_SUPPORTED unless its
+ * tables have memory (CPU_VIRTUAL update mode, DxgkDdiBuildPagingBuffer provided);
+ * STATUS_INVALID_HANDLE without a driver. */
+NTSTATUS dxgk_drv_set_decoder(uint64_t adapter, dxgk_drv_decode_pte_fn fn);
+/* With a decoder: decodes every entry of every table of every process (processes in
+ * creation order, each tree root first, depth first, entries in index order) and
+ * compares it with the model's -- a valid model entry must decode to its 16 bytes, an
+ * invalid one as invalid. The first difference: STATUS_INVALID_PARAMETER, described in
+ * msg (process, level, table, index, VA, both entries). STATUS_SUCCESS without one. */
+NTSTATUS dxgk_drv_check_tables(uint64_t adapter, char *msg, size_t msg_size);
+
 /* ---- state ------------------------------------------------------------------------- */
 
 /* Whether the adapter of any object handle h has been removed by a driver fault. */

@@ -35,6 +35,7 @@ struct dxgk_drv {
     uint64_t nfaults, capfaults;
     gone *queue;
     uint64_t nqueue, capqueue;
+    dxgk_drv_decode_pte_fn decode; /* atomic; docs/behaviour.md 10.4 (driver_check.c) */
 };
 
 /* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken

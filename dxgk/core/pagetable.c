@@ -1237,6 +1237,27 @@ void dxgk_pt_root(const dxgk_pt *pt, uint32_t *level, uint32_t *segment, uint64_
     *nent = pt->root->nent;
 }
 
+static int visit(const dxgk_pt *pt, const pt_table *t, uint64_t va, dxgk_pt_table_fn fn,
+                 void *ctx)
+{
+    const dxgk_pt_table_info info = {t->level, pt->tseg[t->level], t->nent, t->fmt64k,
+                                     t->fmt64k ? 16u : pt->shift[t->level], 0, t->offset,
+                                     va, t->e};
+    int rc = fn(ctx, &info);
+    if (rc || !t->level)
+        return rc;
+    for (uint32_t i = 0; i < t->nent; i++)
+        if (t->child[i] && (rc = visit(pt, untag(t->child[i]),
+                                       va + ((uint64_t)i << pt->shift[t->level]), fn, ctx)))
+            return rc;
+    return 0;
+}
+
+int dxgk_pt_foreach_table(const dxgk_pt *pt, dxgk_pt_table_fn fn, void *ctx)
+{
+    return visit(pt, pt->root, 0, fn, ctx);
+}
+
 void dxgk_pt_get_geometry(const dxgk_pt *pt, dxgk_pt_geometry *out)
 {
     memset(out, 0, sizeof *out);

@@ -226,6 +226,22 @@ void dxgk_pt_get_stats(const dxgk_pt *pt, dxgk_pt_stats *out);
 /* The configuration the tree was built with (levels, shifts, sizes, caps). */
 void dxgk_pt_get_geometry(const dxgk_pt *pt, dxgk_pt_geometry *out);
 
+/* Every live table, root first and then depth first in index order (the tree's own
+ * order): fn gets each one's level, segment, entry count, format, the VA bytes an
+ * entry maps (log2), segment offset, the VA its entry 0 maps and its entries (valid during the call); a non-zero return stops the
+ * visit and is returned. Changes nothing. */
+typedef struct dxgk_pt_table_info {
+    uint32_t level, segment, nent;
+    uint32_t fmt64k;          /* a 64 KB-format leaf */
+    uint32_t shift;           /* log2 of the VA bytes one entry maps */
+    uint32_t reserved;
+    uint64_t offset;          /* the table's segment offset */
+    uint64_t va;              /* the VA entry 0 maps */
+    const DXGK_PTE *entries;
+} dxgk_pt_table_info;
+typedef int (*dxgk_pt_table_fn)(void *ctx, const dxgk_pt_table_info *t);
+int dxgk_pt_foreach_table(const dxgk_pt *pt, dxgk_pt_table_fn fn, void *ctx);
+
 /* The change stream (paging.c turns it into paging operations, docs/behaviour.md 10.2).
  * With a sink set, every commit reports what it writes, one event per run of entries of
  * one table, in the order it writes them (depth first, VA order), and tables it empties

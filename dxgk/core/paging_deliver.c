@@ -193,26 +193,29 @@ void dxgk_pg__items_free(dxgk_pg_item *items, size_t n)
     free(items);
 }
 
+void *dxgk_pg__tmem_find(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t *out_size)
+{
+    if (g->captmem) {
+        size_t j = tmem_hash(segment, offset) & (g->captmem - 1);
+        while (g->tmem[j].used) {
+            if (g->tmem[j].segment == segment && g->tmem[j].offset == offset) {
+                *out_size = g->tmem[j].size;
+                return g->tmem[j].mem;
+            }
+            j = (j + 1) & (g->captmem - 1);
+        }
+    }
+    return NULL;
+}
+
 NTSTATUS dxgk_pg_table_memory(uint64_t adapter, uint32_t segment, uint64_t offset, void **out,
                               uint64_t *out_size)
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(adapter);
     if (!a)
         return STATUS_INVALID_HANDLE;
-    dxgk_pg *g = a->pg;
-    void *m = NULL;
     uint64_t size = 0;
-    if (g->captmem) {
-        size_t j = tmem_hash(segment, offset) & (g->captmem - 1);
-        while (g->tmem[j].used) {
-            if (g->tmem[j].segment == segment && g->tmem[j].offset == offset) {
-                m = g->tmem[j].mem;
-                size = g->tmem[j].size;
-                break;
-            }
-            j = (j + 1) & (g->captmem - 1);
-        }
-    }
+    void *m = dxgk_pg__tmem_find(a->pg, segment, offset, &size);
     dxgk_vm__release(a);
     if (!m)
         return STATUS_INVALID_PARAMETER;

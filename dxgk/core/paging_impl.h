@@ -74,6 +74,10 @@ typedef struct pg_tmem {
  * data); nothing unless delivery is on. */
 void dxgk_pg__deliver_put(struct vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
                           const void *data);
+/* The memory of the table at {segment, offset} and its size, or NULL (under the lock;
+ * the memory lives until the adapter goes). */
+void *dxgk_pg__tmem_find(struct dxgk_pg *g, uint32_t segment, uint64_t offset,
+                         uint64_t *out_size);
 /* Frees the queue and the tables' memory of g. */
 void dxgk_pg__delivery_free(struct dxgk_pg *g);
 

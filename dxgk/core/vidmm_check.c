@@ -10,12 +10,14 @@
  *
  * Invariant kept: no function here writes model state (only the caller's out
  * parameters and message buffer). dxgk_vm_validate checks the invariants that vidmm.c
- * and vidmm_va.c keep, listed at the top of each, and reports the first violation.
+ * and vidmm_va.c keep, listed at the top of each, and reports the first violation; then
+ * the driver's own page tables (driver_check.c, docs/behaviour.md 10.4).
  */
 #include "vidmm_impl.h"
 
 #include <string.h>
 
+#include "driver.h"
 #include "range_alloc.h"
 #include "vidmm.h"
 
@@ -608,7 +610,8 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
                  (unsigned long long)table_bytes, (unsigned long long)seg_tables);
     }
     dxgk_vm__release(a);
-    return STATUS_SUCCESS;
+    /* docs/behaviour.md 10.4: the driver's own tables, when it gave a decoder */
+    return dxgk_drv_check_tables(h, msg, msg_size);
 bad:
     dxgk_vm__release(a);
     return STATUS_INVALID_PARAMETER;
