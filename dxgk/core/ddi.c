@@ -27,8 +27,12 @@ static const DXGKCB_RESERVEGPUVIRTUALADDRESSRANGE check_reserve =
 
 static _Thread_local NTSTATUS last_status = STATUS_SUCCESS;
 
+/* The callback's answer, as dxgk_last_status() reports it: STATUS_DEVICE_REMOVED when a
+ * driver fault happened during the call (docs/behaviour.md 10.2). */
 static NTSTATUS done(NTSTATUS st)
 {
+    if (dxgk_drv_call_faulted())
+        st = STATUS_DEVICE_REMOVED;
     last_status = st;
     return st;
 }
@@ -58,6 +62,7 @@ static uint64_t H(HANDLE h)
 NTSTATUS APIENTRY CALLBACK DxgkCbCreateContextAllocation(
     INOUT_PDXGKARGCB_CREATECONTEXTALLOCATION pArgs)
 {
+    dxgk_drv_call_begin();
     dxgk_vm_create_args c;
     uint64_t h = 0, va = 0;
     NTSTATUS st;
@@ -87,6 +92,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbCreateContextAllocation(
 NTSTATUS APIENTRY CALLBACK DxgkCbDestroyContextAllocation(
     IN_CONST_HANDLE hAdapter, IN_CONST_HANDLE hAllocation)
 {
+    dxgk_drv_call_begin();
     REFUSE_IF_REMOVED(H(hAdapter));
     return done(dxgk_vm_destroy_allocation(H(hAdapter), H(hAllocation)));
 }
@@ -94,6 +100,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbDestroyContextAllocation(
 D3DGPU_VIRTUAL_ADDRESS APIENTRY CALLBACK DxgkCbMapContextAllocation(
     IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARGCB_MAPCONTEXTALLOCATION pArgs)
 {
+    dxgk_drv_call_begin();
     dxgk_vm_map_args m;
     uint64_t va = 0;
     NTSTATUS st;
@@ -113,14 +120,14 @@ D3DGPU_VIRTUAL_ADDRESS APIENTRY CALLBACK DxgkCbMapContextAllocation(
     m.size_pages = pArgs->SizeInPages;
     m.protection = pArgs->Protection.Value;
     m.driver_protection = pArgs->DriverProtection;
-    st = dxgk_vm_map(H(hAdapter), &m, &va);
-    done(st);
+    st = done(dxgk_vm_map(H(hAdapter), &m, &va));
     return st == STATUS_SUCCESS ? va : 0;
 }
 
 NTSTATUS APIENTRY CALLBACK DxgkCbUpdateContextAllocation(
     IN_CONST_HANDLE hAdapter, IN_CONST_PDXGKARGCB_UPDATECONTEXTALLOCATION pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     REFUSE_IF_REMOVED(H(hAdapter));
@@ -132,6 +139,7 @@ NTSTATUS APIENTRY CALLBACK DxgkCbUpdateContextAllocation(
 NTSTATUS APIENTRY CALLBACK DxgkCbReserveGpuVirtualAddressRange(
     IN_CONST_HANDLE hAdapter, INOUT_PDXGKARGCB_RESERVEGPUVIRTUALADDRESSRANGE pArgs)
 {
+    dxgk_drv_call_begin();
     uint64_t start = 0;
     NTSTATUS st;
     if (!pArgs)

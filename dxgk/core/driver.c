@@ -36,6 +36,21 @@ static _Thread_local uint64_t t_seq;
  * lock (every DxgkCb* callback asks it). */
 static int g_any_removed;
 
+/* A driver fault was recorded on this thread since dxgk_drv_call_begin. */
+static _Thread_local int t_faulted;
+
+void dxgk_drv_call_begin(void)
+{
+    t_faulted = 0;
+}
+
+int dxgk_drv_call_faulted(void)
+{
+    int f = t_faulted;
+    t_faulted = 0;
+    return f;
+}
+
 /* ---- the record ----------------------------------------------------------------------- */
 
 void dxgk_drv__put(dxgk_drv *d)
@@ -157,6 +172,7 @@ void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t opera
         snprintf(f->detail, sizeof f->detail, "%s", detail ? detail : "");
     }
     pthread_mutex_unlock(&d->lock);
+    t_faulted = 1;
     __atomic_store_n(&d->removed, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&g_any_removed, 1, __ATOMIC_RELEASE);
 }

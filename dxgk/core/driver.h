@@ -147,6 +147,15 @@ NTSTATUS dxgk_drv_set_decoder(uint64_t adapter, dxgk_drv_decode_pte_fn fn);
  * msg (process, level, table, index, VA, both entries). STATUS_SUCCESS without one. */
 NTSTATUS dxgk_drv_check_tables(uint64_t adapter, char *msg, size_t msg_size);
 
+/* ---- a driver fault during a model call (docs/behaviour.md 10.2) ---------------------- */
+
+/* The fault watch of one model call on this thread: dxgk_drv_call_begin at its entry,
+ * dxgk_drv_call_faulted before it returns -- 1 when a driver fault was recorded on this
+ * thread since (the call then answers STATUS_DEVICE_REMOVED, 0 for a map; the state
+ * change it made stays, as after a bugcheck). */
+void dxgk_drv_call_begin(void);
+int dxgk_drv_call_faulted(void);
+
 /* ---- state ------------------------------------------------------------------------- */
 
 /* Whether the adapter of any object handle h has been removed by a driver fault. */

@@ -41,6 +41,7 @@ static NTSTATUS done(NTSTATUS st)
 
 NTSTATUS APIENTRY D3DKMTCreatePagingQueue(D3DKMT_CREATEPAGINGQUEUE *pArgs)
 {
+    dxgk_drv_call_begin();
     uint32_t q = 0, s = 0;
     uint64_t addr = 0;
     NTSTATUS st;
@@ -60,6 +61,7 @@ NTSTATUS APIENTRY D3DKMTCreatePagingQueue(D3DKMT_CREATEPAGINGQUEUE *pArgs)
 
 NTSTATUS APIENTRY D3DKMTDestroyPagingQueue(D3DDDI_DESTROYPAGINGQUEUE *pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     return done(dxgk_vm_kmt_destroy_paging_queue(pArgs->hPagingQueue));
@@ -67,6 +69,7 @@ NTSTATUS APIENTRY D3DKMTDestroyPagingQueue(D3DDDI_DESTROYPAGINGQUEUE *pArgs)
 
 NTSTATUS APIENTRY D3DKMTReserveGpuVirtualAddress(D3DDDI_RESERVEGPUVIRTUALADDRESS *pArgs)
 {
+    dxgk_drv_call_begin();
     dxgk_vm_ureserve_args r;
     uint64_t va = 0, fence = 0;
     NTSTATUS st;
@@ -89,6 +92,7 @@ NTSTATUS APIENTRY D3DKMTReserveGpuVirtualAddress(D3DDDI_RESERVEGPUVIRTUALADDRESS
 
 NTSTATUS APIENTRY D3DKMTMapGpuVirtualAddress(D3DDDI_MAPGPUVIRTUALADDRESS *pArgs)
 {
+    dxgk_drv_call_begin();
     dxgk_vm_umap_args m;
     uint64_t va = 0, fence = 0;
     NTSTATUS st;
@@ -113,6 +117,7 @@ NTSTATUS APIENTRY D3DKMTMapGpuVirtualAddress(D3DDDI_MAPGPUVIRTUALADDRESS *pArgs)
 
 NTSTATUS APIENTRY D3DKMTFreeGpuVirtualAddress(CONST D3DKMT_FREEGPUVIRTUALADDRESS *pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     if (REMOVED(pArgs->hAdapter))
@@ -182,6 +187,7 @@ static NTSTATUS update(uint32_t device, uint32_t context, uint32_t fence, uint32
 
 NTSTATUS APIENTRY D3DKMTUpdateGpuVirtualAddress(CONST D3DKMT_UPDATEGPUVIRTUALADDRESS *pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     return done(update(pArgs->hDevice, pArgs->hContext, pArgs->hFenceObject,

@@ -306,6 +306,7 @@ NTSTATUS dxgk_vm_fence_value(uint32_t fence, uint64_t *out)
 NTSTATUS dxgk_vm_fence_signal(uint32_t fence, uint64_t value)
 {
     vm_adapter *a;
+    dxgk_drv_call_begin();
     if (dxgk_drv_removed_kmt(fence))   /* docs/behaviour.md 10.1: a removed adapter */
         return STATUS_DEVICE_REMOVED;
     vm_fence *f = dxgk_vm__k_acquire(fence, DXGK_VM_T_FENCE, &a);
@@ -318,7 +319,8 @@ NTSTATUS dxgk_vm_fence_signal(uint32_t fence, uint64_t value)
     dxgk_vm__fence_set(f, value);
     dxgk_vm__run_waiting(a, f->device);
     dxgk_vm__release(a);
-    return STATUS_SUCCESS;
+    /* docs/behaviour.md 10.2: a driver fault while the released work was delivered */
+    return dxgk_drv_call_faulted() ? STATUS_DEVICE_REMOVED : STATUS_SUCCESS;
 }
 
 NTSTATUS dxgk_vm_kmt_create_paging_queue(uint32_t device, int32_t priority,

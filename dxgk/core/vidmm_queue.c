@@ -321,6 +321,7 @@ void dxgk_vm__queue_drain(vm_adapter *a, vm_pqueue *q)
 NTSTATUS dxgk_vm_queue_execute(uint32_t queue, uint64_t upto, int all, uint64_t *out_value)
 {
     vm_adapter *a;
+    dxgk_drv_call_begin();
     if (dxgk_drv_removed_kmt(queue))   /* docs/behaviour.md 10.1: a removed adapter */
         return STATUS_DEVICE_REMOVED;
     vm_pqueue *q = dxgk_vm__k_acquire(queue, DXGK_VM_T_PAGING_QUEUE, &a);
@@ -335,7 +336,8 @@ NTSTATUS dxgk_vm_queue_execute(uint32_t queue, uint64_t upto, int all, uint64_t 
     run_queue(a, q, upto);
     *out_value = q->fence->value;
     dxgk_vm__release(a);
-    return STATUS_SUCCESS;
+    /* docs/behaviour.md 10.2: a driver fault while the queue's work was delivered */
+    return dxgk_drv_call_faulted() ? STATUS_DEVICE_REMOVED : STATUS_SUCCESS;
 }
 
 NTSTATUS dxgk_vm_queue_info(uint32_t queue, dxgk_vm_queue_state *out)

@@ -164,13 +164,16 @@ def test_a_failing_build_paging_buffer_removes_the_adapter(how: str) -> None:
             return 0
 
         drv.answer = bad
-        va = a.map(h)                                     # its state change stays
-        assert va and a.removed
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=1)
+        args.Protection.Write = 1
+        before = a.stats().mappings
+        # the causing call answers STATUS_DEVICE_REMOVED (0 for a map); its state stays
+        assert dxgk.DxgkCbMapContextAllocation(a.handle, args) == 0
+        assert dxgk.last_status() == dxgk.STATUS_DEVICE_REMOVED
+        assert a.removed and a.stats().mappings == before + 1
         (f,) = a.driver_faults
         assert f.ddi == "DxgkDdiBuildPagingBuffer" and f.operation == "UPDATE_PAGE_TABLE"
         assert len(drv.ops) == seen + 1                   # the rest is not delivered
-        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(hAllocation=h, SizeInPages=1)
-        args.Protection.Write = 1
         assert dxgk.DxgkCbMapContextAllocation(a.handle, args) == 0
         assert dxgk.last_status() == dxgk.STATUS_DEVICE_REMOVED
 
@@ -186,3 +189,53 @@ def test_table_memory_needs_a_table_with_memory(tinygpu) -> None:
     with pytest.raises(ValueError, match="not a process of"):
         a.table_memory(object(), 0, 0)
     a.close()
+
+
+def _kmt_world(drv: Any, paging: str = "immediate") -> Any:
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kmt"))
+    import kmt_helpers as K
+    return K, K.World(dxgk.Adapter(driver=drv, paging=paging))
+
+
+def test_10_2_a_thunk_whose_paging_work_faults_answers_device_removed() -> None:
+    drv = Paging()
+    K, w = _kmt_world(drv)
+    drv.answer = lambda b: UNSUCCESSFUL
+    m = w.map_args(w.h4k, 4)
+    assert dxgk.D3DKMTMapGpuVirtualAddress(m) == dxgk.STATUS_DEVICE_REMOVED
+    assert w.a.removed and m.VirtualAddress                # the map itself was made
+    assert dxgk.D3DKMTMapGpuVirtualAddress(w.map_args(w.h4k, 4)) == dxgk.STATUS_DEVICE_REMOVED
+    w.a.close()
+
+
+def test_10_2_deferred_work_that_faults_makes_execute_and_signal_fail() -> None:
+    for how in ("execute", "signal"):
+        drv = Paging()
+        K, w = _kmt_world(drv, "deferred")
+        f = w.d.create_fence()
+        w.update([K.op_map(w.reserve(MB), 16 * 4 * KB, w.h4k)], fence=f.handle, fence_value=1)
+        w.map(w.h4k, 4)                                    # pending on the queue
+        drv.answer = lambda b: UNSUCCESSFUL
+        with pytest.raises(dxgk.DdiError) as e:
+            w.q.execute() if how == "execute" else f.signal(1)
+        assert e.value.status == dxgk.STATUS_DEVICE_REMOVED and w.a.removed, how
+        w.a.close()
+
+
+def test_10_2_a_fault_on_one_adapter_does_not_leak_into_a_call_on_another() -> None:
+    class Raises(Paging):
+        def DxgkDdiCreateDevice(self, h: int, args: Any) -> int:
+            raise RuntimeError("no device today")
+    with dxgk.Adapter(driver=Raises()) as bad, dxgk.Adapter() as good:
+        p = bad.create_process()
+        with pytest.raises(dxgk.DdiError):
+            p.create_device()                   # a fault outside any DxgkCb* / D3DKMT call
+        assert bad.removed
+        dg = good.create_process().create_device()
+        args = structs.DXGKARGCB_MAPCONTEXTALLOCATION(
+            hAllocation=good.create_allocation(64 * KB, dg), SizeInPages=1)
+        args.Protection.Write = 1
+        assert dxgk.DxgkCbMapContextAllocation(good.handle, args) != 0
+        assert dxgk.last_status() == 0 and not good.removed
