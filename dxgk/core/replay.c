@@ -30,9 +30,14 @@
 #include <string.h>
 
 #include "ddi.h"
+#include "driver.h"
 #include "kmt.h"
 #include "paging.h"
 #include "vidmm.h"
+
+/* With a driver attached (run->make_adapter), objects are made and destroyed through the
+ * driver-calling functions, as the Python layer does (dxgk/driver.py core_name). */
+#define D(r) ((r)->make_adapter != NULL)
 
 #define RP_MAX_LEVELS 6
 
@@ -389,12 +394,13 @@ static NTSTATUS execute_kmt(dxgk_rp_run *r, const dxgk_rp_op *o, uint64_t *value
         c.supported_segments = (uint32_t)word(r, o, 2);
         c.preferred = (uint32_t)word(r, o, 3);
         c.flags = (uint32_t)word(r, o, 4);
-        st = dxgk_vm_user_allocate(&c, &k);
+        st = D(r) ? dxgk_drv_user_allocate(&c, &k) : dxgk_vm_user_allocate(&c, &k);
         define_kmt(r, o->out_sym, st, k);
         return st;
     }
     case DXGK_RP_DEALLOCATE:
-        return dxgk_vm_user_deallocate(sym_K(r, o->sym[0]), sym_K(r, o->sym[1]));
+        return (D(r) ? dxgk_drv_user_deallocate : dxgk_vm_user_deallocate)(
+            sym_K(r, o->sym[0]), sym_K(r, o->sym[1]));
     case DXGK_RP_FENCE_CREATE: {
         uint32_t k = 0;
         st = dxgk_vm_fence_create(sym_K(r, o->sym[0]), word(r, o, 0), &k);
@@ -432,6 +438,15 @@ static NTSTATUS op_adapter_create(dxgk_rp_run *r, const dxgk_rp_op *o)
     p += align8((uint64_t)o->n0 * sizeof levels[0]);
     memset(segs, 0, sizeof segs);
     memcpy(segs, p, (size_t)o->n1 * sizeof segs[0]);
+    if (r->make_adapter) {          /* a driver attached: its bring-up sets log and mode */
+        NTSTATUS st = r->make_adapter(r->make_ctx, &caps, levels, o->n0, segs, o->n1,
+                                      (o->flags & DXGK_RP_F_DEFERRED) != 0, &adapter, &system);
+        if (st != STATUS_SUCCESS)
+            adapter = system = 0;
+        define(r, o->out_sym, st, adapter);
+        define(r, o->sym[0], st, system);
+        return st;
+    }
     NTSTATUS st = dxgk_vm_adapter_create(&caps, levels, segs, o->n1, &adapter, &system, msg,
                                          sizeof msg);
     if (st == STATUS_SUCCESS && !r->paging_log &&
@@ -462,27 +477,39 @@ static NTSTATUS execute_op(dxgk_rp_run *r, const dxgk_rp_op *o, uint64_t *value)
     case DXGK_RP_ADAPTER_CREATE:
         return op_adapter_create(r, o);
     case DXGK_RP_ADAPTER_DESTROY:
-        return dxgk_vm_adapter_destroy(sym_handle(r, o->sym[0]));
+        return (D(r) ? dxgk_drv_adapter_destroy
+                     : dxgk_vm_adapter_destroy)(sym_handle(r, o->sym[0]));
     case DXGK_RP_PROCESS_BEGIN:
         st = dxgk_vm_process_begin(sym_handle(r, o->sym[0]), &h);
+        if (st == STATUS_SUCCESS && D(r) &&
+            (st = dxgk_drv_create_process(h)) != STATUS_SUCCESS) {
+            dxgk_drv_process_end(h, 0);     /* docs/behaviour.md 10.1: the driver said no */
+            h = 0;
+        }
         define(r, o->out_sym, st, h);
         return st;
     case DXGK_RP_PROCESS_END:
-        return dxgk_vm_process_end(sym_handle(r, o->sym[0]), (o->flags & DXGK_RP_F_KEEP) != 0);
+        return (D(r) ? dxgk_drv_process_end : dxgk_vm_process_end)(
+            sym_handle(r, o->sym[0]), (o->flags & DXGK_RP_F_KEEP) != 0);
     case DXGK_RP_PROCESS_DESTROY:
-        return dxgk_vm_process_destroy(sym_handle(r, o->sym[0]));
+        return (D(r) ? dxgk_drv_process_destroy : dxgk_vm_process_destroy)(
+            sym_handle(r, o->sym[0]));
     case DXGK_RP_DEVICE_CREATE:
-        st = dxgk_vm_device_create(sym_handle(r, o->sym[0]), &h);
+        st = (D(r) ? dxgk_drv_device_create : dxgk_vm_device_create)(sym_handle(r, o->sym[0]),
+                                                                   &h);
         define(r, o->out_sym, st, h);
         return st;
     case DXGK_RP_DEVICE_DESTROY:
-        return dxgk_vm_device_destroy(sym_handle(r, o->sym[0]));
+        return (D(r) ? dxgk_drv_device_destroy : dxgk_vm_device_destroy)(
+            sym_handle(r, o->sym[0]));
     case DXGK_RP_CONTEXT_CREATE:
-        st = dxgk_vm_context_create(sym_handle(r, o->sym[0]), &h);
+        st = (D(r) ? dxgk_drv_context_create : dxgk_vm_context_create)(sym_handle(r, o->sym[0]),
+                                                                   &h);
         define(r, o->out_sym, st, h);
         return st;
     case DXGK_RP_CONTEXT_DESTROY:
-        return dxgk_vm_context_destroy(sym_handle(r, o->sym[0]));
+        return (D(r) ? dxgk_drv_context_destroy : dxgk_vm_context_destroy)(
+            sym_handle(r, o->sym[0]));
     case DXGK_RP_CREATE: {
         DXGKARGCB_CREATECONTEXTALLOCATION a;
         if (o->flags & DXGK_RP_F_NULL_ARGS) {

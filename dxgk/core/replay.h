@@ -159,6 +159,19 @@ typedef struct dxgk_rp_run {
     uint32_t paging_log;          /* nonzero: the adapters the run creates keep their
                                      paging log (docs/behaviour.md 10.2); 0: recording
                                      off, the replay's own speed */
+    /* NULL, or how the run makes its adapters: with a driver attached (docs/behaviour.md
+     * 10): called with the trace's description (caps, levels[nlevels], segments[nseg]) and
+     * whether the adapter is deferred; it brings the adapter up (its paging log and mode
+     * set as the run says) and answers the status and the adapter's and system
+     * process's handles. The run then makes every object through the driver-calling
+     * functions (dxgk_drv_*, driver.h) and destroys its adapters with
+     * dxgk_drv_adapter_destroy. */
+    int32_t (*make_adapter)(void *ctx, const void *caps /* DXGK_GPUMMUCAPS */,
+                            const void *levels /* DXGK_PAGE_TABLE_LEVEL_DESC[] */,
+                            uint32_t nlevels, const void *segments /* dxgk_vm_segment_desc[] */,
+                            uint32_t nseg, uint32_t deferred, uint64_t *out_adapter,
+                            uint64_t *out_system);
+    void *make_ctx;
 } dxgk_rp_run;
 
 /* Executes up to max_ops ops from run->next (stopping at op_count) and advances next.

@@ -16,14 +16,20 @@ raises); the adapters a replay creates are destroyed before :func:`replay` retur
 
 from __future__ import annotations
 
+import ctypes
 import os
 import time
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
+from .. import structs
 from .._core import ffi, lib
+from ..ddi import STATUS_INVALID_PARAMETER, DdiError
+from ..description import KIND_NAMES
+from ..model import Adapter
+from ..records import Segment
 from .decoder import Trace, decode
 from .engine_py import _run_python
 from .format import RESULT_DTYPE, _initial_kmt
@@ -36,7 +42,8 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
            results: bool = False, max_mismatches: int | None = None,
            upto_line: int | None = None,
            after_op: Callable[[int, np.ndarray], None] | None = None,
-           paging_log: bool = False) -> ReplayResult:
+           paging_log: bool = False, driver: Any = None,
+           decoder: Any = None) -> ReplayResult:
     """Replays a trace on fresh adapters (the trace's own adapter events create them).
 
     ``check``: compare every result with the recorded one (``ReplayResult.mismatches``,
@@ -50,15 +57,25 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
     then runs one op per step, for tools
     that look at the model between lines (``python -m dxgk paging-log``). ``paging_log``:
     the replayed adapters keep their paging log (docs/behaviour.md 10.2; off by default:
-    recording it costs the replay time). Raises
+    recording it costs the replay time). ``driver`` (C engine): every adapter the trace
+    creates is ``dxgk.Adapter(driver=driver, decoder=decoder)`` with the trace's
+    description as the defaults the driver's answers replace, and every object is made
+    through the driver (docs/behaviour.md 10.1); the adapters are then
+    ``ReplayResult.adapters``, and ``ReplayResult.validate()`` checks the driver's tables
+    when a decoder is given (10.4). Raises
     :class:`TraceError` for a malformed trace before executing anything."""
     trace = source if isinstance(source, Trace) else decode(source, progress=progress)
     if upto_line is not None:
         trace = trace.upto(upto_line)
+    if driver is None and decoder is not None:
+        raise ValueError("replay: a decoder needs driver=... (docs/behaviour.md 10.4)")
     if engine == "c":
-        r = _run_c(trace, check, progress, results, max_mismatches, after_op, paging_log)
+        r = _run_c(trace, check, progress, results, max_mismatches, after_op, paging_log,
+                   driver, decoder)
     elif after_op is not None:
         raise ValueError("after_op needs the C engine")
+    elif driver is not None:
+        raise ValueError("replay: driver=... needs the C engine")
     elif engine == "python":
         r = _run_python(trace, check, results, max_mismatches, paging_log)
     else:
@@ -71,7 +88,8 @@ def replay(source: Trace | str | os.PathLike[str] | IO[bytes], *, check: bool = 
 def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
            max_mismatches: int | None,
            after_op: Callable[[int, np.ndarray], None] | None = None,
-           paging_log: bool = False) -> ReplayResult:
+           paging_log: bool = False, driver: Any = None,
+           decoder: Any = None) -> ReplayResult:
     ops = np.ascontiguousarray(trace.ops)
     n = len(ops)
     handles = trace.initial.copy()
@@ -99,6 +117,10 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
     step = 4096 if after_op is None else 1
     seconds = 0.0
     result = ReplayResult(trace, handles, mismatches, 0, 0.0, res, "c")
+    if driver is not None:
+        maker = _DriverAdapters(driver, decoder, paging_log, result.adapters)
+        run.make_adapter = maker.callback
+        keep.append(maker)
     try:
         while run.next < n:
             t0 = time.perf_counter()
@@ -132,4 +154,52 @@ def _run_c(trace: Trace, check: bool, progress: bool | None, want_results: bool,
         bar.close(int(run.next))
     result.mismatch_total = int(run.mismatch_total)
     result.seconds = seconds
+    if driver is not None and maker.error is not None:   # the caller's driver or decoder
+        result.close()
+        raise maker.error
     return result
+
+
+class _DriverAdapters:
+    """The run's make_adapter (replay.h): each adapter the trace creates brought up with
+    the driver attached, as ``dxgk.Adapter`` does it; the Adapter objects go to `out`.
+    A failed bring-up answers its status (the trace's line then mismatches)."""
+
+    def __init__(self, driver: Any, decoder: Any, paging_log: bool, out: list[Any]) -> None:
+        self.driver, self.decoder, self.paging_log, self.out = driver, decoder, paging_log, out
+        self.callback = ffi.callback(
+            "int32_t(void *, const void *, const void *, uint32_t, const void *, uint32_t, "
+            "uint32_t, uint64_t *, uint64_t *)", self._make, onerror=self._error)
+        self.error: BaseException | None = None
+
+    def _make(self, ctx: Any, caps: Any, levels: Any, nlevels: int, segments: Any, nseg: int,
+              deferred: int, out_adapter: Any, out_system: Any) -> int:
+        c = structs.DXGK_GPUMMUCAPS.from_buffer_copy(
+            ffi.buffer(caps, ctypes.sizeof(structs.DXGK_GPUMMUCAPS)))
+        size = ctypes.sizeof(structs.DXGK_PAGE_TABLE_LEVEL_DESC)
+        lv = [structs.DXGK_PAGE_TABLE_LEVEL_DESC.from_buffer_copy(
+            ffi.buffer(ffi.cast("char *", levels) + k * size, size)) for k in range(nlevels)]
+        sd = ffi.cast("dxgk_vm_segment_desc *", segments)
+        segs = [Segment(int(sd[k].size), int(sd[k].page_size), KIND_NAMES[int(sd[k].kind)])
+                for k in range(nseg)]
+        try:
+            a = Adapter(c, lv, segs, paging="deferred" if deferred else "immediate",
+                        paging_log=lib.DXGK_PG_DEFAULT_CAPACITY if self.paging_log else 0,
+                        driver=self.driver, decoder=self.decoder)
+        except DdiError as e:
+            return _signed(e.status)
+        self.out.append(a)
+        out_adapter[0] = a.handle
+        out_system[0] = a.system_process.handle
+        return 0
+
+    def _error(self, exc: type[BaseException], value: BaseException, tb: Any) -> int:
+        # a description the driver's answers make invalid, an attach refused: the line's
+        # status, and the reason kept (never a traceback through C)
+        self.error = value
+        return _signed(STATUS_INVALID_PARAMETER)
+
+
+def _signed(status: int) -> int:
+    status &= 0xFFFFFFFF
+    return status - (1 << 32) if status >= 1 << 31 else status

@@ -84,6 +84,8 @@ class ReplayResult:
         self.seconds = seconds
         self.results = results
         self.engine = engine
+        #: the dxgk.Adapter objects of a replay with a driver attached (closed by close())
+        self.adapters: list[Any] = []
         self._closed = False
 
     @property
@@ -128,11 +130,33 @@ class ReplayResult:
     def allocation(self, name: str) -> AllocationInfo:
         return allocation_info(self.handle(name))
 
+    def validate(self) -> None:
+        """``validate()`` of every adapter the replay made that is still alive (with a
+        driver's decoder: its tables against the model's, docs/behaviour.md 10.4);
+        ``AssertionError`` naming the adapter's trace symbol and the first violation."""
+        for i in self.trace.symbol_indices("A"):
+            h = int(self.handles_array[i])
+            if lib.dxgk_vm_handle_type(h) != lib.DXGK_VM_T_ADAPTER:
+                continue
+            kept = [a for a in self.adapters if a.handle == h]
+            if kept:
+                try:
+                    kept[0].validate()
+                except AssertionError as e:
+                    raise AssertionError(f"{self.trace.names[i]}: {e}") from None
+                continue
+            msg = ffi.new("char[]", 512)
+            if lib.dxgk_vm_validate(h, msg, 512) & 0xFFFFFFFF == ddi.STATUS_INVALID_PARAMETER:
+                raise AssertionError(f"{self.trace.names[i]}: "
+                                     f"{ffi.string(msg).decode(errors='replace')}")
+
     def close(self) -> None:
         """Destroys every adapter the replay created (and everything in them)."""
         if self._closed:
             return
         self._closed = True
+        for a in self.adapters:            # with a driver: its StopDevice / RemoveDevice too
+            a.close()
         for i in self.trace.symbol_indices("A"):
             h = int(self.handles_array[i])
             if lib.dxgk_vm_handle_type(h) == lib.DXGK_VM_T_ADAPTER:
