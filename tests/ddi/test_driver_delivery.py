@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 import pytest
-from test_example_driver import CDEF, SOURCE
+from test_example_driver import build, table_of
 from test_spec_driver import Recorder
 
 import dxgk
@@ -28,13 +28,11 @@ KB, MB = 1024, 1024 * 1024
 
 @pytest.fixture(scope="module")
 def tinygpu(tmp_path_factory):
-    return cbuild.build("_dxgk_tinygpu_dlv", SOURCE, CDEF, tmp_path_factory.mktemp("tg"))
+    return build(tmp_path_factory, "_dxgk_tinygpu_dlv")
 
 
 def _attach(mod: Any) -> Any:
-    table = structs.DRIVER_INITIALIZATION_DATA()
-    mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
-    return dxgk.Adapter(driver=table)
+    return dxgk.Adapter(driver=table_of(mod))
 
 
 def _decoded(mod: Any, a: Any, p: Any, level: int, table: int, index: int) -> bytes:

@@ -37,12 +37,29 @@ STATUS_NOT_SUPPORTED = 0xC00000BB
 NTSTATUS = ctypes.c_int32
 
 
-@pytest.fixture(scope="module")
-def kmd(tmp_path_factory):
-    mod = cbuild.build("_dxgk_tinygpu", SOURCE, CDEF, tmp_path_factory.mktemp("tinygpu"))
+def build(tmp_path_factory, name):
+    """tinygpu compiled through cffi as extension module `name` (the other test modules
+    that attach it use this, their fixtures, and the two helpers below)."""
+    return cbuild.build(name, SOURCE, CDEF, tmp_path_factory.mktemp(name))
+
+
+def table_of(mod):
+    """A DRIVER_INITIALIZATION_DATA filled by tinygpu's DriverEntry (WDDM 2.6; resets its
+    counters)."""
     table = structs.DRIVER_INITIALIZATION_DATA()
     mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
-    return mod, table
+    return table
+
+
+def decoder_of(mod):
+    """tinygpu's decoder as a C function pointer (docs/behaviour.md 10.4)."""
+    return mod.ffi.addressof(mod.lib, "tinygpu_decode_pte")
+
+
+@pytest.fixture(scope="module")
+def kmd(tmp_path_factory):
+    mod = build(tmp_path_factory, "_dxgk_tinygpu")
+    return mod, table_of(mod)
 
 
 def _ddi(table, name, restype, *argtypes):

@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from test_example_driver import CDEF, SOURCE
+from test_example_driver import build, decoder_of, table_of
 
 import dxgk
 from dxgk import structs
@@ -39,17 +39,10 @@ UPDATE_PAGE_TABLE = 11
 
 @pytest.fixture(scope="module")
 def tinygpu(tmp_path_factory):
-    return cbuild.build("_dxgk_tinygpu_dec", SOURCE, CDEF, tmp_path_factory.mktemp("tgd"))
+    return build(tmp_path_factory, "_dxgk_tinygpu_dec")
 
 
-def _table(mod: Any) -> Any:
-    table = structs.DRIVER_INITIALIZATION_DATA()
-    mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
-    return table
-
-
-def _c_decoder(mod: Any) -> Any:
-    return mod.ffi.addressof(mod.lib, "tinygpu_decode_pte")
+_table, _c_decoder = table_of, decoder_of
 
 
 def _attach(mod: Any, decoder: Any = None) -> Any:

@@ -6,7 +6,6 @@ after every op -- the driver's own tables, decoded, equal the model's (10.4)."""
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from dxgk.testing import cbuild
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "ddi"))
-from test_example_driver import CDEF, SOURCE  # noqa: E402
+from test_example_driver import build, decoder_of, table_of  # noqa: E402
 from test_spec_driver import Recorder  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not cbuild.have_compiler(), reason="no C compiler")
@@ -32,17 +31,10 @@ UPDATES = 0
 
 @pytest.fixture(scope="module")
 def tinygpu(tmp_path_factory):
-    return cbuild.build("_dxgk_tinygpu_rp", SOURCE, CDEF, tmp_path_factory.mktemp("tgr"))
+    return build(tmp_path_factory, "_dxgk_tinygpu_rp")
 
 
-def _table(mod: Any) -> Any:
-    table = structs.DRIVER_INITIALIZATION_DATA()
-    mod.lib.tinygpu_driver_entry(mod.ffi.cast("void *", ctypes.addressof(table)), 0x5023)
-    return table
-
-
-def _decoder(mod: Any) -> Any:
-    return mod.ffi.addressof(mod.lib, "tinygpu_decode_pte")
+_table, _decoder = table_of, decoder_of
 
 
 def _gen(tmp_path: Path, kind: str, calls: int, version: int = 2) -> Path:
