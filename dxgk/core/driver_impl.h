@@ -35,6 +35,10 @@ struct dxgk_drv {
     uint64_t nfaults, capfaults;
     gone *queue;
     uint64_t nqueue, capqueue;
+    /* the DMA buffer kept between deliveries (driver_objects.c): NULL while one is in
+     * use; its bytes are zero past dma_dirty */
+    uint8_t *dma;
+    size_t dma_dirty;
 };
 
 /* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken
