@@ -1,9 +1,9 @@
 """docs/behaviour.md 10.2 and 10.4 with a driver attached: the paging stream is delivered
 to the driver's DxgkDdiBuildPagingBuffer -- every operation of the log, in its order,
-each with a zeroed 64 KB DMA buffer (kept, zeroed again where written), asked again while the driver answers
-STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER, anything else a driver fault -- and in
-CPU_VIRTUAL mode every table has memory the driver writes: the example driver's tables,
-decoded, equal the model's page tables entry for entry after every step."""
+each with a zeroed 64 KB DMA buffer (kept, zeroed again where written), asked again
+while the driver answers STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER, anything else a driver
+fault -- and in CPU_VIRTUAL mode every table has memory the driver writes: the example
+driver's tables, decoded, equal the model's page tables entry for entry after every step."""
 
 from __future__ import annotations
 
