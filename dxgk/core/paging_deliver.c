@@ -75,6 +75,21 @@ static void *tmem_get(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t si
     return m;
 }
 
+/* buf (capacity *cap elements of `size` bytes, doubled from `first`) with room for
+ * `need`: buf itself, or moved; NULL for no memory (buf and *cap as they were). */
+static void *grow(void *buf, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return buf;
+    size_t c = *cap ? 2 * *cap : first;
+    while (c < need)
+        c *= 2;
+    void *m = realloc(buf, c * size);
+    if (m)
+        *cap = c;
+    return m;
+}
+
 /* Queues a copy of operation `s` for the driver: `ent` its entries (UPDATE_PAGE_TABLE:
  * the first one of a linear run, expanded here), `data` its private data. */
 void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
@@ -83,16 +98,12 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
     dxgk_pg *g = a->pg;
     if (!g->deliver || s->operation == DXGK_PG_OP_SET_ROOT_PAGE_TABLE)
         return;
-    if (g->nout == g->capout) {
-        size_t cap = g->capout ? 2 * g->capout : 16;
-        dxgk_pg_item *o = realloc(g->out, cap * sizeof *o);
-        if (!o) {
-            g->out_lost++;
-            return;
-        }
-        g->out = o;
-        g->capout = cap;
+    dxgk_pg_item *o = grow(g->out, &g->capout, g->nout + 1, sizeof *o, 16);
+    if (!o) {
+        g->out_lost++;
+        return;
     }
+    g->out = o;
     dxgk_pg_item *it = &g->out[g->nout];
     memset(it, 0, sizeof *it);
     it->sequence = s->sequence;
@@ -103,18 +114,12 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
         const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
         const uint32_t n = u->Flags.Repeat ? 1 : u->NumPageTableEntries;
         it->args.upt = *u;
-        if (g->nents + n > g->capents) {
-            size_t cap = g->capents ? 2 * g->capents : 1024;
-            while (cap < g->nents + n)
-                cap *= 2;
-            DXGK_PTE *e = realloc(g->ents, cap * sizeof *e);
-            if (!e) {
-                g->out_lost++;
-                return;
-            }
-            g->ents = e;
-            g->capents = cap;
+        DXGK_PTE *e = grow(g->ents, &g->capents, g->nents + n, sizeof *e, 1024);
+        if (!e) {
+            g->out_lost++;
+            return;
         }
+        g->ents = e;
         DXGK_PTE *to = g->ents + g->nents;
         if (s->stride) {            /* a linear run: entry k = the first + k * stride */
             const uint64_t first = ent[0].PageAddress;
