@@ -310,8 +310,11 @@ static NTSTATUS tiny_update(DXGKARG_BUILDPAGINGBUFFER *b)
         (uint64_t)u->StartIndex + u->NumPageTableEntries > entries ||
         b->MultipassOffset >= u->NumPageTableEntries)
         return STATUS_INVALID_PARAMETER;
-    for (UINT i = 0; i < (repeat ? 1u : u->NumPageTableEntries); i++) {
-        tiny_encode(level, &u->pPageTableEntries[i], &ok);
+    /* every entry encoded (and checked) before any byte is written; a run fits a table */
+    uint64_t enc[TINY_TABLE_BYTES / TINY_ENTRY_BYTES];
+    const UINT given = repeat ? 1u : u->NumPageTableEntries;
+    for (UINT i = 0; i < given; i++) {
+        enc[i] = tiny_encode(level, &u->pPageTableEntries[i], &ok);
         if (!ok)
             return STATUS_INVALID_PARAMETER;
     }
@@ -319,9 +322,12 @@ static NTSTATUS tiny_update(DXGKARG_BUILDPAGINGBUFFER *b)
         uint8_t *table = u->PageTableAddress.CpuVirtual;
         if (!table)
             return STATUS_INVALID_PARAMETER;
-        for (UINT i = 0; i < u->NumPageTableEntries; i++) {
-            uint64_t e = tiny_encode(level, &u->pPageTableEntries[repeat ? 0 : i], &ok);
-            memcpy(table + (uint64_t)(u->StartIndex + i) * TINY_ENTRY_BYTES, &e, sizeof e);
+        table += (uint64_t)u->StartIndex * TINY_ENTRY_BYTES;
+        if (repeat) {
+            for (UINT i = 0; i < u->NumPageTableEntries; i++)
+                memcpy(table + (uint64_t)i * TINY_ENTRY_BYTES, &enc[0], sizeof enc[0]);
+        } else {
+            memcpy(table, enc, (size_t)u->NumPageTableEntries * TINY_ENTRY_BYTES);
         }
         g_stats[TINY_STAT_ENTRIES] += u->NumPageTableEntries;
         g_stats[TINY_STAT_UPDATES]++;
@@ -343,8 +349,7 @@ static NTSTATUS tiny_update(DXGKARG_BUILDPAGINGBUFFER *b)
     memcpy(p, &cmd, sizeof cmd);
     p += sizeof cmd;
     for (UINT i = 0; i < n; i++, p += TINY_ENTRY_BYTES) {
-        uint64_t e = tiny_encode(level, &u->pPageTableEntries[repeat ? 0 : done + i], &ok);
-        memcpy(p, &e, sizeof e);
+        memcpy(p, &enc[repeat ? 0 : done + i], sizeof enc[0]);
     }
     const UINT used = (UINT)(p - (uint8_t *)b->pDmaBuffer);
     b->pDmaBuffer = p;

@@ -64,6 +64,7 @@ void dxgk_drv__put(dxgk_drv *d)
     if (last) {
         pthread_mutex_destroy(&d->lock);
         free(d->log);
+        free(d->dma);
         free(d->faults);
         free(d->queue);
         free(d);

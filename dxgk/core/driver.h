@@ -184,8 +184,8 @@ dxgk_drv *dxgk_drv__hold(dxgk_drv *d);
 
 struct dxgk_pg_item;
 /* docs/behaviour.md 10.2: delivers a model call's paging operations to the driver's
- * DxgkDdiBuildPagingBuffer, in order -- a fresh zeroed 64 KB DMA buffer each, asked again
- * with a fresh one while the driver answers STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER --
+ * DxgkDdiBuildPagingBuffer, in order -- a zeroed 64 KB DMA buffer each (kept, zeroed
+ * again where the driver wrote), asked again with a zeroed one while the driver answers STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER --
  * and turns anything else into a driver fault (the rest is not delivered). `lost`:
  * operations the model could not queue (no host memory): a fault too. */
 void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_t lost);

@@ -36,6 +36,10 @@ struct dxgk_drv {
     gone *queue;
     uint64_t nqueue, capqueue;
     dxgk_drv_decode_pte_fn decode; /* atomic; docs/behaviour.md 10.4 (driver_check.c) */
+    /* the DMA buffer kept between deliveries (driver_objects.c): NULL while one is in
+     * use; its bytes are zero past dma_dirty */
+    uint8_t *dma;
+    size_t dma_dirty;
 };
 
 /* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken

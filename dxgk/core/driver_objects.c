@@ -533,14 +533,35 @@ NTSTATUS dxgk_drv_user_deallocate(uint32_t device, uint32_t allocation)
 
 /* ---- the paging stream (docs/behaviour.md 10.2) ------------------------------------------ */
 
-#define PG_DMA_SIZE 65536u          /* [choice] a fresh zeroed 64 KB buffer each time */
+#define PG_DMA_SIZE 65536u          /* [choice] a zeroed 64 KB buffer each time */
 #define PG_MAX_STUCK 64u            /* [choice] asks without progress before a fault */
+#define PG_DMA_GUARD 64u            /* bytes past pDmaBuffer checked after each ask */
+
+/* The DMA buffer of one delivery: zero past `dirty` (docs/behaviour.md 10.2: [choice]
+ * before each ask the model zeroes only the bytes the driver may have written -- up to
+ * where it left pDmaBuffer, or all of them when any of the PG_DMA_GUARD bytes past that
+ * point is not zero). */
+typedef struct pg_dma {
+    uint8_t *buf;
+    size_t dirty;
+} pg_dma;
+
+/* After an ask that left pDmaBuffer at `end` bytes into the buffer: what may be dirty. */
+static void dma_note(pg_dma *m, size_t end)
+{
+    size_t i = end, stop = end + PG_DMA_GUARD < PG_DMA_SIZE ? end + PG_DMA_GUARD : PG_DMA_SIZE;
+    uint8_t any = 0;
+    for (; i < stop; i++)
+        any |= m->buf[i];
+    m->dirty = any ? PG_DMA_SIZE : (end > m->dirty ? end : m->dirty);
+}
 
 /* One operation through DxgkDdiBuildPagingBuffer: 0, or -1 once it faulted. */
-static int build_one(dxgk_drv *d, const dxgk_pg_item *it, uint8_t *dma)
+static int build_one(dxgk_drv *d, const dxgk_pg_item *it, pg_dma *m)
 {
     DXGKARG_BUILDPAGINGBUFFER b;
     unsigned stuck = 0;
+    uint8_t *const dma = m->buf;
     memset(&b, 0, sizeof b);
     b.Operation = (DXGK_BUILDPAGINGBUFFER_OPERATION)it->operation;
     switch (it->operation) {
@@ -552,7 +573,8 @@ static int build_one(dxgk_drv *d, const dxgk_pg_item *it, uint8_t *dma)
     for (;;) {
         const UINT before = b.MultipassOffset;
         char why[DXGK_DRV_DETAIL_MAX];
-        memset(dma, 0, PG_DMA_SIZE);
+        memset(dma, 0, m->dirty);
+        m->dirty = 0;
         b.pDmaBuffer = dma;
         b.DmaSize = PG_DMA_SIZE;
         const uint64_t seq = dxgk_drv__seq(d);
@@ -560,6 +582,10 @@ static int build_one(dxgk_drv *d, const dxgk_pg_item *it, uint8_t *dma)
         const uintptr_t end = (uintptr_t)b.pDmaBuffer, start = (uintptr_t)dma;
         dxgk_drv__log(d, seq, DXGK_DRV_DDI_BUILD_PAGING_BUFFER, it->process, it->operation,
                       (uint32_t)st, &b, sizeof b);
+        if (end < start || end - start > PG_DMA_SIZE)
+            m->dirty = PG_DMA_SIZE;
+        else
+            dma_note(m, end - start);
         if (dxgk_drv__is_removed(d))            /* a Python driver's fault, recorded */
             return -1;
         if (end < start || end - start > PG_DMA_SIZE) {
@@ -589,7 +615,7 @@ static int build_one(dxgk_drv *d, const dxgk_pg_item *it, uint8_t *dma)
 
 void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_t lost)
 {
-    uint8_t *dma;
+    pg_dma m = {NULL, 0};
     if (dxgk_drv__is_removed(d) || !d->ddi.DxgkDdiBuildPagingBuffer)
         return;
     if (lost) {
@@ -597,14 +623,26 @@ void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_
                             "the model had no host memory to queue a paging operation");
         return;
     }
-    dma = malloc(PG_DMA_SIZE);
-    if (!dma) {
+    /* the record's buffer when no other delivery is using it, else one of its own */
+    pthread_mutex_lock(&d->lock);
+    m.buf = d->dma;
+    m.dirty = d->dma_dirty;
+    d->dma = NULL;
+    pthread_mutex_unlock(&d->lock);
+    if (!m.buf && !(m.buf = calloc(1, PG_DMA_SIZE))) {
         dxgk_drv__fault_rec(d, dxgk_drv__seq(d), DXGK_DRV_DDI_BUILD_PAGING_BUFFER, 0, 0, 0,
                             "the model had no host memory for a DMA buffer");
         return;
     }
     for (size_t i = 0; i < n; i++)
-        if (build_one(d, &items[i], dma) != 0)
+        if (build_one(d, &items[i], &m) != 0)
             break;
-    free(dma);
+    pthread_mutex_lock(&d->lock);
+    if (!d->dma) {
+        d->dma = m.buf;
+        d->dma_dirty = m.dirty;
+        m.buf = NULL;
+    }
+    pthread_mutex_unlock(&d->lock);
+    free(m.buf);
 }

@@ -193,7 +193,7 @@ static void log_init(pg_log *l, uint64_t cap)
  * units (entries or private data) copied; the caller fills the slot's struct in place.
  * Delivery to a driver (docs/behaviour.md 10.2) plugs in after that filling: a
  * DXGKARG_BUILDPAGINGBUFFER with the slot's operation and struct as its union arm, the
- * entries as pPageTableEntries, a fresh zeroed 64 KB DMA buffer, MultipassOffset 0 and
+ * entries as pPageTableEntries, a zeroed 64 KB DMA buffer, MultipassOffset 0 and
  * the retries its answer asks for; without a driver nothing is submitted (dma 0). */
 static pg_slot *pg_open(vm_adapter *a, uint32_t op, const vm_process *p, const DXGK_PTE *units,
                         uint64_t nunits)

@@ -83,7 +83,8 @@ struct vm_alloc;
 
 /* One operation for the attached driver's DxgkDdiBuildPagingBuffer: queued under the
  * adapter lock as the stream issues it, delivered after the lock is released
- * (driver_objects.c, dxgk_drv__paging). It owns its entries and data. */
+ * (driver_objects.c, dxgk_drv__paging). It owns its data; its entries are in the
+ * queue's one array (no allocation per operation). */
 typedef struct dxgk_pg_item {
     uint64_t sequence;
     uint64_t process;           /* model handle of the process (0: none) */
@@ -95,7 +96,9 @@ typedef struct dxgk_pg_item {
         DXGK_BUILDPAGINGBUFFER_UPDATECONTEXTALLOCATION uca;
         DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY nr;
     } args;
-    DXGK_PTE *entries;          /* UPDATE_PAGE_TABLE: NumPageTableEntries (1 with Repeat) */
+    size_t ent_at;              /* UPDATE_PAGE_TABLE: its entries in the queue's array
+                                 * (NumPageTableEntries, 1 with Repeat), set as
+                                 * pPageTableEntries at delivery */
     void *data;                 /* UPDATE_CONTEXT_ALLOCATION: the private data */
 } dxgk_pg_item;
 
@@ -106,6 +109,7 @@ void dxgk_pg__set_delivery(struct vm_adapter *a, int on);
 typedef struct dxgk_pg_out {
     dxgk_pg_item *items;
     size_t n;
+    DXGK_PTE *ents;             /* the items' entries, one array */
     uint64_t lost;              /* operations the queue could not take (no host memory) */
     struct dxgk_drv *drv;       /* a reference, when there is anything to deliver */
 } dxgk_pg_out;
@@ -114,7 +118,7 @@ typedef struct dxgk_pg_out {
 void dxgk_pg__take(struct vm_adapter *a, dxgk_pg_out *out);
 /* Delivers them (no lock held: the driver may call the model) and frees them. */
 void dxgk_pg__deliver(dxgk_pg_out *out);
-void dxgk_pg__items_free(dxgk_pg_item *items, size_t n);
+void dxgk_pg__items_free(dxgk_pg_item *items, size_t n, DXGK_PTE *ents);
 
 /* Where the pages of a map come from, for the UPDATE_PAGE_TABLE operations writing them:
  * the driver's handle of the allocation (0: none), the segment address of the

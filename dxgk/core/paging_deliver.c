@@ -8,7 +8,7 @@
  * offset} (an open-addressing map; made zeroed at the table's initialisation, kept until
  * the adapter goes).
  *
- * Invariant: a queued item owns its entries and data, and an UPDATE_PAGE_TABLE item of
+ * Invariant: a queued item owns its data and its entries in the queue's one array, and an UPDATE_PAGE_TABLE item of
  * a CPU_VIRTUAL adapter names memory of exactly the table's size; an operation the queue
  * cannot take (no host memory) is counted, never half queued.
  */
@@ -75,6 +75,21 @@ static void *tmem_get(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t si
     return m;
 }
 
+/* buf (capacity *cap elements of `size` bytes, doubled from `first`) with room for
+ * `need`: buf itself, or moved; NULL for no memory (buf and *cap as they were). */
+static void *grow(void *buf, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap)
+        return buf;
+    size_t c = *cap ? 2 * *cap : first;
+    while (c < need)
+        c *= 2;
+    void *m = realloc(buf, c * size);
+    if (m)
+        *cap = c;
+    return m;
+}
+
 /* Queues a copy of operation `s` for the driver: `ent` its entries (UPDATE_PAGE_TABLE:
  * the first one of a linear run, expanded here), `data` its private data. */
 void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
@@ -83,16 +98,12 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
     dxgk_pg *g = a->pg;
     if (!g->deliver || s->operation == DXGK_PG_OP_SET_ROOT_PAGE_TABLE)
         return;
-    if (g->nout == g->capout) {
-        size_t cap = g->capout ? 2 * g->capout : 16;
-        dxgk_pg_item *o = realloc(g->out, cap * sizeof *o);
-        if (!o) {
-            g->out_lost++;
-            return;
-        }
-        g->out = o;
-        g->capout = cap;
+    dxgk_pg_item *o = grow(g->out, &g->capout, g->nout + 1, sizeof *o, 16);
+    if (!o) {
+        g->out_lost++;
+        return;
     }
+    g->out = o;
     dxgk_pg_item *it = &g->out[g->nout];
     memset(it, 0, sizeof *it);
     it->sequence = s->sequence;
@@ -103,17 +114,23 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
         const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
         const uint32_t n = u->Flags.Repeat ? 1 : u->NumPageTableEntries;
         it->args.upt = *u;
-        it->entries = malloc((size_t)n * sizeof *it->entries);
-        if (!it->entries) {
+        DXGK_PTE *e = grow(g->ents, &g->capents, g->nents + n, sizeof *e, 1024);
+        if (!e) {
             g->out_lost++;
             return;
         }
-        for (uint32_t k = 0; k < n; k++) {
-            it->entries[k] = s->stride ? ent[0] : ent[k];
-            if (s->stride)
-                it->entries[k].PageAddress += (uint64_t)k * s->stride;
+        g->ents = e;
+        DXGK_PTE *to = g->ents + g->nents;
+        if (s->stride) {            /* a linear run: entry k = the first + k * stride */
+            const uint64_t first = ent[0].PageAddress;
+            for (uint32_t k = 0; k < n; k++) {
+                to[k].Flags = ent[0].Flags;
+                to[k].PageAddress = first + (uint64_t)k * s->stride;
+            }
+        } else {
+            memcpy(to, ent, (size_t)n * sizeof *to);
         }
-        it->args.upt.pPageTableEntries = it->entries;
+        it->ent_at = g->nents;
         if (u->UpdateMode == DXGK_PAGETABLEUPDATE_CPU_VIRTUAL) {
             /* docs/behaviour.md 10.4: the table's own memory, which the driver writes */
             const uint32_t seg = u->PageTableAddress.GpuPhysical.SegmentId;
@@ -123,12 +140,12 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
                 : a->levels[u->PageTableLevel].PageTableSizeInBytes;
             void *m = tmem_get(g, seg, off, size, u->Flags.InitialUpdate);
             if (!m) {
-                free(it->entries);
                 g->out_lost++;
                 return;
             }
             it->args.upt.PageTableAddress.CpuVirtual = m;
         }
+        g->nents += n;
         break;
     }
     case DXGK_PG_OP_FLUSH_TLB:
@@ -168,29 +185,34 @@ void dxgk_pg__take(vm_adapter *a, dxgk_pg_out *out)
         dxgk_pg__call_end(a);
     out->items = g->out;
     out->n = g->nout;
+    out->ents = g->ents;
     out->lost = g->out_lost;
     out->drv = (g->nout || g->out_lost) ? dxgk_drv__hold(a->drv) : NULL;
     g->out = NULL;
     g->nout = g->capout = 0;
+    g->ents = NULL;
+    g->nents = g->capents = 0;
     g->out_lost = 0;
 }
 
 void dxgk_pg__deliver(dxgk_pg_out *out)
 {
     if (out->drv) {
+        for (size_t i = 0; i < out->n; i++)
+            if (out->items[i].operation == DXGK_PG_OP_UPDATE_PAGE_TABLE)
+                out->items[i].args.upt.pPageTableEntries = out->ents + out->items[i].ent_at;
         dxgk_drv__paging(out->drv, out->items, out->n, out->lost);
         dxgk_drv__unref(out->drv);
     }
-    dxgk_pg__items_free(out->items, out->n);
+    dxgk_pg__items_free(out->items, out->n, out->ents);
 }
 
-void dxgk_pg__items_free(dxgk_pg_item *items, size_t n)
+void dxgk_pg__items_free(dxgk_pg_item *items, size_t n, DXGK_PTE *ents)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(items[i].entries);
+    for (size_t i = 0; i < n; i++)
         free(items[i].data);
-    }
     free(items);
+    free(ents);
 }
 
 void *dxgk_pg__tmem_find(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t *out_size)
@@ -226,7 +248,7 @@ NTSTATUS dxgk_pg_table_memory(uint64_t adapter, uint32_t segment, uint64_t offse
 
 void dxgk_pg__delivery_free(dxgk_pg *g)
 {
-    dxgk_pg__items_free(g->out, g->nout);
+    dxgk_pg__items_free(g->out, g->nout, g->ents);
     for (size_t i = 0; i < g->captmem; i++)
         if (g->tmem[i].used)
             free(g->tmem[i].mem);

@@ -56,6 +56,8 @@ struct dxgk_pg {
     int deliver;
     dxgk_pg_item *out;
     size_t nout, capout;
+    DXGK_PTE *ents;             /* the queued items' entries, expanded */
+    size_t nents, capents;
     uint64_t out_lost;          /* operations the queue could not take */
     /* table memory for CPU_VIRTUAL updates (docs/behaviour.md 10.4): open addressing */
     struct pg_tmem *tmem;

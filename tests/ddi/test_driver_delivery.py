@@ -1,9 +1,9 @@
 """docs/behaviour.md 10.2 and 10.4 with a driver attached: the paging stream is delivered
 to the driver's DxgkDdiBuildPagingBuffer -- every operation of the log, in its order,
-each with a fresh zeroed 64 KB DMA buffer, asked again while the driver answers
-STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER, anything else a driver fault -- and in
-CPU_VIRTUAL mode every table has memory the driver writes: the example driver's tables,
-decoded, equal the model's page tables entry for entry after every step."""
+each with a zeroed 64 KB DMA buffer (kept, zeroed again where written), asked again
+while the driver answers STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER, anything else a driver
+fault -- and in CPU_VIRTUAL mode every table has memory the driver writes: the example
+driver's tables, decoded, equal the model's page tables entry for entry after every step."""
 
 from __future__ import annotations
 
@@ -145,6 +145,48 @@ def test_a_driver_that_never_progresses_is_a_fault_after_65_asks() -> None:
                                               "UPDATE_PAGE_TABLE", INSUFFICIENT_DMA)
     assert len(drv.ops) == 65 and "without progress" in f.detail
     a.close()
+
+
+class Scribbler(Recorder):
+    """A Python driver that writes 0xAB bytes: `used` of them submitted, then `gap`
+    zero bytes, then `extra` more it does not submit; keeps a copy of each buffer."""
+
+    def __init__(self, used: int, gap: int, extra: int) -> None:
+        super().__init__()
+        self.used, self.gap, self.extra = used, gap, extra
+        self.seen: list[bytes] = []
+
+    def DxgkDdiBuildPagingBuffer(self, h: int, b: Any) -> int:
+        self.seen.append(ctypes.string_at(b.pDmaBuffer, b.DmaSize))
+        ctypes.memset(b.pDmaBuffer, 0xAB, self.used)
+        if self.extra:
+            ctypes.memset(b.pDmaBuffer + self.used + self.gap, 0xAB, self.extra)
+        b.pDmaBuffer = b.pDmaBuffer + self.used
+        return 0
+
+
+@pytest.mark.parametrize("used,gap,extra,zeroed", [
+    (100, 0, 0, True),           # what it submits: zeroed again
+    (100, 0, 30, True),          # right past pDmaBuffer: seen, the whole buffer zeroed
+    (0, 10, 40, True),           # within the 64 bytes checked
+    (8, 64, 16, False),          # beyond them: the documented exception
+])
+def test_the_kept_dma_buffer_is_zeroed_where_the_driver_wrote(used: int, gap: int, extra: int,
+                                                             zeroed: bool) -> None:
+    """docs/behaviour.md 10.2: one buffer kept between asks, zeroed again up to where the
+    driver left pDmaBuffer, wholly when the 64 bytes after that are not zero."""
+    drv = Scribbler(used, gap, extra)
+    with dxgk.Adapter(driver=drv) as a:
+        d = a.create_process().create_device()
+        a.map(a.create_allocation(64 * KB, d))
+        assert len(drv.seen) > 3 and not a.removed
+        assert drv.seen[0] == bytes(65536)
+        clean = all(buf == bytes(65536) for buf in drv.seen)
+        assert clean == zeroed
+        if not zeroed:                  # only its own unsubmitted bytes, nothing else
+            lo = used + gap
+            assert all(buf[:lo] == bytes(lo) and buf[lo + extra:] == bytes(65536 - lo - extra)
+                       for buf in drv.seen)
 
 
 @pytest.mark.parametrize("how", ["status", "past-the-end"])
