@@ -5,12 +5,18 @@ with a Python driver whose answers each test chooses."""
 from __future__ import annotations
 
 import ctypes
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import dxgk
 from dxgk import STATUS_DEVICE_REMOVED, STATUS_NOT_SUPPORTED, structs
+from dxgk.testing import cbuild
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ddi"))
+from test_example_driver import CDEF, SOURCE  # noqa: E402
 
 SUCCESS, INVALID_HANDLE, INVALID_PARAMETER = 0, 0xC0000008, 0xC000000D
 NO_MEMORY = 0xC0000017
@@ -297,3 +303,45 @@ def test_10_5_a_trace_being_recorded_still_lets_them_run(tmp_path: Any) -> None:
         assert dxgk.D3DKMTCreateAllocation2(c) == SUCCESS
         da, lst = destroy_args(d, [arr[0].hAllocation])
         assert dxgk.D3DKMTDestroyAllocation2(da) == SUCCESS
+
+
+@pytest.fixture(scope="module")
+def tinygpu(tmp_path_factory: Any) -> Any:
+    if not cbuild.have_compiler():
+        pytest.skip("no C compiler")
+    return cbuild.build("_dxgk_tinygpu_a2", SOURCE, CDEF, tmp_path_factory.mktemp("tga2"))
+
+
+def test_10_5_tinygpu_sizes_and_places_from_private_data_and_its_handle_is_paged(
+        tinygpu: Any) -> None:
+    table = structs.DRIVER_INITIALIZATION_DATA()
+    tinygpu.lib.tinygpu_driver_entry(tinygpu.ffi.cast("void *", ctypes.addressof(table)),
+                                     0x5023)
+    a = dxgk.Adapter(driver=table)
+    p = a.create_process()
+    d = p.create_device()
+    used2 = a.segment(2).used_bytes
+    # tiny_alloc_desc: uint64 size, uint32 segments, uint32 reserved
+    desc = (40 * KB).to_bytes(8, "little") + (0b10).to_bytes(4, "little") + bytes(4)
+    c, arr, keep = create_args(d, [desc])
+    assert dxgk.D3DKMTCreateAllocation2(c) == SUCCESS
+    assert a.segment(2).used_bytes == used2 + 40 * KB
+    call = [x for x in a.ddi_calls if x.ddi == "DxgkDdiCreateAllocation"][-1]
+    hdrv = call.handles[1]
+    assert hdrv and call.args.Size == 40 * KB
+    start = len(a.paging_log)
+    map_it(d, arr[0].hAllocation, 10)
+    leaf = [op for op in a.paging_log[start:] if op.operation == "UPDATE_PAGE_TABLE"
+            and op.args.Flags.InitialUpdate == 0 and op.args.PageTableLevel == 0]
+    assert leaf and all(op.args.hAllocation == hdrv for op in leaf)
+    a.validate()
+    bad, barr, bkeep = create_args(d, [desc, b"xx"])       # not one of its descriptions
+    assert dxgk.D3DKMTCreateAllocation2(bad) == INVALID_PARAMETER
+    assert barr[0].hAllocation == 0
+    da, lst = destroy_args(d, [arr[0].hAllocation])
+    assert dxgk.D3DKMTDestroyAllocation2(da) == SUCCESS
+    assert a.segment(2).used_bytes == used2
+    d.close()
+    p.close()
+    assert not a.removed and a.driver_faults == []
+    a.close()
