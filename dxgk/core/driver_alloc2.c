@@ -23,16 +23,34 @@ static uint64_t device_of(uint32_t kmt)
     return type == DXGK_VM_T_DEVICE ? h : 0;
 }
 
+NTSTATUS dxgk_drv__create_allocation(dxgk_drv *d, uint64_t device, const void *priv,
+                                      uint32_t priv_size, uint32_t n, DXGK_ALLOCATIONINFO *info)
+{
+    DXGKARG_CREATEALLOCATION args;
+    uint64_t seq;
+    NTSTATUS st;
+    memset(&args, 0, sizeof args);
+    args.pPrivateDriverData = priv;
+    args.PrivateDriverDataSize = priv_size;
+    args.NumAllocations = n;
+    args.pAllocationInfo = info;
+    seq = dxgk_drv__seq(d);
+    st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateAllocation(d->miniport, &args));
+    /* the log keeps the first DXGK_ALLOCATIONINFO as the driver left it */
+    dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_ALLOCATION, device,
+                  (uint64_t)(uintptr_t)info[0].hAllocation, (uint32_t)st, &info[0],
+                  sizeof info[0]);
+    return st;
+}
+
 NTSTATUS dxgk_drv_create_allocations(uint32_t device, const void *priv, uint32_t priv_size,
                                      uint32_t n, D3DDDI_ALLOCATIONINFO2 *infos)
 {
     const uint64_t dev = device_of(device);
-    DXGKARG_CREATEALLOCATION args;
     DXGK_ALLOCATIONINFO *info;
     dxgk_vm_create_args c;
     uint32_t *kmt, placed = 0;
     dxgk_drv *d;
-    uint64_t seq;
     NTSTATUS st;
     if (!dev)
         return STATUS_INVALID_HANDLE;
@@ -62,17 +80,7 @@ NTSTATUS dxgk_drv_create_allocations(uint32_t device, const void *priv, uint32_t
         info[i].pPrivateDriverData = infos[i].pPrivateDriverData;
         info[i].PrivateDriverDataSize = infos[i].PrivateDriverDataSize;
     }
-    memset(&args, 0, sizeof args);
-    args.pPrivateDriverData = priv;
-    args.PrivateDriverDataSize = priv_size;
-    args.NumAllocations = n;
-    args.pAllocationInfo = info;
-    seq = dxgk_drv__seq(d);
-    st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateAllocation(d->miniport, &args));
-    /* the log keeps the first DXGK_ALLOCATIONINFO, as for Device.allocate's single one */
-    dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_ALLOCATION, dev,
-                  (uint64_t)(uintptr_t)info[0].hAllocation, (uint32_t)st, &info[0],
-                  sizeof info[0]);
+    st = dxgk_drv__create_allocation(d, dev, priv, priv_size, n, info);
     if (st == STATUS_SUCCESS) {
         memset(&c, 0, sizeof c);
         c.device = dev;
@@ -108,17 +116,18 @@ NTSTATUS dxgk_drv_create_allocations(uint32_t device, const void *priv, uint32_t
 
 NTSTATUS dxgk_drv_destroy_allocations(uint32_t device, const uint32_t *list, uint32_t n)
 {
-    uint32_t owner = 0, ad = 0, type = 0;
+    uint32_t owner = 0, ad = 0, type = 0, mine = 0, my_adapter = 0;
     dxgk_drv *d;
     NTSTATUS st = STATUS_SUCCESS;
-    if (!device_of(device))
+    if (!device_of(device) || dxgk_vm_kmt_owner(device, &mine, &my_adapter) != STATUS_SUCCESS)
         return STATUS_INVALID_HANDLE;
     if (!n || n > DXGK_DRV_ALLOC2_MAX || !list)
         return STATUS_INVALID_PARAMETER;
     /* [choice] every handle checked first: one bad handle destroys nothing */
     for (uint32_t i = 0; i < n; i++) {
-        if (dxgk_vm_kmt_owner(list[i], &owner, &ad) != STATUS_SUCCESS ||
-            (dxgk_vm_kmt_object(list[i], &type), type != DXGK_VM_T_ALLOCATION))
+        /* not an allocation, or another process's: 9.1's STATUS_INVALID_HANDLE */
+        if (!dxgk_vm_kmt_object(list[i], &type) || type != DXGK_VM_T_ALLOCATION ||
+            dxgk_vm_kmt_owner(list[i], &owner, &ad) != STATUS_SUCCESS || ad != my_adapter)
             return STATUS_INVALID_HANDLE;
         if (owner != device)    /* another device's of the same process (9.3.1's rule) */
             return STATUS_INVALID_PARAMETER;

@@ -59,6 +59,10 @@ NTSTATUS dxgk_drv__answer(dxgk_drv *d, NTSTATUS st);
 /* STATUS_SUCCESS for a driver record the object DDIs may use; else the status of the
  * call (its reference dropped): no record, or an adapter a fault removed. */
 NTSTATUS dxgk_drv__usable(dxgk_drv *d);
+/* One DxgkDdiCreateAllocation for n DXGK_ALLOCATIONINFOs (docs/behaviour.md 10.1, 10.5),
+ * logged against model device `device`: the driver's status. */
+NTSTATUS dxgk_drv__create_allocation(dxgk_drv *d, uint64_t device, const void *priv,
+                                     uint32_t priv_size, uint32_t n, DXGK_ALLOCATIONINFO *info);
 /* Places one allocation the driver described (docs/behaviour.md 10.5): c with the
  * driver's Size, Alignment, read & write segment sets, preference, flags and hAllocation,
  * through dxgk_vm_user_allocate, marked as the driver's. On failure nothing is placed and

@@ -483,10 +483,9 @@ NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
 {
     const dxgk_vm_create_args *c = create_args;
     dxgk_drv *d;
-    DXGKARG_CREATEALLOCATION args;
     DXGK_ALLOCATIONINFO info;
     uint32_t kmt = 0;
-    uint64_t seq, hdrv;
+    uint64_t hdrv;
     NTSTATUS st;
     if (!c || !out_kmt)
         return STATUS_INVALID_PARAMETER;
@@ -508,14 +507,8 @@ NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
     info.PreferredSegment.Value = c->preferred;
     info.HintedBank.Value = c->hinted_bank;
     info.Flags.Value = c->flags;
-    memset(&args, 0, sizeof args);
-    args.NumAllocations = 1;
-    args.pAllocationInfo = &info;
-    seq = dxgk_drv__seq(d);
-    st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateAllocation(d->miniport, &args));
+    st = dxgk_drv__create_allocation(d, c->device, NULL, 0, 1, &info);
     hdrv = (uint64_t)(uintptr_t)info.hAllocation;
-    dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_ALLOCATION, c->device, hdrv, (uint32_t)st, &info,
-                  sizeof info);
     if (st != STATUS_SUCCESS) {
         dxgk_drv__put(d);
         return st;

@@ -99,10 +99,6 @@ def world(drv: Any) -> tuple[Any, Any, Any]:
     return a, p, p.create_device()
 
 
-def kmt_allocations(p: Any) -> list[Any]:
-    return [m for m in p.mappings()]
-
-
 def test_10_5_private_data_reaches_the_driver_byte_for_byte_in_one_call() -> None:
     drv = Drv()
     a, p, d = world(drv)
@@ -266,6 +262,9 @@ def test_10_5_destroy_checks_every_handle_first() -> None:
         assert dxgk.D3DKMTDestroyAllocation2(da) == st
     da, lst = destroy_args(other, [h0])
     assert dxgk.D3DKMTDestroyAllocation2(da) == INVALID_PARAMETER   # another device's
+    stranger = a.create_process().create_device()
+    da, lst = destroy_args(stranger, [h0])
+    assert dxgk.D3DKMTDestroyAllocation2(da) == INVALID_HANDLE      # another process's
     assert drv.destroyed == []
     assert dxgk.D3DKMTDestroyAllocation2(None) == INVALID_PARAMETER
     da, lst = destroy_args(d, [])
