@@ -37,7 +37,9 @@ from .ddi import (
 from .driver import STATUS_DEVICE_REMOVED, STATUS_NOT_SUPPORTED, DdiCall, DriverFault
 from .kmt import (
     STATUS_PENDING,
+    D3DKMTCreateAllocation2,
     D3DKMTCreatePagingQueue,
+    D3DKMTDestroyAllocation2,
     D3DKMTDestroyPagingQueue,
     D3DKMTFreeGpuVirtualAddress,
     D3DKMTMapGpuVirtualAddress,
@@ -96,7 +98,9 @@ __all__ = [
     "AllocationInfo",
     "ClosedError",
     "Context",
+    "D3DKMTCreateAllocation2",
     "D3DKMTCreatePagingQueue",
+    "D3DKMTDestroyAllocation2",
     "D3DKMTDestroyPagingQueue",
     "D3DKMTFreeGpuVirtualAddress",
     "D3DKMTMapGpuVirtualAddress",

@@ -10,6 +10,7 @@ class _Lib:
     DXGK_DRV_ARGS_MAX: int
     DXGK_DRV_LOG_MAX: int
     DXGK_DRV_DETAIL_MAX: int
+    DXGK_DRV_ALLOC2_MAX: int
     DXGK_LAYOUT_ASSERT_COUNT: int
     DXGK_PG_DEFAULT_CAPACITY: int
     DXGK_RP_NULL: int
@@ -106,6 +107,8 @@ class _Lib:
     def dxgk_py_kmt_map(self, args: int, /) -> int: ...
     def dxgk_py_kmt_free(self, args: int, /) -> int: ...
     def dxgk_py_kmt_update(self, args: int, /) -> int: ...
+    def dxgk_py_kmt_create_allocation2(self, args: int, /) -> int: ...
+    def dxgk_py_kmt_destroy_allocation2(self, args: int, /) -> int: ...
     D3DDDI_UPDATEGPUVIRTUALADDRESS_MAP: int
     D3DDDI_UPDATEGPUVIRTUALADDRESS_UNMAP: int
     D3DDDI_UPDATEGPUVIRTUALADDRESS_COPY: int

@@ -33,7 +33,9 @@ from .structs import StructBase
 
 __all__ = [
     "STATUS_PENDING",
+    "D3DKMTCreateAllocation2",
     "D3DKMTCreatePagingQueue",
+    "D3DKMTDestroyAllocation2",
     "D3DKMTDestroyPagingQueue",
     "D3DKMTFreeGpuVirtualAddress",
     "D3DKMTMapGpuVirtualAddress",
@@ -42,6 +44,9 @@ __all__ = [
 ]
 
 MAX_OPERATIONS: Final[int] = 2048
+#: docs/behaviour.md 10.5 [choice]: allocations per D3DKMTCreateAllocation2 /
+#: D3DKMTDestroyAllocation2 call.
+MAX_ALLOCATIONS: Final[int] = int(lib.DXGK_DRV_ALLOC2_MAX)
 
 
 def _ok(st: int) -> bool:
@@ -157,3 +162,52 @@ def D3DKMTUpdateGpuVirtualAddress(args: Any, operations: Any = None, *,
     if operations is not None:
         del okeep
     return st
+
+
+_CREATE_ALLOC2 = Spec("D3DKMTCreateAllocation2", "D3DKMT_CREATEALLOCATION", ())
+_DESTROY_ALLOC2 = Spec("D3DKMTDestroyAllocation2", "D3DKMT_DESTROYALLOCATION2", ())
+
+
+def _make_alloc2(spec: Spec, c_fn: Callable[[int], int], what: str) -> Callable[..., int]:
+    """D3DKMTCreateAllocation2 / D3DKMTDestroyAllocation2 (docs/behaviour.md 10.5). Their
+    structs point at arrays the thunk follows as a C caller's would, so only the host
+    layout is accepted; a trace being recorded does not record them (the driver's answers
+    cannot be replayed), and the call goes straight to the C thunk."""
+
+    def thunk(args: Any, *, abi: str | None = None) -> int:
+        addr, keep, is_x86 = spec.resolve(args, abi)
+        if is_x86:
+            raise ValueError(f"{spec.func}: the x86 layout is not accepted -- {spec.name} "
+                             f"points at {what}, which dxgk cannot convert; pass a host "
+                             f"dxgk.structs.{spec.name}")
+        st = c_fn(addr) & 0xFFFFFFFF
+        del keep
+        return st
+
+    thunk.__name__ = thunk.__qualname__ = spec.func
+    return thunk
+
+
+D3DKMTCreateAllocation2 = _make_alloc2(
+    _CREATE_ALLOC2, lib.dxgk_py_kmt_create_allocation2,
+    "its D3DDDI_ALLOCATIONINFO2 array and private data")
+D3DKMTCreateAllocation2.__doc__ = (
+    "``NTSTATUS D3DKMTCreateAllocation2(D3DKMT_CREATEALLOCATION *pArgs)`` (docs/behaviour.md "
+    "10.5): one DxgkDdiCreateAllocation of the attached driver for ``NumAllocations`` "
+    "(1..MAX_ALLOCATIONS) ``D3DDDI_ALLOCATIONINFO2`` at ``pAllocationInfo2``, each with its "
+    "private driver data, placed from the driver's answer; on success each entry's "
+    "``hAllocation`` is its D3DKMT handle. All or nothing. Without a driver providing "
+    "DxgkDdiCreateAllocation: ``STATUS_NOT_SUPPORTED``. ``args``: a "
+    "dxgk.structs.D3DKMT_CREATEALLOCATION, a ctypes pointer or byref() to one, or a buffer "
+    "of exactly its size (host layout); the pointers inside are followed as given, so they "
+    "must point at live memory of the sizes they claim. Returns the NTSTATUS (also "
+    "``dxgk.last_status()``).")
+D3DKMTDestroyAllocation2 = _make_alloc2(
+    _DESTROY_ALLOC2, lib.dxgk_py_kmt_destroy_allocation2, "its phAllocationList array")
+D3DKMTDestroyAllocation2.__doc__ = (
+    "``NTSTATUS D3DKMTDestroyAllocation2(const D3DKMT_DESTROYALLOCATION2 *pArgs)`` "
+    "(docs/behaviour.md 10.5): every handle of ``phAllocationList`` (``AllocationCount`` "
+    "of them) is checked first -- one that is not an allocation of ``hDevice`` destroys "
+    "nothing -- then each is unmapped (9.8), destroyed and given to the driver's "
+    "DxgkDdiDestroyAllocation. ``args`` as for D3DKMTCreateAllocation2. Returns the "
+    "NTSTATUS (also ``dxgk.last_status()``).")

@@ -9,6 +9,7 @@
  * DRIVER_INITIALIZATION_DATA that tinygpu_driver_entry fills (what its DriverEntry
  * would hand DxgkInitialize): bring-up (AddDevice, StartDevice, QueryAdapterInfo for
  * the GpuMmu caps and level descriptions), the process / device / context objects,
+ * Create/DestroyAllocation (sized from its private data, tiny_alloc_desc),
  * SetRootPageTable, and BuildPagingBuffer for UPDATE_PAGE_TABLE, FLUSH_TLB,
  * UPDATE_CONTEXT_ALLOCATION and NOTIFY_RESIDENCY; and tinygpu_decode_pte, which reads
  * one of its hardware entries back as the DXGK_PTE it means (the decoder VidMm's view is
@@ -75,6 +76,12 @@ typedef struct tiny_object { uint32_t magic; uint64_t root_segment, root_offset,
 #define TINY_PROCESS_MAGIC 0x70726f63u
 #define TINY_DEVICE_MAGIC 0x64657669u
 #define TINY_CONTEXT_MAGIC 0x63747874u
+#define TINY_ALLOCATION_MAGIC 0x616c6c6fu
+
+/* What a UMD puts in an allocation's private driver data (D3DKMTCreateAllocation2): its
+ * size and the segments (bit n-1 = segment n) it may live in. Without it (Device.allocate)
+ * VidMm's proposal is kept. */
+typedef struct tiny_alloc_desc { uint64_t size; uint32_t segments, reserved; } tiny_alloc_desc;
 
 /* The DDIs, each declared by its header typedef (a signature that differs does not
  * compile). */
@@ -88,6 +95,8 @@ static DXGKDDI_CREATEDEVICE TinyCreateDevice;
 static DXGKDDI_DESTROYDEVICE TinyDestroyDevice;
 static DXGKDDI_CREATECONTEXT TinyCreateContext;
 static DXGKDDI_DESTROYCONTEXT TinyDestroyContext;
+static DXGKDDI_CREATEALLOCATION TinyCreateAllocation;
+static DXGKDDI_DESTROYALLOCATION TinyDestroyAllocation;
 static DXGKDDI_SETROOTPAGETABLE TinySetRootPageTable;
 static DXGKDDI_BUILDPAGINGBUFFER TinyBuildPagingBuffer;
 
@@ -233,6 +242,44 @@ static NTSTATUS TinyCreateContext(const HANDLE hDevice, DXGKARG_CREATECONTEXT *a
 static NTSTATUS TinyDestroyContext(const HANDLE h)
 {
     return tiny_free(h, TINY_CONTEXT_MAGIC);
+}
+
+static NTSTATUS TinyDestroyAllocation(const HANDLE h, const DXGKARG_DESTROYALLOCATION *args)
+{
+    NTSTATUS st = STATUS_SUCCESS;
+    (void)h;
+    for (UINT i = 0; i < args->NumAllocations; i++)
+        if (tiny_free(args->pAllocationList[i], TINY_ALLOCATION_MAGIC) != STATUS_SUCCESS)
+            st = STATUS_INVALID_PARAMETER;
+    return st;
+}
+
+static NTSTATUS TinyCreateAllocation(const HANDLE h, DXGKARG_CREATEALLOCATION *args)
+{
+    UINT i;
+    (void)h;
+    for (i = 0; i < args->NumAllocations; i++) {
+        DXGK_ALLOCATIONINFO *info = &args->pAllocationInfo[i];
+        tiny_object *o;
+        if (info->PrivateDriverDataSize == sizeof(tiny_alloc_desc)) {
+            tiny_alloc_desc desc;
+            memcpy(&desc, info->pPrivateDriverData, sizeof desc);
+            info->Size = (SIZE_T)desc.size;
+            info->SupportedReadSegmentSet = info->SupportedWriteSegmentSet = desc.segments;
+        } else if (info->PrivateDriverDataSize) {
+            break;                  /* not one of its descriptions */
+        }
+        if (!(o = tiny_new(TINY_ALLOCATION_MAGIC)))
+            break;
+        info->hAllocation = (HANDLE)o;
+    }
+    if (i == args->NumAllocations)
+        return STATUS_SUCCESS;
+    while (i-- > 0) {       /* a failure leaves nothing behind */
+        tiny_free(args->pAllocationInfo[i].hAllocation, TINY_ALLOCATION_MAGIC);
+        args->pAllocationInfo[i].hAllocation = NULL;
+    }
+    return STATUS_INVALID_PARAMETER;
 }
 
 static VOID TinySetRootPageTable(const HANDLE h, const DXGKARG_SETROOTPAGETABLE *args)
@@ -411,6 +458,8 @@ void tinygpu_driver_entry(DRIVER_INITIALIZATION_DATA *t, ULONG version)
     t->DxgkDdiDestroyDevice = TinyDestroyDevice;
     t->DxgkDdiCreateContext = TinyCreateContext;
     t->DxgkDdiDestroyContext = TinyDestroyContext;
+    t->DxgkDdiCreateAllocation = TinyCreateAllocation;
+    t->DxgkDdiDestroyAllocation = TinyDestroyAllocation;
     t->DxgkDdiSetRootPageTable = TinySetRootPageTable;
     t->DxgkDdiBuildPagingBuffer = TinyBuildPagingBuffer;
     memset(g_stats, 0, sizeof g_stats);

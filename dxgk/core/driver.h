@@ -156,6 +156,18 @@ NTSTATUS dxgk_drv_check_tables(uint64_t adapter, char *msg, size_t msg_size);
 void dxgk_drv_call_begin(void);
 int dxgk_drv_call_faulted(void);
 
+/* docs/behaviour.md 10.5 (driver_alloc2.c), for D3DKMTCreateAllocation2: one
+ * DxgkDdiCreateAllocation for n allocations (1..DXGK_DRV_ALLOC2_MAX) with their private
+ * data and the global priv, each placed from the driver's answer; on success each
+ * infos[i].hAllocation is its D3DKMT handle. All or nothing; STATUS_NOT_SUPPORTED without
+ * a driver's DxgkDdiCreateAllocation. device is a D3DKMT handle. */
+#define DXGK_DRV_ALLOC2_MAX 4096u   /* [choice] allocations per call */
+NTSTATUS dxgk_drv_create_allocations(uint32_t device, const void *priv, uint32_t priv_size,
+                                     uint32_t n, D3DDDI_ALLOCATIONINFO2 *infos);
+/* For D3DKMTDestroyAllocation2: every handle checked first (an allocation of device, each
+ * once), then each destroyed as dxgk_drv_user_deallocate does (9.8). */
+NTSTATUS dxgk_drv_destroy_allocations(uint32_t device, const uint32_t *list, uint32_t n);
+
 /* ---- state ------------------------------------------------------------------------- */
 
 /* Whether the adapter of any object handle h has been removed by a driver fault. */

@@ -61,4 +61,19 @@ void dxgk_drv__deliver(dxgk_drv *d);
 /* st, or STATUS_DEVICE_REMOVED once the driver has faulted. */
 NTSTATUS dxgk_drv__answer(dxgk_drv *d, NTSTATUS st);
 
+/* STATUS_SUCCESS for a driver record the object DDIs may use; else the status of the
+ * call (its reference dropped): no record, or an adapter a fault removed. */
+NTSTATUS dxgk_drv__usable(dxgk_drv *d);
+/* One DxgkDdiCreateAllocation for n DXGK_ALLOCATIONINFOs (docs/behaviour.md 10.1, 10.5),
+ * logged against model device `device`: the driver's status. */
+NTSTATUS dxgk_drv__create_allocation(dxgk_drv *d, uint64_t device, const void *priv,
+                                     uint32_t priv_size, uint32_t n, DXGK_ALLOCATIONINFO *info);
+/* Places one allocation the driver described (docs/behaviour.md 10.5): c with the
+ * driver's Size, Alignment, read & write segment sets, preference, flags and hAllocation,
+ * through dxgk_vm_user_allocate, marked as the driver's. On failure nothing is placed and
+ * the driver's allocation is the caller's to undo. */
+struct dxgk_vm_create_args;
+NTSTATUS dxgk_drv__place(const struct dxgk_vm_create_args *c, const DXGK_ALLOCATIONINFO *info,
+                         uint32_t *out_kmt);
+
 #endif /* DXGK_DRIVER_IMPL_H */

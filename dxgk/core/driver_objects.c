@@ -304,9 +304,7 @@ static int keep_handle(uint64_t h, uint32_t type, uint64_t v)
     return 1;
 }
 
-/* STATUS_SUCCESS for a driver record the object DDIs may use; else the status of the
- * call (its reference dropped): no record, or an adapter a fault removed. */
-static NTSTATUS usable(dxgk_drv *d)
+NTSTATUS dxgk_drv__usable(dxgk_drv *d)
 {
     if (!d)
         return STATUS_INVALID_HANDLE;
@@ -324,7 +322,7 @@ NTSTATUS dxgk_drv_device_create(uint64_t process, uint64_t *out_device)
     uint64_t dev = 0, seq;
     NTSTATUS st;
     int ok;
-    if ((st = usable(d)) != STATUS_SUCCESS)
+    if ((st = dxgk_drv__usable(d)) != STATUS_SUCCESS)
         return st;
     memset(&args, 0, sizeof args);
     args.hKmdProcess = (HANDLE)(uintptr_t)driver_handle(process, DXGK_VM_T_PROCESS, &ok);
@@ -387,7 +385,7 @@ NTSTATUS dxgk_drv_context_create(uint64_t device, uint64_t *out_context)
     uint64_t ctx = 0, hdev, seq, mine;
     NTSTATUS st;
     int ok;
-    if ((st = usable(d)) != STATUS_SUCCESS)
+    if ((st = dxgk_drv__usable(d)) != STATUS_SUCCESS)
         return st;
     hdev = driver_handle(device, DXGK_VM_T_DEVICE, &ok);
     st = dxgk_vm_context_create(device, &ctx);
@@ -449,24 +447,53 @@ NTSTATUS dxgk_drv_context_destroy(uint64_t context)
     return destroyed(d, dxgk_vm_context_destroy(context));
 }
 
+NTSTATUS dxgk_drv__place(const dxgk_vm_create_args *c, const DXGK_ALLOCATIONINFO *info,
+                         uint32_t *out_kmt)
+{
+    dxgk_vm_create_args placed = *c;
+    uint32_t kmt = 0, type = 0;
+    NTSTATUS st;
+    placed.size = info->Size;
+    placed.alignment = info->Alignment;
+    /* [choice] a segment the driver both reads and writes */
+    placed.supported_segments = info->SupportedReadSegmentSet & info->SupportedWriteSegmentSet;
+    placed.eviction_segments = info->EvictionSegmentSet;
+    placed.preferred = info->PreferredSegment.Value;
+    placed.hinted_bank = info->HintedBank.Value;
+    placed.flags = info->Flags.Value;
+    placed.driver_allocation = (uint64_t)(uintptr_t)info->hAllocation;
+    st = dxgk_vm_user_allocate(&placed, &kmt);
+    if (st == STATUS_SUCCESS) {
+        vm_adapter *a;
+        vm_alloc *al = dxgk_vm__acquire(dxgk_vm_kmt_object(kmt, &type), DXGK_VM_T_ALLOCATION,
+                                        &a);
+        if (al) {
+            al->drv_live = 1;   /* from now on its teardown calls DxgkDdiDestroyAllocation */
+            dxgk_vm__release(a);
+        } else {
+            st = STATUS_INVALID_HANDLE;     /* destroyed meanwhile */
+        }
+    }
+    if (st == STATUS_SUCCESS)
+        *out_kmt = kmt;
+    return st;
+}
+
 NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
 {
     const dxgk_vm_create_args *c = create_args;
     dxgk_drv *d;
-    dxgk_vm_create_args placed;
-    DXGKARG_CREATEALLOCATION args;
     DXGK_ALLOCATIONINFO info;
-    uint32_t kmt = 0, type = 0;
-    uint64_t seq, hdrv;
+    uint32_t kmt = 0;
+    uint64_t hdrv;
     NTSTATUS st;
     if (!c || !out_kmt)
         return STATUS_INVALID_PARAMETER;
     d = dxgk_drv__of(c->device, DXGK_VM_T_DEVICE);
-    if ((st = usable(d)) != STATUS_SUCCESS)
+    if ((st = dxgk_drv__usable(d)) != STATUS_SUCCESS)
         return st;
-    placed = *c;
     if (!d->ddi.DxgkDdiCreateAllocation) {
-        st = dxgk_vm_user_allocate(&placed, out_kmt);
+        st = dxgk_vm_user_allocate(c, out_kmt);
         dxgk_drv__put(d);
         return st;
     }
@@ -480,39 +507,13 @@ NTSTATUS dxgk_drv_user_allocate(const void *create_args, uint32_t *out_kmt)
     info.PreferredSegment.Value = c->preferred;
     info.HintedBank.Value = c->hinted_bank;
     info.Flags.Value = c->flags;
-    memset(&args, 0, sizeof args);
-    args.NumAllocations = 1;
-    args.pAllocationInfo = &info;
-    seq = dxgk_drv__seq(d);
-    st = dxgk_drv__answer(d, d->ddi.DxgkDdiCreateAllocation(d->miniport, &args));
+    st = dxgk_drv__create_allocation(d, c->device, NULL, 0, 1, &info);
     hdrv = (uint64_t)(uintptr_t)info.hAllocation;
-    dxgk_drv__log(d, seq, DXGK_DRV_DDI_CREATE_ALLOCATION, c->device, hdrv, (uint32_t)st, &info,
-                  sizeof info);
     if (st != STATUS_SUCCESS) {
         dxgk_drv__put(d);
         return st;
     }
-    placed.size = info.Size;
-    placed.alignment = info.Alignment;
-    /* [choice] a segment the driver both reads and writes */
-    placed.supported_segments = info.SupportedReadSegmentSet & info.SupportedWriteSegmentSet;
-    placed.eviction_segments = info.EvictionSegmentSet;
-    placed.preferred = info.PreferredSegment.Value;
-    placed.hinted_bank = info.HintedBank.Value;
-    placed.flags = info.Flags.Value;
-    placed.driver_allocation = hdrv;
-    st = dxgk_vm_user_allocate(&placed, &kmt);
-    if (st == STATUS_SUCCESS) {
-        vm_adapter *a;
-        vm_alloc *al = dxgk_vm__acquire(dxgk_vm_kmt_object(kmt, &type), DXGK_VM_T_ALLOCATION,
-                                        &a);
-        if (al) {
-            al->drv_live = 1;
-            dxgk_vm__release(a);
-        } else {
-            st = STATUS_INVALID_HANDLE;     /* destroyed meanwhile */
-        }
-    }
+    st = dxgk_drv__place(c, &info, &kmt);
     if (st != STATUS_SUCCESS)   /* the model could not take it: undo the driver's */
         dxgk_drv__gone(d, DXGK_DRV_GONE_ALLOCATION, hdrv);
     dxgk_drv__deliver(d);

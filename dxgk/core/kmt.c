@@ -28,6 +28,8 @@ static const PFND3DKMT_RESERVEGPUVIRTUALADDRESS check_reserve = D3DKMTReserveGpu
 static const PFND3DKMT_MAPGPUVIRTUALADDRESS check_map = D3DKMTMapGpuVirtualAddress;
 static const PFND3DKMT_FREEGPUVIRTUALADDRESS check_free = D3DKMTFreeGpuVirtualAddress;
 static const PFND3DKMT_UPDATEGPUVIRTUALADDRESS check_update = D3DKMTUpdateGpuVirtualAddress;
+static const PFND3DKMT_CREATEALLOCATION2 check_create_alloc2 = D3DKMTCreateAllocation2;
+static const PFND3DKMT_DESTROYALLOCATION2 check_destroy_alloc2 = D3DKMTDestroyAllocation2;
 
 #define MAX_OPS 2048u   /* docs/behaviour.md 9.6.1 [choice] */
 
@@ -193,6 +195,32 @@ NTSTATUS APIENTRY D3DKMTUpdateGpuVirtualAddress(CONST D3DKMT_UPDATEGPUVIRTUALADD
     return done(update(pArgs->hDevice, pArgs->hContext, pArgs->hFenceObject,
                        pArgs->NumOperations, pArgs->Operations, pArgs->FenceValue,
                        pArgs->Flags.DoNotWait));
+}
+
+/* docs/behaviour.md 10.5: through the attached driver's DxgkDdiCreateAllocation
+ * (driver_alloc2.c). The resource members (hResource, hGlobalShare, runtime data) and
+ * Flags are not looked at; out: each pAllocationInfo2[i].hAllocation, on success only. */
+NTSTATUS APIENTRY D3DKMTCreateAllocation2(D3DKMT_CREATEALLOCATION *pArgs)
+{
+    if (!pArgs)
+        return done(STATUS_INVALID_PARAMETER);
+    if (REMOVED(pArgs->hDevice))
+        return done(STATUS_DEVICE_REMOVED);
+    return done(dxgk_drv_create_allocations(pArgs->hDevice, pArgs->pPrivateDriverData,
+                                            pArgs->PrivateDriverDataSize,
+                                            pArgs->NumAllocations, pArgs->pAllocationInfo2));
+}
+
+/* docs/behaviour.md 10.5: every handle checked before any is destroyed; hResource and
+ * Flags are not looked at. */
+NTSTATUS APIENTRY D3DKMTDestroyAllocation2(CONST D3DKMT_DESTROYALLOCATION2 *pArgs)
+{
+    if (!pArgs)
+        return done(STATUS_INVALID_PARAMETER);
+    if (REMOVED(pArgs->hDevice))
+        return done(STATUS_DEVICE_REMOVED);
+    return done(dxgk_drv_destroy_allocations(pArgs->hDevice, pArgs->phAllocationList,
+                                             pArgs->AllocationCount));
 }
 
 /* ---- the UMD callbacks (docs/behaviour.md 9.9) ----------------------------------------- */
@@ -385,4 +413,14 @@ int32_t dxgk_py_kmt_free(uintptr_t args)
 int32_t dxgk_py_kmt_update(uintptr_t args)
 {
     return check_update((const D3DKMT_UPDATEGPUVIRTUALADDRESS *)args);
+}
+
+int32_t dxgk_py_kmt_create_allocation2(uintptr_t args)
+{
+    return check_create_alloc2((D3DKMT_CREATEALLOCATION *)args);
+}
+
+int32_t dxgk_py_kmt_destroy_allocation2(uintptr_t args)
+{
+    return check_destroy_alloc2((const D3DKMT_DESTROYALLOCATION2 *)args);
 }

@@ -18,6 +18,9 @@ NTSTATUS APIENTRY D3DKMTReserveGpuVirtualAddress(D3DDDI_RESERVEGPUVIRTUALADDRESS
 NTSTATUS APIENTRY D3DKMTMapGpuVirtualAddress(D3DDDI_MAPGPUVIRTUALADDRESS *pArgs);
 NTSTATUS APIENTRY D3DKMTFreeGpuVirtualAddress(CONST D3DKMT_FREEGPUVIRTUALADDRESS *pArgs);
 NTSTATUS APIENTRY D3DKMTUpdateGpuVirtualAddress(CONST D3DKMT_UPDATEGPUVIRTUALADDRESS *pArgs);
+/* docs/behaviour.md 10.5: allocations through the attached driver. */
+NTSTATUS APIENTRY D3DKMTCreateAllocation2(D3DKMT_CREATEALLOCATION *pArgs);
+NTSTATUS APIENTRY D3DKMTDestroyAllocation2(CONST D3DKMT_DESTROYALLOCATION2 *pArgs);
 
 /* The HRESULT a UMD callback returns for an NTSTATUS (docs/behaviour.md 9.9). */
 HRESULT dxgk_kmt_hresult(NTSTATUS status);
@@ -34,5 +37,7 @@ int32_t dxgk_py_kmt_reserve(uintptr_t args);
 int32_t dxgk_py_kmt_map(uintptr_t args);
 int32_t dxgk_py_kmt_free(uintptr_t args);
 int32_t dxgk_py_kmt_update(uintptr_t args);
+int32_t dxgk_py_kmt_create_allocation2(uintptr_t args);
+int32_t dxgk_py_kmt_destroy_allocation2(uintptr_t args);
 
 #endif /* DXGK_KMT_H */
