@@ -223,7 +223,8 @@ def test_impossible_layouts_are_notes_in_a_comparison(capsys, tmp_path) -> None:
     assert rc == 1          # dxgk's subset is missing from this header: differences
     for name, line in (("NEG", 2), ("BIG", 3), ("AL3", 6), ("AL0", 7)):
         assert f"note: d3dukmdt.h:{line}: {name}: not laid out: " in err
-    assert "-24" not in err + out
+    # no negative size leaks into the report (the temporary folder's name may hold "-24")
+    assert "-24" not in (err + out).replace(str(tmp_path), "")
 
 
 def test_x86_bounds_objects_at_2_gib(capsys, tmp_path) -> None:
