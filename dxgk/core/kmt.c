@@ -202,6 +202,7 @@ NTSTATUS APIENTRY D3DKMTUpdateGpuVirtualAddress(CONST D3DKMT_UPDATEGPUVIRTUALADD
  * Flags are not looked at; out: each pAllocationInfo2[i].hAllocation, on success only. */
 NTSTATUS APIENTRY D3DKMTCreateAllocation2(D3DKMT_CREATEALLOCATION *pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     if (REMOVED(pArgs->hDevice))
@@ -215,6 +216,7 @@ NTSTATUS APIENTRY D3DKMTCreateAllocation2(D3DKMT_CREATEALLOCATION *pArgs)
  * Flags are not looked at. */
 NTSTATUS APIENTRY D3DKMTDestroyAllocation2(CONST D3DKMT_DESTROYALLOCATION2 *pArgs)
 {
+    dxgk_drv_call_begin();
     if (!pArgs)
         return done(STATUS_INVALID_PARAMETER);
     if (REMOVED(pArgs->hDevice))

@@ -279,3 +279,15 @@ def test_10_2_a_fault_on_one_adapter_does_not_leak_into_a_call_on_another() -> N
         args.Protection.Write = 1
         assert dxgk.DxgkCbMapContextAllocation(good.handle, args) != 0
         assert dxgk.last_status() == 0 and not good.removed
+
+
+def test_10_2_a_fault_outside_a_call_does_not_leak_into_create_allocation2() -> None:
+    class Raises(Paging):
+        def DxgkDdiCreateDevice(self, h: int, args: Any) -> int:
+            raise RuntimeError("no device today")
+    with dxgk.Adapter(driver=Raises()) as bad:
+        with pytest.raises(dxgk.DdiError):
+            bad.create_process().create_device()   # the fault: outside any thunk
+        # the next thunk on this thread answers for itself: a NULL argument
+        assert dxgk.D3DKMTCreateAllocation2(None) == dxgk.STATUS_INVALID_PARAMETER
+        assert dxgk.D3DKMTDestroyAllocation2(None) == dxgk.STATUS_INVALID_PARAMETER
