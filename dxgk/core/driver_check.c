@@ -46,18 +46,12 @@ typedef struct ck {
 
 static size_t ck_put(ck *c, const void *src, size_t n)
 {
-    if (c->nbytes + n > c->capbytes) {
-        size_t cap = c->capbytes ? c->capbytes : 1 << 16;
-        while (cap < c->nbytes + n)
-            cap *= 2;
-        unsigned char *b = realloc(c->bytes, cap);
-        if (!b) {
-            c->nomem = 1;
-            return 0;
-        }
-        c->bytes = b;
-        c->capbytes = cap;
+    unsigned char *b = dxgk_pg__grow(c->bytes, &c->capbytes, c->nbytes + n, 1, 1 << 16);
+    if (!b) {
+        c->nomem = 1;
+        return 0;
     }
+    c->bytes = b;
     memcpy(c->bytes + c->nbytes, src, n);
     c->nbytes += n;
     return c->nbytes - n;
@@ -66,16 +60,12 @@ static size_t ck_put(ck *c, const void *src, size_t n)
 static int ck_table_cb(void *ctx, const dxgk_pt_table_info *ti)
 {
     ck *c = ctx;
-    if (c->nt == c->capt) {
-        size_t cap = c->capt ? 2 * c->capt : 64;
-        ck_table *t = realloc(c->t, cap * sizeof *t);
-        if (!t) {
-            c->nomem = 1;
-            return 1;
-        }
-        c->t = t;
-        c->capt = cap;
+    ck_table *tables = dxgk_pg__grow(c->t, &c->capt, c->nt + 1, sizeof *tables, 64);
+    if (!tables) {
+        c->nomem = 1;
+        return 1;
     }
+    c->t = tables;
     ck_table *t = &c->t[c->nt];
     uint64_t size = 0;
     const void *mem = dxgk_pg__tmem_find(c->pg, ti->segment, ti->offset, &size);

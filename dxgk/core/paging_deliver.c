@@ -75,9 +75,7 @@ static void *tmem_get(dxgk_pg *g, uint32_t segment, uint64_t offset, uint64_t si
     return m;
 }
 
-/* buf (capacity *cap elements of `size` bytes, doubled from `first`) with room for
- * `need`: buf itself, or moved; NULL for no memory (buf and *cap as they were). */
-static void *grow(void *buf, size_t *cap, size_t need, size_t size, size_t first)
+void *dxgk_pg__grow(void *buf, size_t *cap, size_t need, size_t size, size_t first)
 {
     if (need <= *cap)
         return buf;
@@ -98,7 +96,7 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
     dxgk_pg *g = a->pg;
     if (!g->deliver || s->operation == DXGK_PG_OP_SET_ROOT_PAGE_TABLE)
         return;
-    dxgk_pg_item *o = grow(g->out, &g->capout, g->nout + 1, sizeof *o, 16);
+    dxgk_pg_item *o = dxgk_pg__grow(g->out, &g->capout, g->nout + 1, sizeof *o, 16);
     if (!o) {
         g->out_lost++;
         return;
@@ -114,7 +112,7 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
         const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
         const uint32_t n = u->Flags.Repeat ? 1 : u->NumPageTableEntries;
         it->args.upt = *u;
-        DXGK_PTE *e = grow(g->ents, &g->capents, g->nents + n, sizeof *e, 1024);
+        DXGK_PTE *e = dxgk_pg__grow(g->ents, &g->capents, g->nents + n, sizeof *e, 1024);
         if (!e) {
             g->out_lost++;
             return;

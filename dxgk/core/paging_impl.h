@@ -76,6 +76,9 @@ typedef struct pg_tmem {
  * data); nothing unless delivery is on. */
 void dxgk_pg__deliver_put(struct vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
                           const void *data);
+/* buf (capacity *cap elements of `size` bytes, doubled from `first`) with room for
+ * `need`: buf itself, or moved; NULL for no memory (buf and *cap as they were). */
+void *dxgk_pg__grow(void *buf, size_t *cap, size_t need, size_t size, size_t first);
 /* The memory of the table at {segment, offset} and its size, or NULL (under the lock;
  * the memory lives until the adapter goes). */
 void *dxgk_pg__tmem_find(struct dxgk_pg *g, uint32_t segment, uint64_t offset,

@@ -42,11 +42,9 @@ def tinygpu(tmp_path_factory):
     return build(tmp_path_factory, "_dxgk_tinygpu_dec")
 
 
-_table, _c_decoder = table_of, decoder_of
-
 
 def _attach(mod: Any, decoder: Any = None) -> Any:
-    return dxgk.Adapter(driver=_table(mod), decoder=decoder or _c_decoder(mod))
+    return dxgk.Adapter(driver=table_of(mod), decoder=decoder or decoder_of(mod))
 
 
 class Lying:
@@ -156,7 +154,7 @@ def test_10_4_validate_compares_the_example_drivers_tables_and_they_agree(tinygp
 
 def test_10_4_a_c_decoder_through_ctypes_is_the_same(tinygpu) -> None:
     lib = ctypes.CDLL(tinygpu.__file__)
-    a = dxgk.Adapter(driver=_table(tinygpu), decoder=lib.tinygpu_decode_pte)
+    a = dxgk.Adapter(driver=table_of(tinygpu), decoder=lib.tinygpu_decode_pte)
     _map_some(a)
     a.validate()
     a.close()
@@ -228,7 +226,7 @@ def test_10_4_a_failing_python_decoder_is_reported_by_validate(bug: str, why: st
 
 
 def test_10_4_validate_without_a_decoder_checks_the_model_only(tinygpu) -> None:
-    a = dxgk.Adapter(driver=_table(tinygpu))
+    a = dxgk.Adapter(driver=table_of(tinygpu))
     _map_some(a)
     a.validate()
     a.close()
@@ -236,7 +234,7 @@ def test_10_4_validate_without_a_decoder_checks_the_model_only(tinygpu) -> None:
 
 def test_10_4_a_decoder_needs_a_driver_with_table_memory(tinygpu) -> None:
     with pytest.raises(ValueError, match="needs driver="):
-        dxgk.Adapter(decoder=_c_decoder(tinygpu))
+        dxgk.Adapter(decoder=decoder_of(tinygpu))
 
     class Physical(PyGpu):
         def DxgkDdiBuildPagingBuffer(self, h: int, b: Any) -> int:
@@ -258,14 +256,14 @@ def test_10_4_a_decoder_needs_a_driver_with_table_memory(tinygpu) -> None:
             return 0
     with pytest.raises(ValueError, match="decoder: .*DxgkDdiBuildPagingBuffer"):
         dxgk.Adapter(caps={"PageTableUpdateMode": 0}, driver=NoPaging(),
-                     decoder=_c_decoder(tinygpu))
+                     decoder=decoder_of(tinygpu))
 
 
 def test_10_4_a_decoder_of_the_wrong_kind_is_a_type_error(tinygpu) -> None:
     with pytest.raises(TypeError, match="decoder must be a C function"):
-        dxgk.Adapter(driver=_table(tinygpu), decoder=12345)
+        dxgk.Adapter(driver=table_of(tinygpu), decoder=12345)
     with pytest.raises(ValueError, match="NULL function pointer"):
-        dxgk.Adapter(driver=_table(tinygpu), decoder=tinygpu.ffi.NULL)
+        dxgk.Adapter(driver=table_of(tinygpu), decoder=tinygpu.ffi.NULL)
 
     class Bad(PyGpu):
         DecodePte = 3
