@@ -294,20 +294,12 @@ static VOID TinySetRootPageTable(const HANDLE h, const DXGKARG_SETROOTPAGETABLE 
     g_stats[TINY_STAT_ROOTS]++;
 }
 
-/* One DXGK_PTE of `level` in the hardware format; 0 with *ok = 0 if it cannot be said. */
-static uint64_t tiny_encode(UINT level, const DXGK_PTE *p, int *ok)
+/* The hardware bits of a valid DXGK_PTE of `level` but its address: they depend only on
+ * its Flags word, so a run of entries sharing one is worked out once. */
+static uint64_t tiny_flag_bits(UINT level, const DXGK_PTE *p)
 {
-    uint64_t addr = level ? p->PageTableAddress : p->PageAddress;
-    *ok = 1;
-    if (!p->Valid)
-        return 0;
     /* (Segment is 5 bits in DXGK_PTE too: every value fits) */
-    if ((addr & 0xFFF) || (addr >> PTE_ADDRESS_SHIFT) > PTE_ADDRESS_MASK) {
-        *ok = 0;
-        return 0;
-    }
-    uint64_t e = PTE_VALID | ((uint64_t)p->Segment << PTE_SEGMENT_SHIFT) |
-                 ((addr >> PTE_ADDRESS_SHIFT) << PTE_ADDRESS_SHIFT);
+    uint64_t e = PTE_VALID | ((uint64_t)p->Segment << PTE_SEGMENT_SHIFT);
     if (level) {
         if (p->PageTablePageSize == DXGK_PTE_PAGE_TABLE_PAGE_64KB)
             e |= PTE_CHILD_64K;
@@ -316,6 +308,27 @@ static uint64_t tiny_encode(UINT level, const DXGK_PTE *p, int *ok)
              (p->NoExecute ? PTE_NOEXECUTE : 0) | (p->CacheCoherent ? PTE_COHERENT : 0);
     }
     return e;
+}
+
+/* n DXGK_PTEs of `level` in the hardware format into out; 0 if one cannot be said. */
+static int tiny_encode(UINT level, const DXGK_PTE *p, UINT n, uint64_t *out)
+{
+    uint64_t flags = 0, bits = 0;
+    for (UINT i = 0; i < n; i++, p++) {
+        const uint64_t addr = level ? p->PageTableAddress : p->PageAddress;
+        if (!p->Valid) {
+            out[i] = 0;
+            continue;
+        }
+        if ((addr & 0xFFF) || (addr >> PTE_ADDRESS_SHIFT) > PTE_ADDRESS_MASK)
+            return 0;
+        if (i == 0 || p->Flags != flags) {
+            flags = p->Flags;
+            bits = tiny_flag_bits(level, p);
+        }
+        out[i] = bits | addr;       /* (addr's low 12 bits are zero: checked above) */
+    }
+    return 1;
 }
 
 NTSTATUS tinygpu_decode_pte(UINT level, const void *raw, SIZE_T size, DXGK_PTE *out)
@@ -352,27 +365,28 @@ static NTSTATUS tiny_update(DXGKARG_BUILDPAGINGBUFFER *b)
     const uint64_t entries = (level == 0 && u->Flags.Use64KBPages)
                                  ? TINY_LEAF64K_BYTES / TINY_ENTRY_BYTES
                                  : TINY_TABLE_BYTES / TINY_ENTRY_BYTES;
-    int ok;
     if (level >= TINY_LEVELS || !u->pPageTableEntries || !u->NumPageTableEntries ||
         (uint64_t)u->StartIndex + u->NumPageTableEntries > entries ||
         b->MultipassOffset >= u->NumPageTableEntries)
         return STATUS_INVALID_PARAMETER;
     /* every entry encoded (and checked) before any byte is written; a run fits a table */
     uint64_t enc[TINY_TABLE_BYTES / TINY_ENTRY_BYTES];
-    const UINT given = repeat ? 1u : u->NumPageTableEntries;
-    for (UINT i = 0; i < given; i++) {
-        enc[i] = tiny_encode(level, &u->pPageTableEntries[i], &ok);
-        if (!ok)
-            return STATUS_INVALID_PARAMETER;
-    }
+    if (!tiny_encode(level, u->pPageTableEntries, repeat ? 1u : u->NumPageTableEntries, enc))
+        return STATUS_INVALID_PARAMETER;
     if (u->UpdateMode == DXGK_PAGETABLEUPDATE_CPU_VIRTUAL) {
         uint8_t *table = u->PageTableAddress.CpuVirtual;
         if (!table)
             return STATUS_INVALID_PARAMETER;
         table += (uint64_t)u->StartIndex * TINY_ENTRY_BYTES;
-        if (repeat) {
-            for (UINT i = 0; i < u->NumPageTableEntries; i++)
-                memcpy(table + (uint64_t)i * TINY_ENTRY_BYTES, &enc[0], sizeof enc[0]);
+        if (repeat) {       /* the entry, then what is written so far doubled */
+            const size_t total = (size_t)u->NumPageTableEntries * TINY_ENTRY_BYTES;
+            size_t done = TINY_ENTRY_BYTES;
+            memcpy(table, &enc[0], TINY_ENTRY_BYTES);
+            while (done < total) {
+                const size_t n = done < total - done ? done : total - done;
+                memcpy(table + done, table, n);
+                done += n;
+            }
         } else {
             memcpy(table, enc, (size_t)u->NumPageTableEntries * TINY_ENTRY_BYTES);
         }

@@ -65,6 +65,7 @@ void dxgk_drv__put(dxgk_drv *d)
         pthread_mutex_destroy(&d->lock);
         free(d->log);
         free(d->dma);
+        free(d->ents);
         free(d->faults);
         free(d->queue);
         free(d);
@@ -125,8 +126,8 @@ uint64_t dxgk_drv__seq(dxgk_drv *d)
 
 void dxgk_drv__log(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint64_t h0, uint64_t h1,
                    uint64_t result, const void *args, size_t size)
-                   {
-                   dxgk_drv_call *c;
+{
+    dxgk_drv_call *c;
     pthread_mutex_lock(&d->lock);
     if (!d->log)
         d->log = calloc(DXGK_DRV_LOG_MAX, sizeof *d->log);
@@ -137,15 +138,16 @@ void dxgk_drv__log(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint64_t h0, uint64_
             c = &d->log[d->log_first];
             d->log_first = (d->log_first + 1) % DXGK_DRV_LOG_MAX;
         }
-        memset(c, 0, sizeof *c);
         c->sequence = seq;
         c->ddi = ddi;
         c->handle0 = h0;
         c->handle1 = h1;
         c->result = result;
         c->args_size = (uint32_t)(size < DXGK_DRV_ARGS_MAX ? size : DXGK_DRV_ARGS_MAX);
-        if (args)
-            memcpy(c->args, args, c->args_size);
+        const uint32_t copied = args ? c->args_size : 0;
+        if (copied)
+            memcpy(c->args, args, copied);
+        memset(c->args + copied, 0, DXGK_DRV_ARGS_MAX - copied);
     }
     pthread_mutex_unlock(&d->lock);
 }

@@ -40,6 +40,9 @@ struct dxgk_drv {
      * use; its bytes are zero past dma_dirty */
     uint8_t *dma;
     size_t dma_dirty;
+    /* with it, the array linear runs are expanded into for the driver (dxgk_pg__expand) */
+    DXGK_PTE *ents;
+    size_t capents;
 };
 
 /* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken

@@ -545,13 +545,20 @@ NTSTATUS dxgk_drv_user_deallocate(uint32_t device, uint32_t allocation)
 typedef struct pg_dma {
     uint8_t *buf;
     size_t dirty;
+    DXGK_PTE *ents;             /* where linear runs are expanded (dxgk_pg__expand) */
+    size_t capents;
 } pg_dma;
 
 /* After an ask that left pDmaBuffer at `end` bytes into the buffer: what may be dirty. */
 static void dma_note(pg_dma *m, size_t end)
 {
-    size_t i = end, stop = end + PG_DMA_GUARD < PG_DMA_SIZE ? end + PG_DMA_GUARD : PG_DMA_SIZE;
-    uint8_t any = 0;
+    const size_t stop = end + PG_DMA_GUARD < PG_DMA_SIZE ? end + PG_DMA_GUARD : PG_DMA_SIZE;
+    uint64_t any = 0, w;
+    size_t i = end;
+    for (; i + sizeof w <= stop; i += sizeof w) {     /* a word at a time */
+        memcpy(&w, m->buf + i, sizeof w);
+        any |= w;
+    }
     for (; i < stop; i++)
         any |= m->buf[i];
     m->dirty = any ? PG_DMA_SIZE : (end > m->dirty ? end : m->dirty);
@@ -560,13 +567,23 @@ static void dma_note(pg_dma *m, size_t end)
 /* One operation through DxgkDdiBuildPagingBuffer: 0, or -1 once it faulted. */
 static int build_one(dxgk_drv *d, const dxgk_pg_item *it, pg_dma *m)
 {
-    DXGKARG_BUILDPAGINGBUFFER b;
+    static const DXGKARG_BUILDPAGINGBUFFER zero;
+    DXGKARG_BUILDPAGINGBUFFER b = zero;
     unsigned stuck = 0;
     uint8_t *const dma = m->buf;
-    memset(&b, 0, sizeof b);
     b.Operation = (DXGK_BUILDPAGINGBUFFER_OPERATION)it->operation;
     switch (it->operation) {
-    case DXGK_PG_OP_UPDATE_PAGE_TABLE: b.UpdatePageTable = it->args.upt; break;
+    case DXGK_PG_OP_UPDATE_PAGE_TABLE:
+        b.UpdatePageTable = it->args.upt;
+        b.UpdatePageTable.pPageTableEntries = (DXGK_PTE *)dxgk_pg__expand(it, &m->ents,
+                                                                          &m->capents);
+        if (!b.UpdatePageTable.pPageTableEntries) {
+            dxgk_drv__fault_rec(d, dxgk_drv__seq(d), DXGK_DRV_DDI_BUILD_PAGING_BUFFER,
+                                it->operation, 0, 0,
+                                "the model had no host memory for a paging operation's entries");
+            return -1;
+        }
+        break;
     case DXGK_PG_OP_FLUSH_TLB: b.FlushTlb = it->args.flush; break;
     case DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION: b.UpdateContextAllocation = it->args.uca; break;
     default: b.NotifyResidency = it->args.nr; break;
@@ -616,7 +633,7 @@ static int build_one(dxgk_drv *d, const dxgk_pg_item *it, pg_dma *m)
 
 void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_t lost)
 {
-    pg_dma m = {NULL, 0};
+    pg_dma m = {NULL, 0, NULL, 0};
     if (dxgk_drv__is_removed(d) || !d->ddi.DxgkDdiBuildPagingBuffer)
         return;
     if (lost) {
@@ -628,7 +645,11 @@ void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_
     pthread_mutex_lock(&d->lock);
     m.buf = d->dma;
     m.dirty = d->dma_dirty;
+    m.ents = d->ents;
+    m.capents = d->capents;
     d->dma = NULL;
+    d->ents = NULL;
+    d->capents = 0;
     pthread_mutex_unlock(&d->lock);
     if (!m.buf && !(m.buf = calloc(1, PG_DMA_SIZE))) {
         dxgk_drv__fault_rec(d, dxgk_drv__seq(d), DXGK_DRV_DDI_BUILD_PAGING_BUFFER, 0, 0, 0,
@@ -644,6 +665,12 @@ void dxgk_drv__paging(dxgk_drv *d, struct dxgk_pg_item *items, size_t n, uint64_
         d->dma_dirty = m.dirty;
         m.buf = NULL;
     }
+    if (!d->ents) {
+        d->ents = m.ents;
+        d->capents = m.capents;
+        m.ents = NULL;
+    }
     pthread_mutex_unlock(&d->lock);
     free(m.buf);
+    free(m.ents);
 }

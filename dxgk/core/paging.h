@@ -97,21 +97,37 @@ typedef struct dxgk_pg_item {
         DXGK_BUILDPAGINGBUFFER_NOTIFYRESIDENCY nr;
     } args;
     size_t ent_at;              /* UPDATE_PAGE_TABLE: its entries in the queue's array
-                                 * (NumPageTableEntries, 1 with Repeat), set as
-                                 * pPageTableEntries at delivery */
+                                 * (NumPageTableEntries; 1 with Repeat or a stride), set
+                                 * as pPageTableEntries at delivery */
+    uint64_t stride;            /* UPDATE_PAGE_TABLE: non-zero for a linear run, kept as
+                                 * its first entry: entry k = that entry, PageAddress +
+                                 * k * stride (expanded by dxgk_pg__expand at delivery) */
     void *data;                 /* UPDATE_CONTEXT_ALLOCATION: the private data */
 } dxgk_pg_item;
+
+/* The DXGK_PTEs item `it` gives (it->args.upt.pPageTableEntries, set at delivery): those
+ * entries themselves, or for a linear run its NumPageTableEntries entries written into
+ * *scratch (grown as needed, *cap entries; the caller keeps it between calls). NULL when
+ * no host memory is left for them. */
+const DXGK_PTE *dxgk_pg__expand(const dxgk_pg_item *it, DXGK_PTE **scratch, size_t *cap);
 
 /* Turns delivery on or off (a driver with DxgkDdiBuildPagingBuffer attached); caller
  * holds the adapter lock. */
 void dxgk_pg__set_delivery(struct vm_adapter *a, int on);
-/* A model call's operations for the driver, taken out of the queue. */
+/* A model call's operations for the driver, taken out of the queue: copied into the
+ * struct's own arrays when they fit (the common case: no allocation per model call),
+ * else the queue's arrays moved out. */
+#define DXGK_PG_OUT_ITEMS 8
+#define DXGK_PG_OUT_ENTS 32
 typedef struct dxgk_pg_out {
     dxgk_pg_item *items;
     size_t n;
     DXGK_PTE *ents;             /* the items' entries, one array */
     uint64_t lost;              /* operations the queue could not take (no host memory) */
     struct dxgk_drv *drv;       /* a reference, when there is anything to deliver */
+    int owned;                  /* items / ents were moved out of the queue: freed after */
+    dxgk_pg_item inl_items[DXGK_PG_OUT_ITEMS];
+    DXGK_PTE inl_ents[DXGK_PG_OUT_ENTS];
 } dxgk_pg_out;
 /* Ends the model call's stream (dxgk_pg__call_end when pending: its TLB flushes) and
  * moves the operations queued for the driver out (caller holds the adapter lock). */

@@ -110,24 +110,17 @@ void dxgk_pg__deliver_put(vm_adapter *a, const pg_slot *s, const DXGK_PTE *ent,
     switch (s->operation) {
     case DXGK_PG_OP_UPDATE_PAGE_TABLE: {
         const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &s->args.upt;
-        const uint32_t n = u->Flags.Repeat ? 1 : u->NumPageTableEntries;
+        /* a linear run is queued as its first entry (expanded at delivery) */
+        const uint32_t n = (u->Flags.Repeat || s->stride) ? 1 : u->NumPageTableEntries;
         it->args.upt = *u;
-        DXGK_PTE *e = dxgk_pg__grow(g->ents, &g->capents, g->nents + n, sizeof *e, 1024);
+        it->stride = u->Flags.Repeat ? 0 : s->stride;
+        DXGK_PTE *e = dxgk_pg__grow(g->ents, &g->capents, g->nents + n, sizeof *e, 64);
         if (!e) {
             g->out_lost++;
             return;
         }
         g->ents = e;
-        DXGK_PTE *to = g->ents + g->nents;
-        if (s->stride) {            /* a linear run: entry k = the first + k * stride */
-            const uint64_t first = ent[0].PageAddress;
-            for (uint32_t k = 0; k < n; k++) {
-                to[k].Flags = ent[0].Flags;
-                to[k].PageAddress = first + (uint64_t)k * s->stride;
-            }
-        } else {
-            memcpy(to, ent, (size_t)n * sizeof *to);
-        }
+        memcpy(g->ents + g->nents, ent, (size_t)n * sizeof *ent);
         it->ent_at = g->nents;
         if (u->UpdateMode == DXGK_PAGETABLEUPDATE_CPU_VIRTUAL) {
             /* docs/behaviour.md 10.4: the table's own memory, which the driver writes */
@@ -181,16 +174,27 @@ void dxgk_pg__take(vm_adapter *a, dxgk_pg_out *out)
     dxgk_pg *g = a->pg;
     if (dxgk_pg__pending(a))
         dxgk_pg__call_end(a);
-    out->items = g->out;
     out->n = g->nout;
-    out->ents = g->ents;
     out->lost = g->out_lost;
     out->drv = (g->nout || g->out_lost) ? dxgk_drv__hold(a->drv) : NULL;
+    g->out_lost = 0;
+    if (g->nout <= DXGK_PG_OUT_ITEMS && g->nents <= DXGK_PG_OUT_ENTS) {
+        /* copied: the queue keeps its arrays for the next model call */
+        out->owned = 0;
+        out->items = out->inl_items;
+        out->ents = out->inl_ents;
+        memcpy(out->inl_items, g->out, g->nout * sizeof *g->out);
+        memcpy(out->inl_ents, g->ents, g->nents * sizeof *g->ents);
+        g->nout = g->nents = 0;
+        return;
+    }
+    out->owned = 1;
+    out->items = g->out;
+    out->ents = g->ents;
     g->out = NULL;
     g->nout = g->capout = 0;
     g->ents = NULL;
     g->nents = g->capents = 0;
-    g->out_lost = 0;
 }
 
 void dxgk_pg__deliver(dxgk_pg_out *out)
@@ -202,7 +206,30 @@ void dxgk_pg__deliver(dxgk_pg_out *out)
         dxgk_drv__paging(out->drv, out->items, out->n, out->lost);
         dxgk_drv__unref(out->drv);
     }
-    dxgk_pg__items_free(out->items, out->n, out->ents);
+    if (out->owned) {
+        dxgk_pg__items_free(out->items, out->n, out->ents);
+    } else {
+        for (size_t i = 0; i < out->n; i++)
+            free(out->items[i].data);
+    }
+}
+
+const DXGK_PTE *dxgk_pg__expand(const dxgk_pg_item *it, DXGK_PTE **scratch, size_t *cap)
+{
+    const DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE *u = &it->args.upt;
+    if (!it->stride)
+        return u->pPageTableEntries;
+    const uint32_t n = u->NumPageTableEntries;
+    DXGK_PTE *to = dxgk_pg__grow(*scratch, cap, n, sizeof *to, 512);
+    if (!to)
+        return NULL;
+    *scratch = to;
+    const DXGK_PTE first = u->pPageTableEntries[0];
+    for (uint32_t k = 0; k < n; k++) {
+        to[k].Flags = first.Flags;
+        to[k].PageAddress = first.PageAddress + (uint64_t)k * it->stride;
+    }
+    return to;
 }
 
 void dxgk_pg__items_free(dxgk_pg_item *items, size_t n, DXGK_PTE *ents)
