@@ -4,6 +4,7 @@
     verify-header --sdk-include DIR [...]              compare with a Windows SDK's headers
     demo                                               the main job (see README)
     replay FILE [--check]                              re-run a recorded trace (in C)
+           [--driver LIB:ENTRY [--decoder SYM] [--validate]]   ... with a C driver attached
     gen-trace KIND --calls N --seed S [-o FILE]        write a synthetic trace
                  [--trace-version 1|2]                (2: compact lines)
     bench [--json] [--quick]                           the benchmark harness
@@ -21,12 +22,28 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .layout.abi import ABI_NAMES
 
 __all__ = ["build_parser", "main"]
 
 GEN_TRACE_KINDS = ("churn", "fixed-range", "mixed-pages", "processes", "tiled")
+
+
+class _Parser(argparse.ArgumentParser):
+    """A bad command line is one line on stderr and exit 2 (no usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def ulong(text: str) -> int:
+    """A ULONG given in decimal or 0x hex (argparse turns the ValueError into exit 2)."""
+    v = int(text, 0)
+    if not 0 <= v <= 0xFFFFFFFF:
+        raise ValueError(text)
+    return v
 
 
 def _cmd_layout(args: argparse.Namespace) -> int:
@@ -48,7 +65,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     from .trace import run_replay_cli
-    return run_replay_cli(args.file, check=args.check, engine=args.engine, as_json=args.json)
+    return run_replay_cli(args.file, check=args.check, engine=args.engine, as_json=args.json,
+                          driver=args.driver, decoder=args.decoder, validate=args.validate,
+                          ddi_version=args.ddi_version)
 
 
 def _cmd_gen_trace(args: argparse.Namespace) -> int:
@@ -102,7 +121,7 @@ def _add_verify_arguments(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from ._version import __version__
 
-    p = argparse.ArgumentParser(prog="python -m dxgk", description=__doc__.splitlines()[0])
+    p = _Parser(prog="python -m dxgk", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"dxgk {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     lay = sub.add_parser(
@@ -138,6 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--engine", choices=("c", "python"), default="c",
                     help="c: decoded once, run in C (default); python: through the facade")
     rp.add_argument("--json", action="store_true", help="machine-readable summary")
+    rp.add_argument("--driver", metavar="LIB:ENTRY",
+                    help="bring every adapter up with the C driver of shared library LIB: "
+                         "ENTRY(DRIVER_INITIALIZATION_DATA *, ULONG version) fills its table "
+                         "(docs/behaviour.md 10.6)")
+    rp.add_argument("--decoder", metavar="SYMBOL",
+                    help="the driver's page-table entry decoder in LIB (10.4)")
+    rp.add_argument("--validate", action="store_true",
+                    help="after the replay, check the driver's tables against the model's "
+                         "(exit 1 if they differ)")
+    rp.add_argument("--ddi-version", type=ulong, default=0x5023, metavar="V",
+                    help="the interface version ENTRY is offered (default 0x5023, WDDM 2.0)")
     rp.set_defaults(func=_cmd_replay)
     gt = sub.add_parser("gen-trace", help="write a synthetic workload as a trace")
     gt.add_argument("kind", choices=GEN_TRACE_KINDS)

@@ -183,8 +183,10 @@ void dxgk_pg__take(vm_adapter *a, dxgk_pg_out *out)
         out->owned = 0;
         out->items = out->inl_items;
         out->ents = out->inl_ents;
-        memcpy(out->inl_items, g->out, g->nout * sizeof *g->out);
-        memcpy(out->inl_ents, g->ents, g->nents * sizeof *g->ents);
+        if (g->nout)
+            memcpy(out->inl_items, g->out, g->nout * sizeof *g->out);
+        if (g->nents)
+            memcpy(out->inl_ents, g->ents, g->nents * sizeof *g->ents);
         g->nout = g->nents = 0;
         return;
     }

@@ -6,6 +6,7 @@ after every op -- the driver's own tables, decoded, equal the model's (10.4)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,71 @@ def test_10_6_replay_with_a_driver_refuses_what_it_cannot_do(tinygpu, tmp_path) 
         trace.replay(path, driver=table_of(tinygpu), engine="python")
     with pytest.raises(TypeError, match="decoder must be a C function"):
         trace.replay(path, driver=table_of(tinygpu), decoder=3)
+
+
+# ---- python -m dxgk replay --driver LIB:ENTRY [--decoder SYMBOL] [--validate] ------------
+
+LYING = """
+/* tinygpu's decoder, but every valid leaf entry decodes one page further on */
+NTSTATUS lying_decode_pte(UINT level, const void *raw, SIZE_T size, DXGK_PTE *out)
+{
+    NTSTATUS st = tinygpu_decode_pte(level, raw, size, out);
+    if (st == STATUS_SUCCESS && level == 0 && out->Valid)
+        out->PageAddress += 4096;
+    return st;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def liar(tmp_path_factory):
+    """tinygpu with a second, lying decoder, as a shared library the command loads."""
+    from test_example_driver import CDEF, SOURCE
+    return cbuild.build("_dxgk_tinygpu_liar", SOURCE + LYING,
+                        CDEF + "int32_t lying_decode_pte(unsigned int, const void *, size_t, "
+                        "void *);", tmp_path_factory.mktemp("liar"))
+
+
+def test_10_6_replay_command_attaches_a_c_driver_from_its_library_and_validates(
+        liar, tmp_path, capsys) -> None:
+    from dxgk.cli import main
+    path = _gen(tmp_path, "mixed-pages", 400)
+    lib_path = liar.__file__
+    assert main(["replay", str(path), "--check", "--driver",
+                 f"{lib_path}:tinygpu_driver_entry", "--decoder", "tinygpu_decode_pte",
+                 "--validate"]) == 0
+    out = capsys.readouterr().out
+    assert "every result as recorded" in out
+    assert "validate: the driver's tables agree with the model's" in out
+    assert liar.lib.tinygpu_stat(UPDATES) > 0       # the library's driver wrote the tables
+    # the lying decoder: exit 1, the first difference named
+    assert main(["replay", str(path), "--driver", f"{lib_path}:tinygpu_driver_entry",
+                 "--decoder", "lying_decode_pte", "--validate", "--json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["validated"] is False
+    assert "level 0" in summary["validation"] and "index" in summary["validation"]
+
+
+@pytest.mark.parametrize("extra, says", [
+    (["--driver", "no-colon"], "LIB:ENTRY"),
+    (["--driver", "{lib}:no_such_entry"], "has no function 'no_such_entry'"),
+    (["--driver", "{lib}:tinygpu_driver_entry", "--decoder", "nope"], "no function 'nope'"),
+    (["--driver", "/no/such/lib.so:entry"], "cannot load"),
+    (["--validate"], "need --driver"),
+    (["--decoder", "tinygpu_decode_pte"], "need --driver"),
+    (["--driver", "{lib}:tinygpu_driver_entry", "--engine", "python"], "C engine"),
+    (["--driver", "{lib}:tinygpu_driver_entry", "--ddi-version", "0x1"], "Version 0x1"),
+    (["--driver", "{lib}:tinygpu_driver_entry", "--ddi-version", "-3"], "--ddi-version"),
+])
+def test_10_6_replay_command_refuses_an_unusable_driver_in_one_line(
+        liar, tmp_path, capsys, extra, says) -> None:
+    from dxgk.cli import main
+    path = _gen(tmp_path, "churn", 50)
+    argv = ["replay", str(path)] + [a.format(lib=liar.__file__) for a in extra]
+    try:
+        rc = main(argv)
+    except SystemExit as e:                      # argparse's own refusals
+        rc = e.code
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1, err
