@@ -13,6 +13,7 @@ class _Lib:
     DXGK_DRV_ALLOC2_MAX: int
     DXGK_DRV_DMA_MAX: int
     DXGK_DRV_DMA_OP_MAX: int
+    DXGK_DRV_DMA_OP_COST: int
     DXGK_LAYOUT_ASSERT_COUNT: int
     DXGK_PG_DEFAULT_CAPACITY: int
     DXGK_RP_NULL: int

@@ -186,11 +186,13 @@ NTSTATUS dxgk_drv_fault_get(uint64_t adapter, uint64_t index, dxgk_drv_fault_inf
 /* ---- the DMA bytes a driver submitted (docs/behaviour.md 10.2; driver_dma.c) --------- */
 
 /* [choice] docs/behaviour.md 10.2: the bytes of the newest operations are kept, at most
- * DXGK_DRV_DMA_MAX bytes in all (each operation's record and pass lengths counted), each
- * operation's first DXGK_DRV_DMA_OP_MAX bytes; only for operations the paging log can
- * still hold (none with the log off); older operations are dropped first. */
+ * DXGK_DRV_DMA_MAX bytes in all (each operation counted as DXGK_DRV_DMA_OP_COST more, each
+ * pass length as 4), each operation's first DXGK_DRV_DMA_OP_MAX bytes (its pass lengths
+ * counted); only for operations the paging log can still hold (none with the log off);
+ * older operations are dropped first. */
 #define DXGK_DRV_DMA_MAX (64u << 20)
 #define DXGK_DRV_DMA_OP_MAX (4u << 20)
+#define DXGK_DRV_DMA_OP_COST 128u
 
 /* What the driver submitted for one operation. */
 typedef struct dxgk_drv_dma_info {

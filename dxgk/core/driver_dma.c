@@ -38,6 +38,8 @@ typedef struct dma_op {
     uint8_t inl[DMA_INLINE];
 } dma_op;
 
+_Static_assert(sizeof(dma_op) <= DXGK_DRV_DMA_OP_COST, "a record costs what it is counted as");
+
 struct drv_dma {
     dma_op *ring;
     size_t cap, head, n;            /* cap: a power of two */
@@ -52,7 +54,7 @@ static dma_op *at(const struct drv_dma *s, size_t i)
 
 static uint64_t cost_of(const dma_op *op)
 {
-    return sizeof *op + op->kept + (uint64_t)op->passes * DMA_LEN_BYTES;
+    return DXGK_DRV_DMA_OP_COST + op->kept + (uint64_t)op->passes * DMA_LEN_BYTES;
 }
 
 static const uint8_t *bytes_of(const dma_op *op)
