@@ -306,3 +306,82 @@ def test_10_2_an_ask_that_faults_submits_nothing(how: str) -> None:
         after = _delivered(a)[before:]
         assert after and all(op.dma == b"" and op.dma_size == 0 for op in after)
         assert lib.dxgk_drv_dma_check(a.handle) == 0
+
+
+@pytest.mark.parametrize("dma_size", [0, 1 * KB])
+def test_10_2_deliveries_on_several_threads_each_keep_their_own_bytes(tinygpu,
+                                                                      dma_size: int) -> None:
+    """Two model calls' deliveries may overlap (each has its own DMA buffer): every
+    operation still holds exactly its own commands, wherever its bytes arrived (with a
+    Python shim in each ask -- it waits for the GIL -- deliveries interleave)."""
+    import threading
+
+    table, keep = _gpu_physical(tinygpu, dma_size)
+    with dxgk.Adapter(driver=table) as a:
+        devices = [a.create_process().create_device() for _ in range(4)]
+
+        def work(d: Any) -> None:
+            for _ in range(40):
+                a.map(a.create_allocation(256 * KB, d))
+
+        threads = [threading.Thread(target=work, args=(d,)) for d in devices]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        log = [op for op in a.paging_log if op.operation in ("UPDATE_PAGE_TABLE", "FLUSH_TLB")]
+        assert len(log) > 300 and all(op.dma for op in log)
+        for op in log:
+            _expect_commands(tinygpu, op)
+        assert sum(len(op.dma) for op in a.paging_log) == tinygpu.lib.tinygpu_stat(DMA_BYTES)
+        assert lib.dxgk_drv_dma_check(a.handle) == 0
+    del keep
+
+
+class Nesting(Recorder):
+    """A Python driver that writes what identifies each operation (an update's first VA,
+    start and count; a flush's range) and, once, maps from inside DxgkDdiBuildPagingBuffer
+    before submitting: that map's operations -- later in the stream -- are submitted
+    before the one being built."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside: Any = None
+
+    def DxgkDdiBuildPagingBuffer(self, h: int, b: Any) -> int:
+        if b.Operation == 11:
+            u = b.UpdatePageTable
+            data = struct.pack("<QII", u.FirstPteVirtualAddress, u.StartIndex,
+                               u.NumPageTableEntries)
+        elif b.Operation == 12:
+            data = struct.pack("<QQ", b.FlushTlb.StartVirtualAddress,
+                               b.FlushTlb.EndVirtualAddress)
+        else:
+            return 0
+        if self.inside and b.Operation == 11:
+            inside, self.inside = self.inside, None
+            inside()
+        ctypes.memmove(b.pDmaBuffer, data, len(data))
+        b.pDmaBuffer = b.pDmaBuffer + len(data)
+        return 0
+
+
+def test_10_2_operations_submitted_out_of_order_each_keep_their_own_bytes() -> None:
+    drv = Nesting()
+    with dxgk.Adapter(driver=drv) as a:
+        d1, d2 = (a.create_process().create_device() for _ in range(2))
+        h1, h2 = a.create_allocation(1 * MB, d1), a.create_allocation(1 * MB, d2)
+        drv.inside = lambda: a.map(h2)
+        a.map(h1)
+        assert drv.inside is None and not a.removed
+        for op in a.paging_log:
+            x = op.args
+            if op.operation == "UPDATE_PAGE_TABLE":
+                want = struct.pack("<QII", x.FirstPteVirtualAddress, x.StartIndex,
+                                   x.NumPageTableEntries)
+            elif op.operation == "FLUSH_TLB":
+                want = struct.pack("<QQ", x.StartVirtualAddress, x.EndVirtualAddress)
+            else:
+                want = b""
+            assert op.dma == want, op.sequence
+        assert lib.dxgk_drv_dma_check(a.handle) == 0
