@@ -583,7 +583,8 @@ class Adapter(_Object):
     def paging_log(self) -> list[PagingOp]:
         """The paging stream's newest operations (docs/behaviour.md 10.2), oldest first:
         :class:`PagingOp` records with copies of each operation's struct, entries and
-        private data. Empty when the adapter was made with ``paging_log=0``."""
+        private data, and the DMA bytes an attached driver submitted for it (bounded).
+        Empty when the adapter was made with ``paging_log=0``."""
         self._require_open()
         return _pglog.read_log(self._handle, self._process_of, self._check)
 

@@ -70,6 +70,7 @@ def read_log(adapter: int, process_of: Callable[[int], Any],
     `process_of(handle)` gives the Process object of a process handle (0: None);
     `check` turns a status into an error."""
     _, first0, count0 = log_range(adapter, check)
+    dma = _DmaReader(adapter)
     info = ffi.new("dxgk_pg_info *")
     args = ffi.new("char[]", 256)
     ebuf = ffi.new("char[]", _PTE_SIZE * 64)
@@ -89,11 +90,43 @@ def read_log(adapter: int, process_of: Callable[[int], Any],
         cls = getattr(structs, _STRUCT_NAMES[op])
         raw = ffi.buffer(ebuf, n * _PTE_SIZE)[:]
         entries = tuple(pte.from_buffer_copy(raw, k * _PTE_SIZE) for k in range(n))
+        data, passes, size = dma.read(seq)
         out.append(PagingOp(
             int(info.sequence), OPERATION_NAMES[op], process_of(int(info.process)),
-            cls.from_buffer_copy(ffi.buffer(args, int(info.args_size))[:]), entries, b"",
-            int(info.allocation), ffi.buffer(dbuf, dsize)[:]))
+            cls.from_buffer_copy(ffi.buffer(args, int(info.args_size))[:]), entries, data,
+            int(info.allocation), ffi.buffer(dbuf, dsize)[:], passes, size))
     return out
+
+
+class _DmaReader:
+    """The DMA bytes a driver submitted per operation (driver_dma.c, docs/behaviour.md
+    10.2), for read_log: nothing is asked of an adapter without a driver."""
+
+    def __init__(self, adapter: int) -> None:
+        self.adapter = adapter
+        self.info = ffi.new("dxgk_drv_dma_info *")
+        self.driver = lib.dxgk_drv_dma_get(adapter, 0, self.info, ffi.NULL, 0, ffi.NULL,
+                                           0) == 0
+
+    def read(self, seq: int) -> tuple[bytes, tuple[int, ...], int | None]:
+        """(bytes, pass lengths, bytes submitted -- None when dropped) of operation `seq`."""
+        if not self.driver:
+            return b"", (), 0
+        info = self.info
+        while True:
+            if lib.dxgk_drv_dma_get(self.adapter, seq, info, ffi.NULL, 0, ffi.NULL, 0):
+                return b"", (), 0                           # the adapter has gone
+            if info.dropped:
+                return b"", (), None
+            kept, npass = int(info.kept), int(info.passes)
+            if not kept:
+                return b"", (), int(info.size)
+            buf = ffi.new("char[]", kept)
+            lens = ffi.new("uint32_t[]", npass)
+            lib.dxgk_drv_dma_get(self.adapter, seq, info, buf, kept, lens, npass)
+            # a delivery on another thread may have changed it in between: read again
+            if (int(info.kept), int(info.passes), bool(info.dropped)) == (kept, npass, False):
+                return ffi.buffer(buf, kept)[:], tuple(int(x) for x in lens), int(info.size)
 
 
 _UPDATE_FLAGS = ("Repeat", "InitialUpdate", "Use64KBPages")

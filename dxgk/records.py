@@ -298,11 +298,14 @@ class PagingOp(_HexRepr):
     "NOTIFY_RESIDENCY" or "SET_ROOT_PAGE_TABLE"; ``args``: a copy of the operation's
     struct as its ``dxgk.structs`` class (DXGK_BUILDPAGINGBUFFER_UPDATEPAGETABLE, ...;
     its pointer members are 0 in the copy); ``entries``: the DXGK_PTEs given (one with
-    Repeat); ``dma``: the DMA bytes a driver submitted for it (empty without a driver);
-    ``process``: the :class:`dxgk.Process` (None for an operation of no process).
-    ``allocation`` (the model handle of the allocation an UPDATE_CONTEXT_ALLOCATION or
-    NOTIFY_RESIDENCY concerns, else 0) and ``data`` (a copy of UPDATE_CONTEXT_ALLOCATION's
-    private driver data) complete it."""
+    Repeat); ``dma``: the DMA bytes a driver submitted for it, its passes concatenated
+    in order (empty without a driver); ``process``: the :class:`dxgk.Process` (None for an
+    operation of no process). ``allocation`` (the model handle of the allocation an
+    UPDATE_CONTEXT_ALLOCATION or NOTIFY_RESIDENCY concerns, else 0) and ``data`` (a copy of
+    UPDATE_CONTEXT_ALLOCATION's private driver data) complete it. ``dma_passes``: the
+    length of each non-empty pass in ``dma`` (they sum to ``len(dma)``); ``dma_size``: the
+    bytes submitted, more than ``len(dma)`` when the per-operation bound cut them, None
+    when the bound on all operations dropped them (docs/behaviour.md 10.2)."""
 
     _HEX: ClassVar[frozenset[str]] = frozenset(("allocation",))
 
@@ -314,15 +317,18 @@ class PagingOp(_HexRepr):
     dma: bytes
     allocation: int = 0
     data: bytes = b""
+    dma_passes: tuple[int, ...] = ()
+    dma_size: int | None = 0
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PagingOp):
             return NotImplemented
         return (self.sequence, self.operation, self.process, bytes(self.args),
                 tuple(bytes(e) for e in self.entries), self.dma, self.allocation,
-                self.data) == (other.sequence, other.operation, other.process,
-                               bytes(other.args), tuple(bytes(e) for e in other.entries),
-                               other.dma, other.allocation, other.data)
+                self.data, self.dma_passes, self.dma_size) == (
+                    other.sequence, other.operation, other.process, bytes(other.args),
+                    tuple(bytes(e) for e in other.entries), other.dma, other.allocation,
+                    other.data, other.dma_passes, other.dma_size)
 
     __hash__ = None  # type: ignore[assignment]
 

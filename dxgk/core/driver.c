@@ -66,6 +66,7 @@ void dxgk_drv__put(dxgk_drv *d)
         free(d->log);
         free(d->dma);
         free(d->ents);
+        dxgk_drv__dma_free(d);
         free(d->faults);
         free(d->queue);
         free(d);
@@ -372,6 +373,7 @@ NTSTATUS dxgk_drv_attach(const DRIVER_INITIALIZATION_DATA *did, size_t size,
         return STATUS_NO_MEMORY;
     pthread_mutex_init(&d->lock, NULL);
     d->refs = 1;            /* the adapter's */
+    d->dma_keep = DXGK_PG_DEFAULT_CAPACITY;     /* a new adapter's log (paging.h) */
     /* members past the declared version are not the driver's: they stay NULL */
     memcpy(&d->ddi, did, need);
     st = dxgk_vm_adapter_reserve(&h);

@@ -183,6 +183,35 @@ NTSTATUS dxgk_drv_fault(uint64_t adapter, uint32_t ddi, uint32_t operation, int3
 NTSTATUS dxgk_drv_call_get(uint64_t adapter, uint64_t index, dxgk_drv_call *out);
 NTSTATUS dxgk_drv_fault_get(uint64_t adapter, uint64_t index, dxgk_drv_fault_info *out);
 
+/* ---- the DMA bytes a driver submitted (docs/behaviour.md 10.2; driver_dma.c) --------- */
+
+/* [choice] docs/behaviour.md 10.2: the bytes of the newest operations are kept, at most
+ * DXGK_DRV_DMA_MAX bytes in all (each operation counted as DXGK_DRV_DMA_OP_COST more, each
+ * pass length as 4), each operation's first DXGK_DRV_DMA_OP_MAX bytes (its pass lengths
+ * counted); only for operations the paging log can still hold (none with the log off);
+ * older operations are dropped first. */
+#define DXGK_DRV_DMA_MAX (64u << 20)
+#define DXGK_DRV_DMA_OP_MAX (4u << 20)
+#define DXGK_DRV_DMA_OP_COST 128u
+
+/* What the driver submitted for one operation. */
+typedef struct dxgk_drv_dma_info {
+    uint64_t size;              /* bytes submitted, every pass (0: none) */
+    uint64_t kept;              /* of them held: the first `kept` (less when cut) */
+    uint32_t passes;            /* lengths held: one per non-empty pass, summing to kept */
+    uint32_t dropped;           /* 1: the operation is older than what the store still
+                                 * holds -- its bytes, if any, were dropped */
+} dxgk_drv_dma_info;
+/* The DMA bytes submitted for operation `sequence` of the paging log: its description,
+ * up to cap bytes of them and up to lens_cap pass lengths (either buffer NULL with a zero
+ * cap). An operation nothing was submitted for has size 0. STATUS_INVALID_HANDLE for an
+ * adapter without a driver. */
+NTSTATUS dxgk_drv_dma_get(uint64_t adapter, uint64_t sequence, dxgk_drv_dma_info *info,
+                          void *bytes, size_t cap, uint32_t *lens, size_t lens_cap);
+/* The store's invariants (driver_dma.c): 0 when they hold (or there is no driver), -1
+ * when one does not. */
+int dxgk_drv_dma_check(uint64_t adapter);
+
 /* ---- for vidmm.c (under the adapter lock) --------------------------------------------- */
 
 /* Queues the destroy DDI of an object the model just tore down (d may be NULL). */
@@ -191,6 +220,11 @@ void dxgk_drv__gone(dxgk_drv *d, uint32_t kind, uint64_t driver_handle);
 void dxgk_drv__unref(dxgk_drv *d);
 /* Takes a reference to d (NULL accepted; dxgk_drv__unref drops it). */
 dxgk_drv *dxgk_drv__hold(dxgk_drv *d);
+/* The paging log of d's adapter now keeps `capacity` operations and holds those from
+ * sequence `first` on: the DMA store follows it (driver_dma.c; NULL accepted). */
+void dxgk_drv__dma_follow(dxgk_drv *d, uint64_t capacity, uint64_t first);
+/* The bytes submitted for operation `sequence` as far as the store knows (0: none). */
+uint64_t dxgk_drv__dma_size(dxgk_drv *d, uint64_t sequence);
 
 /* ---- for vidmm.c (no lock held) -------------------------------------------------------- */
 

@@ -43,6 +43,10 @@ struct dxgk_drv {
     /* with it, the array linear runs are expanded into for the driver (dxgk_pg__expand) */
     DXGK_PTE *ents;
     size_t capents;
+    /* the DMA bytes submitted per operation (driver_dma.c, under `lock`): NULL until the
+     * first; dma_keep = the paging log's capacity (atomic: 0 = nothing recorded) */
+    struct drv_dma *dma_store;
+    uint64_t dma_keep;
 };
 
 /* The record of the adapter of object h (of DXGK_VM_T_* `type`) with a reference taken
@@ -61,6 +65,21 @@ void dxgk_drv__fault_rec(dxgk_drv *d, uint64_t seq, uint32_t ddi, uint32_t opera
                          int32_t status, int has_status, const char *detail);
 /* Calls the queued destroy DDIs, oldest first, with no lock held. */
 void dxgk_drv__deliver(dxgk_drv *d);
+/* driver_dma.c: keeps n > 0 bytes the driver submitted for operation `sequence` (one
+ * pass), and frees the store (the record's last reference). */
+void dxgk_drv__dma_put(dxgk_drv *d, uint64_t sequence, const void *bytes, size_t n);
+void dxgk_drv__dma_free(dxgk_drv *d);
+/* After each DxgkDdiBuildPagingBuffer ask whose pDmaBuffer stayed inside its buffer:
+ * the n bytes it used are a submission when it answered STATUS_SUCCESS or
+ * STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER (docs/behaviour.md 10.2). An empty pass (the
+ * common CPU_VIRTUAL update) or a log that is off costs two tests. */
+static inline void dxgk_drv__dma_submitted(dxgk_drv *d, uint64_t sequence, NTSTATUS st,
+                                           const void *bytes, size_t n)
+{
+    if (n && __atomic_load_n(&d->dma_keep, __ATOMIC_RELAXED) &&
+        (st == STATUS_SUCCESS || st == STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER))
+        dxgk_drv__dma_put(d, sequence, bytes, n);
+}
 /* st, or STATUS_DEVICE_REMOVED once the driver has faulted. */
 NTSTATUS dxgk_drv__answer(dxgk_drv *d, NTSTATUS st);
 

@@ -613,6 +613,7 @@ static int build_one(dxgk_drv *d, const dxgk_pg_item *it, pg_dma *m)
                                 (int32_t)st, 1, why);
             return -1;
         }
+        dxgk_drv__dma_submitted(d, it->sequence, st, dma, end - start);
         if (st == STATUS_SUCCESS)
             return 0;
         if (st == STATUS_GRAPHICS_INSUFFICIENT_DMA_BUFFER) {

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "dxgk_layout_asserts.h"
 #include "paging_impl.h"
 #include "vidmm_impl.h"
@@ -645,6 +646,7 @@ NTSTATUS dxgk_pg_set_capacity(uint64_t h, uint64_t nops)
         log_free(&g->log);
         g->log = nl;
         g->explicit_inval = a->caps.ExplicitPageTableInvalidation;
+        dxgk_drv__dma_follow(a->drv, nops, from);   /* the DMA bytes follow the log */
         for (vm_list *it = a->processes.next; it != &a->processes; it = it->next)
             set_sink(a, CONTAINER(it, vm_process, link));
     } else {
@@ -701,6 +703,7 @@ NTSTATUS dxgk_pg_log_get(uint64_t h, uint64_t sequence, dxgk_pg_info *info, void
     info->args_size = args_size(s->operation);
     info->nentries = s->operation == DXGK_PG_OP_UPDATE_PAGE_TABLE ? s->nentries : 0;
     info->data_size = s->data_size;
+    info->dma_size = dxgk_drv__dma_size(a->drv, sequence);
     if (args && args_cap) {
         /* the copy's pointers are NULL: pPageTableEntries, pDriverPrivateData */
         memcpy(args, &s->args, args_cap < info->args_size ? args_cap : info->args_size);
