@@ -10,6 +10,7 @@
     bench [--json] [--quick]                           the benchmark harness
     plot-vaspace FILE -o PNG [--process P1]            draw a process's VA space
     paging-log FILE [--process P1] [--json]            a trace's paging stream, by line
+               [--driver LIB:ENTRY]                    ... and a C driver's DMA bytes
 
 What it owns: the argument syntax of every command, and nothing else -- each command's
 body is the entry point of its room (``layout.show``, ``verify``, ``demo``, ``trace``,
@@ -78,7 +79,8 @@ def _cmd_gen_trace(args: argparse.Namespace) -> int:
 
 def _cmd_paging_log(args: argparse.Namespace) -> int:
     from .trace.paging_cmd import run_paging_log
-    return run_paging_log(args.file, process=args.process, as_json=args.json)
+    return run_paging_log(args.file, process=args.process, as_json=args.json,
+                          driver=args.driver, ddi_version=args.ddi_version)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -205,13 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "NOTIFY_RESIDENCY) and SetRootPageTable calls the model issued for it, "
                     "each with the trace line that caused it (docs/behaviour.md 10.2). Each "
                     "adapter's log keeps its newest 16384 operations. Exit status 0; 2 for a "
-                    "malformed trace or an unknown --process.")
+                    "malformed trace, an unknown --process or an unusable --driver.")
     pl.add_argument("file", metavar="FILE")
     pl.add_argument("--process", metavar="P", help="only this process's operations "
                     "(its name in the trace, e.g. P1)")
     pl.add_argument("--json", action="store_true",
                     help="a JSON list: line, sequence, process, operation, args / entries / "
                          "data as the hex of their bytes")
+    pl.add_argument("--driver", metavar="LIB:ENTRY",
+                    help="replay with this C driver attached (as for replay) and show the "
+                         "DMA bytes it submitted for each operation")
+    pl.add_argument("--ddi-version", type=ulong, default=0x5023, metavar="V",
+                    help="the interface version ENTRY is offered (default 0x5023)")
     pl.set_defaults(func=_cmd_paging_log)
     return p
 

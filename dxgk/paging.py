@@ -146,7 +146,18 @@ def _entry(level: int, e: Any) -> str:
 
 
 def describe(op: Any, names: dict[int, str]) -> str:
-    """One operation of the paging log in one line."""
+    """One operation of the paging log in one line (with what a driver submitted for it,
+    when it did)."""
+    text = _describe(op, names)
+    if op.dma_size:
+        passes = len(op.dma_passes) if op.dma_passes else 1
+        text += f"; dma {op.dma_size} bytes" + (f" in {passes} passes" if passes > 1 else "")
+    elif op.dma_size is None:
+        text += "; dma not kept"
+    return text
+
+
+def _describe(op: Any, names: dict[int, str]) -> str:
     a = op.args
     if op.operation == "UPDATE_PAGE_TABLE":
         t = a.PageTableAddress.GpuPhysical

@@ -44,7 +44,8 @@ def load_driver(spec: str, decoder: str | None = None,
     10.4) or None. ``ValueError`` saying what is wrong otherwise."""
     if not isinstance(spec, str) or ":" not in spec:
         raise ValueError(f"--driver takes LIB:ENTRY (a shared library and the function that "
-                         f"fills its DRIVER_INITIALIZATION_DATA); got {described(spec)}")
+                         f"fills its DRIVER_INITIALIZATION_DATA); got "
+                         f"{repr(spec) if isinstance(spec, str) else described(spec)}")
     path, entry = spec.rsplit(":", 1)
     if not path or not entry.isidentifier():
         raise ValueError(f"--driver takes LIB:ENTRY with ENTRY a C function name; got {spec!r}")

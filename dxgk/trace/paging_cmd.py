@@ -1,7 +1,8 @@
-"""The body of ``python -m dxgk paging-log FILE [--process P] [--json]``: a trace's paging
-stream (docs/behaviour.md 10.2) -- the DxgkDdiBuildPagingBuffer operations (and
-SetRootPageTable calls) the model issues while the trace replays, each with the trace
-line that caused it.
+"""The body of ``python -m dxgk paging-log FILE [--process P] [--json] [--driver LIB:ENTRY]``:
+a trace's paging stream (docs/behaviour.md 10.2) -- the DxgkDdiBuildPagingBuffer
+operations (and SetRootPageTable calls) the model issues while the trace replays, each
+with the trace line that caused it, and with ``--driver`` the DMA bytes the driver
+submitted for each (the trace replayed with the driver attached, 10.6).
 
 What it owns: the attribution of operations to lines (the C engine runs one op at a time
 with a hook that notes each adapter's log position after it, and reads an adapter's log
@@ -28,12 +29,14 @@ from ..paging import describe
 from .._core import lib
 from .decoder import decode
 from .format import TraceError
+from .command import DEFAULT_DDI_VERSION, load_driver
 from .replayer import replay
 
 def _json(op: Any, line: int | None, process: str | None) -> dict[str, Any]:
     return {"line": line, "sequence": op.sequence, "process": process,
             "operation": op.operation, "args": bytes(op.args).hex(),
-            "entries": [bytes(e).hex() for e in op.entries], "data": op.data.hex()}
+            "entries": [bytes(e).hex() for e in op.entries], "data": op.data.hex(),
+            "dma": op.dma.hex(), "dma_passes": list(op.dma_passes), "dma_size": op.dma_size}
 
 
 class _Attribution:
@@ -59,11 +62,21 @@ class _Attribution:
 
 
 def run_paging_log(path: str, *, process: str | None = None, as_json: bool = False,
-                   out: IO[str] | None = None, err: IO[str] | None = None) -> int:
-    """``python -m dxgk paging-log FILE``: 0, or 2 for a malformed or unreadable trace or
-    an unknown ``--process`` (one line on `err`)."""
+                   out: IO[str] | None = None, err: IO[str] | None = None,
+                   driver: str | None = None,
+                   ddi_version: int = DEFAULT_DDI_VERSION) -> int:
+    """``python -m dxgk paging-log FILE``: 0, or 2 for a malformed or unreadable trace,
+    an unknown ``--process`` or a driver that cannot be used (one line on `err`).
+    ``driver``: ``LIB:ENTRY`` as for ``replay --driver``."""
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
+    table = None
+    if driver is not None:
+        try:
+            table, _ = load_driver(driver, None, ddi_version)
+        except ValueError as e:
+            print(f"dxgk paging-log: {e}", file=err)
+            return 2
     try:
         trace = decode(path, progress=None)
     except (TraceError, OSError) as e:
@@ -93,7 +106,12 @@ def run_paging_log(path: str, *, process: str | None = None, as_json: bool = Fal
             if h:                                  # its log goes with it: read it now
                 at.logs[h] = paging.read_log(h, int, _raise)
 
-    r = replay(trace, check=False, keep=True, after_op=after, paging_log=True)
+    try:
+        r = replay(trace, check=False, keep=True, after_op=after, paging_log=True,
+                   driver=table)
+    except (TypeError, ValueError) as e:        # the attach refused the driver
+        print(f"dxgk paging-log: {e}", file=err)
+        return 2
     try:
         names = {h: n for n, h in r.handles.items()}
         for s in adapters:

@@ -187,3 +187,25 @@ def test_10_6_replay_command_refuses_an_unusable_driver_in_one_line(
     assert rc == 2
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1, err
+
+
+def test_10_6_paging_log_command_with_a_driver_shows_the_dma_it_submitted(
+        liar, tmp_path, capsys) -> None:
+    from dxgk.cli import main
+    path = _gen(tmp_path, "churn", 120)
+    spec = f"{liar.__file__}:tinygpu_driver_entry"
+    assert main(["paging-log", str(path)]) == 0
+    assert "dma" not in capsys.readouterr().out          # no driver: nothing submitted
+    assert main(["paging-log", str(path), "--driver", spec]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    flushes = [x for x in lines if " FLUSH_TLB " in x]
+    # tinygpu (CPU_VIRTUAL) writes one 32-byte FLUSH command per FLUSH_TLB, nothing else
+    assert flushes and all(x.endswith("; dma 32 bytes") for x in flushes)
+    assert not any("dma" in x for x in lines if " UPDATE_PAGE_TABLE " in x)
+    assert main(["paging-log", str(path), "--driver", spec, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    dma = [bytes.fromhex(r["dma"]) for r in rows if r["operation"] == "FLUSH_TLB"]
+    assert dma and all(len(d) == 32 for d in dma)
+    assert main(["paging-log", str(path), "--driver", "nolib"]) == 2
+    err = capsys.readouterr().err
+    assert "LIB:ENTRY" in err and err.count("\n") == 1
