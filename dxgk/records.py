@@ -156,7 +156,10 @@ class AllocationInfo(_HexRepr):
 @dataclass(frozen=True, repr=False)
 class Mapping(_HexRepr):
     """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
-    "zero" or "noaccess" (no allocation)."""
+    "zero" or "noaccess" (no allocation), or "system" (in the system process: the model's
+    own mapping of a context allocation -- of any process -- made by its first
+    DxgkCbUpdateContextAllocation and kept until it is destroyed, docs/behaviour.md 10.2;
+    a "map" in every other respect)."""
 
     _HEX: ClassVar[frozenset[str]] = frozenset(
         ("va", "allocation", "protection", "driver_protection"))
@@ -348,7 +351,9 @@ def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[
         if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
             out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
         else:
-            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+            kind = ("system" if r.kind == lib.DXGK_VM_RANGE_MAP and
+                    r.flags & lib.DXGK_VM_RANGE_F_SYSTEM else _RANGE_KINDS[r.kind])
+            out.append(Mapping(int(r.va), int(r.size), kind,
                                int(r.allocation), int(r.offset_pages), int(r.protection),
                                int(r.driver_protection)))
     return out
