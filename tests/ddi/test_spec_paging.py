@@ -694,6 +694,7 @@ STEP = st.one_of(
     st.tuples(st.just("umap"), st.integers(0, 127), st.integers(1, 24), st.booleans()),
     st.tuples(st.just("uunmap"), st.integers(0, 127), st.integers(1, 24)),
     st.tuples(st.just("zero"), st.integers(0, 127), st.integers(1, 24)),
+    st.tuples(st.just("uca"), st.integers(0, 7)),
 )
 
 
@@ -705,6 +706,7 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
     v = w.reserve(8 * MB, kind=K.NO_ACCESS)
     kallocs: list[int] = []
     shadow = S.Shadow(a, p)
+    system = S.Shadow(a, a.system_process)          # updated allocations are mapped there
     for step in steps:
         kind = step[0]
         if kind == "kmap":
@@ -719,6 +721,9 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
             if kallocs:
                 h = kallocs.pop(step[1] % len(kallocs))
                 H.ok(dxgk.DxgkCbDestroyContextAllocation(a.handle, h))
+        elif kind == "uca":
+            if kallocs:
+                a.update_allocation(kallocs[step[1] % len(kallocs)])
         elif kind == "umap":
             _, page, n, big = step
             h = w.h64k if big else w.h4k
@@ -731,4 +736,6 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
             w.update([K.op_unmap(v + page * 16 * PAGE, n * PAGE, K.P_ZERO)])
         shadow.feed(a.paging_log)
         shadow.assert_matches(p)
+        system.feed(a.paging_log)
+        system.assert_matches(a.system_process)
     a.validate()
