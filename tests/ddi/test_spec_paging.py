@@ -436,10 +436,15 @@ def test_10_2_update_context_allocation_names_the_allocations_va_in_the_system_p
     a.validate()
 
 
-def test_10_2_destroying_an_updated_allocation_unmaps_its_system_mapping():
+def one_allocation() -> Any:
+    """An adapter, a process, its device, the system process and a 1 MB allocation of the
+    device in segment 2."""
     a, p, d = env()
-    sysp = a.system_process
-    h = H.create_allocation(a, d, size=MB, segments=0b10)
+    return a, p, d, a.system_process, H.create_allocation(a, d, size=MB, segments=0b10)
+
+
+def test_10_2_destroying_an_updated_allocation_unmaps_its_system_mapping():
+    a, p, d, sysp, h = one_allocation()
     a.update_allocation(h)
     va = a.paging_log[-1].args.ContextAllocation
     s = mark(a)
@@ -512,9 +517,7 @@ def test_10_2_a_system_device_allocation_mapped_at_creation_keeps_that_va():
 
 
 def test_10_2_a_first_update_without_system_va_room_fails_and_changes_nothing():
-    a, p, d = env()
-    sysp = a.system_process
-    h = H.create_allocation(a, d, size=MB, segments=0b10)
+    a, p, d, sysp, h = one_allocation()
     # NoAccess (no tables) over all of the system process's VA but its last 512 KB
     limit = 1 << a.caps.VirtualAddressBitCount
     a.map(None, (limit - P64K - 512 * KB) // PAGE, no_access=True)
