@@ -132,7 +132,7 @@ class AllocationInfo(_HexRepr):
 
     _HEX: ClassVar[frozenset[str]] = frozenset((
         "handle", "process", "device", "context", "driver_allocation", "segment_offset",
-        "va", "flags", "context_flags"))
+        "va", "flags", "context_flags", "system_va"))
 
     handle: int
     process: int                 # the process whose VA space it is mapped in
@@ -146,6 +146,8 @@ class AllocationInfo(_HexRepr):
     mapping_count: int
     flags: int                   # DXGK_ALLOCATIONINFOFLAGS.Value
     context_flags: int           # DXGK_CREATECONTEXTALLOCATIONFLAGS.Value
+    system_va: int = 0           # its VA in the system process once updated, else 0: the
+                                 # ContextAllocation of its updates (docs/behaviour.md 10.2)
 
     @property
     def pages(self) -> int:
@@ -404,7 +406,7 @@ def allocation_info_of(o: Any) -> AllocationInfo:
     return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
                           int(o.driver_allocation), int(o.segment), int(o.segment_offset),
                           int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
-                          int(o.context_flags))
+                          int(o.context_flags), int(o.system_va))
 
 
 def page_table_stats_of(o: Any, levels: int) -> PageTableStats:

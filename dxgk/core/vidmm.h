@@ -81,6 +81,8 @@ typedef struct dxgk_vm_alloc_info {
     uint32_t flags;              /* DXGK_ALLOCATIONINFOFLAGS.Value */
     uint32_t context_flags;      /* DXGK_CREATECONTEXTALLOCATIONFLAGS.Value */
     uint32_t reserved;
+    uint64_t system_va;          /* its VA in the system process once updated (docs/behaviour.md
+                                    10.2: the ContextAllocation of its updates), else 0 */
 } dxgk_vm_alloc_info;
 
 typedef struct dxgk_vm_range_info {

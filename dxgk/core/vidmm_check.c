@@ -94,6 +94,7 @@ NTSTATUS dxgk_vm_allocation_info(uint64_t h, dxgk_vm_alloc_info *out)
     out->segment = al->segment->id;
     out->flags = al->flags;
     out->context_flags = al->context_flags;
+    out->system_va = al->sys_va;
     dxgk_vm__release(a);
     return STATUS_SUCCESS;
 }

@@ -15,7 +15,9 @@
  * VA space: a range allocator over [0, 2^VirtualAddressBitCount) and a page-table
  * tree) holds its devices and the allocations mapped in it; a device holds its
  * contexts. Every live range of a process's VA allocator is tagged with its vm_range
- * (MAP, ZERO, NOACCESS or RESERVATION); a MAP range is also on its allocation's list.
+ * (MAP, ZERO, NOACCESS or RESERVATION); a MAP range is also on its allocation's list --
+ * but for the system process's mapping of an updated allocation (flag
+ * DXGK_VM_RANGE_F_SYSTEM, vidmm_sysmap.c), which its allocation names as sys_range.
  */
 #ifndef DXGK_VIDMM_IMPL_H
 #define DXGK_VIDMM_IMPL_H

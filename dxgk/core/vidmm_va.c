@@ -12,7 +12,9 @@
  *
  * Invariants kept (checked by dxgk_vm_validate):
  *   - every live range of a process VA allocator is tagged with its vm_range; a MAP
- *     range is on its allocation's list; its PTEs translate to the allocation's pages;
+ *     range is on its allocation's list (the system mapping of vidmm_sysmap.c, placed
+ *     here by dxgk_vm__range_place, is its allocation's sys_range instead); its PTEs
+ *     translate to the allocation's pages;
  *     a ZERO range has Zero PTEs, a NOACCESS range and a reservation none; a process's
  *     mapping / reservation counts and an allocation's mapping count match the ranges;
  *   - a failed call changes nothing (docs/behaviour.md 5.7): each operation takes every resource

@@ -412,7 +412,7 @@ def test_10_2_update_context_allocation_names_the_allocations_va_in_the_system_p
     assert ops[-1].allocation == h and ops[-1].data == b"dxgk"
     assert u.ContextAllocationSize == MB and u.DriverPrivateDataSize == 4
     assert u.pDriverPrivateData == 0
-    assert va != 0 and va % PAGE == 0
+    assert va != 0 and va % PAGE == 0 and a.allocation(h).system_va == va
     assert sysp.mappings() == [dxgk.Mapping(va, MB, "system", h, 0, SYS_PROT, 0)]
     runs = _leaf_runs(ops)
     assert runs[0][0] == va and sum(n for _, n in runs) == MB // PAGE
@@ -445,6 +445,7 @@ def one_allocation() -> Any:
 
 def test_10_2_destroying_an_updated_allocation_unmaps_its_system_mapping():
     a, p, d, sysp, h = one_allocation()
+    assert a.allocation(h).system_va == 0                   # none before its first update
     a.update_allocation(h)
     va = a.paging_log[-1].args.ContextAllocation
     s = mark(a)
@@ -501,6 +502,7 @@ def test_10_2_a_system_device_allocation_mapped_at_creation_keeps_that_va():
     ops = since(a, s)
     assert [o.operation for o in ops] == [UCA]
     assert ops[0].args.ContextAllocation == a.allocation(h).va and ops[0].process == sysp
+    assert a.allocation(h).system_va == a.allocation(h).va
     assert [m.kind for m in sysp.mappings()] == ["map"]
     # without the creation flag it gets a system mapping like any other
     h2 = H.create_allocation(a, None, size=MB, segments=0b10)

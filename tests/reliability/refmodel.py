@@ -399,6 +399,7 @@ class Allocation:
     create_va: int = 0
     mappings: list[Range] = field(default_factory=list)
     sys_range: Range | None = None     # docs/behaviour.md 10.2: its system mapping, once updated
+    updated: bool = False
 
     @property
     def pages(self) -> int:
@@ -413,6 +414,8 @@ class Allocation:
             "driver_allocation": self.driver_allocation, "segment": self.segment.id,
             "segment_offset": self.offset, "size": self.size, "va": self.create_va,
             "mapping_count": len(self.mappings), "flags": self.flags,
+            "system_va": self.sys_range.va if self.sys_range is not None else
+            self.create_va if self.updated and self.process.is_system else 0,
             "context_flags": self.context_flags,
         }
 
@@ -867,6 +870,7 @@ class Adapter:
             if sys_plan is not None:
                 assert sys_plan.commit is not None
                 sys_plan.commit()
+            al.updated = True
             self.paging_log.append((len(self.paging_log), "UPDATE_CONTEXT_ALLOCATION",
                                     al.handle, bytes(data[:size])))
 
