@@ -100,14 +100,17 @@ _UPDATE = """``NTSTATUS DxgkCbUpdateContextAllocation(HANDLE hAdapter,
     Issues an UPDATE_CONTEXT_ALLOCATION paging operation -- recorded with its sequence
     number, the allocation, a copy of the ``PrivateDriverDataSize`` bytes at
     ``pPrivateDriverData`` -- in the adapter's paging log (``Adapter.paging_log``,
-    docs/behaviour.md §10.2); no mapping or page-table entry changes (§6.2).
+    docs/behaviour.md §10.2), whose ``ContextAllocation`` is the allocation's VA in the
+    system process: the first update maps it there (and keeps it until the allocation
+    is destroyed); later ones change no mapping or page-table entry (§6.2).
 """ + _HADAPTER + _args(struct="DXGKARGCB_UPDATECONTEXTALLOCATION",
                                 access="read-only ones too: the argument is ``const``") + """
 
     Statuses: ``STATUS_INVALID_PARAMETER`` (NULL args) > ``STATUS_INVALID_HANDLE``
     (hAdapter, hAllocation not live or not of that adapter) > ``STATUS_INVALID_PARAMETER``
     (a data pointer without a size, or a size without a pointer) > ``STATUS_NO_MEMORY``
-    (no host memory for the record; nothing is added).
+    (no host memory for the record, or on a first update no VA or page-table room in the
+    system process; nothing is added or changed).
 """
 
 _RESERVE = """``NTSTATUS DxgkCbReserveGpuVirtualAddressRange(HANDLE hAdapter,

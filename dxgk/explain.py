@@ -101,6 +101,8 @@ def _overlap(process: int, lo: int, hi: int) -> str | None:
                          check):
         if r.va < hi and lo < r.end:
             what = {"map": f"the mapping of allocation {getattr(r, 'allocation', 0):#x}",
+                    "system": f"the model's system mapping of allocation "
+                              f"{getattr(r, 'allocation', 0):#x} (docs/behaviour.md 10.2)",
                     "zero": "a Zero range", "noaccess": "a NoAccess range",
                     "reservation": "a reservation"}.get(r.kind, r.kind)
             return f"{_span(lo, hi)} overlaps {what} at {_span(r.va, r.end)}"

@@ -132,7 +132,7 @@ class AllocationInfo(_HexRepr):
 
     _HEX: ClassVar[frozenset[str]] = frozenset((
         "handle", "process", "device", "context", "driver_allocation", "segment_offset",
-        "va", "flags", "context_flags"))
+        "va", "flags", "context_flags", "system_va"))
 
     handle: int
     process: int                 # the process whose VA space it is mapped in
@@ -146,6 +146,8 @@ class AllocationInfo(_HexRepr):
     mapping_count: int
     flags: int                   # DXGK_ALLOCATIONINFOFLAGS.Value
     context_flags: int           # DXGK_CREATECONTEXTALLOCATIONFLAGS.Value
+    system_va: int = 0           # its VA in the system process once updated, else 0: the
+                                 # ContextAllocation of its updates (docs/behaviour.md 10.2)
 
     @property
     def pages(self) -> int:
@@ -156,7 +158,10 @@ class AllocationInfo(_HexRepr):
 @dataclass(frozen=True, repr=False)
 class Mapping(_HexRepr):
     """A mapped VA range: ``kind`` "map" (pages of ``allocation`` from ``offset_pages``),
-    "zero" or "noaccess" (no allocation)."""
+    "zero" or "noaccess" (no allocation), or "system" (in the system process: the model's
+    own mapping of a context allocation -- of any process -- made by its first
+    DxgkCbUpdateContextAllocation and kept until it is destroyed, docs/behaviour.md 10.2;
+    a "map" in every other respect)."""
 
     _HEX: ClassVar[frozenset[str]] = frozenset(
         ("va", "allocation", "protection", "driver_protection"))
@@ -354,7 +359,9 @@ def read_ranges(process: int, which: int, check: Callable[[int], None]) -> list[
         if r.kind == lib.DXGK_VM_RANGE_RESERVATION:
             out.append(Reservation(int(r.va), int(r.size), int(r.flags)))
         else:
-            out.append(Mapping(int(r.va), int(r.size), _RANGE_KINDS[r.kind],
+            kind = ("system" if r.kind == lib.DXGK_VM_RANGE_MAP and
+                    r.flags & lib.DXGK_VM_RANGE_F_SYSTEM else _RANGE_KINDS[r.kind])
+            out.append(Mapping(int(r.va), int(r.size), kind,
                                int(r.allocation), int(r.offset_pages), int(r.protection),
                                int(r.driver_protection)))
     return out
@@ -405,7 +412,7 @@ def allocation_info_of(o: Any) -> AllocationInfo:
     return AllocationInfo(int(o.handle), int(o.process), int(o.device), int(o.context),
                           int(o.driver_allocation), int(o.segment), int(o.segment_offset),
                           int(o.size), int(o.va), int(o.mapping_count), int(o.flags),
-                          int(o.context_flags))
+                          int(o.context_flags), int(o.system_va))
 
 
 def page_table_stats_of(o: Any, levels: int) -> PageTableStats:

@@ -514,31 +514,35 @@ void dxgk_pg__process_gone(vm_adapter *a, vm_process *p)
 
 /* ---- the other operations ---------------------------------------------------------------- */
 
-NTSTATUS dxgk_pg__update_context_allocation(vm_adapter *a, vm_alloc *al, const void *data,
-                                            uint32_t size)
+NTSTATUS dxgk_pg__uca_prepare(vm_adapter *a, const void *data, uint32_t size, DXGK_PTE **units)
+{
+    const uint64_t nunits = ((uint64_t)size + sizeof(DXGK_PTE) - 1) / sizeof(DXGK_PTE);
+    *units = NULL;
+    if (a->pg->log.cap && nunits) {
+        *units = calloc((size_t)nunits, sizeof **units);
+        if (!*units)
+            return STATUS_NO_MEMORY;
+        memcpy(*units, data, size);
+    }
+    return STATUS_SUCCESS;
+}
+
+void dxgk_pg__update_context_allocation(vm_adapter *a, vm_alloc *al, uint64_t va,
+                                        DXGK_PTE *units, const void *data, uint32_t size)
 {
     dxgk_pg *g = a->pg;
-    uint64_t nunits = ((uint64_t)size + sizeof(DXGK_PTE) - 1) / sizeof(DXGK_PTE);
-    DXGK_PTE *units = NULL;
-    if (g->log.cap && nunits) {
-        units = calloc((size_t)nunits, sizeof *units);
-        if (!units)
-            return STATUS_NO_MEMORY;
-        memcpy(units, data, size);
-    }
+    const uint64_t nunits = ((uint64_t)size + sizeof(DXGK_PTE) - 1) / sizeof(DXGK_PTE);
     pg_slot *s = pg_open(a, DXGK_PG_OP_UPDATE_CONTEXT_ALLOCATION, al->process, units,
                          units ? nunits : 0);
     free(units);
     s->allocation = al->hdr.handle;
     s->ordinal = g->uca++;
     s->data_size = size;
-    /* ContextAllocation: the allocation's VA when its creation mapped it (the mapping
-     * in the system process of docs/behaviour.md 10.2 is not made by this model yet) */
-    s->args.uca.ContextAllocation = al->create_va;
+    /* ContextAllocation: the allocation's VA in the system process (vidmm_sysmap.c) */
+    s->args.uca.ContextAllocation = va;
     s->args.uca.ContextAllocationSize = al->size;
     s->args.uca.DriverPrivateDataSize = size;
     dxgk_pg__deliver_put(a, s, NULL, data);
-    return STATUS_SUCCESS;
 }
 
 void dxgk_pg__residency(vm_adapter *a, vm_alloc *al, int resident)

@@ -174,9 +174,14 @@ int dxgk_pg__pending(const struct vm_adapter *a);
 /* The end of a model call (adapter lock still held): one FLUSH_TLB per process whose
  * tables changed, as docs/behaviour.md 10.2 says, then the emptied tables released. */
 void dxgk_pg__call_end(struct vm_adapter *a);
-/* UPDATE_CONTEXT_ALLOCATION for al with a copy of data; STATUS_NO_MEMORY records nothing. */
-NTSTATUS dxgk_pg__update_context_allocation(struct vm_adapter *a, struct vm_alloc *al,
-                                            const void *data, uint32_t size);
+/* The log's copy of an update's private data, taken before anything changes (*units
+ * NULL when none is needed); STATUS_NO_MEMORY takes nothing. */
+NTSTATUS dxgk_pg__uca_prepare(struct vm_adapter *a, const void *data, uint32_t size,
+                              DXGK_PTE **units);
+/* UPDATE_CONTEXT_ALLOCATION for al at va (its VA in the system process) with data and the
+ * units prepared for it (freed here); cannot fail. */
+void dxgk_pg__update_context_allocation(struct vm_adapter *a, struct vm_alloc *al, uint64_t va,
+                                        DXGK_PTE *units, const void *data, uint32_t size);
 /* NOTIFY_RESIDENCY of al (resident 1 after creation, 0 before destruction) when its
  * flags ask for it (ExplicitResidencyNotification and AccessedPhysically). */
 void dxgk_pg__residency(struct vm_adapter *a, struct vm_alloc *al, int resident);

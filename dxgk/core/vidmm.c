@@ -787,6 +787,7 @@ void dxgk_vm__alloc_teardown(vm_adapter *a, vm_alloc *al)
     dxgk_pg__residency(a, al, 0);
     while (!list_empty(&al->mappings))
         dxgk_vm__range_drop(al->process, CONTAINER(al->mappings.next, vm_range, alloc_link));
+    dxgk_vm__sysmap_drop(a, al);    /* after its own: docs/behaviour.md 10.2 */
     dxgk_ra_free(al->segment->ra, al->segment_offset);
     al->segment->used -= al->size;
     if (al->drv_live)

@@ -45,6 +45,10 @@ enum {
     DXGK_VM_RANGE_VAD_RESERVED = 4, /* D3DKMTReserveGpuVirtualAddress (docs/behaviour.md 9.2) */
     DXGK_VM_RANGE_VAD_MAPPED = 5,   /* D3DKMTMapGpuVirtualAddress on free VA */
 };
+/* dxgk_vm_range_info.flags of a MAP range: the model's mapping of a context allocation in
+ * the system process, made by its first DxgkCbUpdateContextAllocation (docs/behaviour.md
+ * 10.2) */
+enum { DXGK_VM_RANGE_F_SYSTEM = 0x40000000 };
 /* A VAD's base state: what its pages hold where no sub-range maps them */
 enum { DXGK_VM_BASE_INVALID = 0, DXGK_VM_BASE_ZERO = 1 };
 enum { DXGK_VM_WANT_MAPPINGS = 1, DXGK_VM_WANT_RESERVATIONS = 2 };
@@ -77,6 +81,8 @@ typedef struct dxgk_vm_alloc_info {
     uint32_t flags;              /* DXGK_ALLOCATIONINFOFLAGS.Value */
     uint32_t context_flags;      /* DXGK_CREATECONTEXTALLOCATIONFLAGS.Value */
     uint32_t reserved;
+    uint64_t system_va;          /* its VA in the system process once updated (docs/behaviour.md
+                                    10.2: the ContextAllocation of its updates), else 0 */
 } dxgk_vm_alloc_info;
 
 typedef struct dxgk_vm_range_info {
@@ -87,7 +93,8 @@ typedef struct dxgk_vm_range_info {
     uint64_t protection;         /* D3DDDIGPUVIRTUALADDRESS_PROTECTION_TYPE.Value */
     uint64_t driver_protection;
     uint32_t kind;               /* DXGK_VM_RANGE_* */
-    uint32_t flags;              /* RESERVATION: the Flags word (AllowUserModeMapping) */
+    uint32_t flags;              /* RESERVATION: the Flags word (AllowUserModeMapping);
+                                    MAP: DXGK_VM_RANGE_F_SYSTEM or 0 */
 } dxgk_vm_range_info;
 
 typedef struct dxgk_vm_segment_info {
@@ -216,7 +223,9 @@ NTSTATUS dxgk_vm_create_allocation(const dxgk_vm_create_args *a, uint64_t *out_a
 NTSTATUS dxgk_vm_destroy_allocation(uint64_t adapter, uint64_t allocation);
 /* docs/behaviour.md 5. On success *out_va; on failure nothing changed. */
 NTSTATUS dxgk_vm_map(uint64_t adapter, const dxgk_vm_map_args *a, uint64_t *out_va);
-/* docs/behaviour.md 6: logs an UPDATE_CONTEXT_ALLOCATION paging operation with a copy of data. */
+/* docs/behaviour.md 6.2: issues an UPDATE_CONTEXT_ALLOCATION paging operation with a copy of
+ * data and the allocation's VA in the system process, which the first update maps
+ * (docs/behaviour.md 10.2); on failure nothing changed. */
 NTSTATUS dxgk_vm_update_allocation(uint64_t adapter, uint64_t allocation, const void *data,
                                    uint32_t size);
 /* docs/behaviour.md 6. On success *out_start. */

@@ -94,6 +94,7 @@ NTSTATUS dxgk_vm_allocation_info(uint64_t h, dxgk_vm_alloc_info *out)
     out->segment = al->segment->id;
     out->flags = al->flags;
     out->context_flags = al->context_flags;
+    out->system_va = al->sys_va;
     dxgk_vm__release(a);
     return STATUS_SUCCESS;
 }
@@ -525,9 +526,13 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
                 nmap++;
             if (r->kind == DXGK_VM_RANGE_MAP || r->kind == DXGK_VM_RANGE_ZERO)
                 mapped_pages += size >> 12;
-            if (r->kind == DXGK_VM_RANGE_MAP && (!r->alloc || r->alloc->process != p))
-                FAIL("mapping at %#llx: its allocation is not of this process",
-                     (unsigned long long)r->va);
+            /* docs/behaviour.md 10.2: the system process also maps updated allocations
+             * of every process (vidmm_sysmap.c) */
+            if (r->kind == DXGK_VM_RANGE_MAP && ((r->flags & DXGK_VM_RANGE_F_SYSTEM)
+                                                     ? !dxgk_vm__sysmap_is(p, r)
+                                                     : !r->alloc || r->alloc->process != p))
+                FAIL("mapping at %#llx: its allocation is not of this process, nor is it "
+                     "that allocation's system mapping", (unsigned long long)r->va);
             if (dxgk_vm__is_vad(r)) {
                 if (check_vad(p, r, &mapped_pages, &nsub, msg, msg_size))
                     goto bad;
@@ -583,6 +588,8 @@ NTSTATUS dxgk_vm_validate(uint64_t h, char *msg, size_t msg_size)
                 FAIL("allocation %#llx: its segment range is not what it records",
                      (unsigned long long)al->hdr.handle);
             alloc_bytes[al->segment->id - 1] += al->size;
+            if (dxgk_vm__sysmap_check(a, al, msg, msg_size))
+                goto bad;
             for (kt = al->mappings.next; kt != &al->mappings; kt = kt->next)
                 n++;
             if (n != al->mapping_count)

@@ -15,7 +15,9 @@
  * VA space: a range allocator over [0, 2^VirtualAddressBitCount) and a page-table
  * tree) holds its devices and the allocations mapped in it; a device holds its
  * contexts. Every live range of a process's VA allocator is tagged with its vm_range
- * (MAP, ZERO, NOACCESS or RESERVATION); a MAP range is also on its allocation's list.
+ * (MAP, ZERO, NOACCESS or RESERVATION); a MAP range is also on its allocation's list --
+ * but for the system process's mapping of an updated allocation (flag
+ * DXGK_VM_RANGE_F_SYSTEM, vidmm_sysmap.c), which its allocation names as sys_range.
  */
 #ifndef DXGK_VIDMM_IMPL_H
 #define DXGK_VIDMM_IMPL_H
@@ -141,6 +143,10 @@ typedef struct vm_alloc {
     uint64_t segment_offset, size;
     uint32_t flags, context_flags;
     uint64_t create_va;
+    /* docs/behaviour.md 10.2: its VA in the system process once updated (0 before), and
+     * the model's range there (vidmm_sysmap.c; NULL when that is its creation mapping) */
+    uint64_t sys_va;
+    struct vm_range *sys_range;
     vm_list link;           /* process->allocations */
     vm_list mappings;       /* vm_range.alloc_link */
     uint64_t mapping_count;
@@ -301,6 +307,31 @@ void dxgk_vm__range_drop(vm_process *p, vm_range *r);
  * (docs/behaviour.md 7). */
 void dxgk_vm__pages_target(const vm_alloc *al, uint64_t offset_pages, uint64_t prot,
                            dxgk_pt_target *t);
+
+/* The alignment and phase (va = phase mod align) of a VA mapping allocation al (NULL:
+ * none) from page offset_pages (docs/behaviour.md 5.3). */
+void dxgk_vm__va_phase(const vm_alloc *al, uint64_t offset_pages, uint64_t *align,
+                       uint64_t *phase);
+/* Gives range r of p (size, kind, alloc, offset_pages, protection, driver_protection set)
+ * its VA -- base != 0: exactly there; else the lowest fit in [max(minimum, 64 KB),
+ * maximum or the VA limit) with va = phase mod align -- and its PTEs through the paging
+ * stream (docs/behaviour.md 5.4-5.7); sets r->va. A failure takes nothing. It neither
+ * counts nor lists r. */
+NTSTATUS dxgk_vm__range_place(vm_process *p, vm_range *r, uint64_t base, uint64_t minimum,
+                              uint64_t maximum, uint64_t align, uint64_t phase);
+/* Whether destroying al would need a page table for one of its unmaps (it never should). */
+int dxgk_vm__teardown_needs_table(vm_adapter *a, vm_alloc *al);
+
+/* ---- vidmm_sysmap.c: a context allocation's mapping in the system process ----------- */
+
+/* Removes al's system-process mapping, if the model made one (its teardown). */
+void dxgk_vm__sysmap_drop(vm_adapter *a, vm_alloc *al);
+/* dxgk_vm_validate's part: al's system VA is the range recorded for it in the system
+ * process (or its creation mapping there); 0, or 1 with msg set. */
+int dxgk_vm__sysmap_check(vm_adapter *a, const vm_alloc *al, char *msg, size_t msg_size);
+/* Whether range r of p may name an allocation of another process: it is that
+ * allocation's system mapping and p the system process. */
+int dxgk_vm__sysmap_is(const vm_process *p, const vm_range *r);
 
 /* ---- vidmm_kmt.c: D3DKMT handles and the user-mode objects ------------------------------- */
 

@@ -423,7 +423,6 @@ NTSTATUS dxgk_vm_user_deallocate(uint32_t device, uint32_t allocation)
     vm_adapter *a;
     vm_device *d = dxgk_vm__k_acquire(device, DXGK_VM_T_DEVICE, &a);
     vm_alloc *al;
-    vm_list *it;
     if (!d)
         return STATUS_INVALID_HANDLE;
     al = dxgk_vm__k_owned(a, allocation, DXGK_VM_T_ALLOCATION);
@@ -432,20 +431,9 @@ NTSTATUS dxgk_vm_user_deallocate(uint32_t device, uint32_t allocation)
         return STATUS_INVALID_HANDLE;
     }
     /* all or nothing: no unmap may need a table (none should, see vidmm_va.c) */
-    for (it = al->mappings.next; it != &al->mappings; it = it->next) {
-        vm_range *r = CONTAINER(it, vm_range, alloc_link);
-        dxgk_pt_cost cost;
-        dxgk_pt_target base;
-        const dxgk_pt_target *t = NULL;
-        if (r->vad && r->vad->base == DXGK_VM_BASE_ZERO) {
-            dxgk_vm__base_target(r->va, r->size, &base);
-            t = &base;
-        }
-        if (dxgk_pt_estimate(al->process->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK ||
-            cost.bytes) {
-            dxgk_vm__release(a);
-            return STATUS_NO_MEMORY;
-        }
+    if (dxgk_vm__teardown_needs_table(a, al)) {
+        dxgk_vm__release(a);
+        return STATUS_NO_MEMORY;
     }
     dxgk_vm__alloc_teardown(a, al);
     dxgk_vm__release(a);

@@ -12,7 +12,9 @@
  *
  * Invariants kept (checked by dxgk_vm_validate):
  *   - every live range of a process VA allocator is tagged with its vm_range; a MAP
- *     range is on its allocation's list; its PTEs translate to the allocation's pages;
+ *     range is on its allocation's list (the system mapping of vidmm_sysmap.c, placed
+ *     here by dxgk_vm__range_place, is its allocation's sys_range instead); its PTEs
+ *     translate to the allocation's pages;
  *     a ZERO range has Zero PTEs, a NOACCESS range and a reservation none; a process's
  *     mapping / reservation counts and an allocation's mapping count match the ranges;
  *   - a failed call changes nothing (docs/behaviour.md 5.7): each operation takes every resource
@@ -59,7 +61,10 @@ void dxgk_vm__range_drop(vm_process *p, vm_range *r)
     } else {
         p->mappings--;
     }
-    if (r->alloc) {
+    if (r->kind == DXGK_VM_RANGE_MAP && (r->flags & DXGK_VM_RANGE_F_SYSTEM)) {
+        r->alloc->sys_range = NULL;     /* the model's own mapping (vidmm_sysmap.c) */
+        r->alloc->sys_va = 0;
+    } else if (r->alloc) {
         list_del(&r->alloc_link);
         r->alloc->mapping_count--;
     }
@@ -96,6 +101,64 @@ static NTSTATUS ra_status(int rc)
     }
 }
 
+void dxgk_vm__va_phase(const vm_alloc *al, uint64_t offset_pages, uint64_t *align,
+                       uint64_t *phase)
+{
+    /* a 64 KB-page allocation keeps the low 16 bits of VA and physical address equal */
+    *align = PAGE_4K;
+    *phase = 0;
+    if (al && al->segment->page_size == PAGE_64K) {
+        *align = PAGE_64K;
+        *phase = (al->segment_offset + (offset_pages << 12)) & (PAGE_64K - 1);
+    }
+}
+
+/* docs/behaviour.md 5.4-5.7 for a range r of p whose size, kind, allocation, page offset,
+ * protection and DriverProtection are set: its VA (base != 0: exactly there; else the
+ * lowest fit in [max(minimum, 64 KB), maximum or the VA limit) with va = phase mod
+ * align), then its PTEs through the paging stream. r->va is set on success; a failure
+ * takes nothing (r stays the caller's, untagged). Neither counts nor lists r. */
+NTSTATUS dxgk_vm__range_place(vm_process *p, vm_range *r, uint64_t base, uint64_t minimum,
+                              uint64_t maximum, uint64_t align, uint64_t phase)
+{
+    const uint64_t limit = p->hdr.adapter->va_limit;
+    dxgk_pt_target t;
+    dxgk_pg_src src;
+    uint64_t start = 0;
+    int rc;
+    if (base) {
+        /* 4. exactly there; the whole range must be free (no mapping, no reservation) */
+        start = base;
+        rc = dxgk_ra_alloc_fixed(p->va, start, r->size, (uint64_t)(uintptr_t)r);
+    } else {
+        /* 5. [choice] the lowest fit, never in the first 64 KB, so 0 is never a result */
+        const uint64_t lo = minimum > PAGE_64K ? minimum : PAGE_64K;
+        const uint64_t hi = maximum ? maximum : limit;
+        rc = dxgk_ra_alloc(p->va, r->size, align, phase, lo, hi, 0, (uint64_t)(uintptr_t)r,
+                           &start);
+    }
+    if (rc != DXGK_RA_OK)
+        return ra_status(rc);
+
+    /* 6. the PTEs; pagetable.c is atomic, so a failure (no room for a table) leaves
+     * the tree as it was and we give the VA back (7). */
+    memset(&t, 0, sizeof t);
+    if (r->kind == DXGK_VM_RANGE_ZERO)
+        t.kind = DXGK_PT_KIND_ZERO;
+    else if (r->kind == DXGK_VM_RANGE_NOACCESS)
+        t.kind = DXGK_PT_KIND_NOACCESS;
+    else
+        dxgk_vm__pages_target(r->alloc, r->offset_pages, r->protection, &t);
+    dxgk_pg__src(r->alloc, r->driver_protection, &src);
+    rc = dxgk_pg__map(p, start, r->size >> 12, &t, &src);
+    if (rc != DXGK_PT_OK) {
+        dxgk_ra_free(p->va, start);
+        return dxgk_vm__pt_status(rc);
+    }
+    r->va = start;
+    return STATUS_SUCCESS;
+}
+
 /* docs/behaviour.md 5, under a's lock. The checks run in the priority order of 8.4: handles,
  * parameters, rule 3 (64 KB congruence), overlap, room. */
 static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *out_va)
@@ -103,11 +166,10 @@ static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *o
     vm_alloc *al = NULL;
     vm_process *p;
     vm_range *r;
-    dxgk_pt_target t;
-    uint64_t bytes, align = PAGE_4K, phase = 0, start = 0;
+    uint64_t bytes, align, phase;
     const uint64_t prot = m->protection, limit = a->va_limit;
     const int zero = (prot & PROT_ZERO) != 0, noaccess = (prot & PROT_NOACCESS) != 0;
-    int rc;
+    NTSTATUS st;
 
     /* 1. handles */
     if (m->allocation) {
@@ -145,11 +207,8 @@ static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *o
      * Zero/NoAccess map, which has no allocation to name one. */
     p = al ? al->process : a->system;
 
-    /* 3. a 64 KB-page allocation keeps the low 16 bits of VA and physical address equal */
-    if (al && al->segment->page_size == PAGE_64K) {
-        align = PAGE_64K;
-        phase = (al->segment_offset + (m->offset_pages << 12)) & (PAGE_64K - 1);
-    }
+    /* 3. */
+    dxgk_vm__va_phase(al, m->offset_pages, &align, &phase);
     if (m->base && (m->base & (align - 1)) != phase)
         return STATUS_INVALID_PARAMETER;
 
@@ -164,45 +223,18 @@ static NTSTATUS map_locked(vm_adapter *a, const dxgk_vm_map_args *m, uint64_t *o
     r->driver_protection = m->driver_protection;
     list_init(&r->alloc_link);
 
-    if (m->base) {
-        /* 4. exactly there; the whole range must be free (no mapping, no reservation) */
-        start = m->base;
-        rc = dxgk_ra_alloc_fixed(p->va, start, bytes, (uint64_t)(uintptr_t)r);
-    } else {
-        /* 5. [choice] the lowest fit, never in the first 64 KB, so 0 is never a result */
-        const uint64_t lo = m->minimum > PAGE_64K ? m->minimum : PAGE_64K;
-        const uint64_t hi = m->maximum ? m->maximum : limit;
-        rc = dxgk_ra_alloc(p->va, bytes, align, phase, lo, hi, 0, (uint64_t)(uintptr_t)r, &start);
-    }
-    if (rc != DXGK_RA_OK) {
+    /* 4-6 */
+    st = dxgk_vm__range_place(p, r, m->base, m->minimum, m->maximum, align, phase);
+    if (st != STATUS_SUCCESS) {
         free(r);
-        return ra_status(rc);
-    }
-    r->va = start;
-
-    /* 6. the PTEs; pagetable.c is atomic, so a failure (no room for a table) leaves
-     * the tree as it was and we give the VA back (7). */
-    memset(&t, 0, sizeof t);
-    if (zero)
-        t.kind = DXGK_PT_KIND_ZERO;
-    else if (noaccess)
-        t.kind = DXGK_PT_KIND_NOACCESS;
-    else
-        dxgk_vm__pages_target(al, m->offset_pages, prot, &t);
-    dxgk_pg_src src;
-    dxgk_pg__src(al, m->driver_protection, &src);
-    rc = dxgk_pg__map(p, start, m->size_pages, &t, &src);
-    if (rc != DXGK_PT_OK) {
-        dxgk_ra_free(p->va, start);
-        free(r);
-        return dxgk_vm__pt_status(rc);
+        return st;
     }
     if (al) {
         list_add_tail(&al->mappings, &r->alloc_link);
         al->mapping_count++;
     }
     p->mappings++;
-    *out_va = start;
+    *out_va = r->va;
     return STATUS_SUCCESS;
 }
 
@@ -348,11 +380,33 @@ out:
     return st;
 }
 
+/* Whether removing mapping r of p would need a page table (a whole mapping never splits
+ * a 64 KB entry, so it never should), or cannot be estimated. */
+static int unmap_needs_table(vm_process *p, const vm_range *r)
+{
+    dxgk_pt_cost cost;
+    dxgk_pt_target base;
+    const dxgk_pt_target *t = NULL;
+    if (r->vad && r->vad->base == DXGK_VM_BASE_ZERO) {
+        dxgk_vm__base_target(r->va, r->size, &base);
+        t = &base;
+    }
+    return dxgk_pt_estimate(p->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK ||
+           cost.bytes != 0;
+}
+
+int dxgk_vm__teardown_needs_table(vm_adapter *a, vm_alloc *al)
+{
+    for (vm_list *it = al->mappings.next; it != &al->mappings; it = it->next)
+        if (unmap_needs_table(al->process, CONTAINER(it, vm_range, alloc_link)))
+            return 1;
+    return al->sys_range && unmap_needs_table(a->system, al->sys_range);
+}
+
 NTSTATUS dxgk_vm_destroy_allocation(uint64_t h, uint64_t allocation)
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
     vm_alloc *al;
-    vm_list *it;
     if (!a)
         return STATUS_INVALID_HANDLE;
     al = dxgk_vm__owned(a, allocation, DXGK_VM_T_ALLOCATION);
@@ -361,47 +415,13 @@ NTSTATUS dxgk_vm_destroy_allocation(uint64_t h, uint64_t allocation)
         return STATUS_INVALID_HANDLE;
     }
     /* All or nothing: check that no unmap would need a table (it never should). */
-    for (it = al->mappings.next; it != &al->mappings; it = it->next) {
-        vm_range *r = CONTAINER(it, vm_range, alloc_link);
-        dxgk_pt_cost cost;
-        dxgk_pt_target base;
-        const dxgk_pt_target *t = NULL;
-        if (r->vad && r->vad->base == DXGK_VM_BASE_ZERO) {
-            dxgk_vm__base_target(r->va, r->size, &base);
-            t = &base;
-        }
-        if (dxgk_pt_estimate(al->process->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK ||
-            cost.bytes) {
-            dxgk_vm__release(a);
-            return STATUS_NO_MEMORY;
-        }
+    if (dxgk_vm__teardown_needs_table(a, al)) {
+        dxgk_vm__release(a);
+        return STATUS_NO_MEMORY;
     }
     dxgk_vm__alloc_teardown(a, al);
     dxgk_vm__release(a);
     return STATUS_SUCCESS;
-}
-
-NTSTATUS dxgk_vm_update_allocation(uint64_t h, uint64_t allocation, const void *data,
-                                   uint32_t size)
-{
-    vm_adapter *a = dxgk_vm__adapter_acquire(h);
-    vm_alloc *al;
-    NTSTATUS st = STATUS_SUCCESS;
-    if (!a)
-        return STATUS_INVALID_HANDLE;
-    al = dxgk_vm__owned(a, allocation, DXGK_VM_T_ALLOCATION);
-    if (!al) {
-        st = STATUS_INVALID_HANDLE;
-        goto out;
-    }
-    if ((data == NULL) != (size == 0)) {
-        st = STATUS_INVALID_PARAMETER;
-        goto out;
-    }
-    st = dxgk_pg__update_context_allocation(a, al, data, size);
-out:
-    dxgk_vm__release(a);
-    return st;
 }
 
 /* docs/behaviour.md 6. [choice] Any hDxgkProcess that is not the process of this adapter now being

@@ -133,11 +133,11 @@ def _ranges(process: int) -> list[_Range]:
             out.append(_Range(m.va, m.size, "reservation", 0))
             continue
         seg = 0
-        if m.kind == "map":
+        if m.kind in ("map", "system"):     # "system": drawn as the map it is
             seg = seg_of.get(m.allocation, -1)
             if seg < 0:
                 seg = seg_of[m.allocation] = allocation_info(m.allocation).segment
-        out.append(_Range(m.va, m.size, m.kind, seg))
+        out.append(_Range(m.va, m.size, "map" if seg else m.kind, seg))
     return out
 
 

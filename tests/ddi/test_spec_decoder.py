@@ -152,6 +152,46 @@ def test_10_4_validate_compares_the_example_drivers_tables_and_they_agree(tinygp
     a.close()
 
 
+def test_10_2_update_context_allocation_maps_it_in_the_drivers_system_process_tables(
+        tinygpu) -> None:
+    """docs/behaviour.md 10.2: the first update's system mapping reaches tinygpu as
+    UPDATE_PAGE_TABLE operations for its system process, its decoded tables agree with
+    the model's after the updates, after a destroy and after a device's teardown."""
+    a = _attach(tinygpu)
+    sysp = a.system_process
+    p = a.create_process()
+    d = p.create_device()
+    d.create_context()
+    hs = [a.create_allocation(MB, d, segments=[2]), a.create_allocation(MB, d, segments=[1])]
+    vas = []
+    for h in hs:
+        other = tinygpu.lib.tinygpu_stat(3)                 # TINY_STAT_OTHER: UCA and the like
+        a.update_allocation(h, b"tiny")
+        uca = a.paging_log[-1]
+        assert uca.operation == "UPDATE_CONTEXT_ALLOCATION"
+        assert tinygpu.lib.tinygpu_stat(3) == other + 1
+        vas.append(uca.args.ContextAllocation)
+    mine = [o for o in a.paging_log if o.process == sysp and o.operation == "UPDATE_PAGE_TABLE"
+            and o.args.PageTableLevel == 0 and not o.args.Flags.InitialUpdate]
+    # delivered to the driver (CPU_VIRTUAL: it writes the tables itself, validate() reads them)
+    assert mine and all(o.args.hProcess for o in mine)
+    assert tinygpu.lib.tinygpu_stat(0) >= len(mine)         # TINY_STAT_UPDATES
+    for h, va in zip(hs, vas):
+        t, info = sysp.translate(va + 4 * KB), a.allocation(h)
+        assert t.valid and (t.segment, t.address) == (info.segment, info.segment_offset + 4 * KB)
+    a.update_allocation(hs[0])
+    assert a.paging_log[-1].args.ContextAllocation == vas[0]
+    a.validate()
+    a.destroy_allocation(hs[0])
+    assert not sysp.translate(vas[0]).valid and sysp.translate(vas[1]).valid
+    a.validate()
+    d.close()
+    assert sysp.mappings() == [] and not sysp.translate(vas[1]).valid
+    a.validate()
+    assert not a.removed and a.driver_faults == []
+    a.close()
+
+
 def test_10_4_a_c_decoder_through_ctypes_is_the_same(tinygpu) -> None:
     lib = ctypes.CDLL(tinygpu.__file__)
     a = dxgk.Adapter(driver=table_of(tinygpu), decoder=lib.tinygpu_decode_pte)
@@ -306,6 +346,12 @@ class TinyGpuMachine(RuleBasedStateMachine):
     def kfree(self, i: int) -> None:
         self.a.destroy_allocation(self.kallocs.pop(i % len(self.kallocs)))
 
+    @precondition(lambda self: self.kallocs)
+    @rule(i=st.integers(0, 7))
+    def update(self, i: int) -> None:
+        """docs/behaviour.md 10.2: the first update maps it in the system process."""
+        self.a.update_allocation(self.kallocs[i % len(self.kallocs)], b"x" * i)
+
     @rule(page=st.integers(0, 127), n=st.integers(1, 24), big=st.booleans())
     def umap(self, page: int, n: int, big: bool) -> None:
         self.w.update([K.op_map(self.v + page * 64 * KB, n * 4 * KB,
@@ -323,7 +369,10 @@ class TinyGpuMachine(RuleBasedStateMachine):
         p = self.a.create_process()
         d = p.create_device()
         d.create_context()
-        self.a.map(self.a.create_allocation(pages * 4 * KB, d, segments=[2]))
+        h = self.a.create_allocation(pages * 4 * KB, d, segments=[2])
+        self.a.map(h)
+        if pages % 2:
+            self.a.update_allocation(h)      # its system mapping goes with the process
         self.procs.append(p)
 
     @invariant()

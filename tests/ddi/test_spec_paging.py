@@ -383,17 +383,158 @@ def test_10_2_a_failed_call_issues_nothing():
 # ---- the other operations ------------------------------------------------------------------
 
 
-def test_10_2_update_context_allocation_is_in_the_stream():
+UCA = "UPDATE_CONTEXT_ALLOCATION"
+SYS_PROT = 0x13                          # Write | Execute | SystemUseOnly
+
+
+def _leaf_runs(ops: list[Any]) -> list[tuple[int, int]]:
+    """(FirstPteVirtualAddress, entries) of the leaf writes among `ops` that map pages."""
+    return [(o.args.FirstPteVirtualAddress, o.args.NumPageTableEntries) for o in ops
+            if o.operation == UPT and o.args.PageTableLevel == 0 and
+            not o.args.Flags.InitialUpdate and o.entries and o.entries[0].Valid]
+
+
+def test_10_2_update_context_allocation_names_the_allocations_va_in_the_system_process():
     a, p, d = env()
     h = H.create_allocation(a, d, size=MB, segments=0b10, map_va=True)
+    info = a.allocation(h)
     s = mark(a)
     a.update_allocation(h, b"dxgk")
     ops = since(a, s)
-    assert [o.operation for o in ops] == ["UPDATE_CONTEXT_ALLOCATION"]
-    u = ops[0].args
-    assert ops[0].allocation == h and ops[0].data == b"dxgk" and ops[0].process == p
+    sysp = a.system_process
+    # the first update maps all of it in the system process -- its tables written and
+    # flushed there -- and only then hands the VA over; nothing of p's changes
+    assert [o.operation for o in ops][-2:] == [FLUSH, UCA]
+    assert all(o.operation == UPT and o.process == sysp for o in ops[:-2])
+    assert ops[-2].process == sysp and ops[-1].process == p
+    u = ops[-1].args
+    va = u.ContextAllocation
+    assert ops[-1].allocation == h and ops[-1].data == b"dxgk"
     assert u.ContextAllocationSize == MB and u.DriverPrivateDataSize == 4
-    assert u.ContextAllocation == a.allocation(h).va and u.pDriverPrivateData == 0
+    assert u.pDriverPrivateData == 0
+    assert va != 0 and va % PAGE == 0 and a.allocation(h).system_va == va
+    assert sysp.mappings() == [dxgk.Mapping(va, MB, "system", h, 0, SYS_PROT, 0)]
+    runs = _leaf_runs(ops)
+    assert runs[0][0] == va and sum(n for _, n in runs) == MB // PAGE
+    leaf = [o for o in ops if o.operation == UPT and o.args.PageTableLevel == 0 and
+            not o.args.Flags.InitialUpdate]
+    assert all(o.args.hAllocation == DRIVER_ALLOCATION for o in leaf)
+    assert leaf[0].args.AllocationOffsetInBytes == 0
+    assert (ops[-2].args.StartVirtualAddress, ops[-2].args.EndVirtualAddress) == (va, va + MB)
+    for off in (0, MB // 2, MB - PAGE):
+        t = sysp.translate(va + off)
+        assert t.valid and (t.segment, t.address) == (info.segment, info.segment_offset + off)
+    assert [(m.va, m.kind) for m in p.mappings()] == [(info.va, "map")]
+    # later updates: the same VA, one operation, no page-table change
+    s = mark(a)
+    a.update_allocation(h)
+    again = since(a, s)
+    assert [o.operation for o in again] == [UCA] and again[0].args.ContextAllocation == va
+    assert a.stats().mappings == 2 and a.allocation(h).mapping_count == 1
+    S.replay(a, sysp)
+    S.replay(a, p)
+    a.validate()
+
+
+def one_allocation() -> Any:
+    """An adapter, a process, its device, the system process and a 1 MB allocation of the
+    device in segment 2."""
+    a, p, d = env()
+    return a, p, d, a.system_process, H.create_allocation(a, d, size=MB, segments=0b10)
+
+
+def test_10_2_destroying_an_updated_allocation_unmaps_its_system_mapping():
+    a, p, d, sysp, h = one_allocation()
+    assert a.allocation(h).system_va == 0                   # none before its first update
+    a.update_allocation(h)
+    va = a.paging_log[-1].args.ContextAllocation
+    s = mark(a)
+    H.ok(dxgk.DxgkCbDestroyContextAllocation(a.handle, h))
+    ops = since(a, s)
+    mine = [o for o in ops if o.process == sysp]
+    # 10.2's teardown order: the leaf runs invalidated, the emptied tables' parent entry,
+    # then the flush of exactly that range
+    assert mine and mine[-1].operation == FLUSH
+    assert (mine[-1].args.StartVirtualAddress, mine[-1].args.EndVirtualAddress) == \
+        (va, va + MB)
+    assert all(o.operation == UPT and o.args.Flags.Repeat and not o.entries[0].Valid
+               for o in mine[:-1])
+    assert sysp.mappings() == [] and not sysp.translate(va).valid
+    assert a.stats().mappings == 0
+    S.replay(a, sysp)
+    a.validate()
+    # its VA is free again: the next allocation updated gets it
+    h2 = H.create_allocation(a, d, size=MB, segments=0b10)
+    a.update_allocation(h2)
+    assert a.paging_log[-1].args.ContextAllocation == va
+    S.replay(a, sysp)
+    a.validate()
+
+
+def test_10_2_closing_a_device_unmaps_its_allocations_system_mappings_with_one_flush():
+    a, p, d = env()
+    sysp = a.system_process
+    hs = [H.create_allocation(a, d, size=MB, segments=0b10) for _ in range(3)]
+    for h in hs:
+        a.update_allocation(h)
+    other = H.create_allocation(a, p.create_device(), size=MB, segments=0b10)
+    a.update_allocation(other)
+    assert sorted(m.allocation for m in sysp.mappings()) == sorted([*hs, other])
+    s = mark(a)
+    d.close()
+    mine = [o for o in since(a, s) if o.process == sysp]
+    assert [o.operation for o in mine].count(FLUSH) == 1 and mine[-1].operation == FLUSH
+    assert [m.allocation for m in sysp.mappings()] == [other]
+    S.replay(a, sysp)
+    a.validate()
+    p.close()
+    assert sysp.mappings() == []
+    S.replay(a, sysp)
+    a.validate()
+
+
+def test_10_2_a_system_device_allocation_mapped_at_creation_keeps_that_va():
+    a, p, d = env()
+    sysp = a.system_process
+    h = H.create_allocation(a, None, size=MB, segments=0b10, map_va=True)
+    s = mark(a)
+    a.update_allocation(h)
+    ops = since(a, s)
+    assert [o.operation for o in ops] == [UCA]
+    assert ops[0].args.ContextAllocation == a.allocation(h).va and ops[0].process == sysp
+    assert a.allocation(h).system_va == a.allocation(h).va
+    assert [m.kind for m in sysp.mappings()] == ["map"]
+    # without the creation flag it gets a system mapping like any other
+    h2 = H.create_allocation(a, None, size=MB, segments=0b10)
+    a.update_allocation(h2)
+    va2 = a.paging_log[-1].args.ContextAllocation
+    assert [(m.kind, m.allocation, m.va) for m in sysp.mappings()][1:] == [("system", h2, va2)]
+    S.replay(a, sysp)
+    a.validate()
+    H.ok(dxgk.DxgkCbDestroyContextAllocation(a.handle, h))
+    H.ok(dxgk.DxgkCbDestroyContextAllocation(a.handle, h2))
+    assert sysp.mappings() == []
+    S.replay(a, sysp)
+    a.validate()
+
+
+def test_10_2_a_first_update_without_system_va_room_fails_and_changes_nothing():
+    a, p, d, sysp, h = one_allocation()
+    # NoAccess (no tables) over all of the system process's VA but its last 512 KB
+    limit = 1 << a.caps.VirtualAddressBitCount
+    a.map(None, (limit - P64K - 512 * KB) // PAGE, no_access=True)
+    before = H.snapshot(a, [p])
+    with pytest.raises(dxgk.DdiError) as e:
+        a.update_allocation(h, b"x")
+    assert e.value.status == dxgk.STATUS_NO_MEMORY
+    assert H.snapshot(a, [p]) == before            # no operation, no record, no mapping
+    assert a.stats().paging_records == 0
+    # a small one fits in what is left
+    small = H.create_allocation(a, d, size=256 * KB, segments=0b10)
+    a.update_allocation(small)
+    assert a.paging_log[-1].args.ContextAllocation == limit - 512 * KB
+    S.replay(a, sysp)
+    a.validate()
 
 
 def test_10_2_notify_residency_after_creation_and_before_destruction():
@@ -483,8 +624,9 @@ def test_10_2_the_log_stays_exact_as_its_arena_wraps_and_grows(cap):
         assert 1 <= len(log) <= cap and seqs == list(range(seqs[0], seqs[0] + len(log)))
         ucas = [o.data for o in log if o.operation == "UPDATE_CONTEXT_ALLOCATION"]
         assert ucas == sent[len(sent) - len(ucas):]
+        # p's (the 4 MB allocation's system mapping, 10.2, fills whole leaves too)
         fills = [o for o in log if o.operation == UPT and o.args.NumPageTableEntries == 512
-                 and not o.args.Flags.Repeat]
+                 and not o.args.Flags.Repeat and o.process == p]
         for f in fills:
             assert len(f.entries) == 512 and sum(e.Valid for e in f.entries) == 17
 
@@ -557,6 +699,7 @@ STEP = st.one_of(
     st.tuples(st.just("umap"), st.integers(0, 127), st.integers(1, 24), st.booleans()),
     st.tuples(st.just("uunmap"), st.integers(0, 127), st.integers(1, 24)),
     st.tuples(st.just("zero"), st.integers(0, 127), st.integers(1, 24)),
+    st.tuples(st.just("uca"), st.integers(0, 7)),
 )
 
 
@@ -568,6 +711,7 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
     v = w.reserve(8 * MB, kind=K.NO_ACCESS)
     kallocs: list[int] = []
     shadow = S.Shadow(a, p)
+    system = S.Shadow(a, a.system_process)          # updated allocations are mapped there
     for step in steps:
         kind = step[0]
         if kind == "kmap":
@@ -582,6 +726,9 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
             if kallocs:
                 h = kallocs.pop(step[1] % len(kallocs))
                 H.ok(dxgk.DxgkCbDestroyContextAllocation(a.handle, h))
+        elif kind == "uca":
+            if kallocs:
+                a.update_allocation(kallocs[step[1] % len(kallocs)])
         elif kind == "umap":
             _, page, n, big = step
             h = w.h64k if big else w.h4k
@@ -594,4 +741,6 @@ def test_10_2_property_shadow_tables_from_the_log_equal_the_model(steps, explici
             w.update([K.op_unmap(v + page * 16 * PAGE, n * PAGE, K.P_ZERO)])
         shadow.feed(a.paging_log)
         shadow.assert_matches(p)
+        system.feed(a.paging_log)
+        system.assert_matches(a.system_process)
     a.validate()

@@ -420,7 +420,7 @@ class Harness:
         f = decode(UPDATE, raw, x86)
         plan = self._plan(h_adapter, lambda m: m.plan_update(
             f["h_alloc"], f["ptr"] != 0, f["size"], bytes(data or b"")))
-        before = self.snapshot() if plan.status != R.SUCCESS else None
+        before = self.snapshot() if plan.status != R.SUCCESS or plan.may_fail else None
         arg = as_form(UPDATE, raw, x86, form, writes=False)
         st_ = dxgk.DxgkCbUpdateContextAllocation(h_adapter, arg, abi="x86" if x86 else None)
         del buf

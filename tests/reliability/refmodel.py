@@ -165,7 +165,7 @@ class Config:
 class Range:
     va: int
     size: int
-    kind: str                          # "map", "zero", "noaccess", "reservation"
+    kind: str                          # "map", "zero", "noaccess", "reservation", "system"
     alloc: Allocation | None = None
     offset_pages: int = 0
     protection: int = 0
@@ -398,6 +398,8 @@ class Allocation:
     context_flags: int
     create_va: int = 0
     mappings: list[Range] = field(default_factory=list)
+    sys_range: Range | None = None     # docs/behaviour.md 10.2: its system mapping, once updated
+    updated: bool = False
 
     @property
     def pages(self) -> int:
@@ -412,6 +414,8 @@ class Allocation:
             "driver_allocation": self.driver_allocation, "segment": self.segment.id,
             "segment_offset": self.offset, "size": self.size, "va": self.create_va,
             "mapping_count": len(self.mappings), "flags": self.flags,
+            "system_va": self.sys_range.va if self.sys_range is not None else
+            self.create_va if self.updated and self.process.is_system else 0,
             "context_flags": self.context_flags,
         }
 
@@ -620,15 +624,20 @@ class Adapter:
     # -- ranges --
 
     def _drop_range(self, p: Process, r: Range) -> None:
-        if r.kind in ("map", "zero"):
+        if r.kind in ("map", "zero", "system"):
             p.tables.unmap(r.va, r.size // PAGE)
         p.remove_range(r)
-        if r.alloc is not None:
+        if r.kind == "system":
+            assert r.alloc is not None
+            r.alloc.sys_range = None
+        elif r.alloc is not None:
             r.alloc.mappings.remove(r)
 
     def _teardown_alloc(self, al: Allocation) -> None:
         for r in list(al.mappings):
             self._drop_range(al.process, r)
+        if al.sys_range is not None:
+            self._drop_range(self.system, al.sys_range)
         self._seg_free(al.segment, al.offset, al.size)
         del self.allocations[al.handle]
         self._unregister(al.handle)
@@ -646,7 +655,10 @@ class Adapter:
         return self._plan_map(al, base, minimum, maximum, offset, pages, prot, driver_prot)
 
     def _plan_map(self, al: Allocation | None, base: int, minimum: int, maximum: int,
-                  offset: int, pages: int, prot: int, driver_prot: int) -> Plan:
+                  offset: int, pages: int, prot: int, driver_prot: int, *,
+                  system: bool = False) -> Plan:
+        """docs/behaviour.md 5; `system`: al's mapping in the system process instead
+        (docs/behaviour.md 10.2), listed there as kind "system" and not among al's own."""
         cfg = self.cfg
         limit = cfg.va_limit
         # 1. parameters (all INVALID_PARAMETER, so their order does not matter)
@@ -678,7 +690,7 @@ class Adapter:
             return Plan(INVALID_PARAMETER, detail="; ".join(bad))
         size = pages * PAGE
         # 2. the VA space
-        p = al.process if al is not None else self.system
+        p = al.process if al is not None and not system else self.system
         # 3. 64 KB congruence
         align, phase = PAGE, 0
         if al is not None and al.segment.page_size == P64K:
@@ -699,12 +711,12 @@ class Adapter:
                 return Plan(NO_MEMORY, detail="no room in the window")
             va = found
         # 6. the page tables (NoAccess writes no valid entry and needs none)
-        kind = "zero" if zero else "noaccess" if noaccess else "map"
+        kind = "zero" if zero else "noaccess" if noaccess else "system" if system else "map"
         elig = False
         may_fail: frozenset[int] = frozenset()
         if kind != "noaccess":
             address = al.offset + offset * PAGE if al is not None else 0
-            elig = kind == "map" and PageTables.eligible(cfg, va, pages, address,
+            elig = kind in ("map", "system") and PageTables.eligible(cfg, va, pages, address,
                                                          al.segment.page_size == P64K)
             new, _conv = p.tables.map_cost(va, pages, elig)
             fits, no_room = self.table_room_plan(new)
@@ -718,7 +730,10 @@ class Adapter:
             p.add_range(r)
             if kind != "noaccess":
                 p.tables.map(va, pages, elig)
-            if al is not None:
+            if system:
+                assert al is not None
+                al.sys_range = r
+            elif al is not None:
                 al.mappings.append(r)
             return r
 
@@ -841,11 +856,26 @@ class Adapter:
         if has_data != (size != 0):
             return Plan(INVALID_PARAMETER, detail="pPrivateDriverData / size disagree")
 
+        # docs/behaviour.md 10.2 [choice]: the first update maps all of it in the system
+        # process, Write | Execute | SystemUseOnly, lowest fit; a system-device allocation
+        # mapped at creation is there already
+        sys_plan = None
+        if al.sys_range is None and not (al.process is self.system and al.create_va):
+            sys_plan = self._plan_map(al, 0, 0, 0, 0, al.pages,
+                                      P_WRITE | P_EXECUTE | P_SYSTEM_USE_ONLY, 0, system=True)
+            if sys_plan.status != SUCCESS:
+                return Plan(sys_plan.status, detail=f"the system mapping: {sys_plan.detail}")
+
         def commit(**_: Any) -> None:
+            if sys_plan is not None:
+                assert sys_plan.commit is not None
+                sys_plan.commit()
+            al.updated = True
             self.paging_log.append((len(self.paging_log), "UPDATE_CONTEXT_ALLOCATION",
                                     al.handle, bytes(data[:size])))
 
-        return Plan(SUCCESS, commit=commit)
+        return Plan(SUCCESS, commit=commit,
+                    may_fail=sys_plan.may_fail if sys_plan is not None else frozenset())
 
     def plan_reserve(self, h_process: int, size: int, alignment: int, base: int,
                      flags: int) -> Plan:
@@ -904,7 +934,7 @@ class Adapter:
 
     def expect_cache_coherent(self, p: Process, va: int) -> bool:
         r = p.range_at(va)
-        return bool(r is not None and r.kind == "map" and r.alloc is not None
+        return bool(r is not None and r.kind in ("map", "system") and r.alloc is not None
                     and self.cfg.cache_coherent_ok and r.alloc.flags & AIF_CACHED)
 
     def stats(self) -> dict[str, int]:

@@ -58,6 +58,7 @@ class Log:
     history: list[Live] = field(default_factory=list)                  # every mapping ever
     zero_noaccess: list[Live] = field(default_factory=list)            # system process, forever
     updates: int = 0
+    updated: set[int] = field(default_factory=set)                     # allocations updated
     ops: int = 0
     failures: dict[str, int] = field(default_factory=dict)
     kept_processes: list[Any] = field(default_factory=list)
@@ -203,6 +204,7 @@ class Worker:
         h = self.rng.choice(list(self.log.allocations))
         self.a.update_allocation(h, self.rng.randbytes(self.rng.randint(0, 48)))
         self.log.updates += 1
+        self.log.updated.add(h)
 
     def zero_noaccess(self) -> None:
         r = self.rng
@@ -281,7 +283,14 @@ def verify(a: dxgk.Adapter, shared: list[dxgk.Process], logs: list[Log],
         got = {(m.va, m.size, m.allocation, m.offset_pages) for m in maps if m.kind == "map"}
         assert got == want[p.handle], f"process {p.handle:#x}: mappings differ from the logs"
         if p.is_system:
-            assert {(m.va, m.size) for m in maps if m.kind != "map"} == zn
+            assert {(m.va, m.size) for m in maps if m.kind not in ("map", "system")} == zn
+            # docs/behaviour.md 10.2: one system mapping, of all of it, per live allocation
+            # updated at least once
+            sysmaps = [m for m in maps if m.kind == "system"]
+            assert sorted(m.allocation for m in sysmaps) == \
+                sorted({h for lg in logs for h in lg.updated if h in lg.allocations})
+            for m in sysmaps:
+                assert (m.size, m.offset_pages) == (a.allocation(m.allocation).size, 0)
         for lv in (lv for lg in logs for lvs in lg.allocations.values() for lv in lvs
                    if lv.process == p.handle):
             check_translates_to(p, a, lv)
@@ -298,7 +307,8 @@ def verify(a: dxgk.Adapter, shared: list[dxgk.Process], logs: list[Log],
                 raise AssertionError(f"VA {y.va:#x} handed out while {x} was alive: {y}")
     s = a.stats()
     assert s.allocations == sum(len(lg.allocations) for lg in logs)
-    assert s.mappings == sum(len(v) for v in want.values()) + len(zn)
+    updated = {h for lg in logs for h in lg.updated if h in lg.allocations}
+    assert s.mappings == sum(len(v) for v in want.values()) + len(zn) + len(updated)
     assert s.processes == 1 + len(shared) + len(kept) + extra_processes
     assert s.reservations == sum(lg.kept_reservations for lg in logs)
     assert s.paging_records == sum(lg.updates for lg in logs)
