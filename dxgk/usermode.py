@@ -241,7 +241,9 @@ def deallocate(device: Device, allocation: Any) -> None:
     if st != STATUS_SUCCESS:
         raise DdiError(st, f"deallocate({h:#x}) on {device!r}: "
                        + ("not a live user-mode allocation of this device"
-                          if st == STATUS_INVALID_HANDLE else "a page table would be needed"))
+                          if st == STATUS_INVALID_HANDLE
+                          else "no room in the page-table segments for the tables its pages "
+                               "need to return to their base state (docs/behaviour.md 9.8)"))
 
 
 def create_fence(device: Device, initial: int) -> Fence:

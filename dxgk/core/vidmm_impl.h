@@ -319,8 +319,10 @@ void dxgk_vm__va_phase(const vm_alloc *al, uint64_t offset_pages, uint64_t *alig
  * counts nor lists r. */
 NTSTATUS dxgk_vm__range_place(vm_process *p, vm_range *r, uint64_t base, uint64_t minimum,
                               uint64_t maximum, uint64_t align, uint64_t phase);
-/* Whether destroying al would need a page table for one of its unmaps (it never should). */
-int dxgk_vm__teardown_needs_table(vm_adapter *a, vm_alloc *al);
+/* Whether the page tables destroying al takes fit (STATUS_SUCCESS; else STATUS_NO_MEMORY,
+ * nothing changed). Unmaps take tables only in deferred mode, where pages return to a
+ * ZERO base or cut a 64 KB entry the tree shows before queued work ran (9.7, 9.8). */
+NTSTATUS dxgk_vm__teardown_room(vm_adapter *a, vm_alloc *al);
 
 /* ---- vidmm_sysmap.c: a context allocation's mapping in the system process ----------- */
 
@@ -419,6 +421,9 @@ void dxgk_vm__pend_apply(vm_process *p, vm_pend_op *op, uint64_t va, uint64_t si
 void dxgk_vm__pend_abort(vm_process *p, vm_pend_op *op);
 /* The pending work inside [va, va + size), a range going whole (a VAD, a sub-range). */
 void dxgk_vm__pend_drop(vm_process *p, uint64_t va, uint64_t size);
+/* Subtracts from *need the need of the records dxgk_vm__pend_drop(p, va, size) would
+ * free (those wholly inside the range): what the reserve shrinks by when they go. */
+void dxgk_vm__pend_drop_need(vm_process *p, uint64_t va, uint64_t size, dxgk_pt_cost *need);
 /* Runs all of q's work and completes its last fence value (before q goes). */
 void dxgk_vm__queue_drain(vm_adapter *a, vm_pqueue *q);
 /* Frees every pending record of p (its teardown). */

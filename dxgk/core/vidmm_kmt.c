@@ -423,6 +423,7 @@ NTSTATUS dxgk_vm_user_deallocate(uint32_t device, uint32_t allocation)
     vm_adapter *a;
     vm_device *d = dxgk_vm__k_acquire(device, DXGK_VM_T_DEVICE, &a);
     vm_alloc *al;
+    NTSTATUS st;
     if (!d)
         return STATUS_INVALID_HANDLE;
     al = dxgk_vm__k_owned(a, allocation, DXGK_VM_T_ALLOCATION);
@@ -430,10 +431,11 @@ NTSTATUS dxgk_vm_user_deallocate(uint32_t device, uint32_t allocation)
         dxgk_vm__release(a);
         return STATUS_INVALID_HANDLE;
     }
-    /* all or nothing: no unmap may need a table (none should, see vidmm_va.c) */
-    if (dxgk_vm__teardown_needs_table(a, al)) {
+    /* all or nothing: the tables its unmaps take must fit first (docs/behaviour.md 9.8) */
+    st = dxgk_vm__teardown_room(a, al);
+    if (st != STATUS_SUCCESS) {
         dxgk_vm__release(a);
-        return STATUS_NO_MEMORY;
+        return st;
     }
     dxgk_vm__alloc_teardown(a, al);
     dxgk_vm__release(a);

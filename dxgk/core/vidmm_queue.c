@@ -289,6 +289,18 @@ void dxgk_vm__pend_drop(vm_process *p, uint64_t va, uint64_t size)
     reserve_sync(p);
 }
 
+static void drop_need_one(vm_process *p, vm_pend *r, uint64_t va, uint64_t end, void *ctx)
+{
+    (void)p;
+    if (r->va >= va && r->va + r->size <= end)
+        cost_add(ctx, &r->need, -1);
+}
+
+void dxgk_vm__pend_drop_need(vm_process *p, uint64_t va, uint64_t size, dxgk_pt_cost *need)
+{
+    each_overlap(p, va, va + size, drop_need_one, need);
+}
+
 /* ---- execution ------------------------------------------------------------------------------ */
 
 /* Runs q's pending work with fence <= upto, in order, from the reserve (P3). */

@@ -38,8 +38,9 @@
 /* ---- ranges --------------------------------------------------------------------------- */
 
 /* Removes a live range of p: its PTEs (none for NoAccess and reservations), its VA,
- * its link. Whole mappings never split a 64 KB entry, so the unmap cannot fail
- * (callers check that with dxgk_pt_estimate first where it matters). */
+ * its link. Whole mappings never split a 64 KB entry, so the unmap cannot fail; a VAD's
+ * sub-range going back to the VAD's base state may need tables in deferred mode, which
+ * an allocation's destruction checks first (dxgk_vm__teardown_room). */
 void dxgk_vm__range_drop(vm_process *p, vm_range *r)
 {
     if (r->vad) {               /* a VAD's sub-range: vidmm_kmt.c's */
@@ -380,9 +381,14 @@ out:
     return st;
 }
 
-/* Whether removing mapping r of p would need a page table (a whole mapping never splits
- * a 64 KB entry, so it never should), or cannot be estimated. */
-static int unmap_needs_table(vm_process *p, const vm_range *r)
+/* What removing mapping r of p does to its page tables: adds to *extra the tables the
+ * unmap takes from the tree as it is now -- none, unless those pages return to a ZERO base
+ * the tree does not show yet, or the unmap cuts a 64 KB entry: deferred mode, where queued
+ * writes of the mapping or of its VAD have not run (docs/behaviour.md 9.7, 9.8) -- and
+ * takes from *after the reserve of the queued work it drops first. Nonzero if it cannot
+ * be estimated. */
+static int unmap_cost(vm_process *p, const vm_range *r, dxgk_pt_cost *extra,
+                      dxgk_pt_cost *after)
 {
     dxgk_pt_cost cost;
     dxgk_pt_target base;
@@ -391,22 +397,64 @@ static int unmap_needs_table(vm_process *p, const vm_range *r)
         dxgk_vm__base_target(r->va, r->size, &base);
         t = &base;
     }
-    return dxgk_pt_estimate(p->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK ||
-           cost.bytes != 0;
+    if (dxgk_pt_estimate(p->pt, r->va, r->size >> 12, t, &cost) != DXGK_PT_OK)
+        return 1;
+    for (unsigned k = 0; k < DXGK_PT_MAX_LEVELS; k++)
+        extra->tables[k] += cost.tables[k];
+    extra->leaf64k_tables += cost.leaf64k_tables;
+    extra->bytes += cost.bytes;
+    dxgk_vm__pend_drop_need(p, r->va, r->size, after);
+    return 0;
 }
 
-int dxgk_vm__teardown_needs_table(vm_adapter *a, vm_alloc *al)
+/* Whether p's page-table segments have room for `extra` tables once its reserve has
+ * shrunk to `after` (the dropped work's tables go back first): the reserve is grown to
+ * cover both, kind by kind, and set back, so nothing changes (the adapter lock is held,
+ * and the teardown gives tables back before it takes any). */
+static int tables_fit(vm_process *p, const dxgk_pt_cost *extra, const dxgk_pt_cost *after)
 {
+    dxgk_pt_cost want = p->need;
+    int rc;
+    if (extra->bytes == 0)
+        return 1;
+    for (unsigned k = 0; k < DXGK_PT_MAX_LEVELS; k++)
+        if (after->tables[k] + extra->tables[k] > want.tables[k])
+            want.tables[k] = after->tables[k] + extra->tables[k];
+    if (after->leaf64k_tables + extra->leaf64k_tables > want.leaf64k_tables)
+        want.leaf64k_tables = after->leaf64k_tables + extra->leaf64k_tables;
+    rc = dxgk_pt_reserve(p->pt, &want);
+    (void)dxgk_pt_reserve(p->pt, &p->need);     /* shrinking never fails */
+    return rc == DXGK_PT_OK;
+}
+
+NTSTATUS dxgk_vm__teardown_room(vm_adapter *a, vm_alloc *al)
+{
+    vm_process *p = al->process, *sp = al->sys_range ? a->system : NULL;
+    dxgk_pt_cost extra, after = p->need, sys_extra, sys_after;
+    memset(&extra, 0, sizeof extra);
+    memset(&sys_extra, 0, sizeof sys_extra);
     for (vm_list *it = al->mappings.next; it != &al->mappings; it = it->next)
-        if (unmap_needs_table(al->process, CONTAINER(it, vm_range, alloc_link)))
-            return 1;
-    return al->sys_range && unmap_needs_table(a->system, al->sys_range);
+        if (unmap_cost(p, CONTAINER(it, vm_range, alloc_link), &extra, &after))
+            return STATUS_NO_MEMORY;
+    if (sp == p) {                  /* its system mapping shares the tree */
+        if (unmap_cost(p, al->sys_range, &extra, &after))
+            return STATUS_NO_MEMORY;
+        sp = NULL;
+    }
+    if (sp) {
+        sys_after = sp->need;
+        if (unmap_cost(sp, al->sys_range, &sys_extra, &sys_after) ||
+            !tables_fit(sp, &sys_extra, &sys_after))
+            return STATUS_NO_MEMORY;
+    }
+    return tables_fit(p, &extra, &after) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
 NTSTATUS dxgk_vm_destroy_allocation(uint64_t h, uint64_t allocation)
 {
     vm_adapter *a = dxgk_vm__adapter_acquire(h);
     vm_alloc *al;
+    NTSTATUS st;
     if (!a)
         return STATUS_INVALID_HANDLE;
     al = dxgk_vm__owned(a, allocation, DXGK_VM_T_ALLOCATION);
@@ -414,10 +462,11 @@ NTSTATUS dxgk_vm_destroy_allocation(uint64_t h, uint64_t allocation)
         dxgk_vm__release(a);
         return STATUS_INVALID_HANDLE;
     }
-    /* All or nothing: check that no unmap would need a table (it never should). */
-    if (dxgk_vm__teardown_needs_table(a, al)) {
+    /* all or nothing: the tables its unmaps take must fit first (docs/behaviour.md 9.8) */
+    st = dxgk_vm__teardown_room(a, al);
+    if (st != STATUS_SUCCESS) {
         dxgk_vm__release(a);
-        return STATUS_NO_MEMORY;
+        return st;
     }
     dxgk_vm__alloc_teardown(a, al);
     dxgk_vm__release(a);

@@ -108,7 +108,8 @@ void dxgk_vm__sub_drop(vm_process *p, vm_range *s)
 {
     vm_range *v = s->vad;
     dxgk_vm__pend_drop(p, s->va, s->size);
-    write_base(p, v, s->va, s->size);
+    /* its tables fit: dxgk_vm__teardown_room (vidmm_va.c) checked them first */
+    (void)write_base(p, v, s->va, s->size);
     sub_unlink(p, s);
     free(s);
     /* docs/behaviour.md 9.8 [choice]: a mapped VAD with no page of an allocation left goes */

@@ -285,6 +285,86 @@ def test_9_8_destroying_an_allocation_drops_its_queued_work():
     w.a.validate()
 
 
+def _zero_vad_with_a_queued_map(w: World, *, queued_vad: bool = False,
+                                 at: int = 0) -> tuple[int, int]:
+    """A 64 KB ZERO VAD (its Zero PTEs written, or queued when ``queued_vad``) and a queued
+    4-page map of h4k ``at`` bytes into it: (the VAD's base, the map's VA)."""
+    r = w.reserve_args(P64K, kind=ZERO, handle=w.q.handle if queued_vad else None)
+    assert dxgk.D3DKMTReserveGpuVirtualAddress(r) == (PENDING if queued_vad else SUCCESS)
+    base = int(r.VirtualAddress)
+    va, _ = submit_map(w, 4, base=base + at)
+    return base, va
+
+
+def test_9_8_an_allocation_whose_map_has_not_run_goes_back_to_the_zero_base():
+    # The ZERO VAD shows one 64 KB Zero entry; the queued 4 KB map never ran, so going
+    # back to Zero cuts that entry (a new leaf). It succeeds and leaves what immediate
+    # mode leaves, where the map had converted the leaf.
+    w, ref = deferred(), World()
+    base, va = _zero_vad_with_a_queued_map(w)
+    rbase = ref.reserve(P64K, kind=ZERO)
+    ref.map(pages=4, base=rbase)
+    w.d.deallocate(w.h4k)
+    ref.d.deallocate(ref.h4k)
+    assert w.q.pending == (0, 0) and w.q.reserve_bytes == 0     # its queued work dropped
+    for off in range(0, P64K, PAGE):
+        t, rt = w.p.translate(base + off), ref.p.translate(rbase + off)
+        assert (t.valid, t.zero, t.page_size) == (rt.valid, rt.zero, rt.page_size) == \
+            (True, True, PAGE)
+    assert w.p.page_table_stats() == ref.p.page_table_stats()
+    w.a.validate()
+    assert w.q.execute() == 1 and w.xlate(va) == ZERO_PTE       # its fence still completes
+    w.a.validate()
+
+
+def test_9_8_an_allocation_in_a_zero_vad_whose_own_work_is_queued_goes_back_to_zero():
+    # Neither the VAD's Zero PTEs nor the map ran: the pages the allocation leaves are
+    # written Zero at once (their tables made), the rest of the VAD stays queued.
+    w = deferred()
+    base, va = _zero_vad_with_a_queued_map(w, queued_vad=True, at=8 * PAGE)
+    w.d.deallocate(w.h4k)
+    assert [w.xlate(va + i * PAGE) for i in range(4)] == [ZERO_PTE] * 4
+    assert w.xlate(base) == INVALID and w.q.pending[0] == 2    # the VAD's two other parts
+    w.a.validate()
+    w.q.execute()
+    assert all(w.xlate(base + off) == ZERO_PTE for off in range(0, P64K, PAGE))
+    w.a.validate()
+
+
+def test_9_8_an_allocation_whose_map_has_not_run_cuts_a_64k_entry_back_to_invalid():
+    # A NO_ACCESS VAD holding a 64 KB page of h64k that ran; a queued 4 KB map replaces
+    # part of it. Destroying h4k invalidates those pages: the 64 KB entry is cut.
+    w = deferred()
+    base = w.reserve(4 * MB)
+    submit_map(w, 16, base=base, h=w.h64k)
+    w.q.execute()
+    va, _ = submit_map(w, 4, base=base + 4 * PAGE)
+    w.d.deallocate(w.h4k)
+    assert [w.xlate(va + i * PAGE) for i in range(4)] == [INVALID] * 4
+    assert w.xlate(base) == mapped(w, base, w.h64k)
+    assert w.xlate(base + 8 * PAGE) == mapped(w, base, w.h64k, page=8)
+    assert w.p.translate(base).page_size == PAGE
+    w.a.validate()
+
+
+def test_9_8_the_tables_an_allocation_goes_back_with_come_from_its_dropped_work():
+    # The queued map's reserve filled the page-table segment. Destroying the allocation
+    # drops that work first, so its reserve pays for the leaf the return to Zero needs.
+    lv = [{"PageTableIndexBitCount": 9, "PageTableSegmentId": 3} for _ in range(4)]
+    a = dxgk.Adapter(levels=lv, segments=[
+        dxgk.Segment(size=64 * MB, page_size=P64K),
+        dxgk.Segment(size=64 * MB, page_size=PAGE, kind="aperture"),
+        dxgk.Segment(size=8 * PAGE, page_size=PAGE)], paging="deferred")
+    w = World(a)
+    base, _ = _zero_vad_with_a_queued_map(w)
+    r = w.reserve_args(P64K, kind=ZERO, base=1 << 30)    # no room for another leaf's tables
+    assert dxgk.D3DKMTReserveGpuVirtualAddress(r) == NO_MEMORY
+    w.d.deallocate(w.h4k)
+    assert w.xlate(base) == ZERO_PTE and w.q.reserve_bytes == 0
+    assert w.p.page_table_stats().conversions == 1
+    w.a.validate()
+
+
 def test_9_7_destroying_a_queue_first_runs_its_work():
     w = deferred()
     va, _ = submit_map(w, 4)
